@@ -1,0 +1,26 @@
+/* Seeded pseudo-random numbers: xoshiro256** with a splitmix64 seeder.
+ * The state is an explicit value the caller owns and saves with a checkpoint,
+ * so every random draw of a run is reproducible from (seed, position). */
+#ifndef GAN_RNG_H
+#define GAN_RNG_H
+
+#include <stdint.h>
+
+typedef struct {
+    uint64_t s[4];
+} gan_rng;
+
+/* Seeds the four state words from one 64-bit seed via splitmix64. */
+void gan_rng_seed(gan_rng *rng, uint64_t seed);
+/* Next raw 64-bit value. */
+uint64_t gan_rng_next(gan_rng *rng);
+/* Uniform double in [0, 1) with 53 random bits. */
+double gan_rng_uniform(gan_rng *rng);
+/* Uniform integer in [0, bound), without modulo bias; bound > 0. */
+uint64_t gan_rng_below(gan_rng *rng, uint64_t bound);
+/* Fills out[0..n) with N(mean, std^2) draws (Box-Muller in double precision). */
+void gan_rng_normal(gan_rng *rng, float *out, long n, float mean, float std);
+/* Fisher-Yates shuffle of perm[0..n); perm must already hold the items. */
+void gan_rng_shuffle(gan_rng *rng, int32_t *perm, long n);
+
+#endif

@@ -1,0 +1,51 @@
+/* conv2d = im2col over the whole batch + one SGEMM (+ bias). */
+#include "gan/gemm.h"
+#include "gan/im2col.h"
+#include "gan/layers.h"
+
+#include <assert.h>
+#include <string.h>
+
+void gan_conv2d_forward(float *out, float *col, const float *in, const float *weight,
+                        const float *bias, const gan_conv_dims *d)
+{
+    const int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
+    assert(oh > 0 && ow > 0);
+    const int ckk = d->c * d->k * d->k, cols = d->n * oh * ow;
+    gan_im2col(col, in, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow);
+    /* out[OC, N*OH*OW] = weight[OC, CKK] @ col[CKK, N*OH*OW] */
+    gan_gemm(0, 0, d->oc, cols, ckk, 1.0f, weight, ckk, col, cols, 0.0f, out, cols);
+    if (bias) {
+        for (int o = 0; o < d->oc; o++) {
+            float b = bias[o], *row = out + (long)o * cols;
+            for (int i = 0; i < cols; i++) row[i] += b;
+        }
+    }
+}
+
+void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
+                         const float *dout, const float *col, const float *weight,
+                         const gan_conv_dims *d)
+{
+    const int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
+    const int ckk = d->c * d->k * d->k, cols = d->n * oh * ow;
+    if (dbias) {
+        for (int o = 0; o < d->oc; o++) {
+            const float *row = dout + (long)o * cols;
+            double acc = 0.0; /* double: sums run over N*OH*OW terms */
+            for (int i = 0; i < cols; i++) acc += row[i];
+            dbias[o] += (float)acc;
+        }
+    }
+    if (dweight) {
+        /* dweight[OC, CKK] += dout[OC, cols] @ col^T[cols, CKK] */
+        gan_gemm(0, 1, d->oc, ckk, cols, 1.0f, dout, cols, col, cols, 1.0f, dweight, ckk);
+    }
+    if (din) {
+        assert(dcol);
+        /* dcol[CKK, cols] = weight^T[CKK, OC] @ dout[OC, cols], then scatter back */
+        gan_gemm(1, 0, ckk, cols, d->oc, 1.0f, weight, ckk, dout, cols, 0.0f, dcol, cols);
+        memset(din, 0, sizeof(float) * (size_t)d->c * d->n * d->h * d->w);
+        gan_col2im(din, dcol, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow);
+    }
+}

@@ -1,0 +1,153 @@
+/* Exact checks of the indexing-heavy kernels. Inputs are small integer ramps,
+ * so every product and sum is an exact float: a stride, padding or layout
+ * bug shows as a wrong integer, not as a tolerance question. */
+#include <string.h>
+
+#include "check.h"
+#include "gan/gemm.h"
+#include "gan/layers.h"
+#include "gan/rng.h"
+
+/* Direct convolution in the channel-major layout, written from the definition. */
+static void conv_direct(float *out, const float *in, const float *wt, const gan_conv_dims *d)
+{
+    int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
+    for (int o = 0; o < d->oc; o++)
+        for (int n = 0; n < d->n; n++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++) {
+                    float acc = 0.0f;
+                    for (int c = 0; c < d->c; c++)
+                        for (int ky = 0; ky < d->k; ky++)
+                            for (int kx = 0; kx < d->k; kx++) {
+                                int iy = y * d->s - d->p + ky, ix = x * d->s - d->p + kx;
+                                if (iy < 0 || iy >= d->h || ix < 0 || ix >= d->w) continue;
+                                acc += in[((c * d->n + n) * d->h + iy) * d->w + ix] *
+                                       wt[((o * d->c + c) * d->k + ky) * d->k + kx];
+                            }
+                    out[((o * d->n + n) * oh + y) * ow + x] = acc;
+                }
+}
+
+/* Direct transposed convolution: every input pixel scatters a weighted kernel. */
+static void convt_direct(float *out, const float *in, const float *wt, const gan_conv_dims *d)
+{
+    int oh = gan_convt_out(d->h, d->k, d->s, d->p), ow = gan_convt_out(d->w, d->k, d->s, d->p);
+    memset(out, 0, sizeof(float) * d->oc * d->n * oh * ow);
+    for (int c = 0; c < d->c; c++)
+        for (int n = 0; n < d->n; n++)
+            for (int y = 0; y < d->h; y++)
+                for (int x = 0; x < d->w; x++)
+                    for (int o = 0; o < d->oc; o++)
+                        for (int ky = 0; ky < d->k; ky++)
+                            for (int kx = 0; kx < d->k; kx++) {
+                                int oy = y * d->s - d->p + ky, ox = x * d->s - d->p + kx;
+                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
+                                out[((o * d->n + n) * oh + oy) * ow + ox] +=
+                                    in[((c * d->n + n) * d->h + y) * d->w + x] *
+                                    wt[((c * d->oc + o) * d->k + ky) * d->k + kx];
+                            }
+}
+
+static void ramp(float *x, long n, int mod, int shift)
+{
+    for (long i = 0; i < n; i++) x[i] = (float)((i * 7 + shift) % mod - mod / 2);
+}
+
+static void test_conv(gan_conv_dims d)
+{
+    int oh = gan_conv_out(d.h, d.k, d.s, d.p), ow = gan_conv_out(d.w, d.k, d.s, d.p);
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
+    float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
+    float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
+    float *col = malloc(sizeof(float) * (long)d.c * d.k * d.k * d.n * oh * ow);
+    ramp(in, nin, 9, 1);
+    ramp(wt, nw, 5, 3);
+    gan_conv2d_forward(out, col, in, wt, NULL, &d);
+    conv_direct(ref, in, wt, &d);
+    long bad = 0;
+    for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
+    CHECK_MSG(bad == 0, "conv2d c%d n%d %dx%d oc%d k%d s%d p%d: %ld of %ld outputs differ", d.c, d.n, d.h, d.w,
+              d.oc, d.k, d.s, d.p, bad, nout);
+    free(in), free(wt), free(out), free(ref), free(col);
+}
+
+static void test_convt(gan_conv_dims d)
+{
+    int oh = gan_convt_out(d.h, d.k, d.s, d.p), ow = gan_convt_out(d.w, d.k, d.s, d.p);
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
+    float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
+    float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
+    float *col = malloc(sizeof(float) * (long)d.oc * d.k * d.k * d.n * d.h * d.w);
+    ramp(in, nin, 9, 2);
+    ramp(wt, nw, 5, 1);
+    gan_conv_transpose2d_forward(out, col, in, wt, NULL, &d);
+    convt_direct(ref, in, wt, &d);
+    long bad = 0;
+    for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
+    CHECK_MSG(bad == 0, "convT c%d n%d %dx%d oc%d k%d s%d p%d: %ld of %ld outputs differ", d.c, d.n, d.h, d.w,
+              d.oc, d.k, d.s, d.p, bad, nout);
+    free(in), free(wt), free(out), free(ref), free(col);
+}
+
+static void test_gemm(int ta, int tb, int m, int n, int k)
+{
+    gan_rng rng;
+    gan_rng_seed(&rng, 7);
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
+    float *c = malloc(sizeof(float) * m * n), *r = malloc(sizeof(float) * m * n);
+    gan_rng_normal(&rng, a, (long)m * k, 0, 1);
+    gan_rng_normal(&rng, b, (long)k * n, 0, 1);
+    gan_rng_normal(&rng, c, (long)m * n, 0, 1);
+    memcpy(r, c, sizeof(float) * m * n);
+    int lda = ta ? m : k, ldb = tb ? k : n;
+    gan_gemm(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, c, n);
+    gan_gemm_ref(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, r, n);
+    double e = rel_err(c, r, (long)m * n, 1e-6);
+    CHECK_MSG(e < 1e-5, "gemm ta%d tb%d %dx%dx%d: rel err %g", ta, tb, m, n, k, e);
+    free(a), free(b), free(c), free(r);
+}
+
+static void test_rng(void)
+{
+    gan_rng a, b;
+    gan_rng_seed(&a, 42);
+    gan_rng_seed(&b, 42);
+    int same = 1;
+    for (int i = 0; i < 100; i++) same &= gan_rng_next(&a) == gan_rng_next(&b);
+    CHECK(same);
+    /* Moments of 200k normals: mean 0 +- 0.01, std 1 +- 0.01. */
+    long n = 200000;
+    float *z = malloc(sizeof(float) * n);
+    gan_rng_normal(&a, z, n, 0.0f, 1.0f);
+    double s = 0, s2 = 0;
+    for (long i = 0; i < n; i++) s += z[i], s2 += (double)z[i] * z[i];
+    double mean = s / n, sd = sqrt(s2 / n - mean * mean);
+    CHECK_MSG(fabs(mean) < 0.01 && fabs(sd - 1.0) < 0.01, "normal mean %g sd %g", mean, sd);
+    free(z);
+    /* A shuffle is a permutation. */
+    int32_t perm[1000];
+    int seen[1000] = {0};
+    for (int i = 0; i < 1000; i++) perm[i] = i;
+    gan_rng_shuffle(&a, perm, 1000);
+    int ok = 1, moved = 0;
+    for (int i = 0; i < 1000; i++) ok &= !seen[perm[i]]++, moved += perm[i] != i;
+    CHECK(ok && moved > 900);
+}
+
+int main(void)
+{
+    /* Every convolution shape a DCGAN uses, plus odd sizes and padding > 0 with stride 1. */
+    test_conv((gan_conv_dims){.n = 2, .c = 3, .h = 8, .w = 8, .oc = 4, .k = 4, .s = 2, .p = 1});
+    test_conv((gan_conv_dims){.n = 3, .c = 2, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0});
+    test_conv((gan_conv_dims){.n = 2, .c = 2, .h = 7, .w = 5, .oc = 3, .k = 3, .s = 1, .p = 1});
+    test_conv((gan_conv_dims){.n = 1, .c = 1, .h = 9, .w = 9, .oc = 2, .k = 3, .s = 3, .p = 2});
+    test_convt((gan_conv_dims){.n = 2, .c = 3, .h = 4, .w = 4, .oc = 2, .k = 4, .s = 2, .p = 1});
+    test_convt((gan_conv_dims){.n = 3, .c = 5, .h = 1, .w = 1, .oc = 4, .k = 4, .s = 1, .p = 0});
+    test_convt((gan_conv_dims){.n = 2, .c = 2, .h = 5, .w = 3, .oc = 3, .k = 3, .s = 1, .p = 1});
+    test_convt((gan_conv_dims){.n = 1, .c = 2, .h = 3, .w = 3, .oc = 1, .k = 5, .s = 3, .p = 2});
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) test_gemm(ta, tb, 17, 23, 31);
+    test_rng();
+    return check_exit("test_kernels");
+}
