@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Writes PyTorch's outputs and gradients for every gan layer, on fixed random
+weights and inputs, to one safetensors file that tests/test_torch_parity.c
+reads. 4-D activations are stored channel-major ([C, N, H, W], gan's layout);
+weights keep PyTorch's own layouts, which gan uses too.
+
+usage: torch_reference.py OUT.safetensors
+Exit 77 (ctest's "skipped") when PyTorch is missing, unless GAN_REQUIRE_TORCH=1."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+try:
+    import numpy as np
+    import torch
+    import torch.nn as nn
+except ImportError as e:
+    print(f"torch_reference.py: {e}: install Debian's python3-torch (scripts/setup.sh does)", file=sys.stderr)
+    sys.exit(1 if os.environ.get("GAN_REQUIRE_TORCH") == "1" else 77)
+
+import st_write
+
+torch.manual_seed(20261123)
+torch.set_num_threads(1)
+out = {}
+
+
+def array(t, activation):
+    """A private numpy copy (numpy() alone would share memory with t, which
+    later in-place updates such as optimizer steps would change)."""
+    t = t.detach()
+    if activation and t.dim() == 4:
+        t = t.permute(1, 0, 2, 3)  # NCHW -> gan's CNHW
+    return t.contiguous().numpy().copy()
+
+
+def put(prefix, activation=False, **tensors):
+    for k, v in tensors.items():
+        out[f"{prefix}.{k}"] = array(v, activation) if isinstance(v, torch.Tensor) else v
+
+
+def run(module, x, prefix, params):
+    """Forward, then backward of sum(out * g) for a random g; stores everything."""
+    x = x.clone().requires_grad_(True)
+    y = module(x)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    put(prefix, activation=True, x=x, out=y, g=g, dx=x.grad)
+    for name, p in params.items():
+        put(prefix, **{name: p, "d" + name: p.grad})
+
+
+def conv_case(prefix, transpose, n, c, h, oc, k, s, p, bias):
+    mod = (nn.ConvTranspose2d if transpose else nn.Conv2d)(c, oc, k, s, p, bias=bias)
+    with torch.no_grad():
+        mod.weight.normal_(0, 0.2)
+        if bias:
+            mod.bias.normal_(0, 0.2)
+    params = {"w": mod.weight}
+    if bias:
+        params["b"] = mod.bias
+    run(mod, torch.randn(n, c, h, h), prefix, params)
+    out[f"{prefix}.dims"] = np.array([n, c, h, h, oc, k, s, p], dtype=np.int64)
+
+
+conv_case("conv_s2p1", False, 4, 3, 10, 5, 4, 2, 1, True)
+conv_case("conv_s1p0", False, 4, 6, 4, 1, 4, 1, 0, False)
+conv_case("conv_k3s1p1", False, 3, 4, 7, 6, 3, 1, 1, True)
+conv_case("convt_s2p1", True, 4, 6, 4, 3, 4, 2, 1, True)
+conv_case("convt_s1p0", True, 4, 10, 1, 6, 4, 1, 0, False)
+
+
+def bn_case(prefix, train):
+    bn = nn.BatchNorm2d(5, eps=1e-5, momentum=0.1)
+    with torch.no_grad():
+        bn.weight.normal_(1, 0.3)
+        bn.bias.normal_(0, 0.3)
+        bn.running_mean.normal_(0, 0.5)
+        bn.running_var.uniform_(0.5, 2.0)
+    put(prefix, running_mean0=bn.running_mean.clone(), running_var0=bn.running_var.clone())
+    bn.train(train)
+    run(bn, torch.randn(4, 5, 6, 6) * 2 + 0.5, prefix, {"gamma": bn.weight, "beta": bn.bias})
+    put(prefix, running_mean=bn.running_mean, running_var=bn.running_var)
+
+
+bn_case("bn_train", True)
+bn_case("bn_eval", False)
+
+run(nn.LeakyReLU(0.2), torch.randn(3, 4, 5, 5), "leakyrelu", {})
+run(nn.ReLU(), torch.randn(3, 4, 5, 5), "relu", {})
+run(nn.Tanh(), torch.randn(3, 4, 5, 5) * 2, "tanh", {})
+run(nn.Sigmoid(), torch.randn(3, 4, 5, 5) * 3, "sigmoid", {})
+
+lin = nn.Linear(9, 4)
+run(lin, torch.randn(6, 9), "linear", {"w": lin.weight, "b": lin.bias})
+
+# BCE-with-logits, including saturated logits where a naive formula overflows.
+logits = torch.cat([torch.randn(60) * 4, torch.tensor([50.0, -50.0, 90.0, -90.0])])
+for name, target in (("bce_t1", 1.0), ("bce_t0", 0.0), ("bce_t09", 0.9)):
+    x = logits.clone().requires_grad_(True)
+    loss = nn.BCEWithLogitsLoss()(x, torch.full_like(x, target))
+    loss.backward()
+    put(name, x=x, loss=loss.reshape(1), dx=x.grad, target=torch.tensor([target]))
+
+# Adam: several steps with the DCGAN settings and with the defaults.
+for name, lr, betas in (("adam_dcgan", 2e-4, (0.5, 0.999)), ("adam_default", 1e-3, (0.9, 0.999))):
+    w = torch.randn(100).requires_grad_(True)
+    put(name, p0=w, hyper=torch.tensor([lr, betas[0], betas[1], 1e-8]))
+    opt = torch.optim.Adam([w], lr=lr, betas=betas, eps=1e-8)
+    grads = torch.randn(5, 100) * torch.logspace(-4, 1, 100)
+    for t in range(5):
+        opt.zero_grad()
+        w.grad = grads[t].clone()
+        opt.step()
+        put(name, **{f"p{t + 1}": w.clone()})
+    put(name, grads=grads)
+
+st_write.save(sys.argv[1], out, {"torch": torch.__version__})
+print(f"torch_reference.py: wrote {len(out)} tensors to {sys.argv[1]} (torch {torch.__version__})")
