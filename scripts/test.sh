@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite twice: a -Werror release build, then an
+# AddressSanitizer + UndefinedBehaviorSanitizer build. Installs what is missing.
+# usage: scripts/test.sh            (set GAN_TEST_FAST=1 to skip the sanitizer pass)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GAN_REQUIRE_TORCH=1   # the PyTorch parity tests must run, not skip
+
+scripts/setup.sh build -DGAN_WERROR=ON
+(cd build && ctest --output-on-failure -j2)
+
+if [ "${GAN_TEST_FAST:-0}" != 1 ]; then
+  scripts/setup.sh build-asan -DGAN_WERROR=ON -DGAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  # OpenBLAS keeps per-thread buffers for the life of the process; they are not leaks.
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j2)
+fi
