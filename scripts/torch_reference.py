@@ -19,6 +19,7 @@ except ImportError as e:
     print(f"torch_reference.py: {e}: install Debian's python3-torch (scripts/setup.sh does)", file=sys.stderr)
     sys.exit(1 if os.environ.get("GAN_REQUIRE_TORCH") == "1" else 77)
 
+import dcgan_torch
 import st_write
 
 torch.manual_seed(20261123)
@@ -115,6 +116,31 @@ for name, lr, betas in (("adam_dcgan", 2e-4, (0.5, 0.999)), ("adam_default", 1e-
         opt.step()
         put(name, **{f"p{t + 1}": w.clone()})
     put(name, grads=grads)
+
+# A whole DCGAN step, as the trainer's G phase computes it: z -> G -> D -> BCE(., 1),
+# backward into every parameter of both nets; batchnorm in training mode.
+S, C, NZ, NGF, NDF, N = 32, 1, 10, 8, 8, 6
+G = dcgan_torch.generator(S, C, NZ, NGF)
+D = dcgan_torch.discriminator(S, C, NDF)
+dcgan_torch.dcgan_init(G, 0.2)
+dcgan_torch.dcgan_init(D, 0.2)
+for net, tag in ((G, "G"), (D, "D")):
+    for k, v in net.state_dict().items():
+        out[f"{tag}.{k}"] = v.detach().numpy().copy()
+z = torch.randn(N, NZ, 1, 1)
+fake = G(z)
+logits = D(fake).reshape(-1)
+loss = nn.BCEWithLogitsLoss()(logits, torch.ones(N))
+loss.backward()
+put("dcgan", activation=True, z=z, fake=fake)
+put("dcgan", logits=logits, loss=loss.reshape(1),
+    arch=torch.tensor([S, C, NZ, NGF, NDF, N]))
+for net, tag in ((G, "G"), (D, "D")):
+    for k, p in net.named_parameters():
+        out[f"{tag}.grad.{k}"] = p.grad.numpy().copy()
+    for k, v in net.state_dict().items():
+        if "running" in k:
+            out[f"{tag}.after.{k}"] = v.numpy().copy()
 
 st_write.save(sys.argv[1], out, {"torch": torch.__version__})
 print(f"torch_reference.py: wrote {len(out)} tensors to {sys.argv[1]} (torch {torch.__version__})")

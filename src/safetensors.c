@@ -1,5 +1,6 @@
 #include "gan/safetensors.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -288,6 +289,20 @@ int gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndi
     }
     if (t->nelem) memcpy(dst, f->buf + t->offset, t->nelem * dtype_size(dtype));
     return GAN_OK;
+}
+
+void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim, const int64_t *shape,
+                     const void *data)
+{
+    assert(l->count < GAN_ST_LIST_MAX && ndim <= GAN_ST_MAX_DIMS && strlen(name) < GAN_ST_MAX_NAME);
+    gan_st_entry *e = &l->e[l->count];
+    strcpy(l->names[l->count], name);
+    e->name = l->names[l->count];
+    e->dtype = dtype;
+    e->ndim = ndim;
+    for (int i = 0; i < ndim; i++) e->shape[i] = shape[i];
+    e->data = data;
+    l->count++;
 }
 
 int gan_st_save(const char *path, const gan_st_entry *entries, int count,

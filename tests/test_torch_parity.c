@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "gan/checkpoint.h"
 #include "gan/layers.h"
 #include "gan/safetensors.h"
 
@@ -178,6 +179,62 @@ static void adam_case(const char *prefix)
     free(p), free(h), free(grads), free(m), free(v);
 }
 
+/* Compares every parameter gradient / running stat of net with "<tag>.<what>.<name>". */
+static void compare_net(gan_net *net, const char *tag)
+{
+    for (int i = 0; i < gan_net_tensor_count(net); i++) {
+        gan_tensor_ref r;
+        gan_net_tensor(net, i, &r);
+        char key[GAN_ST_MAX_NAME], label[64];
+        const char *what = r.kind == 0 ? "grad" : r.kind == 1 ? "after" : NULL;
+        if (!what) continue;
+        snprintf(key, sizeof key, "%s.%s", what, r.name);
+        float *want = get(tag, key, NULL);
+        const float *mine = r.kind == 0 ? net->grads + (r.data - net->params) : r.data;
+        snprintf(label, sizeof label, "%s %s", tag, r.name);
+        compare("dcgan", label, mine, want, (long)r.count);
+        free(want);
+    }
+}
+
+/* A whole G phase of a DCGAN step against PyTorch's nn.Sequential twins. */
+static void dcgan_case(void)
+{
+    float *a = get("dcgan", "arch", NULL);
+    gan_arch arch = {.image_size = (int)a[0], .channels = (int)a[1], .nz = (int)a[2], .ngf = (int)a[3], .ndf = (int)a[4]};
+    int n = (int)a[5];
+    free(a);
+    gan_net g, d;
+    gan_error err;
+    CHECK(gan_net_build(&g, &arch, 1, n) == 0 && gan_net_build(&d, &arch, 0, n) == 0);
+    int rc = gan_net_read_tensors(&g, ref, "G.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    rc = gan_net_read_tensors(&d, ref, "D.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    long nz, nfake;
+    float *z = get("dcgan", "z", &nz), *fake_ref = get("dcgan", "fake", &nfake);
+    float *logits_ref = get("dcgan", "logits", NULL), *loss_ref = get("dcgan", "loss", NULL);
+    const float *fake = gan_net_forward(&g, z, n, 1);
+    compare("dcgan", "G(z)", fake, fake_ref, nfake);
+    const float *logits = gan_net_forward(&d, fake, n, 1);
+    compare("dcgan", "D(G(z))", logits, logits_ref, n);
+    float loss = gan_bce_logits_forward(logits, 1.0f, n);
+    compare("dcgan", "loss", &loss, loss_ref, 1);
+    float *dlogits = calloc(n, sizeof(float));
+    gan_bce_logits_backward(dlogits, logits, 1.0f, n, 1.0f);
+    gan_net_zero_grad(&g);
+    gan_net_zero_grad(&d);
+    float *dfake = (float *)gan_net_backward(&d, dlogits, 1, 1);
+    CHECK(dfake != NULL);
+    CHECK(gan_net_backward(&g, dfake, 1, 0) == NULL);
+    compare_net(&g, "G");
+    compare_net(&d, "D");
+    CHECK(g.num_batches_tracked == 1 && d.num_batches_tracked == 1);
+    free(z), free(fake_ref), free(logits_ref), free(loss_ref), free(dlogits);
+    gan_net_free(&g);
+    gan_net_free(&d);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || access(argv[1], R_OK) != 0) {
@@ -209,6 +266,7 @@ int main(int argc, char **argv)
     bce_case("bce_t09");
     adam_case("adam_dcgan");
     adam_case("adam_default");
+    dcgan_case();
     printf("worst overall: %.2e\n", worst_overall);
     gan_st_close(&f);
     return check_exit("test_torch_parity");

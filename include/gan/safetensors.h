@@ -59,6 +59,17 @@ typedef struct {
     const void *data;
 } gan_st_entry;
 
+/* A list of entries with storage for their names, for building a file. */
+enum { GAN_ST_LIST_MAX = 96 };
+typedef struct {
+    gan_st_entry e[GAN_ST_LIST_MAX];
+    char names[GAN_ST_LIST_MAX][GAN_ST_MAX_NAME];
+    int count;
+} gan_st_list;
+/* Appends an entry (asserts on overflow: the lists gan builds are fixed). */
+void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim, const int64_t *shape,
+                     const void *data);
+
 /* Writes the tensors (in the order given) and metadata key/value pairs
  * (meta[2i] = key, meta[2i+1] = value) atomically to path. */
 int gan_st_save(const char *path, const gan_st_entry *entries, int count,
