@@ -14,6 +14,15 @@ int gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err)
     f->tmp[0] = '\0';
     if (strlen(path) >= sizeof f->path) return gan_fail(err, GAN_ERR_IO, "%s: path too long", path);
     strcpy(f->path, path);
+    f->direct = 0;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) return gan_fail(err, GAN_ERR_IO, "%s: is a folder", path);
+        f->direct = 1;
+        f->fd = open(path, O_WRONLY | O_TRUNC);
+        if (f->fd < 0) return gan_fail(err, GAN_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return GAN_OK;
+    }
     /* Same folder as the target, so rename() never crosses file systems. */
     const char *slash = strrchr(path, '/');
     int dirlen = slash ? (int)(slash - path) + 1 : 0;
@@ -63,6 +72,11 @@ static void fsync_parent(const char *path)
 
 int gan_atomic_commit(gan_atomic_file *f, gan_error *err)
 {
+    if (f->direct) {
+        int rc = close(f->fd) == 0 ? GAN_OK : gan_fail(err, GAN_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
+        f->fd = -1;
+        return rc;
+    }
     if (fsync(f->fd) != 0) {
         int e = errno;
         gan_atomic_abort(f);

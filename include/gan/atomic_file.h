@@ -1,6 +1,8 @@
 /* Crash-safe file replacement: write a temporary file in the same folder,
  * fsync it, rename it over the target, fsync the folder. A reader sees the
- * old file or the new one, never a mix, whenever the process dies. */
+ * old file or the new one, never a mix, whenever the process dies.
+ * A target that exists and is not a regular file (/dev/stdout, /dev/full, a
+ * FIFO) is written directly: renaming over a device node would replace it. */
 #ifndef GAN_ATOMIC_FILE_H
 #define GAN_ATOMIC_FILE_H
 
@@ -10,6 +12,7 @@
 
 typedef struct {
     int fd;              /* -1 when closed */
+    int direct;          /* the target is a device or pipe: written in place, no rename */
     char path[4096];     /* final name */
     char tmp[4096 + 32]; /* temporary name beside it */
 } gan_atomic_file;

@@ -10,7 +10,8 @@ typedef enum {
     GAN_ERR_INPUT = -1,  /* the user's input is wrong: a config, a file's contents */
     GAN_ERR_IO = -2,     /* reading or writing failed: missing file, full disk */
     GAN_ERR_NOMEM = -3,  /* an allocation failed */
-    GAN_ERR_NUMERIC = -4 /* training produced a non-finite loss */
+    GAN_ERR_NUMERIC = -4, /* training produced a non-finite loss */
+    GAN_INTERRUPTED = -5  /* stopped by a signal after saving a checkpoint */
 } gan_status;
 
 typedef struct {

@@ -1,0 +1,37 @@
+/* The training job: data, both networks, the alternating Adam updates,
+ * progress, sample grids, checkpoints and resume. */
+#ifndef GAN_TRAIN_H
+#define GAN_TRAIN_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "gan/config.h"
+#include "gan/error.h"
+
+typedef struct {
+    int quiet;                        /* no progress lines */
+    int resume;                       /* continue the run in cfg->out_dir from its state.bin */
+    int force;                        /* start afresh even if cfg->out_dir holds a run */
+    volatile sig_atomic_t *stop;      /* set asynchronously (Ctrl-C): finish the step, save, return */
+    FILE *log;                        /* progress lines go here (stderr when NULL) */
+} gan_train_opts;
+
+typedef struct {
+    long step;                        /* steps completed */
+    double loss_d, loss_g, d_x, d_g_z;
+    double seconds;
+} gan_train_result;
+
+/* Runs the job. Returns GAN_OK, GAN_INTERRUPTED (checkpoint written) or an error. */
+int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result, gan_error *err);
+
+/* File names inside a run folder. */
+#define GAN_RUN_STATE "state.bin"
+#define GAN_RUN_G "g.bin"
+#define GAN_RUN_D "d.bin"
+#define GAN_RUN_CONFIG "config.json"
+#define GAN_RUN_METRICS "metrics.csv"
+#define GAN_STATE_FORMAT "gan-train-state-v1"
+
+#endif

@@ -1,0 +1,412 @@
+#include "gan/dataset.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#define STBI_NO_STDIO
+#include <stb_image.h>
+#include <stb_image_resize.h>
+
+/* Caps that keep a hostile file from making gan allocate without bound. */
+#define MAX_IDX_BYTES ((size_t)1 << 30)   /* decompressed IDX */
+#define MAX_IMAGE_FILE ((long)64 << 20)   /* one encoded image */
+#define MAX_IMAGE_SIDE 16384
+#define MAX_IMAGE_PIXELS ((long)1 << 26)
+
+/* ------------------------------------------------------------ fitting */
+
+int gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src_channels, const gan_fit *fit,
+                  const char *label, gan_error *err)
+{
+    const int S = fit->size, C = fit->channels;
+    /* First the channels: grey -> RGB repeats, RGB -> grey by ITU-R 601 luma. */
+    uint8_t *conv = NULL;
+    const uint8_t *img = src;
+    if (src_channels != C) {
+        conv = malloc((size_t)w * h * C);
+        if (!conv) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
+        for (long i = 0; i < (long)w * h; i++) {
+            const uint8_t *p = src + i * src_channels;
+            if (C == 3) conv[i * 3] = conv[i * 3 + 1] = conv[i * 3 + 2] = p[0];
+            else conv[i] = (uint8_t)((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
+        }
+        img = conv;
+    }
+    int rc = GAN_OK;
+    if (fit->pad) {
+        if (w > S || h > S) {
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: %dx%d images do not fit in %dx%d with data.fit \"pad\" (use \"resize\")",
+                          label, w, h, S, S);
+        } else {
+            memset(dst, 0, (size_t)C * S * S);
+            const int x0 = (S - w) / 2, y0 = (S - h) / 2;
+            for (int c = 0; c < C; c++)
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                        dst[((long)c * S + y0 + y) * S + x0 + x] = img[((long)y * w + x) * C + c];
+        }
+    } else {
+        /* Scale the short side to S, then take the centre S x S. */
+        int rw = w <= h ? S : (int)((long)w * S / h), rh = h <= w ? S : (int)((long)h * S / w);
+        if (rw < S) rw = S;
+        if (rh < S) rh = S;
+        uint8_t *tmp = malloc((size_t)rw * rh * C);
+        if (!tmp) {
+            rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
+        } else if (!stbir_resize_uint8(img, w, h, 0, tmp, rw, rh, 0, C)) {
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: cannot resize %dx%d to %dx%d", label, w, h, rw, rh);
+        } else {
+            const int x0 = (rw - S) / 2, y0 = (rh - S) / 2;
+            for (int c = 0; c < C; c++)
+                for (int y = 0; y < S; y++)
+                    for (int x = 0; x < S; x++)
+                        dst[((long)c * S + y) * S + x] = tmp[((long)(y0 + y) * rw + x0 + x) * C + c];
+        }
+        free(tmp);
+    }
+    free(conv);
+    return rc;
+}
+
+/* --------------------------------------------------------------- files */
+
+/* Reads a whole file, decompressing gzip transparently, up to cap bytes. */
+static int read_all(const char *path, size_t cap, uint8_t **out, size_t *len, gan_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return gan_fail(err, GAN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return gan_fail(err, GAN_ERR_INPUT, "%s: not a regular file", path);
+    gzFile gz = gzopen(path, "rb");
+    if (!gz) return gan_fail(err, GAN_ERR_IO, "%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
+    size_t size = 0, capa = 1 << 20;
+    uint8_t *buf = malloc(capa);
+    int rc = buf ? GAN_OK : gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
+    while (rc == GAN_OK) {
+        if (size == capa) {
+            if (capa >= cap + 1) {
+                rc = gan_fail(err, GAN_ERR_INPUT, "%s: larger than %zu MiB uncompressed", path, cap >> 20);
+                break;
+            }
+            capa *= 2;
+            uint8_t *nb = realloc(buf, capa);
+            if (!nb) {
+                rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            buf = nb;
+        }
+        int n = gzread(gz, buf + size, (unsigned)(capa - size > (1u << 30) ? (1u << 30) : capa - size));
+        if (n < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: corrupt gzip data: %s", path, msg);
+            break;
+        }
+        if (n == 0) break;
+        size += (size_t)n;
+    }
+    if (rc == GAN_OK && size > cap) rc = gan_fail(err, GAN_ERR_INPUT, "%s: larger than %zu MiB", path, cap >> 20);
+    gzclose(gz);
+    if (rc != GAN_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = size;
+    return GAN_OK;
+}
+
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+int gan_idx_parse(const uint8_t *buf, size_t len, const char *label, uint8_t **images, long *count, int *rows,
+                  int *cols, gan_error *err)
+{
+    if (len < 16) return gan_fail(err, GAN_ERR_INPUT, "%s: not an IDX image file (%zu bytes)", label, len);
+    uint32_t magic = be32(buf);
+    if (magic == 0x00000801)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: this is an IDX label file; data.path needs the images file", label);
+    if (magic != 0x00000803)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: bad IDX magic 0x%08x (expected 0x00000803: unsigned bytes, 3 dimensions)",
+                        label, magic);
+    uint32_t n = be32(buf + 4), r = be32(buf + 8), c = be32(buf + 12);
+    if (n == 0) return gan_fail(err, GAN_ERR_INPUT, "%s: holds zero images", label);
+    if (r == 0 || c == 0 || r > 1024 || c > 1024)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: image size %ux%u (expected 1 to 1024 per side)", label, r, c);
+    uint64_t want = (uint64_t)n * r * c;
+    if (want != len - 16)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: header says %u images of %ux%u (%llu bytes) but the file has %zu bytes of pixels",
+                        label, n, r, c, (unsigned long long)want, len - 16);
+    uint8_t *img = malloc((size_t)want);
+    if (!img) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
+    memcpy(img, buf + 16, (size_t)want);
+    *images = img;
+    *count = n;
+    *rows = (int)r;
+    *cols = (int)c;
+    return GAN_OK;
+}
+
+int gan_idx_read(const char *path, uint8_t **images, long *count, int *rows, int *cols, gan_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_all(path, MAX_IDX_BYTES, &buf, &len, err);
+    if (rc != GAN_OK) return rc;
+    rc = gan_idx_parse(buf, len, path, images, count, rows, cols, err);
+    free(buf);
+    return rc;
+}
+
+int gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels, int *w,
+                     int *h, gan_error *err)
+{
+    if (len == 0) return gan_fail(err, GAN_ERR_INPUT, "%s: empty file", label);
+    if (len > (size_t)MAX_IMAGE_FILE) return gan_fail(err, GAN_ERR_INPUT, "%s: larger than 64 MiB", label);
+    int iw, ih, ic;
+    if (!stbi_info_from_memory(buf, (int)len, &iw, &ih, &ic))
+        return gan_fail(err, GAN_ERR_INPUT, "%s: not a PNG, JPEG or BMP image gan can read (%s)", label,
+                        stbi_failure_reason());
+    if (iw <= 0 || ih <= 0 || iw > MAX_IMAGE_SIDE || ih > MAX_IMAGE_SIDE || (long)iw * ih > MAX_IMAGE_PIXELS)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: %dx%d pixels is larger than gan accepts (%d per side, %ld in all)",
+                        label, iw, ih, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS);
+    uint8_t *p = stbi_load_from_memory(buf, (int)len, w, h, &ic, want_channels);
+    if (!p) return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt image (%s)", label, stbi_failure_reason());
+    *pixels = p;
+    return GAN_OK;
+}
+
+/* ------------------------------------------------------------ datasets */
+
+static int dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg, const char *label, gan_error *err)
+{
+    ds->count = count;
+    ds->size = cfg->image_size;
+    ds->channels = cfg->channels;
+    ds->pixels = malloc((size_t)count * cfg->channels * cfg->image_size * cfg->image_size);
+    if (!ds->pixels) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory for %ld images", label, count);
+    return GAN_OK;
+}
+
+static size_t image_bytes(const gan_dataset *ds) { return (size_t)ds->channels * ds->size * ds->size; }
+
+static int load_idx(gan_dataset *ds, const gan_config *cfg, const gan_fit *fit, gan_error *err)
+{
+    uint8_t *raw;
+    long n;
+    int r, c;
+    int rc = gan_idx_read(cfg->data_path, &raw, &n, &r, &c, err);
+    if (rc != GAN_OK) return rc;
+    if (cfg->data_limit > 0 && n > cfg->data_limit) n = cfg->data_limit;
+    rc = dataset_alloc(ds, n, cfg, cfg->data_path, err);
+    for (long i = 0; i < n && rc == GAN_OK; i++)
+        rc = gan_fit_image(ds->pixels + i * image_bytes(ds), raw + i * r * c, c, r, 1, fit, cfg->data_path, err);
+    free(raw);
+    return rc;
+}
+
+static int load_cifar_file(const char *path, uint8_t **recs, long *n, gan_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_all(path, MAX_IDX_BYTES, &buf, &len, err);
+    if (rc != GAN_OK) return rc;
+    if (len == 0 || len % 3073 != 0) {
+        free(buf);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes is not a whole number of CIFAR-10 records (3073 bytes each)",
+                        path, len);
+    }
+    *recs = buf;
+    *n = (long)(len / 3073);
+    return GAN_OK;
+}
+
+static int load_cifar(gan_dataset *ds, const gan_config *cfg, const gan_fit *fit, gan_error *err)
+{
+    char files[6][1100];
+    int nfiles = 0;
+    struct stat st;
+    if (stat(cfg->data_path, &st) != 0)
+        return gan_fail(err, GAN_ERR_IO, "%s: cannot open: %s", cfg->data_path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+        for (int i = 1; i <= 5; i++) {
+            snprintf(files[nfiles], sizeof files[0], "%s/data_batch_%d.bin", cfg->data_path, i);
+            if (stat(files[nfiles], &st) == 0) nfiles++;
+        }
+        if (nfiles == 0)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: no data_batch_1.bin .. data_batch_5.bin inside", cfg->data_path);
+    } else {
+        snprintf(files[0], sizeof files[0], "%s", cfg->data_path);
+        nfiles = 1;
+    }
+    uint8_t *recs[6] = {0};
+    long counts[6] = {0}, total = 0;
+    int rc = GAN_OK;
+    for (int i = 0; i < nfiles && rc == GAN_OK; i++) {
+        rc = load_cifar_file(files[i], &recs[i], &counts[i], err);
+        total += counts[i];
+    }
+    if (rc == GAN_OK) {
+        if (cfg->data_limit > 0 && total > cfg->data_limit) total = cfg->data_limit;
+        rc = dataset_alloc(ds, total, cfg, cfg->data_path, err);
+    }
+    uint8_t hwc[32 * 32 * 3];
+    long k = 0;
+    for (int i = 0; i < nfiles && rc == GAN_OK; i++) {
+        for (long j = 0; j < counts[i] && k < total && rc == GAN_OK; j++, k++) {
+            const uint8_t *r = recs[i] + j * 3073 + 1; /* skip the label byte; planes R, G, B */
+            for (int p = 0; p < 1024; p++)
+                for (int c = 0; c < 3; c++) hwc[p * 3 + c] = r[c * 1024 + p];
+            rc = gan_fit_image(ds->pixels + k * image_bytes(ds), hwc, 32, 32, 3, fit, files[i], err);
+        }
+    }
+    for (int i = 0; i < nfiles; i++) free(recs[i]);
+    return rc;
+}
+
+/* ---- image folder: every PNG/JPEG/BMP below the folder, sorted by path */
+typedef struct {
+    char **paths;
+    long count, cap;
+} path_list;
+
+static int has_ext(const char *name, const char *const *exts)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot) return 0;
+    for (int i = 0; exts[i]; i++) {
+        const char *a = dot + 1, *b = exts[i];
+        while (*a && *b && tolower((unsigned char)*a) == *b) a++, b++;
+        if (!*a && !*b) return 1;
+    }
+    return 0;
+}
+
+static const char *const READ_EXTS[] = {"png", "jpg", "jpeg", "bmp", NULL};
+static const char *const OTHER_IMAGE_EXTS[] = {"gif", "tga", "psd", "hdr", "pic", "pnm", "ppm", "pgm", "webp",
+                                               "tif", "tiff", NULL};
+
+static int walk(const char *dir, int depth, path_list *list, gan_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d) return gan_fail(err, GAN_ERR_IO, "%s: cannot open folder: %s", dir, strerror(errno));
+    int rc = GAN_OK;
+    struct dirent *e;
+    while (rc == GAN_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) continue;
+        struct stat st;
+        if (stat(path, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (depth < 3) rc = walk(path, depth + 1, list, err);
+            continue;
+        }
+        if (has_ext(e->d_name, OTHER_IMAGE_EXTS)) {
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: unsupported image format (gan reads PNG, JPEG and BMP)", path);
+            break;
+        }
+        if (!S_ISREG(st.st_mode) || !has_ext(e->d_name, READ_EXTS)) continue;
+        if (list->count == list->cap) {
+            long ncap = list->cap ? list->cap * 2 : 256;
+            char **np = realloc(list->paths, sizeof(char *) * ncap);
+            if (!np) {
+                rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", dir);
+                break;
+            }
+            list->paths = np;
+            list->cap = ncap;
+        }
+        list->paths[list->count] = strdup(path);
+        if (!list->paths[list->count]) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", dir);
+        else list->count++;
+    }
+    closedir(d);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int load_file(const char *path, uint8_t **buf, size_t *len, gan_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return gan_fail(err, GAN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || st.st_size > MAX_IMAGE_FILE) {
+        fclose(f);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: larger than 64 MiB", path);
+    }
+    *len = (size_t)st.st_size;
+    *buf = malloc(*len ? *len : 1);
+    size_t got = *buf ? fread(*buf, 1, *len, f) : 0;
+    fclose(f);
+    if (!*buf || got != *len) {
+        free(*buf);
+        return gan_fail(err, GAN_ERR_IO, "%s: read failed", path);
+    }
+    return GAN_OK;
+}
+
+static int load_folder(gan_dataset *ds, const gan_config *cfg, const gan_fit *fit, gan_error *err)
+{
+    path_list list = {0};
+    int rc = walk(cfg->data_path, 0, &list, err);
+    if (rc == GAN_OK && list.count == 0)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: no PNG, JPEG or BMP images found", cfg->data_path);
+    if (rc == GAN_OK) {
+        qsort(list.paths, (size_t)list.count, sizeof(char *), cmp_str);
+        long n = cfg->data_limit > 0 && list.count > cfg->data_limit ? cfg->data_limit : list.count;
+        rc = dataset_alloc(ds, n, cfg, cfg->data_path, err);
+        for (long i = 0; i < n && rc == GAN_OK; i++) {
+            uint8_t *file = NULL, *px = NULL;
+            size_t len = 0;
+            int w, h;
+            rc = load_file(list.paths[i], &file, &len, err);
+            if (rc != GAN_OK) break;
+            rc = gan_image_decode(file, len, list.paths[i], cfg->channels, &px, &w, &h, err);
+            free(file);
+            if (rc == GAN_OK) rc = gan_fit_image(ds->pixels + i * image_bytes(ds), px, w, h, cfg->channels, fit,
+                                                 list.paths[i], err);
+            stbi_image_free(px);
+        }
+    }
+    for (long i = 0; i < list.count; i++) free(list.paths[i]);
+    free(list.paths);
+    return rc;
+}
+
+int gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *err)
+{
+    memset(ds, 0, sizeof *ds);
+    gan_fit fit = {.size = cfg->image_size, .channels = cfg->channels, .pad = strcmp(cfg->data_fit, "pad") == 0};
+    int rc;
+    if (strcmp(cfg->data_format, "idx") == 0) rc = load_idx(ds, cfg, &fit, err);
+    else if (strcmp(cfg->data_format, "cifar10") == 0) rc = load_cifar(ds, cfg, &fit, err);
+    else rc = load_folder(ds, cfg, &fit, err);
+    if (rc != GAN_OK) gan_dataset_free(ds);
+    return rc;
+}
+
+void gan_dataset_free(gan_dataset *ds)
+{
+    free(ds->pixels);
+    memset(ds, 0, sizeof *ds);
+}
+
+void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out)
+{
+    const long plane = (long)ds->size * ds->size;
+    for (int i = 0; i < n; i++) {
+        const uint8_t *img = ds->pixels + (size_t)idx[i] * image_bytes(ds);
+        for (int c = 0; c < ds->channels; c++) {
+            float *dst = out + ((long)c * n + i) * plane;
+            const uint8_t *src = img + c * plane;
+            for (long p = 0; p < plane; p++) dst[p] = src[p] * (2.0f / 255.0f) - 1.0f;
+        }
+    }
+}
