@@ -154,9 +154,11 @@ static int set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const c
             return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a string, got %s", label, k->path, got);
         const char *s = v->valuestring;
         if (k->type == K_ENUM) {
-            size_t n = strlen(s);
-            const char *c = strstr(k->choices, s);
-            int ok = n > 0 && c && (c == k->choices || c[-1] == '|') && (c[n] == '\0' || c[n] == '|');
+            int ok = 0;
+            for (const char *c = k->choices; *c && !ok; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|')) {
+                size_t len = strcspn(c, "|");
+                ok = strlen(s) == len && strncmp(c, s, len) == 0;
+            }
             if (!ok)
                 return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected one of %s, got %s", label, k->path, k->choices,
                                 got);

@@ -16,7 +16,8 @@ int gan_npy_save(const char *path, const float *data, int ndim, const int64_t *s
     int pos = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
     size_t count = 1;
     for (int i = 0; i < ndim; i++) {
-        pos += snprintf(dict + pos, sizeof dict - pos, "%lld,%s", (long long)shape[i], i + 1 < ndim ? " " : "");
+        /* numpy's own spelling: "(10, 1, 16, 16)", and "(10,)" for one dimension */
+        pos += snprintf(dict + pos, sizeof dict - pos, "%s%lld%s", i ? ", " : "", (long long)shape[i], ndim == 1 ? "," : "");
         count *= (size_t)shape[i];
     }
     pos += snprintf(dict + pos, sizeof dict - pos, "), }");

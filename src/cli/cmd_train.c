@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gan/config.h"
@@ -65,6 +66,11 @@ int cmd_train(int argc, char **argv)
     char path[1100];
     int rc;
     if (resume) {
+        snprintf(path, sizeof path, "%s/%s", resume, GAN_RUN_STATE);
+        if (access(path, F_OK) != 0) {
+            gan_fail(&err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", resume, GAN_RUN_STATE);
+            return cli_report(GAN_ERR_INPUT, &err);
+        }
         snprintf(path, sizeof path, "%s/%s", resume, GAN_RUN_CONFIG);
         rc = gan_config_load(&cfg, path, sets, nsets, &err);
         /* The run folder is where the state is, whatever output.dir says. */

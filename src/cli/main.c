@@ -81,6 +81,6 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 1, argv + 1);
     if (strcmp(argv[1], "sample") == 0) return cmd_sample(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
-    fprintf(stderr, "gan: unknown command '%s'\n%s", argv[1], USAGE);
+    fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", argv[1]);
     return EXIT_USAGE;
 }
