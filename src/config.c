@@ -330,7 +330,11 @@ void gan_config_print_reference(void)
     static const char *const tnames[] = {"integer", "integer", "integer", "number", "string", "string"};
     for (int i = 0; i < NKEYS; i++) {
         const key_spec *k = &KEYS[i];
-        printf("| `%s` | %s | `%s` | %s%s%s |\n", k->path, tnames[k->type], k->def, k->help,
-               k->choices ? "; one of " : "", k->choices ? k->choices : "");
+        printf("| `%s` | %s | `%s` | %s", k->path, tnames[k->type], k->def, k->help);
+        if (k->choices) { /* "a|b" would split a Markdown table cell */
+            printf("; one of ");
+            for (const char *c = k->choices; *c; c++) fputs(*c == '|' ? ", " : (char[2]){*c, 0}, stdout);
+        }
+        printf(" |\n");
     }
 }
