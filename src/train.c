@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -442,6 +443,57 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
         *result = t.last;
         result->step = (long)t.step;
         result->seconds = now() - t.t_start;
+    }
+    teardown(&t);
+    return rc;
+}
+
+int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err)
+{
+    trainer t;
+    memset(&t, 0, sizeof t);
+    gan_train_opts opts = {.quiet = 1};
+    t.cfg = cfg;
+    t.opts = &opts;
+    if (cfg->threads > 0) openblas_set_num_threads(cfg->threads);
+    const int B = cfg->batch_size;
+    const long img = (long)cfg->channels * cfg->image_size * cfg->image_size;
+    gan_arch arch = {cfg->image_size, cfg->channels, cfg->nz, cfg->ngf, cfg->ndf};
+    const char *why = gan_arch_check(&arch);
+    if (why) return gan_fail(err, GAN_ERR_INPUT, "config: model: %s", why);
+    /* Synthetic data: 4 batches of noise images, held as uint8 like real data. */
+    t.data.count = 4L * B;
+    t.data.size = cfg->image_size;
+    t.data.channels = cfg->channels;
+    t.data.pixels = malloc((size_t)t.data.count * img);
+    t.steps_per_epoch = 4;
+    t.real = malloc(sizeof(float) * (size_t)B * img);
+    t.z = malloc(sizeof(float) * (size_t)B * cfg->nz);
+    t.dlogits = malloc(sizeof(float) * (size_t)B);
+    t.batch_idx = malloc(sizeof(int32_t) * (size_t)B);
+    t.perm = malloc(sizeof(int32_t) * (size_t)t.data.count);
+    t.perm_epoch = -1;
+    int rc = GAN_OK;
+    if (!t.data.pixels || !t.real || !t.z || !t.dlogits || !t.batch_idx || !t.perm ||
+        gan_net_build(&t.g, &arch, 1, B) != 0 || gan_net_build(&t.d, &arch, 0, B) != 0)
+        rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (rc == GAN_OK) {
+        gan_rng_seed(&t.rng, cfg->seed);
+        for (long i = 0; i < t.data.count * img; i++) t.data.pixels[i] = (uint8_t)(gan_rng_next(&t.rng) >> 56);
+        gan_net_init_weights(&t.g, &t.rng);
+        gan_net_init_weights(&t.d, &t.rng);
+        for (int i = 0; i < warmup; i++) train_step(&t);
+        double t0 = now();
+        for (int i = 0; i < steps; i++) train_step(&t);
+        double dt = now() - t0;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        result->steps = steps;
+        result->seconds = dt;
+        result->images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0;
+        result->peak_rss_kb = ru.ru_maxrss;
+        result->loss_d = t.last.loss_d;
+        result->loss_g = t.last.loss_g;
     }
     teardown(&t);
     return rc;

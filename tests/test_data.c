@@ -125,7 +125,8 @@ static void test_idx(void)
     len = make_idx(buf, 0x803, 1, 20, 20);
     write_bytes("big.idx", buf, len, 0);
     expect_fail("idx", "big.idx", "pad", "do not fit in 16x16");
-    write_bytes("notgz.idx.gz", "\x1f\x8b\x08\x00garbage-after-gzip-magic", 30, 0);
+    static const char notgz[] = "\x1f\x8b\x08\x00garbage-after-gzip-magic";
+    write_bytes("notgz.idx.gz", notgz, sizeof notgz - 1, 0);
     expect_fail("idx", "notgz.idx.gz", "pad", "notgz.idx.gz");
     expect_fail("idx", "missing.idx", "pad", "cannot open");
 }

@@ -26,6 +26,18 @@ typedef struct {
 /* Runs the job. Returns GAN_OK, GAN_INTERRUPTED (checkpoint written) or an error. */
 int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result, gan_error *err);
 
+typedef struct {
+    int steps;                        /* timed steps */
+    double seconds;                   /* wall time of the timed steps */
+    double images_per_second;         /* real images through the step per second */
+    long peak_rss_kb;                 /* peak resident memory of the process */
+    double loss_d, loss_g;            /* after the last step (a sanity check, not a result) */
+} gan_bench_result;
+
+/* Times the training step of cfg's architecture and batch on synthetic
+ * images: `warmup` untimed steps, then `steps` timed ones. No files. */
+int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err);
+
 /* File names inside a run folder. */
 #define GAN_RUN_STATE "state.bin"
 #define GAN_RUN_G "g.bin"

@@ -32,5 +32,6 @@ int cli_long(const char *s, long lo, long hi, long *out);
 int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static const char USAGE[] =
     "  train    train a DCGAN from a JSON config        gan train --config configs/mnist.json\n"
     "  sample   write generated images from a checkpoint gan sample --ckpt runs/mnist/g.bin -n 64\n"
     "  info     describe a checkpoint or training state  gan info runs/mnist/g.bin\n"
+    "  bench    time the training step                   gan bench --set train.batch_size=128\n"
     "\n"
     "'gan <command> --help' lists a command's options.\n"
     "exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input file, 4 I/O error,\n"
@@ -81,6 +82,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 1, argv + 1);
     if (strcmp(argv[1], "sample") == 0) return cmd_sample(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
+    if (strcmp(argv[1], "bench") == 0) return cmd_bench(argc - 1, argv + 1);
     fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", argv[1]);
     return EXIT_USAGE;
 }
