@@ -7,14 +7,14 @@
 #include <string.h>
 
 void gan_conv2d_forward(float *out, float *col, const float *in, const float *weight,
-                        const float *bias, const gan_conv_dims *d)
+                        const float *bias, const gan_conv_dims *d, gan_pool *pool)
 {
     const int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
     assert(oh > 0 && ow > 0);
     const int ckk = d->c * d->k * d->k, cols = d->n * oh * ow;
-    gan_im2col(col, in, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow);
+    gan_im2col(col, in, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow, pool);
     /* out[OC, N*OH*OW] = weight[OC, CKK] @ col[CKK, N*OH*OW] */
-    gan_gemm(0, 0, d->oc, cols, ckk, 1.0f, weight, ckk, col, cols, 0.0f, out, cols);
+    gan_gemm(0, 0, d->oc, cols, ckk, 1.0f, weight, ckk, col, cols, 0.0f, out, cols, pool);
     if (bias) {
         for (int o = 0; o < d->oc; o++) {
             float b = bias[o], *row = out + (long)o * cols;
@@ -25,7 +25,7 @@ void gan_conv2d_forward(float *out, float *col, const float *in, const float *we
 
 void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
                          const float *dout, const float *col, const float *weight,
-                         const gan_conv_dims *d)
+                         const gan_conv_dims *d, gan_pool *pool)
 {
     const int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
     const int ckk = d->c * d->k * d->k, cols = d->n * oh * ow;
@@ -39,13 +39,12 @@ void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
     }
     if (dweight) {
         /* dweight[OC, CKK] += dout[OC, cols] @ col^T[cols, CKK] */
-        gan_gemm(0, 1, d->oc, ckk, cols, 1.0f, dout, cols, col, cols, 1.0f, dweight, ckk);
+        gan_gemm(0, 1, d->oc, ckk, cols, 1.0f, dout, cols, col, cols, 1.0f, dweight, ckk, pool);
     }
     if (din) {
         assert(dcol);
         /* dcol[CKK, cols] = weight^T[CKK, OC] @ dout[OC, cols], then scatter back */
-        gan_gemm(1, 0, ckk, cols, d->oc, 1.0f, weight, ckk, dout, cols, 0.0f, dcol, cols);
-        memset(din, 0, sizeof(float) * (size_t)d->c * d->n * d->h * d->w);
-        gan_col2im(din, dcol, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow);
+        gan_gemm(1, 0, ckk, cols, d->oc, 1.0f, weight, ckk, dout, cols, 0.0f, dcol, cols, pool);
+        gan_col2im(din, dcol, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow, pool);
     }
 }

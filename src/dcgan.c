@@ -218,13 +218,13 @@ const float *gan_net_forward(gan_net *net, const float *input, int n, int train)
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
         gan_conv_dims d = stage_dims(s, n);
-        if (s->transpose) gan_conv_transpose2d_forward(s->pre, s->col, in, s->w, NULL, &d);
-        else gan_conv2d_forward(s->pre, s->col, in, s->w, NULL, &d);
+        if (s->transpose) gan_conv_transpose2d_forward(s->pre, s->col, in, s->w, NULL, &d, net->pool);
+        else gan_conv2d_forward(s->pre, s->col, in, s->w, NULL, &d, net->pool);
         const long m = (long)n * s->oh * s->oh;
         if (s->bn) {
             if (train)
                 gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var, s->pre,
-                                              s->gamma, s->beta, s->oc, m, net->bn_momentum, net->bn_eps);
+                                              s->gamma, s->beta, s->oc, m, net->bn_momentum, net->bn_eps, net->pool);
             else
                 gan_batchnorm2d_forward_eval(s->out, s->pre, s->gamma, s->beta, s->running_mean, s->running_var,
                                              s->oc, m, net->bn_eps);
@@ -249,15 +249,15 @@ const float *gan_net_backward(gan_net *net, float *dout, int param_grads, int in
         activate_backward(s->act, g, s->out, (long)s->oc * m, net->slope);
         if (s->bn)  /* in place: the batchnorm backward reads each dy before writing its dx */
             gan_batchnorm2d_backward_train(g, param_grads ? s->dgamma : NULL, param_grads ? s->dbeta : NULL, g,
-                                           s->pre, s->mean, s->invstd, s->gamma, s->oc, m);
+                                           s->pre, s->mean, s->invstd, s->gamma, s->oc, m, net->pool);
         const float *in = i == 0 ? net->input : net->st[i - 1].out;
         float *din = (i > 0 || input_grad) ? net->gbuf[next] : NULL;
         next ^= 1;
         gan_conv_dims d = stage_dims(s, n);
         if (s->transpose)
-            gan_conv_transpose2d_backward(din, param_grads ? s->dw : NULL, NULL, net->dcol, g, in, s->w, &d);
+            gan_conv_transpose2d_backward(din, param_grads ? s->dw : NULL, NULL, net->dcol, g, in, s->w, &d, net->pool);
         else
-            gan_conv2d_backward(din, param_grads ? s->dw : NULL, NULL, net->dcol, g, s->col, s->w, &d);
+            gan_conv2d_backward(din, param_grads ? s->dw : NULL, NULL, net->dcol, g, s->col, s->w, &d, net->pool);
         g = din;
     }
     return g;

@@ -17,6 +17,7 @@
 #include "gan/dataset.h"
 #include "gan/dcgan.h"
 #include "gan/image_grid.h"
+#include "gan/pool.h"
 #include "gan/rng.h"
 #include "gan/safetensors.h"
 
@@ -26,6 +27,7 @@ typedef struct {
     char *config_json;
     gan_dataset data;
     gan_net g, d;
+    gan_pool *pool;         /* gan's own loops run on as many threads as OpenBLAS's */
     gan_rng rng;            /* latent draws */
     int32_t *perm;          /* this epoch's order of the images */
     long perm_epoch;        /* epoch perm was made for, -1: none */
@@ -52,6 +54,19 @@ static double now(void)
 static void join(char *out, size_t len, const char *dir, const char *name)
 {
     snprintf(out, len, "%s/%s", dir, name);
+}
+
+/* gan owns the threads: train.threads of them (0: as many as OpenBLAS would
+ * use, i.e. its OPENBLAS_NUM_THREADS or the core count), and OpenBLAS runs
+ * single-threaded inside each, so no idle OpenBLAS worker spins on a core
+ * that gan's own loops need. */
+static gan_pool *make_pool(const gan_config *c)
+{
+    int threads = c->threads > 0 ? c->threads : openblas_get_num_threads();
+    gan_pool *pool = gan_pool_create(threads);
+    if (pool) openblas_set_num_threads(1);
+    else if (c->threads > 0) openblas_set_num_threads(c->threads);
+    return pool;
 }
 
 static int mkdir_p(const char *path, gan_error *err)
@@ -354,6 +369,8 @@ static int setup(trainer *t, gan_error *err)
     const int g_batch = B > c->sample_count ? B : c->sample_count;
     if (gan_net_build(&t->g, &arch, 1, g_batch) != 0 || gan_net_build(&t->d, &arch, 0, B) != 0)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
+    t->pool = make_pool(c);
+    t->g.pool = t->d.pool = t->pool;
     const long img = (long)c->channels * c->image_size * c->image_size;
     t->real = malloc(sizeof(float) * (size_t)B * img);
     t->z = malloc(sizeof(float) * (size_t)B * c->nz);
@@ -394,6 +411,7 @@ static void teardown(trainer *t)
     gan_dataset_free(&t->data);
     gan_net_free(&t->g);
     gan_net_free(&t->d);
+    gan_pool_free(t->pool);
     free(t->real), free(t->z), free(t->fixed_z), free(t->dlogits), free(t->batch_idx), free(t->perm);
     free(t->config_json);
 }
@@ -404,7 +422,6 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
     memset(&t, 0, sizeof t);
     t.cfg = cfg;
     t.opts = opts;
-    if (cfg->threads > 0) openblas_set_num_threads(cfg->threads);
     FILE *log = opts->log ? opts->log : stderr;
     int rc = setup(&t, err);
     if (rc == GAN_OK && !opts->quiet) {
@@ -413,7 +430,7 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
                      opts->resume ? "resuming on" : "training on", t.data.count, cfg->image_size, cfg->image_size,
                      cfg->channels, cfg->data_path, t.g.nparams, t.d.nparams, cfg->batch_size,
                      opts->resume ? "from" : "at", (long long)t.step, t.total_steps, openblas_get_corename(),
-                     openblas_get_num_threads(), cfg->out_dir);
+                     gan_pool_threads(t.pool), cfg->out_dir);
     }
     t.t_start = t.t_log = now();
     t.session_start_step = (double)t.step;
@@ -455,7 +472,6 @@ int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *re
     gan_train_opts opts = {.quiet = 1};
     t.cfg = cfg;
     t.opts = &opts;
-    if (cfg->threads > 0) openblas_set_num_threads(cfg->threads);
     const int B = cfg->batch_size;
     const long img = (long)cfg->channels * cfg->image_size * cfg->image_size;
     gan_arch arch = {cfg->image_size, cfg->channels, cfg->nz, cfg->ngf, cfg->ndf};
@@ -477,6 +493,8 @@ int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *re
     if (!t.data.pixels || !t.real || !t.z || !t.dlogits || !t.batch_idx || !t.perm ||
         gan_net_build(&t.g, &arch, 1, B) != 0 || gan_net_build(&t.d, &arch, 0, B) != 0)
         rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    t.pool = make_pool(cfg);
+    t.g.pool = t.d.pool = t.pool;
     if (rc == GAN_OK) {
         gan_rng_seed(&t.rng, cfg->seed);
         for (long i = 0; i < t.data.count * img; i++) t.data.pixels[i] = (uint8_t)(gan_rng_next(&t.rng) >> 56);

@@ -62,7 +62,7 @@ typedef struct {
 static double conv_obj(void *p)
 {
     conv_case *c = p;
-    gan_conv2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d);
+    gan_conv2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL);
     return dot(c->out, c->r, c->nout);
 }
 
@@ -76,7 +76,7 @@ static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
     float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
     conv_obj(&c);
-    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.col, c.w, &d);
+    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.col, c.w, &d, NULL);
     char label[64];
     snprintf(label, sizeof label, "conv2d k%d s%d p%d dinput", d.k, d.s, d.p);
     gradcheck(label, conv_obj, &c, c.in, din, nin, 0.05f);
@@ -86,7 +86,7 @@ static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
     /* Parameter gradients accumulate: a second backward doubles them. */
     float *dw2 = malloc(sizeof(float) * nw);
     memcpy(dw2, dw, sizeof(float) * nw);
-    gan_conv2d_backward(NULL, dw2, NULL, NULL, c.r, c.col, c.w, &d);
+    gan_conv2d_backward(NULL, dw2, NULL, NULL, c.r, c.col, c.w, &d, NULL);
     long bad = 0;
     for (long i = 0; i < nw; i++) bad += fabsf(dw2[i] - 2 * dw[i]) > 1e-4f * (1 + fabsf(dw[i]));
     CHECK_MSG(bad == 0, "conv2d dweight does not accumulate (%ld entries)", bad);
@@ -98,7 +98,7 @@ static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
 static double convt_obj(void *p)
 {
     conv_case *c = p;
-    gan_conv_transpose2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d);
+    gan_conv_transpose2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL);
     return dot(c->out, c->r, c->nout);
 }
 
@@ -112,7 +112,7 @@ static void check_convt(gan_rng *rng, gan_conv_dims d, int bias)
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
     float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
     convt_obj(&c);
-    gan_conv_transpose2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, c.w, &d);
+    gan_conv_transpose2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, c.w, &d, NULL);
     char label[64];
     snprintf(label, sizeof label, "convT k%d s%d p%d dinput", d.k, d.s, d.p);
     gradcheck(label, convt_obj, &c, c.in, din, nin, 0.05f);
@@ -134,7 +134,7 @@ static double bn_obj(void *p)
     bn_case *b = p;
     if (b->train)
         gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rmean, b->rvar, b->in, b->gamma, b->beta, b->c,
-                                      b->m, 0.1f, 1e-5f);
+                                      b->m, 0.1f, 1e-5f, NULL);
     else
         gan_batchnorm2d_forward_eval(b->out, b->in, b->gamma, b->beta, b->rmean, b->rvar, b->c, b->m, 1e-5f);
     return dot(b->out, b->r, (long)b->c * b->m);
@@ -151,7 +151,7 @@ static void check_bn(gan_rng *rng, int train)
     float *din = zeros(n), *dg = zeros(b.c), *dbeta = zeros(b.c);
     bn_obj(&b);
     if (train)
-        gan_batchnorm2d_backward_train(din, dg, dbeta, b.r, b.in, b.mean, b.invstd, b.gamma, b.c, b.m);
+        gan_batchnorm2d_backward_train(din, dg, dbeta, b.r, b.in, b.mean, b.invstd, b.gamma, b.c, b.m, NULL);
     else
         gan_batchnorm2d_backward_eval(din, dg, dbeta, b.r, b.in, b.gamma, b.rmean, b.rvar, b.c, b.m, 1e-5f);
     gradcheck(train ? "batchnorm2d train dinput" : "batchnorm2d eval dinput", bn_obj, &b, b.in, din, n, 1e-2f);

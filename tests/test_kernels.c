@@ -6,6 +6,7 @@
 #include "check.h"
 #include "gan/gemm.h"
 #include "gan/layers.h"
+#include "gan/pool.h"
 #include "gan/rng.h"
 
 /* Direct convolution in the channel-major layout, written from the definition. */
@@ -63,7 +64,7 @@ static void test_conv(gan_conv_dims d)
     float *col = malloc(sizeof(float) * (long)d.c * d.k * d.k * d.n * oh * ow);
     ramp(in, nin, 9, 1);
     ramp(wt, nw, 5, 3);
-    gan_conv2d_forward(out, col, in, wt, NULL, &d);
+    gan_conv2d_forward(out, col, in, wt, NULL, &d, NULL);
     conv_direct(ref, in, wt, &d);
     long bad = 0;
     for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
@@ -81,7 +82,7 @@ static void test_convt(gan_conv_dims d)
     float *col = malloc(sizeof(float) * (long)d.oc * d.k * d.k * d.n * d.h * d.w);
     ramp(in, nin, 9, 2);
     ramp(wt, nw, 5, 1);
-    gan_conv_transpose2d_forward(out, col, in, wt, NULL, &d);
+    gan_conv_transpose2d_forward(out, col, in, wt, NULL, &d, NULL);
     convt_direct(ref, in, wt, &d);
     long bad = 0;
     for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
@@ -90,7 +91,7 @@ static void test_convt(gan_conv_dims d)
     free(in), free(wt), free(out), free(ref), free(col);
 }
 
-static void test_gemm(int ta, int tb, int m, int n, int k)
+static void test_gemm(int ta, int tb, int m, int n, int k, gan_pool *pool)
 {
     gan_rng rng;
     gan_rng_seed(&rng, 7);
@@ -101,7 +102,7 @@ static void test_gemm(int ta, int tb, int m, int n, int k)
     gan_rng_normal(&rng, c, (long)m * n, 0, 1);
     memcpy(r, c, sizeof(float) * m * n);
     int lda = ta ? m : k, ldb = tb ? k : n;
-    gan_gemm(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, c, n);
+    gan_gemm(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, c, n, pool);
     gan_gemm_ref(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, r, n);
     double e = rel_err(c, r, (long)m * n, 1e-6);
     CHECK_MSG(e < 1e-5, "gemm ta%d tb%d %dx%dx%d: rel err %g", ta, tb, m, n, k, e);
@@ -135,8 +136,61 @@ static void test_rng(void)
     CHECK(ok && moved > 900);
 }
 
+/* A pool gives bitwise the same results as the serial code. */
+static void test_pool_identity(void)
+{
+    gan_pool *pool = gan_pool_create(3);
+    CHECK(pool != NULL && gan_pool_threads(pool) == 3);
+    gan_rng rng;
+    gan_rng_seed(&rng, 99);
+    gan_conv_dims d = {.n = 5, .c = 6, .h = 8, .w = 8, .oc = 7, .k = 4, .s = 2, .p = 1};
+    const long nin = 6 * 5 * 64, nw = 7 * 6 * 16, nout = 7 * 5 * 16, ncol = 6 * 16 * 5 * 16;
+    float *in = malloc(sizeof(float) * nin), *w = malloc(sizeof(float) * nw), *g = malloc(sizeof(float) * nout);
+    gan_rng_normal(&rng, in, nin, 0, 1);
+    gan_rng_normal(&rng, w, nw, 0, 1);
+    gan_rng_normal(&rng, g, nout, 0, 1);
+    float *out[2], *col[2], *din[2], *dw[2], *bn[2], *mean[2], *is[2], *rm[2], *rv[2];
+    for (int t = 0; t < 2; t++) {
+        gan_pool *p = t ? pool : NULL;
+        out[t] = calloc(nout, sizeof(float)), col[t] = calloc(ncol, sizeof(float));
+        din[t] = calloc(nin, sizeof(float)), dw[t] = calloc(nw, sizeof(float)), bn[t] = calloc(nout, sizeof(float));
+        mean[t] = calloc(7, sizeof(float)), is[t] = calloc(7, sizeof(float));
+        rm[t] = calloc(7, sizeof(float)), rv[t] = calloc(7, sizeof(float));
+        float *dcol = calloc(ncol, sizeof(float)), *gamma = malloc(7 * sizeof(float)), *beta = calloc(7, sizeof(float));
+        for (int i = 0; i < 7; i++) gamma[i] = 1.0f + 0.1f * i;
+        gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p);
+        gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, col[t], w, &d, p);
+        gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16, 0.1f, 1e-5f, p);
+        gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p);
+        free(dcol), free(gamma), free(beta);
+    }
+    CHECK(memcmp(out[0], out[1], sizeof(float) * nout) == 0);
+    CHECK(memcmp(din[0], din[1], sizeof(float) * nin) == 0);
+    CHECK(memcmp(dw[0], dw[1], sizeof(float) * nw) == 0);
+    CHECK(memcmp(bn[0], bn[1], sizeof(float) * nout) == 0);
+    CHECK(memcmp(rv[0], rv[1], sizeof(float) * 7) == 0);
+    /* the transposed direction too */
+    gan_conv_dims t = {.n = 5, .c = 7, .h = 4, .w = 4, .oc = 6, .k = 4, .s = 2, .p = 1};
+    float *o2[2];
+    for (int k = 0; k < 2; k++) {
+        o2[k] = calloc(nin, sizeof(float));
+        float *tcol = calloc(ncol, sizeof(float));
+        gan_conv_transpose2d_forward(o2[k], tcol, out[0], w, NULL, &t, k ? pool : NULL);
+        free(tcol);
+    }
+    CHECK(memcmp(o2[0], o2[1], sizeof(float) * nin) == 0);
+    for (int k = 0; k < 2; k++) {
+        free(out[k]), free(col[k]), free(din[k]), free(dw[k]), free(bn[k]), free(mean[k]), free(is[k]);
+        free(rm[k]), free(rv[k]), free(o2[k]);
+    }
+    free(in), free(w), free(g);
+    gan_pool_free(pool);
+    CHECK(gan_pool_create(1) == NULL && gan_pool_threads(NULL) == 1);
+}
+
 int main(void)
 {
+    test_pool_identity();
     /* Every convolution shape a DCGAN uses, plus odd sizes and padding > 0 with stride 1. */
     test_conv((gan_conv_dims){.n = 2, .c = 3, .h = 8, .w = 8, .oc = 4, .k = 4, .s = 2, .p = 1});
     test_conv((gan_conv_dims){.n = 3, .c = 2, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0});
@@ -146,8 +200,14 @@ int main(void)
     test_convt((gan_conv_dims){.n = 3, .c = 5, .h = 1, .w = 1, .oc = 4, .k = 4, .s = 1, .p = 0});
     test_convt((gan_conv_dims){.n = 2, .c = 2, .h = 5, .w = 3, .oc = 3, .k = 3, .s = 1, .p = 1});
     test_convt((gan_conv_dims){.n = 1, .c = 2, .h = 3, .w = 3, .oc = 1, .k = 5, .s = 3, .p = 2});
+    gan_pool *pool = gan_pool_create(2);
     for (int ta = 0; ta < 2; ta++)
-        for (int tb = 0; tb < 2; tb++) test_gemm(ta, tb, 17, 23, 31);
+        for (int tb = 0; tb < 2; tb++) {
+            test_gemm(ta, tb, 17, 23, 31, NULL);
+            test_gemm(ta, tb, 70, 45, 31, pool); /* split by rows, ragged last block */
+            test_gemm(ta, tb, 45, 70, 31, pool); /* split by columns */
+        }
+    gan_pool_free(pool);
     test_rng();
     return check_exit("test_kernels");
 }

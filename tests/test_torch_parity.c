@@ -67,11 +67,11 @@ static void conv_case(const char *prefix, int transpose)
     float *y = calloc(nout, sizeof(float)), *col = calloc(ncol, sizeof(float)), *dcol = calloc(ncol, sizeof(float));
     float *dx = calloc(nx, sizeof(float)), *dw = calloc(nw, sizeof(float)), *db = calloc(nb + 1, sizeof(float));
     if (transpose) {
-        gan_conv_transpose2d_forward(y, col, x, w, b, &d);
-        gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d);
+        gan_conv_transpose2d_forward(y, col, x, w, b, &d, NULL);
+        gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d, NULL);
     } else {
-        gan_conv2d_forward(y, col, x, w, b, &d);
-        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, col, w, &d);
+        gan_conv2d_forward(y, col, x, w, b, &d, NULL);
+        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, col, w, &d, NULL);
     }
     compare(prefix, "output", y, want, nout);
     compare(prefix, "dinput", dx, dx_ref, nx);
@@ -94,8 +94,8 @@ static void bn_case(const char *prefix, int train)
     float *mean = calloc(c, sizeof(float)), *invstd = calloc(c, sizeof(float));
     float *dg = calloc(c, sizeof(float)), *dbeta = calloc(c, sizeof(float));
     if (train) {
-        gan_batchnorm2d_forward_train(y, mean, invstd, rm, rv, x, gamma, beta, (int)c, m, 0.1f, 1e-5f);
-        gan_batchnorm2d_backward_train(dx, dg, dbeta, g, x, mean, invstd, gamma, (int)c, m);
+        gan_batchnorm2d_forward_train(y, mean, invstd, rm, rv, x, gamma, beta, (int)c, m, 0.1f, 1e-5f, NULL);
+        gan_batchnorm2d_backward_train(dx, dg, dbeta, g, x, mean, invstd, gamma, (int)c, m, NULL);
     } else {
         gan_batchnorm2d_forward_eval(y, x, gamma, beta, rm, rv, (int)c, m, 1e-5f);
         gan_batchnorm2d_backward_eval(dx, dg, dbeta, g, x, gamma, rm, rv, (int)c, m, 1e-5f);

@@ -70,6 +70,7 @@ typedef struct {
     /* backward scratch: two gradient buffers of the largest activation, one col workspace */
     float *gbuf[2];
     float *dcol;
+    gan_pool *pool;      /* threads for gan's own loops; NULL: serial. Not owned. */
     const float *input;  /* the input of the last forward */
     int last_n;          /* batch size of the last forward */
     gan_arena arena;

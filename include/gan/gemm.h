@@ -4,10 +4,16 @@
 #ifndef GAN_GEMM_H
 #define GAN_GEMM_H
 
-/* Fast path: OpenBLAS cblas_sgemm. */
+#include "gan/pool.h"
+
+/* Fast path: OpenBLAS cblas_sgemm. With a pool, C is cut into one block of
+ * columns (or rows, whichever side is longer) per thread and each block is
+ * an independent single-threaded SGEMM: gan runs OpenBLAS with one thread
+ * and owns all threading, so no idle OpenBLAS worker spins while gan's own
+ * loops run. NULL pool: one SGEMM on OpenBLAS's own threads. */
 void gan_gemm(int trans_a, int trans_b, int m, int n, int k,
               float alpha, const float *a, int lda, const float *b, int ldb,
-              float beta, float *c, int ldc);
+              float beta, float *c, int ldc, gan_pool *pool);
 
 /* Slow, obvious reference with double accumulation; the tests check the
  * fast path and the layers against it. */

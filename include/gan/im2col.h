@@ -11,13 +11,16 @@
 #ifndef GAN_IM2COL_H
 #define GAN_IM2COL_H
 
-/* col[C*K*K, N*OH*OW] = patches of img[C, N, H, W]; padding reads as 0. */
-void gan_im2col(float *col, const float *img, int c, int n, int h, int w,
-                int k, int s, int p, int oh, int ow);
+#include "gan/pool.h"
 
-/* img[C, N, H, W] += adjoint of gan_im2col applied to col (overlaps add up).
- * The caller zeroes img first when it wants col2im alone. */
+/* col[C*K*K, N*OH*OW] = patches of img[C, N, H, W]; padding reads as 0.
+ * pool may be NULL (serial); the result is the same either way. */
+void gan_im2col(float *col, const float *img, int c, int n, int h, int w,
+                int k, int s, int p, int oh, int ow, gan_pool *pool);
+
+/* img[C, N, H, W] = adjoint of gan_im2col applied to col (overlapping
+ * patches add up); img is overwritten. */
 void gan_col2im(float *img, const float *col, int c, int n, int h, int w,
-                int k, int s, int p, int oh, int ow);
+                int k, int s, int p, int oh, int ow, gan_pool *pool);
 
 #endif

@@ -6,7 +6,9 @@
  *   - weights use PyTorch's layouts, so checkpoints map 1:1 onto torch.nn;
  *   - backward OVERWRITES the input gradient and ACCUMULATES (+=) into
  *     parameter gradients, so a D step can add its real and fake halves;
- *   - a NULL gradient pointer means "not needed": its work is skipped.
+ *   - a NULL gradient pointer means "not needed": its work is skipped;
+ *   - the last argument of the heavier layers is a thread pool for gan's own
+ *     loops (NULL: serial); results are bitwise the same for any pool.
  * Shape mistakes are programmer errors and trip asserts.
  *
  * Size legend: N batch, C input channels, H/W input height/width,
@@ -16,6 +18,8 @@
 #define GAN_LAYERS_H
 
 #include <stddef.h>
+
+#include "gan/pool.h"
 
 typedef struct {
     int n, c, h, w;   /* input batch, channels, height, width */
@@ -31,19 +35,19 @@ static inline int gan_convt_out(int in, int k, int s, int p) { return (in - 1) *
  * (so keep it between the two). dcol: workspace of the same size, used only
  * when din != NULL. */
 void gan_conv2d_forward(float *out, float *col, const float *in, const float *weight,
-                        const float *bias, const gan_conv_dims *d);
+                        const float *bias, const gan_conv_dims *d, gan_pool *pool);
 void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
                          const float *dout, const float *col, const float *weight,
-                         const gan_conv_dims *d);
+                         const gan_conv_dims *d, gan_pool *pool);
 
 /* ---- transposed conv2d: weight [C, OC, K, K] (PyTorch's ConvTranspose2d), bias [OC] or NULL.
  * Output [OC, N, OH, OW] with OH = (H-1)*S - 2P + K. col: workspace [OC*K*K, N*H*W]
  * in forward; dcol: the same size in backward (holds im2col(dout)). */
 void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const float *weight,
-                                  const float *bias, const gan_conv_dims *d);
+                                  const float *bias, const gan_conv_dims *d, gan_pool *pool);
 void gan_conv_transpose2d_backward(float *din, float *dweight, float *dbias, float *dcol,
                                    const float *dout, const float *in, const float *weight,
-                                   const gan_conv_dims *d);
+                                   const gan_conv_dims *d, gan_pool *pool);
 
 /* ---- batchnorm2d over [C, M] (PyTorch's BatchNorm2d: biased variance for the
  * normalisation, unbiased for the running variance, eps and momentum given).
@@ -52,11 +56,11 @@ void gan_conv_transpose2d_backward(float *din, float *dweight, float *dbias, flo
 void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd,
                                    float *running_mean, float *running_var,
                                    const float *in, const float *gamma, const float *beta,
-                                   int c, long m, float momentum, float eps);
+                                   int c, long m, float momentum, float eps, gan_pool *pool);
 void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta,
                                     const float *dout, const float *in,
                                     const float *mean, const float *invstd, const float *gamma,
-                                    int c, long m);
+                                    int c, long m, gan_pool *pool);
 /* Inference mode: running statistics, an affine map per channel. */
 void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
                                   const float *running_mean, const float *running_var,
