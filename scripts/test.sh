@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite twice: a -Werror release build, then an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Installs what is missing.
+# AddressSanitizer + UndefinedBehaviorSanitizer build, then a short libFuzzer
+# pass over every fuzz target. Installs what is missing.
 # usage: scripts/test.sh            (set GAN_TEST_FAST=1 to skip the sanitizer pass)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,6 @@ if [ "${GAN_TEST_FAST:-0}" != 1 ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j2)
+  # a short libFuzzer pass per target (scripts/fuzz.sh SECONDS runs longer)
+  scripts/fuzz.sh "${GAN_FUZZ_SECONDS:-10}"
 fi

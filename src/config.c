@@ -167,6 +167,8 @@ static int set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const c
             return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a non-empty string", label, k->path);
         if (strlen(s) >= k->size)
             return gan_fail(err, GAN_ERR_INPUT, "%s: %s: longer than %zu characters", label, k->path, k->size - 1);
+        /* Zero-fill: a config is a plain value, compared and copied whole. */
+        memset(base + k->offset, 0, k->size);
         strcpy(base + k->offset, s);
         return GAN_OK;
     }
@@ -236,6 +238,13 @@ int gan_config_parse(gan_config *cfg, const char *json, const char *label, const
     }
     for (int i = 0; i < nsets && rc == GAN_OK; i++) rc = apply_set(root, sets[i], err);
     for (cJSON *sec = root->child; sec && rc == GAN_OK; sec = sec->next) {
+        for (cJSON *prev = root->child; prev != sec; prev = prev->next) {
+            if (strcmp(prev->string, sec->string) == 0) {
+                rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: section appears twice", label, sec->string);
+                break;
+            }
+        }
+        if (rc != GAN_OK) break;
         int known = 0;
         for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) known |= strcmp(sec->string, SECTIONS[i]) == 0;
         if (!known) {
@@ -251,6 +260,13 @@ int gan_config_parse(gan_config *cfg, const char *json, const char *label, const
             char path[256];
             snprintf(path, sizeof path, "%s.%s", sec->string, item->string);
             const key_spec *k = find_key(path);
+            for (cJSON *prev = sec->child; k && prev != item; prev = prev->next) {
+                if (strcmp(prev->string, item->string) == 0) {
+                    rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: appears twice", label, path);
+                    break;
+                }
+            }
+            if (rc != GAN_OK) break;
             if (!k) {
                 const char *s = suggest(path);
                 rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown key%s%s%s", label, path, s ? " (did you mean " : "",

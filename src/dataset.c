@@ -163,11 +163,56 @@ int gan_idx_read(const char *path, uint8_t **images, long *count, int *rows, int
     return rc;
 }
 
+/* Debian bookworm's stb_image (2.27) overflows a 257-byte table when a JPEG
+ * Huffman table (DHT) declares more than 256 codes; found by fuzz_image.
+ * Walk the markers, skipping entropy-coded data, and check every DHT before
+ * stb sees the file. Returns 0 when the tables are sane. */
+static int jpeg_tables_bad(const uint8_t *b, size_t len)
+{
+    /* stb's start rule: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8). */
+    size_t i = 0;
+    if (len < 2 || b[0] != 0xFF) return 0;
+    while (i < len && b[i] == 0xFF) i++;
+    if (i >= len || b[i] != 0xD8) return 0;
+    i++; /* after SOI */
+    while (i + 4 <= len) {
+        if (b[i] != 0xFF) { /* entropy-coded data: find the next real marker */
+            while (i + 1 < len && !(b[i] == 0xFF && b[i + 1] != 0x00 && (b[i + 1] < 0xD0 || b[i + 1] > 0xD7))) i++;
+            if (i + 4 > len) break;
+        }
+        const uint8_t m = b[i + 1];
+        if (m == 0xFF) { i++; continue; }                  /* fill byte */
+        if (m == 0xD9) break;                              /* EOI */
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) { i += 2; continue; }
+        const size_t seg = (size_t)b[i + 2] << 8 | b[i + 3];
+        if (m == 0xC4) {
+            /* Mirror stb's loop: tables are read while the declared length
+             * has bytes left, even past the segment or the end of the file
+             * (where stb reads zeros); a bad table header ends it. */
+            long left = (long)seg - 2;
+            size_t p = i + 4;
+            while (left > 0 && p < len) {
+                if ((b[p] >> 4) > 1 || (b[p] & 15) > 3) break;
+                unsigned total = 0;
+                for (size_t k = p + 1; k <= p + 16 && k < len; k++) total += b[k];
+                if (total > 256) return 1;
+                p += 17 + total;
+                left -= 17 + (long)total;
+            }
+        }
+        if (seg < 2 || i + 2 + seg > len) return 0; /* truncated: stb stops here and says so */
+        i += 2 + seg;
+    }
+    return 0;
+}
+
 int gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels, int *w,
                      int *h, gan_error *err)
 {
     if (len == 0) return gan_fail(err, GAN_ERR_INPUT, "%s: empty file", label);
     if (len > (size_t)MAX_IMAGE_FILE) return gan_fail(err, GAN_ERR_INPUT, "%s: larger than 64 MiB", label);
+    if (jpeg_tables_bad(buf, len))
+        return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", label);
     int iw, ih, ic;
     if (!stbi_info_from_memory(buf, (int)len, &iw, &ih, &ic))
         return gan_fail(err, GAN_ERR_INPUT, "%s: not a PNG, JPEG or BMP image gan can read (%s)", label,

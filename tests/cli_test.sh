@@ -80,6 +80,15 @@ check "--z-in reproduces the images of --z-out" cmp -s "$T/a.npy" "$T/b.npy"
 check ".npy of images has shape (10, 1, 16, 16)" grep -qa "'shape': (10, 1, 16, 16)" "$T/a.npy"
 expect 0 "" "$GAN" sample --ckpt "$G" -n 8 --nrow 2 --bn-batch --out "$T/s5.png"
 
+expect 0 "" "$GAN" interp --ckpt "$G" --rows 3 --steps 4 --out "$T/i1.png"
+check "interp prints the grid path" test "$(cat "$T/out")" = "$T/i1.png"
+expect 0 "" "$GAN" interp --ckpt "$G" --rows 3 --steps 4 --mode lerp --out "$T/i2.png"
+check "slerp and lerp walks differ" bash -c "! cmp -s '$T/i1.png' '$T/i2.png'"
+expect 0 "" "$GAN" interp --ckpt "$G" --rows 3 --steps 4 --out "$T/i3.png"
+check "same seed, same walk" cmp -s "$T/i1.png" "$T/i3.png"
+expect 2 "--mode: expected slerp or lerp" "$GAN" interp --ckpt "$G" --mode cubic
+expect 3 "this is a discriminator checkpoint" "$GAN" interp --ckpt "$T/full/d.bin"
+
 # ---- bad input: one line naming the file, the right exit code
 "$GAN" >/dev/null 2>"$T/err"
 check "no command: usage on stderr, exit 2" test $? -eq 2 -a -s "$T/err"
@@ -134,7 +143,7 @@ for i in 1 2 3 4 5; do
     check "after SIGKILL #$i state.bin loads" "$GAN" info "$T/kill/state.bin" >/dev/null
     check "after SIGKILL #$i g.bin samples" "$GAN" sample --ckpt "$T/kill/g.bin" -n 4 --out "$T/k.png" --quiet
     s=$(sed -n 's/^step: *//p' <("$GAN" info "$T/kill/state.bin"))
-    check "after SIGKILL #$i the run resumes" "$GAN" train --resume "$T/kill" --set "train.steps=$((s + 1))" --quiet
+    check "after SIGKILL #$i the run resumes" "$GAN" train --resume "$T/kill" --set "train.steps=$((s + 1))" --quiet >/dev/null
   else
     check "SIGKILL #$i came before the first checkpoint (no state.bin, no g.bin)" test ! -e "$T/kill/g.bin"
   fi

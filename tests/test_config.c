@@ -50,6 +50,8 @@ int main(void)
     expect("{\"data\": {\"path\": 7}}", NULL, "data.path: expected a string, got 7");
     expect("{\"train\": {\"seed\": -1}}", NULL, "train.seed");
     expect("{\"output\": {\"log_every\": 0}}", NULL, "output.log_every");
+    expect("{\"output\": {\"dir\": \"a\", \"dir\": \"b\"}}", NULL, "x.json: output.dir: appears twice");
+    expect("{\"train\": {}, \"train\": {}}", NULL, "x.json: train: section appears twice");
 
     /* Overrides apply before validation and can fail the same way. */
     gan_config cfg;

@@ -225,8 +225,31 @@ static void test_cifar(void)
     expect_fail("cifar10", "c_bad.bin", "resize", "not a whole number of CIFAR-10 records");
 }
 
+/* Inputs the fuzzers found, kept so they stay fixed. */
+static void test_regressions(void)
+{
+    const char *files[] = {"jpeg-dht-overflow.jpg", "jpeg-dht-truncated.jpg", "jpeg-dht-fill-bytes.jpg",
+                           "jpeg-dht-past-segment.jpg"};
+    for (int i = 0; i < 4; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/tests/fuzz/regressions/%s", GAN_SOURCE_DIR, files[i]);
+        FILE *f = fopen(path, "rb");
+        CHECK_MSG(f != NULL, "%s missing", path);
+        if (!f) continue;
+        static uint8_t buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        uint8_t *px = NULL;
+        int w, h;
+        gan_error err;
+        CHECK_MSG(gan_image_decode(buf, n, files[i], 3, &px, &w, &h, &err) == GAN_ERR_INPUT && strstr(err.msg, "Huffman table"),
+                  "%s: accepted or wrong message", files[i]);
+    }
+}
+
 int main(void)
 {
+    test_regressions();
     if (!mkdtemp(dir)) return 1;
     test_idx();
     test_folder();

@@ -12,6 +12,7 @@ static const char USAGE[] =
     "commands:\n"
     "  train    train a DCGAN from a JSON config        gan train --config configs/mnist.json\n"
     "  sample   write generated images from a checkpoint gan sample --ckpt runs/mnist/g.bin -n 64\n"
+    "  interp   latent-space walks between random points gan interp --ckpt runs/mnist/g.bin\n"
     "  info     describe a checkpoint or training state  gan info runs/mnist/g.bin\n"
     "  bench    time the training step                   gan bench --set train.batch_size=128\n"
     "\n"
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "train") == 0) return cmd_train(argc - 1, argv + 1);
     if (strcmp(argv[1], "sample") == 0) return cmd_sample(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
+    if (strcmp(argv[1], "interp") == 0) return cmd_interp(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0) return cmd_bench(argc - 1, argv + 1);
     fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", argv[1]);
     return EXIT_USAGE;

@@ -1,0 +1,30 @@
+/* libFuzzer target: the safetensors reader and, when the metadata names a
+ * small enough architecture, loading the tensors into a built network. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gan/checkpoint.h"
+#include "gan/safetensors.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    unsigned char *buf = malloc(size ? size : 1);
+    if (!buf) return 0;
+    memcpy(buf, data, size);
+    gan_st_file f;
+    gan_error err;
+    if (gan_st_parse(&f, buf, size, "fuzz", &err) != GAN_OK) return 0;
+    gan_arch arch;
+    int generator;
+    if (gan_model_arch(&f, &arch, &generator, &err) == GAN_OK &&
+        (long)arch.image_size * (arch.ngf + arch.ndf) * arch.channels <= 16 * 64 && arch.nz <= 256) {
+        gan_net net;
+        if (gan_net_build(&net, &arch, generator, 1) == 0) {
+            gan_net_read_tensors(&net, &f, "", &err);
+            gan_net_free(&net);
+        }
+    }
+    gan_st_close(&f);
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* libFuzzer target: the IDX image-file parser. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "gan/dataset.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t *images = NULL;
+    long count;
+    int rows, cols;
+    gan_error err;
+    if (gan_idx_parse(data, size, "fuzz", &images, &count, &rows, &cols, &err) == GAN_OK) {
+        /* Fit the first image both ways, as the loader does. */
+        uint8_t out[3 * 32 * 32];
+        gan_fit pad = {.size = 32, .channels = 3, .pad = 1}, resize = {.size = 32, .channels = 1, .pad = 0};
+        gan_fit_image(out, images, cols, rows, 1, &pad, "fuzz", &err);
+        gan_fit_image(out, images, cols, rows, 1, &resize, "fuzz", &err);
+        free(images);
+    }
+    return 0;
+}
