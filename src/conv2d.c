@@ -4,7 +4,6 @@
 #include "gan/layers.h"
 
 #include <assert.h>
-#include <string.h>
 
 void gan_conv2d_forward(float *out, float *col, const float *in, const float *weight,
                         const float *bias, const gan_conv_dims *d, gan_pool *pool)
@@ -23,8 +22,8 @@ void gan_conv2d_forward(float *out, float *col, const float *in, const float *we
     }
 }
 
-void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
-                         const float *dout, const float *col, const float *weight,
+void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws,
+                         const float *dout, const float *in, const float *saved_col, const float *weight,
                          const gan_conv_dims *d, gan_pool *pool)
 {
     const int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
@@ -38,13 +37,17 @@ void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
         }
     }
     if (dweight) {
-        /* dweight[OC, CKK] += dout[OC, cols] @ col^T[cols, CKK] */
+        /* dweight[OC, CKK] += dout[OC, cols] @ im2col(in)^T[cols, CKK] */
+        const float *col = saved_col;
+        if (!col) {
+            gan_im2col(ws, in, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow, pool);
+            col = ws;
+        }
         gan_gemm(0, 1, d->oc, ckk, cols, 1.0f, dout, cols, col, cols, 1.0f, dweight, ckk, pool);
     }
     if (din) {
-        assert(dcol);
         /* dcol[CKK, cols] = weight^T[CKK, OC] @ dout[OC, cols], then scatter back */
-        gan_gemm(1, 0, ckk, cols, d->oc, 1.0f, weight, ckk, dout, cols, 0.0f, dcol, cols, pool);
-        gan_col2im(din, dcol, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow, pool);
+        gan_gemm(1, 0, ckk, cols, d->oc, 1.0f, weight, ckk, dout, cols, 0.0f, ws, cols, pool);
+        gan_col2im(din, ws, d->c, d->n, d->h, d->w, d->k, d->s, d->p, oh, ow, pool);
     }
 }

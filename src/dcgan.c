@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *gan_arch_check(const gan_arch *a)
@@ -88,7 +89,15 @@ static size_t layout(gan_net *net)
     net->adam_m = carve(a, net->nparams, &total);
     net->adam_v = carve(a, net->nparams, &total);
     net->stats = carve(a, net->nstats, &total);
-    size_t pofs = 0, sofs = 0, max_act = (size_t)gan_net_in_size(net) * B, max_dcol = 0, max_tcol = 0;
+    /* keep the conv layers' im2col matrices if they are small enough */
+    size_t cols_total = 0;
+    for (int i = 0; i < net->nstages; i++) {
+        const gan_stage *s = &net->st[i];
+        if (!s->transpose) cols_total += (size_t)s->c * s->k * s->k * B * s->oh * s->oh;
+    }
+    const int keep_cols = cols_total * sizeof(float) <= GAN_KEEP_COLS_BYTES;
+    size_t pofs = 0, sofs = 0, max_act = (size_t)gan_net_in_size(net) * B;
+    net->scratch_size = 0;
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
         size_t wn = stage_weight_count(s);
@@ -113,24 +122,33 @@ static size_t layout(gan_net *net)
         if (act > max_act) max_act = act;
         s->pre = carve(a, act, &total);
         s->out = s->bn ? carve(a, act, &total) : s->pre;
-        /* conv keeps im2col(input) for its weight gradient; convT's forward col is scratch */
         size_t col = s->transpose ? (size_t)s->oc * s->k * s->k * B * s->h * s->h
                                   : (size_t)s->c * s->k * s->k * B * s->oh * s->oh;
-        if (!s->transpose) s->col = carve(a, col, &total);
-        else if (col > max_tcol) max_tcol = col;
-        if (col > max_dcol) max_dcol = col;
+        if (col > net->scratch_size) net->scratch_size = col;
+        s->col = keep_cols && !s->transpose ? carve(a, col, &total) : NULL;
         if (s->bn) {
             s->mean = carve(a, s->oc, &total);
             s->invstd = carve(a, s->oc, &total);
         }
     }
-    float *tcol = max_tcol ? carve(a, max_tcol, &total) : NULL;
-    for (int i = 0; i < net->nstages; i++)
-        if (net->st[i].transpose) net->st[i].col = tcol;
-    net->gbuf[0] = carve(a, max_act, &total);
-    net->gbuf[1] = carve(a, max_act, &total);
-    net->dcol = carve(a, max_dcol, &total);
+    net->gbuf_size = gan_arena_round(max_act);
     return total;
+}
+
+/* (Re)allocates the net's own working memory: scratch + two gradient buffers. */
+static int alloc_work(gan_net *net, size_t scratch, size_t gbuf)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, 64, (scratch + 2 * gbuf) * sizeof(float)) != 0) return -1;
+    if (net->owns_work) free(net->work);
+    net->work = p;
+    net->owns_work = 1;
+    net->scratch = net->work;
+    net->gbuf[0] = net->work + scratch;
+    net->gbuf[1] = net->work + scratch + gbuf;
+    net->scratch_size = scratch;
+    net->gbuf_size = gbuf;
+    return 0;
 }
 
 int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch)
@@ -147,6 +165,11 @@ int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_bat
     size_t total = layout(net);
     if (gan_arena_reserve(&net->arena, total) != 0) return -1;
     layout(net);
+    net->scratch_size = gan_arena_round(net->scratch_size);
+    if (alloc_work(net, net->scratch_size, net->gbuf_size) != 0) {
+        gan_arena_free(&net->arena);
+        return -1;
+    }
     for (int i = 0; i < net->nstages; i++)
         if (net->st[i].bn)
             for (int c = 0; c < net->st[i].oc; c++) net->st[i].running_var[c] = 1.0f;
@@ -155,8 +178,25 @@ int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_bat
 
 void gan_net_free(gan_net *net)
 {
+    if (net->owns_work) free(net->work);
     gan_arena_free(&net->arena);
     memset(net, 0, sizeof *net);
+}
+
+int gan_net_share_scratch(gan_net *a, gan_net *b)
+{
+    size_t scratch = a->scratch_size > b->scratch_size ? a->scratch_size : b->scratch_size;
+    size_t gbuf = a->gbuf_size > b->gbuf_size ? a->gbuf_size : b->gbuf_size;
+    if ((scratch > a->scratch_size || gbuf > a->gbuf_size) && alloc_work(a, scratch, gbuf) != 0) return -1;
+    if (b->owns_work) free(b->work);
+    b->work = a->work;
+    b->owns_work = 0;
+    b->scratch = a->scratch;
+    b->gbuf[0] = a->gbuf[0];
+    b->gbuf[1] = a->gbuf[1];
+    b->scratch_size = scratch;
+    b->gbuf_size = gbuf;
+    return 0;
 }
 
 void gan_net_init_weights(gan_net *net, gan_rng *rng)
@@ -218,8 +258,8 @@ const float *gan_net_forward(gan_net *net, const float *input, int n, int train)
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
         gan_conv_dims d = stage_dims(s, n);
-        if (s->transpose) gan_conv_transpose2d_forward(s->pre, s->col, in, s->w, NULL, &d, net->pool);
-        else gan_conv2d_forward(s->pre, s->col, in, s->w, NULL, &d, net->pool);
+        if (s->transpose) gan_conv_transpose2d_forward(s->pre, net->scratch, in, s->w, NULL, &d, net->pool);
+        else gan_conv2d_forward(s->pre, s->col ? s->col : net->scratch, in, s->w, NULL, &d, net->pool);
         const long m = (long)n * s->oh * s->oh;
         if (s->bn) {
             if (train)
@@ -242,7 +282,7 @@ const float *gan_net_backward(gan_net *net, float *dout, int param_grads, int in
 {
     const int n = net->last_n;
     float *g = dout;
-    int next = 0;
+    int next = dout == net->gbuf[0]; /* dout may be the other net's result in a shared buffer */
     for (int i = net->nstages - 1; i >= 0; i--) {
         gan_stage *s = &net->st[i];
         const long m = (long)n * s->oh * s->oh;
@@ -255,9 +295,9 @@ const float *gan_net_backward(gan_net *net, float *dout, int param_grads, int in
         next ^= 1;
         gan_conv_dims d = stage_dims(s, n);
         if (s->transpose)
-            gan_conv_transpose2d_backward(din, param_grads ? s->dw : NULL, NULL, net->dcol, g, in, s->w, &d, net->pool);
+            gan_conv_transpose2d_backward(din, param_grads ? s->dw : NULL, NULL, net->scratch, g, in, s->w, &d, net->pool);
         else
-            gan_conv2d_backward(din, param_grads ? s->dw : NULL, NULL, net->dcol, g, s->col, s->w, &d, net->pool);
+            gan_conv2d_backward(din, param_grads ? s->dw : NULL, NULL, net->scratch, g, in, s->col, s->w, &d, net->pool);
         g = din;
     }
     return g;

@@ -367,7 +367,8 @@ static int setup(trainer *t, gan_error *err)
     const char *why = gan_arch_check(&arch);
     if (why) return gan_fail(err, GAN_ERR_INPUT, "config: model: %s", why);
     const int g_batch = B > c->sample_count ? B : c->sample_count;
-    if (gan_net_build(&t->g, &arch, 1, g_batch) != 0 || gan_net_build(&t->d, &arch, 0, B) != 0)
+    if (gan_net_build(&t->g, &arch, 1, g_batch) != 0 || gan_net_build(&t->d, &arch, 0, B) != 0 ||
+        gan_net_share_scratch(&t->g, &t->d) != 0)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
     t->pool = make_pool(c);
     t->g.pool = t->d.pool = t->pool;
@@ -409,8 +410,8 @@ static void teardown(trainer *t)
 {
     if (t->metrics) fclose(t->metrics);
     gan_dataset_free(&t->data);
+    gan_net_free(&t->d); /* borrows G's scratch */
     gan_net_free(&t->g);
-    gan_net_free(&t->d);
     gan_pool_free(t->pool);
     free(t->real), free(t->z), free(t->fixed_z), free(t->dlogits), free(t->batch_idx), free(t->perm);
     free(t->config_json);
@@ -491,7 +492,8 @@ int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *re
     t.perm_epoch = -1;
     int rc = GAN_OK;
     if (!t.data.pixels || !t.real || !t.z || !t.dlogits || !t.batch_idx || !t.perm ||
-        gan_net_build(&t.g, &arch, 1, B) != 0 || gan_net_build(&t.d, &arch, 0, B) != 0)
+        gan_net_build(&t.g, &arch, 1, B) != 0 || gan_net_build(&t.d, &arch, 0, B) != 0 ||
+        gan_net_share_scratch(&t.g, &t.d) != 0)
         rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     t.pool = make_pool(cfg);
     t.g.pool = t.d.pool = t.pool;

@@ -76,7 +76,7 @@ static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
     float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
     conv_obj(&c);
-    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.col, c.w, &d, NULL);
+    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, NULL, c.w, &d, NULL);
     char label[64];
     snprintf(label, sizeof label, "conv2d k%d s%d p%d dinput", d.k, d.s, d.p);
     gradcheck(label, conv_obj, &c, c.in, din, nin, 0.05f);
@@ -86,7 +86,7 @@ static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
     /* Parameter gradients accumulate: a second backward doubles them. */
     float *dw2 = malloc(sizeof(float) * nw);
     memcpy(dw2, dw, sizeof(float) * nw);
-    gan_conv2d_backward(NULL, dw2, NULL, NULL, c.r, c.col, c.w, &d, NULL);
+    gan_conv2d_backward(NULL, dw2, NULL, dcol, c.r, c.in, c.col, c.w, &d, NULL);
     long bad = 0;
     for (long i = 0; i < nw; i++) bad += fabsf(dw2[i] - 2 * dw[i]) > 1e-4f * (1 + fabsf(dw[i]));
     CHECK_MSG(bad == 0, "conv2d dweight does not accumulate (%ld entries)", bad);

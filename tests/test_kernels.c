@@ -159,7 +159,7 @@ static void test_pool_identity(void)
         float *dcol = calloc(ncol, sizeof(float)), *gamma = malloc(7 * sizeof(float)), *beta = calloc(7, sizeof(float));
         for (int i = 0; i < 7; i++) gamma[i] = 1.0f + 0.1f * i;
         gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p);
-        gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, col[t], w, &d, p);
+        gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, in, t ? col[t] : NULL, w, &d, p);
         gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16, 0.1f, 1e-5f, p);
         gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p);
         free(dcol), free(gamma), free(beta);

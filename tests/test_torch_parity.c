@@ -71,7 +71,7 @@ static void conv_case(const char *prefix, int transpose)
         gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d, NULL);
     } else {
         gan_conv2d_forward(y, col, x, w, b, &d, NULL);
-        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, col, w, &d, NULL);
+        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, NULL, w, &d, NULL);
     }
     compare(prefix, "output", y, want, nout);
     compare(prefix, "dinput", dx, dx_ref, nx);

@@ -13,6 +13,10 @@
  * likewise), in the order of the PyTorch state_dict, so Adam is one loop and
  * a checkpoint is one write. Activations and workspaces come from an arena
  * sized for `max_batch` at build time: the training step never allocates. */
+/* A discriminator keeps each layer's im2col matrix for its weight gradient
+ * when they total at most GAN_KEEP_COLS_BYTES (small images: speed), and
+ * rebuilds them in backward above that (large images: memory). */
+#define GAN_KEEP_COLS_BYTES ((size_t)64 << 20)
 #ifndef GAN_DCGAN_H
 #define GAN_DCGAN_H
 
@@ -48,7 +52,7 @@ typedef struct {
     /* saved activations, sized for max_batch: */
     float *pre;   /* conv output [OC, N, OH, OW] */
     float *out;   /* after BN and activation (== pre when neither) */
-    float *col;   /* conv: im2col of the input, kept for backward; convT: workspace */
+    float *col;   /* conv: im2col of the input kept for the weight gradient, or NULL */
     float *mean, *invstd; /* batch statistics from the last training forward */
 } gan_stage;
 
@@ -67,9 +71,14 @@ typedef struct {
     size_t nstats;
     float *stats;
     int64_t num_batches_tracked;
-    /* backward scratch: two gradient buffers of the largest activation, one col workspace */
-    float *gbuf[2];
-    float *dcol;
+    /* Working memory used only inside one forward or backward call, so two
+     * nets that never run at once can share it (gan_net_share_scratch):
+     * the im2col/col2im workspace of the largest layer, and two gradient
+     * buffers of the largest activation that backward ping-pongs between. */
+    float *scratch, *gbuf[2];
+    size_t scratch_size, gbuf_size;
+    float *work;         /* the block holding all three */
+    int owns_work;
     gan_pool *pool;      /* threads for gan's own loops; NULL: serial. Not owned. */
     const float *input;  /* the input of the last forward */
     int last_n;          /* batch size of the last forward */
@@ -82,6 +91,10 @@ const char *gan_arch_check(const gan_arch *a);
  * Parameters are zero; call gan_net_init_weights. Returns 0 or -1 (no memory). */
 int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch);
 void gan_net_free(gan_net *net);
+/* Makes b use a's working memory (grown to fit both) and frees b's own: G
+ * and D run one after the other, so one workspace serves both. Free b before a, or at
+ * least do not use b after a is freed. Returns 0 or -1 (no memory). */
+int gan_net_share_scratch(gan_net *a, gan_net *b);
 /* DCGAN init: conv weights N(0, 0.02); BN gamma N(1, 0.02), beta 0; running mean 0, var 1. */
 void gan_net_init_weights(gan_net *net, gan_rng *rng);
 

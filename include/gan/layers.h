@@ -31,13 +31,15 @@ static inline int gan_conv_out(int in, int k, int s, int p) { return (in + 2 * p
 static inline int gan_convt_out(int in, int k, int s, int p) { return (in - 1) * s - 2 * p + k; }
 
 /* ---- conv2d: weight [OC, C, K, K], bias [OC] or NULL.
- * col: [C*K*K, N*OH*OW], filled by forward with im2col(in) and read by backward
- * (so keep it between the two). dcol: workspace of the same size, used only
- * when din != NULL. */
+ * col: workspace [C*K*K, N*OH*OW]; forward leaves im2col(in) in it.
+ * Backward needs im2col(in) for the weight gradient: pass the forward's
+ * matrix as saved_col if it was kept, or NULL to rebuild it in ws (a
+ * workspace of the same size, also used for the input gradient). Keeping
+ * costs memory, rebuilding costs an im2col: the network chooses. */
 void gan_conv2d_forward(float *out, float *col, const float *in, const float *weight,
                         const float *bias, const gan_conv_dims *d, gan_pool *pool);
-void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *dcol,
-                         const float *dout, const float *col, const float *weight,
+void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws,
+                         const float *dout, const float *in, const float *saved_col, const float *weight,
                          const gan_conv_dims *d, gan_pool *pool);
 
 /* ---- transposed conv2d: weight [C, OC, K, K] (PyTorch's ConvTranspose2d), bias [OC] or NULL.
