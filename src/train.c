@@ -69,6 +69,21 @@ static gan_pool *make_pool(const gan_config *c)
     return pool;
 }
 
+const char *gan_blas_note(void)
+{
+    const char *forced = getenv("OPENBLAS_CORETYPE");
+    const char *core = openblas_get_corename();
+    if (!forced || !core) return NULL;
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && !strstr(core, "kylake") && !strstr(core, "ooperlake") &&
+        !strstr(core, "apphire"))
+        return "note: OPENBLAS_CORETYPE makes OpenBLAS use its AVX2 kernels on this AVX-512 CPU (about half the "
+               "SGEMM speed); unset it to let OpenBLAS choose";
+#endif
+    return NULL;
+}
+
 static int mkdir_p(const char *path, gan_error *err)
 {
     char buf[1100];
@@ -433,6 +448,7 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
                      opts->resume ? "from" : "at", (long long)t.step, t.total_steps, openblas_get_corename(),
                      gan_pool_threads(t.pool), cfg->out_dir);
     }
+    if (rc == GAN_OK && !opts->quiet && gan_blas_note()) fprintf(log, "gan: %s\n", gan_blas_note());
     t.t_start = t.t_log = now();
     t.session_start_step = (double)t.step;
     t.last_ckpt_step = (double)t.step;

@@ -38,6 +38,11 @@ typedef struct {
  * images: `warmup` untimed steps, then `steps` timed ones. No files. */
 int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err);
 
+/* A one-line note when OPENBLAS_CORETYPE forces AVX2-or-older kernels on a
+ * CPU with AVX-512 (about half the SGEMM speed), else NULL. gan never
+ * changes the variable: OpenBLAS reads it before main, and it is the user's. */
+const char *gan_blas_note(void);
+
 /* File names inside a run folder. */
 #define GAN_RUN_STATE "state.bin"
 #define GAN_RUN_G "g.bin"

@@ -43,6 +43,7 @@ int cmd_bench(int argc, char **argv)
     gan_error err;
     int rc = gan_config_load(&cfg, config, sets, nsets, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
+    if (gan_blas_note()) fprintf(stderr, "gan: %s\n", gan_blas_note());
     gan_bench_result r;
     rc = gan_bench(&cfg, (int)warmup, (int)steps, &r, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
