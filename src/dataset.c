@@ -108,7 +108,14 @@ static int read_all(const char *path, size_t cap, uint8_t **out, size_t *len, ga
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: corrupt gzip data: %s", path, msg);
             break;
         }
-        if (n == 0) break;
+        if (n == 0) {
+            /* zlib reports a stream cut short only here, after the last read. */
+            int zerr = Z_OK;
+            const char *msg = gzerror(gz, &zerr);
+            if (zerr != Z_OK && zerr != Z_STREAM_END)
+                rc = gan_fail(err, GAN_ERR_INPUT, "%s: corrupt or truncated gzip data (%s)", path, msg);
+            break;
+        }
         size += (size_t)n;
     }
     if (rc == GAN_OK && size > cap) rc = gan_fail(err, GAN_ERR_INPUT, "%s: larger than %zu MiB", path, cap >> 20);
@@ -127,10 +134,10 @@ static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t
 int gan_idx_parse(const uint8_t *buf, size_t len, const char *label, uint8_t **images, long *count, int *rows,
                   int *cols, gan_error *err)
 {
-    if (len < 16) return gan_fail(err, GAN_ERR_INPUT, "%s: not an IDX image file (%zu bytes)", label, len);
-    uint32_t magic = be32(buf);
+    uint32_t magic = len >= 4 ? be32(buf) : 0;
     if (magic == 0x00000801)
         return gan_fail(err, GAN_ERR_INPUT, "%s: this is an IDX label file; data.path needs the images file", label);
+    if (len < 16) return gan_fail(err, GAN_ERR_INPUT, "%s: not an IDX image file (%zu bytes)", label, len);
     if (magic != 0x00000803)
         return gan_fail(err, GAN_ERR_INPUT, "%s: bad IDX magic 0x%08x (expected 0x00000803: unsigned bytes, 3 dimensions)",
                         label, magic);
@@ -213,15 +220,29 @@ int gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want
     if (len > (size_t)MAX_IMAGE_FILE) return gan_fail(err, GAN_ERR_INPUT, "%s: larger than 64 MiB", label);
     if (jpeg_tables_bad(buf, len))
         return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", label);
+    /* Name the format from its signature: stb's own failure reason is that
+     * of the last decoder it tried, which misleads ("bad png sig" for a JPEG). */
+    const char *kind = NULL;
+    if (len >= 8 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) kind = "PNG";
+    else if (len >= 2 && buf[0] == 0xFF && (buf[1] == 0xD8 || buf[1] == 0xFF)) kind = "JPEG";
+    else if (len >= 2 && buf[0] == 'B' && buf[1] == 'M') kind = "BMP";
+    else if (len >= 6 && (memcmp(buf, "GIF87a", 6) == 0 || memcmp(buf, "GIF89a", 6) == 0))
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a GIF image: unsupported format (gan reads PNG, JPEG and BMP)", label);
+    if (!kind) return gan_fail(err, GAN_ERR_INPUT, "%s: not a PNG, JPEG or BMP image", label);
+    if (strcmp(kind, "PNG") == 0 && len >= 24) { /* IHDR: the size before stb refuses it */
+        uint32_t pw = be32(buf + 16), ph = be32(buf + 20);
+        if (pw > MAX_IMAGE_SIDE || ph > MAX_IMAGE_SIDE || (uint64_t)pw * ph > (uint64_t)MAX_IMAGE_PIXELS)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %ux%u pixels is larger than gan accepts (%d per side, %ld in all)",
+                            label, pw, ph, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS);
+    }
     int iw, ih, ic;
     if (!stbi_info_from_memory(buf, (int)len, &iw, &ih, &ic))
-        return gan_fail(err, GAN_ERR_INPUT, "%s: not a PNG, JPEG or BMP image gan can read (%s)", label,
-                        stbi_failure_reason());
+        return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt or truncated %s header", label, kind);
     if (iw <= 0 || ih <= 0 || iw > MAX_IMAGE_SIDE || ih > MAX_IMAGE_SIDE || (long)iw * ih > MAX_IMAGE_PIXELS)
         return gan_fail(err, GAN_ERR_INPUT, "%s: %dx%d pixels is larger than gan accepts (%d per side, %ld in all)",
                         label, iw, ih, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS);
     uint8_t *p = stbi_load_from_memory(buf, (int)len, w, h, &ic, want_channels);
-    if (!p) return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt image (%s)", label, stbi_failure_reason());
+    if (!p) return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt or truncated %s image", label, kind);
     *pixels = p;
     return GAN_OK;
 }

@@ -283,7 +283,14 @@ static int write_checkpoint(trainer *t, gan_error *err)
     if (rc == GAN_OK) rc = gan_model_save(path, &t->g, (long)t->step, t->config_json, err);
     join(path, sizeof path, t->cfg->out_dir, GAN_RUN_D);
     if (rc == GAN_OK) rc = gan_model_save(path, &t->d, (long)t->step, t->config_json, err);
-    if (rc == GAN_OK) t->last_ckpt_step = (double)t->step;
+    if (rc == GAN_OK) {
+        t->last_ckpt_step = (double)t->step;
+    } else {
+        /* Every file is replaced atomically, so a failed write changed nothing. */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        gan_fail(err, rc, "%.400s; the earlier checkpoint files are intact", why);
+    }
     return rc;
 }
 
