@@ -9,6 +9,9 @@ export GAN_REQUIRE_TORCH=1   # the PyTorch parity tests must run, not skip
 
 scripts/setup.sh build -DGAN_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
+# the benchmark still runs (a smoke run: figures from 2 steps mean nothing)
+/usr/bin/python3 scripts/bench.py --quick --gan build/gan >/dev/null
+echo "bench smoke run: ok"
 
 if [ "${GAN_TEST_FAST:-0}" != 1 ]; then
   scripts/setup.sh build-asan -DGAN_WERROR=ON -DGAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
