@@ -483,6 +483,7 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
     if (result) {
         *result = t.last;
         result->step = (long)t.step;
+        result->steps_run = (long)(t.step - (int64_t)t.session_start_step);
         result->seconds = now() - t.t_start;
     }
     teardown(&t);

@@ -131,7 +131,7 @@ step=$(sed -n 's/^step: *//p' <("$GAN" info "$T/sig/g.bin"))
 expect 0 "" "$GAN" train --resume "$T/sig" --set "train.steps=$((step + 2))" --quiet
 
 # ---- SIGKILL at random moments, mostly inside checkpoint writes: the files always load
-for i in 1 2 3 4 5; do
+for i in 1 2 3 4 5 6 7 8; do
   rm -rf "$T/kill"
   "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=1 --set output.sample_every=0 \
     --set "output.dir=$T/kill" --quiet >/dev/null 2>&1 &

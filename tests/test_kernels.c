@@ -188,9 +188,34 @@ static void test_pool_identity(void)
     CHECK(gan_pool_create(1) == NULL && gan_pool_threads(NULL) == 1);
 }
 
+/* gan calls single-threaded OpenBLAS from several threads at once (one
+ * block of C each); old OpenBLAS releases had races there. Repeat a split
+ * SGEMM many times: every result must equal the first, bit for bit. */
+static void test_concurrent_gemm(void)
+{
+    gan_pool *pool = gan_pool_create(2);
+    gan_rng rng;
+    gan_rng_seed(&rng, 5);
+    const int m = 96, n = 512, k = 300;
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
+    float *c0 = malloc(sizeof(float) * m * n), *c = malloc(sizeof(float) * m * n);
+    gan_rng_normal(&rng, a, (long)m * k, 0, 1);
+    gan_rng_normal(&rng, b, (long)k * n, 0, 1);
+    gan_gemm(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c0, n, pool);
+    int differ = 0;
+    for (int r = 0; r < 200; r++) {
+        gan_gemm(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n, pool);
+        differ += memcmp(c, c0, sizeof(float) * m * n) != 0;
+    }
+    CHECK_MSG(differ == 0, "%d of 200 concurrent SGEMMs differ", differ);
+    free(a), free(b), free(c0), free(c);
+    gan_pool_free(pool);
+}
+
 int main(void)
 {
     test_pool_identity();
+    test_concurrent_gemm();
     /* Every convolution shape a DCGAN uses, plus odd sizes and padding > 0 with stride 1. */
     test_conv((gan_conv_dims){.n = 2, .c = 3, .h = 8, .w = 8, .oc = 4, .k = 4, .s = 2, .p = 1});
     test_conv((gan_conv_dims){.n = 3, .c = 2, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0});

@@ -3,7 +3,7 @@
 #ifndef GAN_TRAIN_H
 #define GAN_TRAIN_H
 
-#include <signal.h>
+#include <signal.h> /* sig_atomic_t */
 #include <stdio.h>
 
 #include "gan/config.h"
@@ -19,6 +19,7 @@ typedef struct {
 
 typedef struct {
     long step;                        /* steps completed */
+    long steps_run;                   /* of which in this call */
     double loss_d, loss_g, d_x, d_g_z;
     double seconds;
 } gan_train_result;

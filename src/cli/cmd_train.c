@@ -83,6 +83,7 @@ int cmd_train(int argc, char **argv)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends at once: every file write is atomic */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -95,9 +96,12 @@ int cmd_train(int argc, char **argv)
         return 128 + (int)stop_signal;
     }
     if (rc != GAN_OK) return cli_report(rc, &err);
-    if (!quiet)
-        fprintf(stderr, "gan: done: %ld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n", res.step,
-                res.seconds, res.loss_d, res.loss_g, res.d_x, res.d_g_z);
+    if (!quiet && res.steps_run == 0)
+        fprintf(stderr, "gan: nothing to do: the run is at step %ld, its last (raise train.steps or train.epochs with --set)\n",
+                res.step);
+    else if (!quiet)
+        fprintf(stderr, "gan: done: step %ld, %ld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
+                res.step, res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x, res.d_g_z);
     /* stdout carries only the generator's path, for scripts. */
     printf("%s/%s\n", cfg.out_dir, GAN_RUN_G);
     return EXIT_OK;
