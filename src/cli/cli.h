@@ -24,6 +24,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* "--help" or "-h". */
+int cli_is_help(const char *arg);
+/* "--quiet" or "-q". */
+int cli_is_quiet(const char *arg);
+/* Prints a command's help on stdout; returns EXIT_OK. */
+int cli_help(const char *text);
+
 /* Option parsing: matches "--name value" and "--name=value". *i advances. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 /* Parses a whole decimal number in [lo, hi]. */

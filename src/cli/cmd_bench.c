@@ -20,9 +20,8 @@ int cmd_bench(int argc, char **argv)
     long warmup = 5, steps = 30;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(HELP, stdout);
-            return EXIT_OK;
+        if (cli_is_help(argv[i])) {
+            return cli_help(HELP);
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (cli_opt(argc, argv, &i, "--config", &v)) {

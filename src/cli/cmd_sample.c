@@ -38,12 +38,11 @@ int cmd_sample(int argc, char **argv)
     int bn_batch = 0, quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(HELP, stdout);
-            return EXIT_OK;
+        if (cli_is_help(argv[i])) {
+            return cli_help(HELP);
         } else if (strcmp(argv[i], "--bn-batch") == 0) {
             bn_batch = 1;
-        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+        } else if (cli_is_quiet(argv[i])) {
             quiet = 1;
         } else if (cli_opt(argc, argv, &i, "--ckpt", &v)) {
             if (!v) return cli_usage_error("sample", "--ckpt needs a file");

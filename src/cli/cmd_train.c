@@ -34,13 +34,12 @@ int cmd_train(int argc, char **argv)
     int nsets = 0, quiet = 0, force = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(HELP, stdout);
-            return EXIT_OK;
+        if (cli_is_help(argv[i])) {
+            return cli_help(HELP);
         } else if (strcmp(argv[i], "--print-keys") == 0) {
             gan_config_print_reference();
             return EXIT_OK;
-        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+        } else if (cli_is_quiet(argv[i])) {
             quiet = 1;
         } else if (strcmp(argv[i], "--force") == 0) {
             force = 1;
