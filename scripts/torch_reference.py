@@ -104,6 +104,16 @@ for name, target in (("bce_t1", 1.0), ("bce_t0", 0.0), ("bce_t09", 0.9)):
     loss.backward()
     put(name, x=x, loss=loss.reshape(1), dx=x.grad, target=torch.tensor([target]))
 
+# Softmax cross-entropy over 10 classes, with saturated logits in one row.
+ce_logits = torch.randn(8, 10) * 3
+ce_logits[0, 3], ce_logits[1, 7] = 80.0, -80.0
+ce_labels = torch.tensor([3, 7, 0, 9, 1, 1, 5, 2])
+x = ce_logits.clone().requires_grad_(True)
+loss = nn.CrossEntropyLoss()(x, ce_labels)
+loss.backward()
+put("softmax_ce", x=x, loss=loss.reshape(1), dx=x.grad)
+out["softmax_ce.labels"] = ce_labels.numpy().astype(np.int64)
+
 # Adam: several steps with the DCGAN settings and with the defaults.
 for name, lr, betas in (("adam_dcgan", 2e-4, (0.5, 0.999)), ("adam_default", 1e-3, (0.9, 0.999))):
     w = torch.randn(100).requires_grad_(True)

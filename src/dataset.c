@@ -213,6 +213,46 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
     return 0;
 }
 
+int gan_idx_labels_parse(const uint8_t *buf, size_t len, const char *label, int num_classes, int32_t **labels,
+                         long *count, gan_error *err)
+{
+    uint32_t magic = len >= 4 ? be32(buf) : 0;
+    if (magic == 0x00000803)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: this is an IDX image file; a label file (magic 0x00000801) is needed",
+                        label);
+    if (len < 8 || magic != 0x00000801)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: not an IDX label file (expected magic 0x00000801)", label);
+    uint32_t n = be32(buf + 4);
+    if (n == 0) return gan_fail(err, GAN_ERR_INPUT, "%s: holds zero labels", label);
+    if ((uint64_t)n != len - 8)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: header says %u labels but the file has %zu bytes of them", label, n,
+                        len - 8);
+    int32_t *out = malloc(sizeof(int32_t) * n);
+    if (!out) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
+    for (uint32_t i = 0; i < n; i++) {
+        if (buf[8 + i] >= num_classes) {
+            free(out);
+            return gan_fail(err, GAN_ERR_INPUT, "%s: label %u of item %u is not below %d", label, buf[8 + i], i,
+                            num_classes);
+        }
+        out[i] = buf[8 + i];
+    }
+    *labels = out;
+    *count = n;
+    return GAN_OK;
+}
+
+int gan_idx_labels_read(const char *path, int num_classes, int32_t **labels, long *count, gan_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_all(path, MAX_IDX_BYTES, &buf, &len, err);
+    if (rc != GAN_OK) return rc;
+    rc = gan_idx_labels_parse(buf, len, path, num_classes, labels, count, err);
+    free(buf);
+    return rc;
+}
+
 int gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels, int *w,
                      int *h, gan_error *err)
 {

@@ -225,6 +225,33 @@ static void test_cifar(void)
     expect_fail("cifar10", "c_bad.bin", "resize", "not a whole number of CIFAR-10 records");
 }
 
+/* The bundled MNIST labels: the class counts its README gives, and the
+ * ways a label file can be wrong. */
+static void test_labels(void)
+{
+    int32_t *labels = NULL;
+    long n = 0;
+    gan_error err;
+    int rc = gan_idx_labels_read(GAN_SOURCE_DIR "/data/mnist10k/labels-idx1-ubyte.gz", 10, &labels, &n, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        const long want[10] = {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
+        long got[10] = {0};
+        for (long i = 0; i < n; i++) got[labels[i]]++;
+        CHECK(n == 10000 && memcmp(got, want, sizeof want) == 0);
+        free(labels);
+    }
+    const uint8_t ok[11] = {0, 0, 8, 1, 0, 0, 0, 3, 4, 9, 2};
+    CHECK(gan_idx_labels_parse(ok, 11, "l", 10, &labels, &n, &err) == GAN_OK && n == 3 && labels[1] == 9);
+    if (n == 3) free(labels);
+    CHECK(gan_idx_labels_parse(ok, 11, "l", 9, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "label 9 of item 1"));
+    CHECK(gan_idx_labels_parse(ok, 10, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "header says 3 labels"));
+    const uint8_t img[16] = {0, 0, 8, 3};
+    CHECK(gan_idx_labels_parse(img, 16, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "IDX image file"));
+    const uint8_t none[8] = {0, 0, 8, 1, 0, 0, 0, 0};
+    CHECK(gan_idx_labels_parse(none, 8, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "zero labels"));
+}
+
 /* Inputs the fuzzers found, kept so they stay fixed. */
 static void test_regressions(void)
 {
@@ -250,6 +277,7 @@ static void test_regressions(void)
 int main(void)
 {
     test_regressions();
+    test_labels();
     if (!mkdtemp(dir)) return 1;
     test_idx();
     test_folder();

@@ -265,6 +265,37 @@ static void check_bce(gan_rng *rng)
     CHECK(d[0] == 0.0f && d[2] == 0.0f && fabsf(d[1] + 0.25f) < 1e-7f && fabsf(d[3] + 0.25f) < 1e-7f);
 }
 
+/* ------------------------------------------------------- softmax + CE */
+typedef struct {
+    int n, k;
+    float *x;
+    int32_t *labels;
+} ce_case;
+
+static double ce_obj(void *p)
+{
+    ce_case *c = p;
+    return gan_softmax_ce_forward(c->x, c->labels, c->n, c->k);
+}
+
+static void check_softmax_ce(gan_rng *rng)
+{
+    ce_case c = {.n = 6, .k = 5};
+    c.x = randn(rng, c.n * c.k, 2);
+    c.labels = malloc(sizeof(int32_t) * c.n);
+    for (int i = 0; i < c.n; i++) c.labels[i] = (int32_t)gan_rng_below(rng, (uint64_t)c.k);
+    float *dx = zeros(c.n * c.k);
+    gan_softmax_ce_backward(dx, c.x, c.labels, c.n, c.k);
+    gradcheck("softmax_ce dlogits", ce_obj, &c, c.x, dx, c.n * c.k, 1e-2f);
+    /* Huge logits: finite, and the right class at +1000 costs nothing. */
+    float big[3] = {1000.0f, -1000.0f, 0.0f};
+    int32_t lab = 0;
+    CHECK(gan_softmax_ce_forward(big, &lab, 1, 3) == 0.0f);
+    lab = 1;
+    CHECK(fabsf(gan_softmax_ce_forward(big, &lab, 1, 3) - 2000.0f) < 1e-3f);
+    free(c.x), free(c.labels), free(dx);
+}
+
 /* ------------------------------------------------------------------- Adam */
 static void check_adam(void)
 {
@@ -292,6 +323,7 @@ int main(void)
     check_act(&rng, ACT_SIGMOID, "sigmoid");
     check_linear(&rng);
     check_bce(&rng);
+    check_softmax_ce(&rng);
     check_adam();
     return check_exit("test_gradcheck");
 }

@@ -159,6 +159,22 @@ static void bce_case(const char *prefix)
     free(x), free(loss_ref), free(dx_ref), free(target), free(dx);
 }
 
+static void softmax_ce_case(void)
+{
+    long n, nl;
+    float *x = get("softmax_ce", "x", &n), *loss_ref = get("softmax_ce", "loss", NULL);
+    float *dx_ref = get("softmax_ce", "dx", NULL), *lab = get("softmax_ce", "labels", &nl);
+    int32_t *labels = malloc(sizeof(int32_t) * nl);
+    for (long i = 0; i < nl; i++) labels[i] = (int32_t)lab[i];
+    const int k = (int)(n / nl);
+    float *dx = calloc(n, sizeof(float));
+    float loss = gan_softmax_ce_forward(x, labels, (int)nl, k);
+    gan_softmax_ce_backward(dx, x, labels, (int)nl, k);
+    compare("softmax_ce", "loss", &loss, loss_ref, 1);
+    compare("softmax_ce", "dlogits", dx, dx_ref, n);
+    free(x), free(loss_ref), free(dx_ref), free(lab), free(labels), free(dx);
+}
+
 static void adam_case(const char *prefix)
 {
     long n;
@@ -264,6 +280,7 @@ int main(int argc, char **argv)
     bce_case("bce_t1");
     bce_case("bce_t0");
     bce_case("bce_t09");
+    softmax_ce_case();
     adam_case("adam_dcgan");
     adam_case("adam_default");
     dcgan_case();

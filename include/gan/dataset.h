@@ -37,6 +37,12 @@ int gan_idx_read(const char *path, uint8_t **images, long *count, int *rows, int
 /* Parses an IDX3 image from memory (the fuzzer's entry point). */
 int gan_idx_parse(const uint8_t *buf, size_t len, const char *label, uint8_t **images, long *count, int *rows,
                   int *cols, gan_error *err);
+/* Parses an IDX1 ubyte label file (magic 0x00000801) from memory: *labels
+ * holds count values, each checked to be below num_classes. */
+int gan_idx_labels_parse(const uint8_t *buf, size_t len, const char *label, int num_classes, int32_t **labels,
+                         long *count, gan_error *err);
+/* The same from a file (raw or gzip). */
+int gan_idx_labels_read(const char *path, int num_classes, int32_t **labels, long *count, gan_error *err);
 /* Decodes one PNG/JPEG/BMP from memory into HWC bytes with want_channels
  * (1 or 3); checks dimensions before decoding. Free *pixels with free(). */
 int gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels, int *w,

@@ -18,6 +18,7 @@
 #define GAN_LAYERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gan/pool.h"
 
@@ -96,6 +97,13 @@ void gan_linear_backward(float *din, float *dweight, float *dbias, const float *
 float gan_bce_logits_forward(const float *logits, float target, int n);
 /* dlogits = scale * (sigmoid(logit) - target) / n  (overwrites). */
 void gan_bce_logits_backward(float *dlogits, const float *logits, float target, int n, float scale);
+
+/* ---- softmax cross-entropy over K classes, batch-major logits [N, K] and
+ * integer labels in [0, K): mean over n (PyTorch's CrossEntropyLoss). Uses
+ * log-sum-exp with the row maximum subtracted, so any logit magnitude works. */
+float gan_softmax_ce_forward(const float *logits, const int32_t *labels, int n, int k);
+/* dlogits = (softmax(logits) - onehot(label)) / n  (overwrites). */
+void gan_softmax_ce_backward(float *dlogits, const float *logits, const int32_t *labels, int n, int k);
 
 /* ---- Adam, PyTorch's rule: bias-corrected, eps added outside the sqrt.
  * t is the 1-based step number after this update. */

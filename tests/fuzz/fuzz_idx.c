@@ -1,4 +1,4 @@
-/* libFuzzer target: the IDX image-file parser. */
+/* libFuzzer target: the IDX image-file and label-file parsers. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -18,5 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gan_fit_image(out, images, cols, rows, 1, &resize, "fuzz", &err);
         free(images);
     }
+    int32_t *labels = NULL;
+    long nlabels;
+    if (gan_idx_labels_parse(data, size, "fuzz", 10, &labels, &nlabels, &err) == GAN_OK) free(labels);
     return 0;
 }
