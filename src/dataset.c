@@ -89,11 +89,13 @@ static int read_all(const char *path, size_t cap, uint8_t **out, size_t *len, ga
     int rc = buf ? GAN_OK : gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
     while (rc == GAN_OK) {
         if (size == capa) {
-            if (capa >= cap + 1) {
+            /* Grow to at most cap + 1 bytes: one byte past the cap proves the
+             * file too large without decompressing (or allocating) any more. */
+            if (capa > cap) {
                 rc = gan_fail(err, GAN_ERR_INPUT, "%s: larger than %zu MiB uncompressed", path, cap >> 20);
                 break;
             }
-            capa *= 2;
+            capa = capa * 2 < cap + 1 ? capa * 2 : cap + 1;
             uint8_t *nb = realloc(buf, capa);
             if (!nb) {
                 rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
@@ -118,7 +120,8 @@ static int read_all(const char *path, size_t cap, uint8_t **out, size_t *len, ga
         }
         size += (size_t)n;
     }
-    if (rc == GAN_OK && size > cap) rc = gan_fail(err, GAN_ERR_INPUT, "%s: larger than %zu MiB", path, cap >> 20);
+    if (rc == GAN_OK && size > cap)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: larger than %zu MiB uncompressed", path, cap >> 20);
     gzclose(gz);
     if (rc != GAN_OK) {
         free(buf);

@@ -20,7 +20,8 @@ int gan_pool_threads(const gan_pool *pool);
 
 /* Runs fn(arg, begin, end) on disjoint slices that cover [0, n), one per
  * thread, the caller's among them; returns when all are done. Small n runs
- * on the caller alone (below `grain` items per thread). */
+ * on the caller alone (below `grain` items per thread). Not reentrant: fn
+ * must not call gan_pool_for on the same pool (it would wait on itself). */
 typedef void (*gan_pool_fn)(void *arg, long begin, long end);
 void gan_pool_for(gan_pool *pool, long n, long grain, gan_pool_fn fn, void *arg);
 
