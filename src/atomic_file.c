@@ -123,3 +123,22 @@ int gan_write_file_atomic(const char *path, const void *data, size_t len, gan_er
     }
     return gan_atomic_commit(&f, err);
 }
+
+int gan_mkdir_p(const char *path, gan_error *err)
+{
+    char buf[1100];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", buf, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", buf, strerror(errno));
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+        return gan_fail(err, GAN_ERR_IO, "%s: not a folder", buf);
+    return GAN_OK;
+}

@@ -68,6 +68,9 @@ int gan_model_arch(const gan_st_file *f, gan_arch *arch, int *generator, gan_err
     if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint (metadata format is %s%s%s)", f->path,
                         format ? "'" : "", format ? format : "missing", format ? "'" : "");
+    if (kind && strcmp(kind, "classifier") == 0)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: this is a classifier checkpoint; a generator or discriminator is needed here",
+                        f->path);
     if (!kind || (strcmp(kind, "generator") != 0 && strcmp(kind, "discriminator") != 0))
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind must be generator or discriminator", f->path);
     *generator = strcmp(kind, "generator") == 0;

@@ -37,6 +37,8 @@ static const key_spec KEYS[] = {
     {"data.channels", K_INT, OFF(channels), 0, 1, 3, NULL, "1", "1 (grey) or 3 (RGB); images are converted"},
     {"data.fit", K_ENUM, OFF(data_fit), SZ(data_fit), 0, 0, "pad|resize", "\"resize\"",
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
+    {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL, "\"data/mnist10k/labels-idx1-ubyte.gz\"",
+     "IDX label file of data.path (read by gan classify train only)"},
     {"data.limit", K_LONG, OFF(data_limit), 0, 0, 1e12, NULL, "0", "use only the first N images (0: all)"},
     {"model.nz", K_INT, OFF(nz), 0, 1, 4096, NULL, "100", "latent vector size"},
     {"model.ngf", K_INT, OFF(ngf), 0, 1, 1024, NULL, "64", "generator base width"},
@@ -56,6 +58,23 @@ static const key_spec KEYS[] = {
      "skip the D update while loss_D is below this (0: never skip)"},
     {"train.label_smoothing", K_REAL, OFF(label_smoothing), 0, 0, 0.5, NULL, "0",
      "one-sided: real images are labelled 1 - this"},
+    {"classifier.width", K_INT, OFF(cls_width), 0, 1, 1024, NULL, "32", "gan classify: base width of the convolutions"},
+    {"classifier.hidden", K_INT, OFF(cls_hidden), 0, 1, 4096, NULL, "128",
+     "gan classify: size of the penultimate (feature) layer that FID is computed in"},
+    {"classifier.classes", K_INT, OFF(cls_classes), 0, 2, 1000, NULL, "10", "gan classify: number of classes"},
+    {"classifier.epochs", K_INT, OFF(cls_epochs), 0, 1, 1e6, NULL, "8", "gan classify: passes over the training split"},
+    {"classifier.lr", K_REAL, OFF(cls_lr), 0, 0, 10, NULL, "0.001",
+     "gan classify: Adam learning rate (betas 0.9, 0.999), divided by 10 for the last quarter of the epochs"},
+    {"classifier.test_split", K_REAL, OFF(cls_test_split), 0, 0.01, 0.9, NULL, "0.1",
+     "gan classify: fraction of the images held out to measure accuracy"},
+    {"classifier.shift", K_INT, OFF(cls_shift), 0, 0, 8, NULL, "2",
+     "gan classify: training images are shifted by up to this many pixels (augmentation)"},
+    {"eval.classifier", K_STRING, OFF(eval_classifier), SZ(eval_classifier), 0, 0, NULL, "\"\"",
+     "classifier checkpoint for evaluation during training (empty: none)"},
+    {"eval.every", K_LONG, OFF(eval_every), 0, 0, 1e12, NULL, "0",
+     "evaluate FID, IS and classes every N steps and keep g_best.bin (0: never)"},
+    {"eval.samples", K_INT, OFF(eval_samples), 0, 100, 100000, NULL, "2000",
+     "generated (and real) images per evaluation during training"},
     {"output.dir", K_STRING, OFF(out_dir), SZ(out_dir), 0, 0, NULL, "\"runs/default\"", "the run folder"},
     {"output.sample_every", K_LONG, OFF(sample_every), 0, 0, 1e12, NULL, "500",
      "write a sample grid every N steps (0: only at the end)"},
@@ -67,7 +86,7 @@ static const key_spec KEYS[] = {
 #undef OFF
 #undef SZ
 enum { NKEYS = sizeof KEYS / sizeof KEYS[0] };
-static const char *const SECTIONS[] = {"data", "model", "train", "output"};
+static const char *const SECTIONS[] = {"data", "model", "train", "classifier", "eval", "output"};
 
 static const key_spec *find_key(const char *path)
 {
@@ -163,7 +182,7 @@ static int set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const c
                 return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected one of %s, got %s", label, k->path, k->choices,
                                 got);
         }
-        if (strlen(s) == 0)
+        if (strlen(s) == 0 && strcmp(k->def, "\"\"") != 0) /* "" is allowed where it is the default */
             return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a non-empty string", label, k->path);
         if (strlen(s) >= k->size)
             return gan_fail(err, GAN_ERR_INPUT, "%s: %s: longer than %zu characters", label, k->path, k->size - 1);
@@ -233,7 +252,7 @@ int gan_config_parse(gan_config *cfg, const char *json, const char *label, const
     }
     int rc = GAN_OK;
     if (!cJSON_IsObject(root)) {
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected a JSON object with sections data, model, train, output", label);
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected a JSON object with sections such as data, model, train, output", label);
         goto done;
     }
     for (int i = 0; i < nsets && rc == GAN_OK; i++) rc = apply_set(root, sets[i], err);
@@ -248,7 +267,7 @@ int gan_config_parse(gan_config *cfg, const char *json, const char *label, const
         int known = 0;
         for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) known |= strcmp(sec->string, SECTIONS[i]) == 0;
         if (!known) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown section (expected data, model, train or output)", label,
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown section (expected data, model, train, classifier, eval or output)", label,
                           sec->string);
             break;
         }

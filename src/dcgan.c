@@ -29,8 +29,8 @@ static void plan_stages(gan_net *net)
     const gan_arch *a = &net->arch;
     const int L = log2_int(a->image_size / 4);
     int seq = 0;
-    net->nstages = L + 1;
-    for (int i = 0; i <= L; i++) {
+    net->nstages = net->trunk ? L : L + 1;
+    for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
         memset(s, 0, sizeof *s);
         s->k = 4;
@@ -53,7 +53,7 @@ static void plan_stages(gan_net *net)
             s->s = i == L ? 1 : 2;
             s->p = i == L ? 0 : 1;
             s->oh = gan_conv_out(s->h, s->k, s->s, s->p);
-            s->bn = i > 0 && i < L;
+            s->bn = (i > 0 || net->trunk) && i < L;
             s->act = i < L ? GAN_ACT_LEAKY : GAN_ACT_NONE;
         }
         if (s->bn) s->seq_bn = seq++;
@@ -151,12 +151,13 @@ static int alloc_work(gan_net *net, size_t scratch, size_t gbuf)
     return 0;
 }
 
-int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch)
+static int build(gan_net *net, const gan_arch *arch, int generator, int trunk, int max_batch)
 {
     assert(gan_arch_check(arch) == NULL && max_batch >= 1);
     memset(net, 0, sizeof *net);
     net->arch = *arch;
     net->generator = generator;
+    net->trunk = trunk;
     net->max_batch = max_batch;
     net->slope = 0.2f;
     net->bn_momentum = 0.1f;
@@ -174,6 +175,16 @@ int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_bat
         if (net->st[i].bn)
             for (int c = 0; c < net->st[i].oc; c++) net->st[i].running_var[c] = 1.0f;
     return 0;
+}
+
+int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch)
+{
+    return build(net, arch, generator, 0, max_batch);
+}
+
+int gan_net_build_trunk(gan_net *net, const gan_arch *arch, int max_batch)
+{
+    return build(net, arch, 0, 1, max_batch);
 }
 
 void gan_net_free(gan_net *net)
@@ -223,6 +234,10 @@ long gan_net_in_size(const gan_net *net)
 long gan_net_out_size(const gan_net *net)
 {
     const gan_arch *a = &net->arch;
+    if (net->trunk) {
+        const gan_stage *s = &net->st[net->nstages - 1];
+        return (long)s->oc * s->oh * s->oh;
+    }
     return net->generator ? (long)a->channels * a->image_size * a->image_size : 1;
 }
 

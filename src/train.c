@@ -60,7 +60,7 @@ static void join(char *out, size_t len, const char *dir, const char *name)
  * use, i.e. its OPENBLAS_NUM_THREADS or the core count), and OpenBLAS runs
  * single-threaded inside each, so no idle OpenBLAS worker spins on a core
  * that gan's own loops need. */
-static gan_pool *make_pool(const gan_config *c)
+gan_pool *gan_train_pool(const gan_config *c)
 {
     int threads = c->threads > 0 ? c->threads : openblas_get_num_threads();
     gan_pool *pool = gan_pool_create(threads);
@@ -82,25 +82,6 @@ const char *gan_blas_note(void)
                "SGEMM speed); unset it to let OpenBLAS choose";
 #endif
     return NULL;
-}
-
-static int mkdir_p(const char *path, gan_error *err)
-{
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", buf, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-        return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", buf, strerror(errno));
-    struct stat st;
-    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-        return gan_fail(err, GAN_ERR_IO, "%s: not a folder", buf);
-    return GAN_OK;
 }
 
 /* Data order: a permutation per epoch drawn from (seed, epoch) alone, so a
@@ -392,7 +373,7 @@ static int setup(trainer *t, gan_error *err)
     if (gan_net_build(&t->g, &arch, 1, g_batch) != 0 || gan_net_build(&t->d, &arch, 0, B) != 0 ||
         gan_net_share_scratch(&t->g, &t->d) != 0)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
-    t->pool = make_pool(c);
+    t->pool = gan_train_pool(c);
     t->g.pool = t->d.pool = t->pool;
     const long img = (long)c->channels * c->image_size * c->image_size;
     t->real = malloc(sizeof(float) * (size_t)B * img);
@@ -407,9 +388,9 @@ static int setup(trainer *t, gan_error *err)
     t->config_json = gan_config_to_json(c);
     if (!t->config_json) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
 
-    rc = mkdir_p(c->out_dir, err);
+    rc = gan_mkdir_p(c->out_dir, err);
     join(path, sizeof path, c->out_dir, "samples");
-    if (rc == GAN_OK) rc = mkdir_p(path, err);
+    if (rc == GAN_OK) rc = gan_mkdir_p(path, err);
     if (rc != GAN_OK) return rc;
     if (t->opts->resume) {
         rc = load_state(t, err);
@@ -519,7 +500,7 @@ int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *re
         gan_net_build(&t.g, &arch, 1, B) != 0 || gan_net_build(&t.d, &arch, 0, B) != 0 ||
         gan_net_share_scratch(&t.g, &t.d) != 0)
         rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    t.pool = make_pool(cfg);
+    t.pool = gan_train_pool(cfg);
     t.g.pool = t.d.pool = t.pool;
     if (rc == GAN_OK) {
         gan_rng_seed(&t.rng, cfg->seed);

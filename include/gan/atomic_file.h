@@ -28,4 +28,7 @@ void gan_atomic_abort(gan_atomic_file *f);
 /* Whole-buffer convenience: open, write, commit. */
 int gan_write_file_atomic(const char *path, const void *data, size_t len, gan_error *err);
 
+/* mkdir -p: creates path and its missing parents; an existing folder is fine. */
+int gan_mkdir_p(const char *path, gan_error *err);
+
 #endif

@@ -1,5 +1,5 @@
 /* The training config: one JSON file with sections data, model, train and
- * output. Every key has a default (gan_config_defaults); unknown keys, wrong
+ * output (plus classifier and eval). Every key has a default (gan_config_defaults); unknown keys, wrong
  * types and out-of-range values are errors that name the key path. */
 #ifndef GAN_CONFIG_H
 #define GAN_CONFIG_H
@@ -16,6 +16,7 @@ typedef struct {
     int channels;          /* 1 or 3 */
     char data_fit[16];     /* "pad" (centre on background) or "resize" (scale + centre-crop) */
     long data_limit;       /* use only the first N images; 0 = all */
+    char data_labels[1024];/* IDX labels (gan classify) */
     /* model */
     int nz, ngf, ndf;
     /* train */
@@ -28,6 +29,13 @@ typedef struct {
     int d_steps;           /* discriminator updates per generator update */
     double d_loss_floor;   /* skip the D update while its loss is below this; 0 = never */
     double label_smoothing;/* real label = 1 - label_smoothing (one-sided) */
+    /* classifier (gan classify train) */
+    int cls_width, cls_hidden, cls_classes, cls_epochs, cls_shift;
+    double cls_lr, cls_test_split;
+    /* eval during training */
+    char eval_classifier[1024]; /* "" = none */
+    long eval_every;
+    int eval_samples;
     /* output */
     char out_dir[1024];
     long sample_every, checkpoint_every, log_every;

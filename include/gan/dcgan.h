@@ -59,6 +59,7 @@ typedef struct {
 typedef struct {
     gan_arch arch;
     int generator;       /* 1 for G, 0 for D */
+    int trunk;           /* D's feature trunk (gan_net_build_trunk) */
     int max_batch;
     int nstages;
     gan_stage st[GAN_MAX_STAGES];
@@ -90,6 +91,10 @@ const char *gan_arch_check(const gan_arch *a);
 /* Builds G (generator=1) or D with buffers for batches up to max_batch.
  * Parameters are zero; call gan_net_init_weights. Returns 0 or -1 (no memory). */
 int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch);
+/* Builds D's convolutional trunk as a feature extractor for a classifier:
+ * D without its last (logit) layer and with BatchNorm after every
+ * convolution, ending in [ndf * 2^(L-1), N, 4, 4]. */
+int gan_net_build_trunk(gan_net *net, const gan_arch *arch, int max_batch);
 void gan_net_free(gan_net *net);
 /* Makes b use a's working memory (grown to fit both) and frees b's own: G
  * and D run one after the other, so one workspace serves both. Free b before a, or at
@@ -98,7 +103,8 @@ int gan_net_share_scratch(gan_net *a, gan_net *b);
 /* DCGAN init: conv weights N(0, 0.02); BN gamma N(1, 0.02), beta 0; running mean 0, var 1. */
 void gan_net_init_weights(gan_net *net, gan_rng *rng);
 
-/* Size of the input and output per sample: G in = nz, out = C*S*S; D in = C*S*S, out = 1. */
+/* Size of the input and output per sample: G in = nz, out = C*S*S; D in = C*S*S, out = 1;
+ * a trunk's out is its last layer's channels * 4 * 4. */
 long gan_net_in_size(const gan_net *net);
 long gan_net_out_size(const gan_net *net);
 

@@ -8,6 +8,7 @@
 
 #include "gan/config.h"
 #include "gan/error.h"
+#include "gan/pool.h"
 
 typedef struct {
     int quiet;                        /* no progress lines */
@@ -43,6 +44,10 @@ int gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *re
  * CPU with AVX-512 (about half the SGEMM speed), else NULL. gan never
  * changes the variable: OpenBLAS reads it before main, and it is the user's. */
 const char *gan_blas_note(void);
+
+/* The thread pool for a job: train.threads threads (0: as many as OpenBLAS
+ * would use), with OpenBLAS itself switched to one thread. NULL: serial. */
+gan_pool *gan_train_pool(const gan_config *c);
 
 /* File names inside a run folder. */
 #define GAN_RUN_STATE "state.bin"

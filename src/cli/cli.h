@@ -2,6 +2,8 @@
 #ifndef GAN_CLI_H
 #define GAN_CLI_H
 
+#include <signal.h>
+
 #include "gan/error.h"
 
 /* Exit codes (documented in the README). */
@@ -36,7 +38,15 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
 /* Parses a whole decimal number in [lo, hi]. */
 int cli_long(const char *s, long lo, long hi, long *out);
 
+/* SIGINT and SIGTERM set cli_stop_signal (to the signal's number); the
+ * jobs poll it, save what they must and return. A second signal ends the
+ * process at once (every file write is atomic, so that is safe). */
+extern volatile sig_atomic_t cli_stop_signal;
+void cli_catch_signals(void);
+
 int cmd_train(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

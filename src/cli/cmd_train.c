@@ -1,4 +1,3 @@
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,10 +22,6 @@ static const char HELP[] =
     "\n"
     "Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits\n"
     "with 128 + the signal number.\n";
-
-static volatile sig_atomic_t stop_signal = 0;
-
-static void on_signal(int sig) { stop_signal = sig; }
 
 int cmd_train(int argc, char **argv)
 {
@@ -79,20 +74,13 @@ int cmd_train(int argc, char **argv)
     }
     if (rc != GAN_OK) return cli_report(rc, &err);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends at once: every file write is atomic */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    gan_train_opts opts = {.quiet = quiet, .resume = resume != NULL, .force = force, .stop = &stop_signal};
+    cli_catch_signals();
+    gan_train_opts opts = {.quiet = quiet, .resume = resume != NULL, .force = force, .stop = &cli_stop_signal};
     gan_train_result res;
     rc = gan_train(&cfg, &opts, &res, &err);
     if (rc == GAN_INTERRUPTED) {
         fprintf(stderr, "gan: %s\n", err.msg);
-        return 128 + (int)stop_signal;
+        return 128 + (int)cli_stop_signal;
     }
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet && res.steps_run == 0)

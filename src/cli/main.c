@@ -13,6 +13,8 @@ static const char USAGE[] =
     "  train    train a DCGAN from a JSON config        gan train --config configs/mnist.json\n"
     "  sample   write generated images from a checkpoint gan sample --ckpt runs/mnist/g.bin -n 64\n"
     "  interp   latent-space walks between random points gan interp --ckpt runs/mnist/g.bin\n"
+    "  classify train the classifier gan eval uses      gan classify train --config configs/mnist-classifier.json\n"
+    "  eval     FID, Inception Score, class coverage    gan eval --ckpt runs/mnist/g.bin --classifier C.bin\n"
     "  info     describe a checkpoint or training state  gan info runs/mnist/g.bin\n"
     "  bench    time the training step                   gan bench --set train.batch_size=128\n"
     "\n"
@@ -40,6 +42,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (see 'gan %s --help')\n", cmd);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+volatile sig_atomic_t cli_stop_signal = 0;
+
+static void on_stop_signal(int sig) { cli_stop_signal = sig; }
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 int cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
@@ -94,6 +111,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "sample") == 0) return cmd_sample(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
     if (strcmp(argv[1], "interp") == 0) return cmd_interp(argc - 1, argv + 1);
+    if (strcmp(argv[1], "classify") == 0) return cmd_classify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "eval") == 0) return cmd_eval(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0) return cmd_bench(argc - 1, argv + 1);
     fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", argv[1]);
     return EXIT_USAGE;
