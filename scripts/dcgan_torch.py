@@ -34,3 +34,16 @@ def dcgan_init(module, std=0.02):
         elif isinstance(m, nn.BatchNorm2d):
             nn.init.normal_(m.weight, 1.0, std)
             nn.init.zeros_(m.bias)
+
+
+def classifier(image_size, channels, width, hidden, classes):
+    """gan's classifier (include/gan/classifier.h): D's trunk with batchnorm on
+    every convolution, Flatten, Linear, LeakyReLU (the features), Linear."""
+    L = int(math.log2(image_size // 4))
+    layers = []
+    for i in range(L):
+        cin, cout = channels if i == 0 else width * 2 ** (i - 1), width * 2 ** i
+        layers += [nn.Conv2d(cin, cout, 4, 2, 1, bias=False), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2, True)]
+    layers += [nn.Flatten(), nn.Linear(width * 2 ** (L - 1) * 16, hidden), nn.LeakyReLU(0.2),
+               nn.Linear(hidden, classes)]
+    return nn.Sequential(*layers)

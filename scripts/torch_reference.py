@@ -152,5 +152,29 @@ for net, tag in ((G, "G"), (D, "D")):
         if "running" in k:
             out[f"{tag}.after.{k}"] = v.numpy().copy()
 
+# A whole classifier training step: images -> logits -> cross-entropy,
+# backward into every parameter; batchnorm in training mode.
+S, C, W, H, K, N = 32, 1, 4, 12, 10, 6
+net = dcgan_torch.classifier(S, C, W, H, K)
+dcgan_torch.dcgan_init(net, 0.2)
+for k, v in net.state_dict().items():
+    out[f"C.{k}"] = v.detach().numpy().copy()
+features = {}
+net[-2].register_forward_hook(lambda m, i, o: features.update(f=o.detach().clone()))  # returns None: keeps o
+x = torch.randn(N, C, S, S)
+labels = torch.randint(0, K, (N,))
+logits = net(x)
+loss = nn.CrossEntropyLoss()(logits, labels)
+loss.backward()
+put("classifier", activation=True, x=x)
+put("classifier", logits=logits, features=features["f"], loss=loss.reshape(1),
+    arch=torch.tensor([S, C, W, H, K, N]))
+out["classifier.labels"] = labels.numpy().astype(np.int64)
+for k, p in net.named_parameters():
+    out[f"C.grad.{k}"] = p.grad.numpy().copy()
+for k, v in net.state_dict().items():
+    if "running" in k:
+        out[f"C.after.{k}"] = v.numpy().copy()
+
 st_write.save(sys.argv[1], out, {"torch": torch.__version__})
 print(f"torch_reference.py: wrote {len(out)} tensors to {sys.argv[1]} (torch {torch.__version__})")

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "gan/checkpoint.h"
+#include "gan/classifier.h"
 #include "gan/layers.h"
 #include "gan/safetensors.h"
 
@@ -208,7 +209,7 @@ static void compare_net(gan_net *net, const char *tag)
         float *want = get(tag, key, NULL);
         const float *mine = r.kind == 0 ? net->grads + (r.data - net->params) : r.data;
         snprintf(label, sizeof label, "%s %s", tag, r.name);
-        compare("dcgan", label, mine, want, (long)r.count);
+        compare(tag[0] == 'C' ? "classifier" : "dcgan", label, mine, want, (long)r.count);
         free(want);
     }
 }
@@ -251,6 +252,52 @@ static void dcgan_case(void)
     gan_net_free(&d);
 }
 
+/* A classifier training step (trunk, Flatten, Linear, LeakyReLU, Linear,
+ * cross-entropy) against the nn.Sequential of scripts/dcgan_torch.py. */
+static void classifier_case(void)
+{
+    float *a = get("classifier", "arch", NULL);
+    gan_classifier_arch arch = {(int)a[0], (int)a[1], (int)a[2], (int)a[3], (int)a[4]};
+    const int n = (int)a[5];
+    free(a);
+    gan_classifier c;
+    gan_error err;
+    CHECK(gan_classifier_build(&c, &arch, n) == 0);
+    int rc = gan_classifier_read_tensors(&c, ref, "C.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    long nx, nlogits, nfeat;
+    float *x = get("classifier", "x", &nx), *labels_f = get("classifier", "labels", NULL);
+    float *logits_ref = get("classifier", "logits", &nlogits), *feat_ref = get("classifier", "features", &nfeat);
+    float *loss_ref = get("classifier", "loss", NULL);
+    int32_t labels[64];
+    for (int i = 0; i < n; i++) labels[i] = (int32_t)labels_f[i];
+    const float *logits = gan_classifier_forward(&c, x, n, 1);
+    compare("classifier", "logits", logits, logits_ref, nlogits);
+    compare("classifier", "features", c.features, feat_ref, nfeat);
+    float loss = gan_softmax_ce_forward(logits, labels, n, arch.classes);
+    compare("classifier", "loss", &loss, loss_ref, 1);
+    float *dlogits = calloc((size_t)nlogits, sizeof(float));
+    gan_softmax_ce_backward(dlogits, logits, labels, n, arch.classes);
+    gan_classifier_zero_grad(&c);
+    gan_classifier_backward(&c, dlogits);
+    compare_net(&c.trunk, "C");
+    /* the head: the entries after the trunk's in the classifier's tensor list */
+    gan_st_list list = {.count = 0};
+    gan_classifier_list_tensors(&c, "", &list);
+    for (int i = gan_net_tensor_count(&c.trunk); i < list.count; i++) {
+        const gan_st_entry *e = &list.e[i];
+        const long count = e->ndim == 2 ? (long)(e->shape[0] * e->shape[1]) : (long)e->shape[0];
+        char key[GAN_ST_MAX_NAME], label[64];
+        snprintf(key, sizeof key, "grad.%s", e->name);
+        float *want = get("C", key, NULL);
+        snprintf(label, sizeof label, "C %s", e->name);
+        compare("classifier", label, c.grads + ((const float *)e->data - c.params), want, count);
+        free(want);
+    }
+    free(x), free(labels_f), free(logits_ref), free(feat_ref), free(loss_ref), free(dlogits);
+    gan_classifier_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || access(argv[1], R_OK) != 0) {
@@ -284,6 +331,7 @@ int main(int argc, char **argv)
     adam_case("adam_dcgan");
     adam_case("adam_default");
     dcgan_case();
+    classifier_case();
     printf("worst overall: %.2e\n", worst_overall);
     gan_st_close(&f);
     return check_exit("test_torch_parity");
