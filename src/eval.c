@@ -241,16 +241,18 @@ int gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eva
     r->entropy_real = gan_entropy_bits(real->counts, k);
     r->entropy_gen = gan_entropy_bits(gen->counts, k);
     r->entropy_max = log2((double)k);
-    char missing[200] = "", line[200];
+    char missing[120] = "", line[200];
     int nmissing = 0;
+    double missing_share = 0.0;
     for (int j = 0; j < k; j++) {
         const double pr = (double)real->counts[j] / (double)real->n, pg = (double)gen->counts[j] / (double)gen->n;
         if (pr > 0.0 && pg >= 0.25 * pr) r->classes_covered++;
         if (gen->counts[j] == 0 && real->counts[j] > 0) {
             size_t len = strlen(missing);
-            if (len < sizeof missing - 40)
-                snprintf(missing + len, sizeof missing - len, "%s%d (%.1f%% of real)", nmissing ? ", " : "", j, 100.0 * pr);
+            if (len + 16 < sizeof missing) snprintf(missing + len, sizeof missing - len, "%s%d", nmissing ? ", " : "", j);
+            else if (len + 5 < sizeof missing && !strstr(missing, "...")) strcat(missing, ", ...");
             nmissing++;
+            missing_share += pr;
         }
         if (pg > 2.0 * pr && pg > 2.0 / k) {
             snprintf(line, sizeof line, "class %d dominates: %.1f%% of the samples against %.1f%% of the real images", j,
@@ -259,7 +261,8 @@ int gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eva
         }
     }
     if (nmissing) {
-        snprintf(line, sizeof line, "%s missing from the samples: %.150s", nmissing == 1 ? "class" : "classes", missing);
+        snprintf(line, sizeof line, "%d %s missing from the samples (%s: %.1f%% of the real images)", nmissing,
+                 nmissing == 1 ? "class" : "classes", missing, 100.0 * missing_share);
         warn(r, line);
     }
     return GAN_OK;
