@@ -229,6 +229,19 @@ int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char
         if (bad) rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", path);
         else if (why) rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.%s", path, why);
     }
+    if (rc == GAN_OK) {
+        /* Before allocating for the arch the metadata claims, check that the
+         * file holds the largest tensor that arch implies (the first Linear). */
+        int L = 0;
+        while ((4 << (L + 1)) <= a.image_size) L++;
+        const int64_t flat = (int64_t)a.width << (L - 1) << 4;
+        char name[32];
+        snprintf(name, sizeof name, "%d.weight", 3 * L + 1);
+        const gan_st_tensor *t = gan_st_find(&f, name);
+        if (!t || t->ndim != 2 || t->shape[0] != a.hidden || t->shape[1] != flat)
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is missing or not [%d, %lld] as metadata arch implies", path,
+                          name, a.hidden, (long long)flat);
+    }
     if (rc == GAN_OK && gan_classifier_build(c, &a, max_batch) != 0)
         rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the classifier", path);
     if (rc == GAN_OK) {

@@ -14,7 +14,9 @@
 
 #include "gan/atomic_file.h"
 #include "gan/checkpoint.h"
+#include "gan/classifier.h"
 #include "gan/dataset.h"
+#include "gan/eval.h"
 #include "gan/dcgan.h"
 #include "gan/image_grid.h"
 #include "gan/pool.h"
@@ -39,6 +41,14 @@ typedef struct {
     float *real, *z, *fixed_z, *dlogits;
     int32_t *batch_idx;
     FILE *metrics;
+    /* evaluation during training (eval.classifier) */
+    int eval_on;
+    gan_classifier cls;
+    gan_eval_set real_stats;    /* the real images' statistics, computed once */
+    float *eval_z;
+    double best_fid;            /* of g_best.bin; INFINITY: none yet */
+    int evaluated;              /* this step was evaluated: */
+    gan_eval_report report;     /* its results */
     double t_start, t_log, last_ckpt_step, session_start_step;
     long log_images;
     gan_train_result last;
@@ -281,7 +291,7 @@ static int open_metrics(trainer *t, gan_error *err)
 {
     char path[1200];
     join(path, sizeof path, t->cfg->out_dir, GAN_RUN_METRICS);
-    static const char header[] = "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s\n";
+    static const char header[] = "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy\n";
     if (t->opts->resume) {
         FILE *in = fopen(path, "r");
         char *keep = NULL;
@@ -293,6 +303,13 @@ static int open_metrics(trainer *t, gan_error *err)
                 char *end;
                 long s = strtol(line, &end, 10);
                 if (end == line || s <= t->step) fputs(line, mem);
+                /* the best FID so far is the smallest in the rows kept (9th column) */
+                const char *f = line;
+                for (int col = 0; col < 8 && f; col++) f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+                if (end != line && s <= t->step && f && *f && *f != ',') {
+                    double fid = strtod(f, NULL);
+                    if (fid < t->best_fid) t->best_fid = fid;
+                }
             }
         }
         if (in) fclose(in);
@@ -314,6 +331,80 @@ static int open_metrics(trainer *t, gan_error *err)
     return GAN_OK;
 }
 
+/* ------------------------------------------------------------ evaluation */
+
+enum { EVAL_BATCH = 250 };
+/* The evaluation latents are the same at every evaluation (like the sample
+ * grid's fixed noise), so FID changes reflect G, not the draw. */
+static const uint64_t EVAL_SEED_SALT = 0xe7a1e7a1e7a1e7a1ULL;
+
+static int eval_setup(trainer *t, gan_error *err)
+{
+    const gan_config *c = t->cfg;
+    if (!c->eval_classifier[0]) {
+        if (c->eval_every > 0) return gan_fail(err, GAN_ERR_INPUT, "config: eval.every needs eval.classifier");
+        return GAN_OK;
+    }
+    int rc = gan_classifier_load(c->eval_classifier, &t->cls, EVAL_BATCH, NULL, err);
+    if (rc != GAN_OK) return rc;
+    t->eval_on = 1;
+    t->cls.trunk.pool = t->pool;
+    if (t->cls.arch.image_size != c->image_size || t->cls.arch.channels != c->channels)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: reads %dx%dx%d images, but this run makes %dx%dx%d", c->eval_classifier,
+                        t->cls.arch.image_size, t->cls.arch.image_size, t->cls.arch.channels, c->image_size,
+                        c->image_size, c->channels);
+    const long n = c->eval_samples < t->data.count ? c->eval_samples : t->data.count;
+    int32_t *idx = malloc(sizeof(int32_t) * (size_t)t->data.count);
+    t->eval_z = malloc(sizeof(float) * (size_t)c->nz * t->g.max_batch);
+    if (!idx || !t->eval_z) {
+        free(idx);
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
+    /* a seeded subset of the training images, the same on every resume */
+    gan_rng r;
+    gan_rng_seed(&r, c->seed ^ EVAL_SEED_SALT);
+    for (long i = 0; i < t->data.count; i++) idx[i] = (int32_t)i;
+    gan_rng_shuffle(&r, idx, t->data.count);
+    gan_dataset_source src = {&t->data, idx};
+    rc = gan_eval_set_compute(&t->real_stats, &t->cls, gan_dataset_images, &src, n, err);
+    free(idx);
+    return rc;
+}
+
+/* Generates eval.samples images with G in inference mode and compares them
+ * with the real statistics; a new best FID replaces g_best.bin. */
+static int evaluate(trainer *t, gan_error *err)
+{
+    const gan_config *c = t->cfg;
+    const double t0 = now();
+    gan_generator_source src = {.g = &t->g, .bn_batch = 0, .z = t->eval_z};
+    gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
+    gan_eval_set gen;
+    int rc = gan_eval_set_compute(&gen, &t->cls, gan_generator_images, &src, c->eval_samples, err);
+    if (rc == GAN_OK) rc = gan_eval_compare(&t->report, &t->real_stats, &gen, err);
+    gan_eval_set_free(&gen);
+    if (rc != GAN_OK) return rc;
+    t->evaluated = 1;
+    const int best = t->report.fid < t->best_fid;
+    if (best) {
+        char path[1200];
+        join(path, sizeof path, c->out_dir, GAN_RUN_G_BEST);
+        rc = gan_model_save(path, &t->g, (long)t->step, t->config_json, err);
+        if (rc != GAN_OK) return rc;
+        t->best_fid = t->report.fid;
+    }
+    if (!t->opts->quiet) {
+        FILE *log = t->opts->log ? t->opts->log : stderr;
+        fprintf(log, "eval step %lld: FID %.3f%s  IS %.3f (real %.3f)  classes %d/%d  entropy %.3f bits (real %.3f)\n",
+                (long long)t->step, t->report.fid, best ? " (best so far: g_best.bin)" : "", t->report.is_gen,
+                t->report.is_real, t->report.classes_covered, t->cls.arch.classes, t->report.entropy_gen,
+                t->report.entropy_real);
+        for (int i = 0; i < t->report.nwarnings; i++) fprintf(log, "eval step %lld: warning: %s\n", (long long)t->step, t->report.warnings[i]);
+    }
+    t->t_log += now() - t0; /* img/s counts training time only */
+    return GAN_OK;
+}
+
 static void fmt_time(char *buf, size_t len, double s)
 {
     long x = (long)(s + 0.5);
@@ -329,8 +420,10 @@ static int log_progress(trainer *t, gan_error *err)
     const long total_epochs = (long)((t->total_steps * t->cfg->d_steps + t->steps_per_epoch - 1) / t->steps_per_epoch);
     t->log_images = 0;
     t->t_log = tn;
-    fprintf(t->metrics, "%lld,%ld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f\n", (long long)t->step, epoch, t->last.loss_d,
+    fprintf(t->metrics, "%lld,%ld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, epoch, t->last.loss_d,
             t->last.loss_g, t->last.d_x, t->last.d_g_z, ips, elapsed);
+    if (t->evaluated) fprintf(t->metrics, ",%.4f,%.4f,%.4f\n", t->report.fid, t->report.is_gen, t->report.entropy_gen);
+    else fputs(",,,\n", t->metrics);
     if (fflush(t->metrics) != 0 || ferror(t->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s/%s: write failed: %s", t->cfg->out_dir, GAN_RUN_METRICS, strerror(errno));
     if (!t->opts->quiet) {
@@ -402,6 +495,7 @@ static int setup(trainer *t, gan_error *err)
         gan_rng_normal(&t->rng, t->fixed_z, (long)c->sample_count * c->nz, 0.0f, 1.0f);
         rc = write_real_grid(t, err);
     }
+    if (rc == GAN_OK) rc = eval_setup(t, err);
     if (rc != GAN_OK) return rc;
     join(path, sizeof path, c->out_dir, GAN_RUN_CONFIG);
     rc = gan_write_file_atomic(path, t->config_json, strlen(t->config_json), err);
@@ -418,6 +512,9 @@ static void teardown(trainer *t)
     gan_pool_free(t->pool);
     free(t->real), free(t->z), free(t->fixed_z), free(t->dlogits), free(t->batch_idx), free(t->perm);
     free(t->config_json);
+    gan_classifier_free(&t->cls);
+    gan_eval_set_free(&t->real_stats);
+    free(t->eval_z);
 }
 
 int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result, gan_error *err)
@@ -426,6 +523,7 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
     memset(&t, 0, sizeof t);
     t.cfg = cfg;
     t.opts = opts;
+    t.best_fid = INFINITY;
     FILE *log = opts->log ? opts->log : stderr;
     int rc = setup(&t, err);
     if (rc == GAN_OK && !opts->quiet) {
@@ -451,7 +549,9 @@ int gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_resul
         }
         const int last = t.step == t.total_steps;
         const int stopping = opts->stop && *opts->stop;
-        if (t.step % cfg->log_every == 0 || last) rc = log_progress(&t, err);
+        t.evaluated = 0;
+        if (t.eval_on && ((cfg->eval_every > 0 && t.step % cfg->eval_every == 0) || last)) rc = evaluate(&t, err);
+        if (rc == GAN_OK && (t.step % cfg->log_every == 0 || last || t.evaluated)) rc = log_progress(&t, err);
         if (rc == GAN_OK && ((cfg->sample_every > 0 && t.step % cfg->sample_every == 0) || last))
             rc = write_samples(&t, err);
         if (rc == GAN_OK && ((cfg->checkpoint_every > 0 && t.step % cfg->checkpoint_every == 0) || last || stopping))

@@ -53,6 +53,7 @@ gan_pool *gan_train_pool(const gan_config *c);
 #define GAN_RUN_STATE "state.bin"
 #define GAN_RUN_G "g.bin"
 #define GAN_RUN_D "d.bin"
+#define GAN_RUN_G_BEST "g_best.bin" /* the generator with the lowest FID so far (eval.classifier) */
 #define GAN_RUN_CONFIG "config.json"
 #define GAN_RUN_METRICS "metrics.csv"
 #define GAN_STATE_FORMAT "gan-train-state-v1"
