@@ -33,7 +33,13 @@ int cmd_info(int argc, char **argv)
     if (rc != GAN_OK) return cli_report(rc, &err);
     const char *format = gan_st_meta(&f, "format"), *step = gan_st_meta(&f, "step"), *config = gan_st_meta(&f, "config");
     printf("file:       %s\n", path);
-    if (format && strcmp(format, GAN_CKPT_FORMAT) == 0) {
+    const char *kind = gan_st_meta(&f, "kind");
+    if (format && strcmp(format, GAN_CKPT_FORMAT) == 0 && kind && strcmp(kind, "classifier") == 0) {
+        const char *arch = gan_st_meta(&f, "arch"), *acc = gan_st_meta(&f, "test_accuracy");
+        printf("kind:       classifier (for gan eval)\n");
+        printf("arch:       %s\n", arch ? arch : "(missing)");
+        if (acc) printf("test acc:   %s\n", acc);
+    } else if (format && strcmp(format, GAN_CKPT_FORMAT) == 0) {
         gan_arch a;
         int generator;
         rc = gan_model_arch(&f, &a, &generator, &err);
