@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Runtime and build dependencies; python3-torch and numpy only serve the tests
-# and the PyTorch comparison scripts.
-PKGS=(build-essential cmake pkg-config libopenblas-dev libcjson-dev libstb-dev zlib1g-dev python3-numpy python3-torch)
+# and the PyTorch comparison scripts, gnuplot-nox the metrics plot.
+PKGS=(build-essential cmake pkg-config libopenblas-dev libcjson-dev libstb-dev zlib1g-dev python3-numpy python3-torch
+      gnuplot-nox)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

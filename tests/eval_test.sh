@@ -59,6 +59,15 @@ expect 3 "config: eval.every needs eval.classifier" "$GAN" train "${SMALL[@]}" -
 expect 3 "reads 16x16x1 images, but this run makes 32x32x1" "$GAN" train "${SMALL[@]}" --set data.image_size=32 \
   --set "eval.classifier=$C" --set "output.dir=$T/g3"
 
+# ---- the metrics plot (gnuplot, when installed)
+if command -v gnuplot >/dev/null; then
+  bash "$SRC/scripts/plot_metrics.sh" "$T/g" "$T/m.png" >"$T/out" 2>"$T/err"
+  check "plot_metrics exit 0 ($(cat "$T/err"))" test $? -eq 0
+  check "plot_metrics wrote a PNG" test "$(head -c 4 "$T/m.png" | od -An -tx1 | tr -d ' ')" = "89504e47"
+else
+  echo "eval_test: plot test skipped (no gnuplot)" >&2
+fi
+
 # ---- gan eval: table, JSON, and a .npy of the same images gives the same numbers
 G="$T/g/g.bin"
 expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --quiet
