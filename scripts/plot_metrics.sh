@@ -29,7 +29,7 @@ set datafile separator ","
 set key outside right top
 set grid
 set xrange [0:*]
-set multiplot layout $panels,1 title "$RUN"
+set multiplot layout $panels,1 title "$(basename "$RUN")/metrics.csv"
 set ylabel "loss"
 plot "$CSV" every ::1 using 1:3 with lines lw 1.5 title "loss_D", \
      "" every ::1 using 1:4 with lines lw 1.5 title "loss_G"

@@ -207,14 +207,12 @@ static int arch_int(const cJSON *o, const char *key, int *out)
     return 0;
 }
 
-int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char **config_json, gan_error *err)
+int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err)
 {
-    if (config_json) *config_json = NULL;
-    gan_st_file f;
-    int rc = gan_st_load(&f, path, err);
-    if (rc != GAN_OK) return rc;
-    const char *format = gan_st_meta(&f, "format"), *kind = gan_st_meta(&f, "kind"), *as = gan_st_meta(&f, "arch");
+    const char *path = f->path;
+    const char *format = gan_st_meta(f, "format"), *kind = gan_st_meta(f, "kind"), *as = gan_st_meta(f, "arch");
     gan_classifier_arch a;
+    int rc = GAN_OK;
     if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0) {
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint", path);
     } else if (!kind || strcmp(kind, CLASSIFIER_KIND) != 0) {
@@ -237,7 +235,7 @@ int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char
         const int64_t flat = (int64_t)a.width << (L - 1) << 4;
         char name[32];
         snprintf(name, sizeof name, "%d.weight", 3 * L + 1);
-        const gan_st_tensor *t = gan_st_find(&f, name);
+        const gan_st_tensor *t = gan_st_find(f, name);
         if (!t || t->ndim != 2 || t->shape[0] != a.hidden || t->shape[1] != flat)
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is missing or not [%d, %lld] as metadata arch implies", path,
                           name, a.hidden, (long long)flat);
@@ -245,9 +243,19 @@ int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char
     if (rc == GAN_OK && gan_classifier_build(c, &a, max_batch) != 0)
         rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the classifier", path);
     if (rc == GAN_OK) {
-        rc = gan_classifier_read_tensors(c, &f, "", err);
+        rc = gan_classifier_read_tensors(c, f, "", err);
         if (rc != GAN_OK) gan_classifier_free(c);
     }
+    return rc;
+}
+
+int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char **config_json, gan_error *err)
+{
+    if (config_json) *config_json = NULL;
+    gan_st_file f;
+    int rc = gan_st_load(&f, path, err);
+    if (rc != GAN_OK) return rc;
+    rc = gan_classifier_from_st(&f, c, max_batch, err);
     const char *cfg = gan_st_meta(&f, "config");
     if (rc == GAN_OK && config_json && cfg) {
         *config_json = strdup(cfg);

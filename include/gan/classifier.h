@@ -68,6 +68,9 @@ int gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const c
 /* Writes the model atomically (config_json may be NULL). */
 int gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
                         gan_error *err);
+/* Builds a classifier from an open checkpoint file (the fuzzer's entry point):
+ * metadata checked, the largest tensor's shape checked before allocating. */
+int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err);
 /* Loads a classifier checkpoint into a newly built classifier. When
  * config_json is not NULL it receives a malloc'ed copy of the training
  * config the file was written with, or NULL when it has none. */

@@ -1,10 +1,13 @@
 /* libFuzzer target: the safetensors reader and, when the metadata names a
- * small enough architecture, loading the tensors into a built network. */
+ * small enough architecture, loading the tensors into a built network; or,
+ * for a classifier, gan_classifier_from_st (which bounds its own allocation
+ * by the file's tensors). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gan/checkpoint.h"
+#include "gan/classifier.h"
 #include "gan/safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,6 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gan_st_file f;
     gan_error err;
     if (gan_st_parse(&f, buf, size, "fuzz", &err) != GAN_OK) return 0;
+    const char *kind = gan_st_meta(&f, "kind");
+    if (kind && strcmp(kind, "classifier") == 0) {
+        gan_classifier c;
+        if (gan_classifier_from_st(&f, &c, 1, &err) == GAN_OK) gan_classifier_free(&c);
+        gan_st_close(&f);
+        return 0;
+    }
     gan_arch arch;
     int generator;
     if (gan_model_arch(&f, &arch, &generator, &err) == GAN_OK &&

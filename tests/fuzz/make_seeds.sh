@@ -17,6 +17,12 @@ printf '{"model": {"nz": 1e9}, "output": {"dir": ""}}' >"$C/config/bad-ranges.js
   --set "output.dir=$T/run" --quiet >/dev/null
 cp "$T/run/g.bin" "$C/checkpoint/g.bin"
 cp "$T/run/d.bin" "$C/checkpoint/d.bin"
+# a tiny classifier: 16x16, width 1, hidden 2, 2 classes
+"$GAN" classify train --config ../../configs/mnist-classifier.json --set data.path=../../data/mnist10k/images-idx3-ubyte.gz \
+  --set data.labels=../../data/mnist10k/labels-idx1-ubyte.gz --set data.image_size=16 --set data.limit=40 \
+  --set classifier.width=1 --set classifier.hidden=2 --set classifier.epochs=1 --set train.batch_size=4 \
+  --set "output.dir=$T/cls" --quiet >/dev/null
+cp "$T/cls/classifier.bin" "$C/checkpoint/classifier.bin"
 # IDX: 2 images of 4x3, and a label file
 printf '\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x03' >"$C/idx/two.idx"
 head -c 24 /dev/urandom >>"$C/idx/two.idx"
