@@ -7,24 +7,7 @@ GAN=$1
 SRC=$2
 T=$(mktemp -d /tmp/gan_cli_XXXXXX)
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
-
-# expect CODE PATTERN cmd...: exit code CODE and PATTERN in stderr
-expect() {
-  local code=$1 pat=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* -> exit $rc, expected $code: $(head -c 300 "$T/err")"; return; fi
-  if [ -n "$pat" ] && ! grep -qF -- "$pat" "$T/err"; then bad "$* -> stderr lacks '$pat': $(head -c 300 "$T/err")"; return; fi
-  if [ "$(wc -l <"$T/err")" -gt 1 ] && [ "$code" -ne 0 ] && [ "$code" -lt 128 ]; then
-    bad "$* -> error is not one line: $(cat "$T/err")"; return
-  fi
-  ok
-}
+source "$(dirname "$0")/check_lib.sh"
 
 # A tiny model on 512 digits at 16x16, so every run takes a second or two.
 SMALL=(--config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"

@@ -7,20 +7,7 @@ GAN=$1
 SRC=$2
 T=$(mktemp -d /tmp/gan_eval_XXXXXX)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
-expect() {
-  local code=$1 pat=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* -> exit $rc, expected $code: $(head -c 300 "$T/err")"; return; fi
-  if [ -n "$pat" ] && ! grep -qF -- "$pat" "$T/err"; then bad "$* -> stderr lacks '$pat': $(head -c 300 "$T/err")"; return; fi
-  if [ "$(wc -l <"$T/err")" -gt 1 ] && [ "$code" -ne 0 ]; then bad "$* -> error is not one line: $(cat "$T/err")"; return; fi
-  ok
-}
+source "$(dirname "$0")/check_lib.sh"
 DATA="$SRC/data/mnist10k"
 # 16x16 digits so that everything runs in seconds.
 CLS=(--config "$SRC/configs/mnist-classifier.json" --set "data.path=$DATA/images-idx3-ubyte.gz"
