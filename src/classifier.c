@@ -216,8 +216,11 @@ int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batc
     if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0) {
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint", path);
     } else if (!kind || strcmp(kind, CLASSIFIER_KIND) != 0) {
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a classifier (from gan classify train) is needed here",
-                      path, kind && (strcmp(kind, "generator") == 0 || strcmp(kind, "discriminator") == 0) ? kind : "non-classifier");
+        if (kind && (strcmp(kind, "generator") == 0 || strcmp(kind, "discriminator") == 0))
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a classifier (from gan classify train) is needed here",
+                          path, kind);
+        else
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind is %s, not classifier", path, kind ? kind : "missing");
     } else {
         cJSON *j = as ? cJSON_Parse(as) : NULL;
         int bad = !cJSON_IsObject(j) || arch_int(j, "image_size", &a.image_size) || arch_int(j, "channels", &a.channels) ||
