@@ -54,10 +54,13 @@ int gan_model_save(const char *path, gan_net *net, long step, const char *config
     return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
 }
 
-static int arch_int(const cJSON *o, const char *key, int *out)
+int gan_meta_int(const struct cJSON *o, const char *key, int *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble) return -1;
+    /* range first: converting a double outside int's range to int is undefined */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -1e6 && v->valuedouble <= 1e6) ||
+        v->valuedouble != (double)(int)v->valuedouble)
+        return -1;
     *out = (int)v->valuedouble;
     return 0;
 }
@@ -75,8 +78,8 @@ int gan_model_arch(const gan_st_file *f, gan_arch *arch, int *generator, gan_err
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind must be generator or discriminator", f->path);
     *generator = strcmp(kind, "generator") == 0;
     cJSON *j = a ? cJSON_Parse(a) : NULL;
-    int bad = !cJSON_IsObject(j) || arch_int(j, "image_size", &arch->image_size) || arch_int(j, "channels", &arch->channels) ||
-              arch_int(j, "nz", &arch->nz) || arch_int(j, "ngf", &arch->ngf) || arch_int(j, "ndf", &arch->ndf);
+    int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &arch->image_size) || gan_meta_int(j, "channels", &arch->channels) ||
+              gan_meta_int(j, "nz", &arch->nz) || gan_meta_int(j, "ngf", &arch->ngf) || gan_meta_int(j, "ndf", &arch->ndf);
     cJSON_Delete(j);
     if (bad) return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
     const char *why = gan_arch_check(arch);

@@ -197,16 +197,6 @@ int gan_classifier_save(const char *path, gan_classifier *c, double test_accurac
     return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
 }
 
-static int arch_int(const cJSON *o, const char *key, int *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -1e6 && v->valuedouble <= 1e6) ||
-        v->valuedouble != (double)(int)v->valuedouble)
-        return -1;
-    *out = (int)v->valuedouble;
-    return 0;
-}
-
 int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err)
 {
     const char *path = f->path;
@@ -223,8 +213,8 @@ int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batc
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind is %s, not classifier", path, kind ? kind : "missing");
     } else {
         cJSON *j = as ? cJSON_Parse(as) : NULL;
-        int bad = !cJSON_IsObject(j) || arch_int(j, "image_size", &a.image_size) || arch_int(j, "channels", &a.channels) ||
-                  arch_int(j, "width", &a.width) || arch_int(j, "hidden", &a.hidden) || arch_int(j, "classes", &a.classes);
+        int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &a.image_size) || gan_meta_int(j, "channels", &a.channels) ||
+                  gan_meta_int(j, "width", &a.width) || gan_meta_int(j, "hidden", &a.hidden) || gan_meta_int(j, "classes", &a.classes);
         cJSON_Delete(j);
         const char *why = bad ? NULL : gan_classifier_arch_check(&a);
         if (bad) rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", path);

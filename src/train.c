@@ -305,7 +305,10 @@ static int open_metrics(trainer *t, gan_error *err)
                 if (end == line || s <= t->step) fputs(line, mem);
                 /* the best FID so far is the smallest in the rows kept (9th column) */
                 const char *f = line;
-                for (int col = 0; col < 8 && f; col++) f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+                for (int col = 0; col < 8 && f; col++) {
+                    f = strchr(f, ',');
+                    if (f) f++;
+                }
                 if (end != line && s <= t->step && f && *f && *f != ',') {
                     double fid = strtod(f, NULL);
                     if (fid < t->best_fid) t->best_fid = fid;

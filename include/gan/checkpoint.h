@@ -21,6 +21,11 @@ void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list);
  * checking dtype and shape. */
 int gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix, gan_error *err);
 
+/* Reads integer `key` of a parsed metadata object (an arch) into *out: -1
+ * when missing, not a whole number, or beyond +-1e6 (no arch field is larger). */
+struct cJSON;
+int gan_meta_int(const struct cJSON *o, const char *key, int *out);
+
 /* Writes net to path atomically. config_json may be NULL. */
 int gan_model_save(const char *path, gan_net *net, long step, const char *config_json, gan_error *err);
 /* Reads the arch (and kind) from a model file's metadata. */

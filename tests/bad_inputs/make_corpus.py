@@ -76,6 +76,7 @@ put("ckpt-shape-mismatch.bin", ckpt(edit(lambda h: h[first].__setitem__("shape",
 arch = json.loads(header["__metadata__"]["arch"])
 arch["nz"] += 3
 put("ckpt-other-arch.bin", ckpt(edit(lambda h: h["__metadata__"].__setitem__("arch", json.dumps(arch)))))
+put("ckpt-arch-1e300.bin", ckpt(edit(lambda h: h["__metadata__"].__setitem__("arch", json.dumps(dict(arch, nz=1e300))))))
 put("ckpt-no-metadata.bin", ckpt(edit(lambda h: h.pop("__metadata__"))))
 def without(name):
     """The checkpoint minus one tensor, its bytes removed and offsets re-tiled."""
