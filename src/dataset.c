@@ -175,8 +175,35 @@ int gan_idx_read(const char *path, uint8_t **images, long *count, int *rows, int
 
 /* Debian bookworm's stb_image (2.27) overflows a 257-byte table when a JPEG
  * Huffman table (DHT) declares more than 256 codes; found by fuzz_image.
- * Walk the markers, skipping entropy-coded data, and check every DHT before
- * stb sees the file. Returns 0 when the tables are sane. */
+ * Every such table must be refused before stb sees the file. */
+
+/* The DHT segment whose FF C4 marker is at b[i]: 1 when a table in it declares
+ * more than 256 codes. Mirrors stb's loop: tables are read while the declared
+ * length has bytes left, even past the segment or the end of the file (where
+ * stb reads zeros); a bad table header ends it. */
+static int dht_bad(const uint8_t *b, size_t len, size_t i)
+{
+    if (i + 4 > len) return 0;
+    long left = (long)((size_t)b[i + 2] << 8 | b[i + 3]) - 2;
+    size_t p = i + 4;
+    while (left > 0 && p < len) {
+        if ((b[p] >> 4) > 1 || (b[p] & 15) > 3) break;
+        unsigned total = 0;
+        for (size_t k = p + 1; k <= p + 16 && k < len; k++) total += b[k];
+        if (total > 256) return 1;
+        p += 17 + total;
+        left -= 17 + (long)total;
+    }
+    return 0;
+}
+
+/* Returns 1 when stb could meet a bad DHT. Up to the first scan (SOS) the
+ * markers are walked as stb walks them, so tables inside skipped segments
+ * (APPn, comments) do not count. From the first scan on, where stb's
+ * position depends on its Huffman decoder and on how it resynchronises after
+ * the entropy-coded data, every FF C4 in the rest of the file is checked:
+ * stb reaches a DHT only through those two bytes, and entropy-coded data
+ * cannot contain them (0xFF is stuffed as FF 00), so a valid file loses nothing. */
 static int jpeg_tables_bad(const uint8_t *b, size_t len)
 {
     /* stb's start rule: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8). */
@@ -186,7 +213,7 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
     if (i >= len || b[i] != 0xD8) return 0;
     i++; /* after SOI */
     while (i + 4 <= len) {
-        if (b[i] != 0xFF) { /* entropy-coded data: find the next real marker */
+        if (b[i] != 0xFF) { /* junk between segments: stb scans to the next marker */
             while (i + 1 < len && !(b[i] == 0xFF && b[i + 1] != 0x00 && (b[i + 1] < 0xD0 || b[i + 1] > 0xD7))) i++;
             if (i + 4 > len) break;
         }
@@ -194,22 +221,13 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
         if (m == 0xFF) { i++; continue; }                  /* fill byte */
         if (m == 0xD9) break;                              /* EOI */
         if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) { i += 2; continue; }
-        const size_t seg = (size_t)b[i + 2] << 8 | b[i + 3];
-        if (m == 0xC4) {
-            /* Mirror stb's loop: tables are read while the declared length
-             * has bytes left, even past the segment or the end of the file
-             * (where stb reads zeros); a bad table header ends it. */
-            long left = (long)seg - 2;
-            size_t p = i + 4;
-            while (left > 0 && p < len) {
-                if ((b[p] >> 4) > 1 || (b[p] & 15) > 3) break;
-                unsigned total = 0;
-                for (size_t k = p + 1; k <= p + 16 && k < len; k++) total += b[k];
-                if (total > 256) return 1;
-                p += 17 + total;
-                left -= 17 + (long)total;
-            }
+        if (m == 0xDA) {                                   /* first scan: check every FF C4 from here on */
+            for (size_t p = i; p + 1 < len; p++)
+                if (b[p] == 0xFF && b[p + 1] == 0xC4 && dht_bad(b, len, p)) return 1;
+            return 0;
         }
+        if (m == 0xC4 && dht_bad(b, len, i)) return 1;
+        const size_t seg = (size_t)b[i + 2] << 8 | b[i + 3];
         if (seg < 2 || i + 2 + seg > len) return 0; /* truncated: stb stops here and says so */
         i += 2 + seg;
     }

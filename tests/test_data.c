@@ -256,8 +256,8 @@ static void test_labels(void)
 static void test_regressions(void)
 {
     const char *files[] = {"jpeg-dht-overflow.jpg", "jpeg-dht-truncated.jpg", "jpeg-dht-fill-bytes.jpg",
-                           "jpeg-dht-past-segment.jpg"};
-    for (int i = 0; i < 4; i++) {
+                           "jpeg-dht-past-segment.jpg", "jpeg-dht-after-scan.jpg"};
+    for (int i = 0; i < 5; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/tests/fuzz/regressions/%s", GAN_SOURCE_DIR, files[i]);
         FILE *f = fopen(path, "rb");
