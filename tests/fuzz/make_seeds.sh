@@ -19,7 +19,7 @@ cp "$T/run/g.bin" "$C/checkpoint/g.bin"
 cp "$T/run/d.bin" "$C/checkpoint/d.bin"
 # a tiny classifier: 16x16, width 1, hidden 2, 2 classes
 "$GAN" classify train --config ../../configs/mnist-classifier.json --set data.path=../../data/mnist10k/images-idx3-ubyte.gz \
-  --set data.labels=../../data/mnist10k/labels-idx1-ubyte.gz --set data.image_size=16 --set data.limit=40 \
+  --set data.labels=../../data/mnist10k/labels-idx1-ubyte.gz --set data.image_size=16 --set data.fit=resize --set data.limit=40 \
   --set classifier.width=1 --set classifier.hidden=2 --set classifier.epochs=1 --set train.batch_size=4 \
   --set "output.dir=$T/cls" --quiet >/dev/null
 cp "$T/cls/classifier.bin" "$C/checkpoint/classifier.bin"
