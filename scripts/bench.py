@@ -96,7 +96,7 @@ def main():
             sets = [f"data.image_size={size}", f"data.channels={ch}", f"train.batch_size={batch}"]
             gan = run([a.gan, "bench", "--json", "--warmup", str(warmup), "--steps", str(steps)] +
                       [x for s in sets for x in ("--set", s)], env)
-            torch_runs = [run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--size", str(size),
+            torch_runs = [run([sys.executable, os.path.join(HERE, "torch", "bench_torch.py"), "--size", str(size),
                                "--channels", str(ch), "--batch", str(batch), "--threads", str(t),
                                "--warmup", str(warmup), "--steps", str(steps)], env) for t in (1, 2)]
             pt = max(torch_runs, key=lambda r: r["images_per_second"])

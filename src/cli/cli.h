@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-#include "gan/error.h"
+#include "gan/core/error.h"
 
 /* Exit codes (documented in the README). */
 enum {

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/config.h"
-#include "gan/train.h"
+#include "gan/io/config.h"
+#include "gan/jobs/train.h"
 
 static const char HELP[] =
     "usage: gan bench [--config FILE] [--set KEY=VALUE]... [--warmup N] [--steps N] [--json]\n"

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/classify_train.h"
-#include "gan/config.h"
+#include "gan/jobs/classify.h"
+#include "gan/io/config.h"
 
 static const char HELP[] =
     "usage: gan classify train --config FILE [--set KEY=VALUE]... [--quiet]\n"

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/checkpoint.h"
-#include "gan/classifier.h"
-#include "gan/config.h"
-#include "gan/dataset.h"
-#include "gan/eval.h"
-#include "gan/npy.h"
+#include "gan/io/checkpoint.h"
+#include "gan/models/classifier.h"
+#include "gan/io/config.h"
+#include "gan/data/dataset.h"
+#include "gan/jobs/eval.h"
+#include "gan/io/npy.h"
 
 static const char HELP[] =
     "usage: gan eval --classifier C.bin (--ckpt G.bin | --npy FILE) [options]\n"

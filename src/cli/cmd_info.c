@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/checkpoint.h"
-#include "gan/safetensors.h"
-#include "gan/train.h"
+#include "gan/io/checkpoint.h"
+#include "gan/io/safetensors.h"
+#include "gan/jobs/train.h"
 
 static const char HELP[] =
     "usage: gan info FILE\n"

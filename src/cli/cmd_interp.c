@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/checkpoint.h"
-#include "gan/image_grid.h"
-#include "gan/rng.h"
+#include "gan/io/checkpoint.h"
+#include "gan/io/image_grid.h"
+#include "gan/core/rng.h"
 
 static const char HELP[] =
     "usage: gan interp --ckpt G.bin [--rows N] [--steps N] [--mode slerp|lerp] [--seed N] [--out FILE]\n"

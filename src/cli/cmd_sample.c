@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "gan/checkpoint.h"
-#include "gan/image_grid.h"
-#include "gan/npy.h"
-#include "gan/rng.h"
+#include "gan/io/checkpoint.h"
+#include "gan/io/image_grid.h"
+#include "gan/io/npy.h"
+#include "gan/core/rng.h"
 
 static const char HELP[] =
     "usage: gan sample --ckpt G.bin [-n N] [options]\n"

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gan/config.h"
-#include "gan/train.h"
+#include "gan/io/config.h"
+#include "gan/jobs/train.h"
 
 static const char HELP[] =
     "usage: gan train --config FILE [--set KEY=VALUE]... [--force] [--quiet]\n"

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gan/checkpoint.h"
-#include "gan/classifier.h"
-#include "gan/safetensors.h"
+#include "gan/io/checkpoint.h"
+#include "gan/models/classifier.h"
+#include "gan/io/safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

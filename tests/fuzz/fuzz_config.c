@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gan/config.h"
+#include "gan/io/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

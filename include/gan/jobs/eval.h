@@ -1,0 +1,80 @@
+/* Sample-quality measures in a classifier's feature space:
+ *   FID  Fréchet distance between Gaussians fitted to the penultimate
+ *        features of real and generated images (Heusel et al. 2017):
+ *        |mu1 - mu2|^2 + Tr(C1 + C2 - 2 (C1 C2)^(1/2)), covariances unbiased;
+ *   IS   the Inception Score with the classifier in Inception's place:
+ *        exp(mean over images of KL(p(y|x) || p(y))), in [1, classes];
+ *   the histogram of predicted classes and its entropy, real against generated,
+ *        which shows mode collapse (missing or dominant classes) directly.
+ * Statistics are accumulated in double; the matrix square root uses LAPACK's
+ * symmetric eigensolver (dsyevd, shipped inside OpenBLAS). */
+#ifndef GAN_EVAL_H
+#define GAN_EVAL_H
+
+#include "gan/models/classifier.h"
+#include "gan/data/dataset.h"
+#include "gan/models/dcgan.h"
+#include "gan/core/rng.h"
+#include "gan/core/error.h"
+
+/* Mean [d] and unbiased covariance [d, d] of n >= 2 row vectors x [n, d].
+ * Returns 0, or -1 when memory runs out. */
+int gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d);
+/* out = A^(1/2) for a symmetric positive semi-definite A [d, d] (eigenvalues
+ * below zero, from rounding, count as zero). Returns 0, or -1 when LAPACK
+ * fails or memory runs out. */
+int gan_sqrtm_psd(double *out, const double *a, int d);
+/* The Fréchet distance of two Gaussians; NAN when the eigensolver fails. */
+double gan_frechet_distance(const double *mu1, const double *c1, const double *mu2, const double *c2, int d);
+/* exp(mean KL(p_i || mean p)) over n rows of probabilities p [n, k]. */
+double gan_inception_score(const double *probs, long n, int k);
+/* Shannon entropy of a histogram, in bits (0 for an empty one). */
+double gan_entropy_bits(const long *counts, int k);
+
+/* What a set of images looks like to the classifier. */
+typedef struct {
+    long n;
+    int dim, classes;
+    double *mean, *cov;   /* features: [dim], [dim, dim] */
+    long *counts;         /* predicted-class histogram [classes] */
+    double inception_score;
+} gan_eval_set;
+
+/* Fills out[C, n, S, S] (values in [-1, 1]) with images first .. first+n-1. */
+typedef void (*gan_image_source)(void *ctx, long first, int n, float *out);
+/* Runs n >= 2 images from src through the classifier (inference mode) in
+ * batches of its max_batch. */
+int gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, gan_image_source src, void *ctx, long n, gan_error *err);
+void gan_eval_set_free(gan_eval_set *s);
+
+/* Image sources for gan_eval_set_compute. */
+typedef struct {
+    gan_net *g;          /* a generator */
+    gan_rng rng;         /* draws the latent vectors, N(0, 1) */
+    int bn_batch;        /* batchnorm from batch statistics rather than running ones */
+    float *z;            /* [nz, g->max_batch], the caller's */
+} gan_generator_source;
+void gan_generator_images(void *ctx, long first, int n, float *out);
+
+typedef struct {
+    const gan_dataset *data;
+    const int32_t *idx;  /* which images, in order */
+} gan_dataset_source;
+void gan_dataset_images(void *ctx, long first, int n, float *out);
+
+enum { GAN_EVAL_MAX_WARNINGS = 4 };
+typedef struct {
+    double fid;
+    double is_real, is_gen;
+    double entropy_real, entropy_gen, entropy_max; /* bits; max = log2(classes) */
+    int classes_covered;  /* classes whose generated share is at least a quarter of their real share */
+    int nwarnings;
+    char warnings[GAN_EVAL_MAX_WARNINGS][200];
+} gan_eval_report;
+
+/* Compares generated images with real ones. Warns when a class that real
+ * data has is missing from the samples, or when one class takes more than
+ * twice its real share and more than 2/classes of the samples. */
+int gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err);
+
+#endif

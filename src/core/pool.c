@@ -1,0 +1,123 @@
+#include "gan/core/pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+enum { MAX_THREADS = 64 };
+
+struct gan_pool {
+    int threads;
+    pthread_t tid[MAX_THREADS];
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    /* the current job */
+    gan_pool_fn fn;
+    void *arg;
+    long n;
+    unsigned long generation; /* bumped per job; workers run each generation once */
+    int pending;              /* workers still busy with this generation */
+    int quit;
+};
+
+typedef struct {
+    gan_pool *pool;
+    int index;
+} worker_arg;
+
+
+static void slice(long n, int threads, int t, long *b, long *e)
+{
+    *b = n * t / threads;
+    *e = n * (t + 1) / threads;
+}
+
+static void *worker(void *p)
+{
+    gan_pool *pool = ((worker_arg *)p)->pool;
+    const int index = ((worker_arg *)p)->index;
+    free(p);
+    unsigned long seen = 0;
+    pthread_mutex_lock(&pool->mu);
+    for (;;) {
+        while (!pool->quit && pool->generation == seen) pthread_cond_wait(&pool->wake, &pool->mu);
+        if (pool->quit) break;
+        seen = pool->generation;
+        gan_pool_fn fn = pool->fn;
+        void *arg = pool->arg;
+        long b, e;
+        slice(pool->n, pool->threads, index, &b, &e);
+        pthread_mutex_unlock(&pool->mu);
+        if (b < e) fn(arg, b, e);
+        pthread_mutex_lock(&pool->mu);
+        if (--pool->pending == 0) pthread_cond_signal(&pool->done);
+    }
+    pthread_mutex_unlock(&pool->mu);
+    return NULL;
+}
+
+gan_pool *gan_pool_create(int threads)
+{
+    if (threads <= 1) return NULL;
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    gan_pool *pool = calloc(1, sizeof *pool);
+    if (!pool) return NULL;
+    pthread_mutex_init(&pool->mu, NULL);
+    pthread_cond_init(&pool->wake, NULL);
+    pthread_cond_init(&pool->done, NULL);
+    pool->threads = 1;
+    for (int i = 1; i < threads; i++) {
+        worker_arg *a = malloc(sizeof *a);
+        if (!a) break;
+        a->pool = pool;
+        a->index = i;
+        if (pthread_create(&pool->tid[i], NULL, worker, a) != 0) {
+            free(a);
+            break;
+        }
+        pool->threads++;
+    }
+    if (pool->threads == 1) {
+        gan_pool_free(pool);
+        return NULL;
+    }
+    return pool;
+}
+
+void gan_pool_free(gan_pool *pool)
+{
+    if (!pool) return;
+    pthread_mutex_lock(&pool->mu);
+    pool->quit = 1;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->mu);
+    for (int i = 1; i < pool->threads; i++) pthread_join(pool->tid[i], NULL);
+    pthread_mutex_destroy(&pool->mu);
+    pthread_cond_destroy(&pool->wake);
+    pthread_cond_destroy(&pool->done);
+    free(pool);
+}
+
+int gan_pool_threads(const gan_pool *pool) { return pool ? pool->threads : 1; }
+
+void gan_pool_for(gan_pool *pool, long n, long grain, gan_pool_fn fn, void *arg)
+{
+    if (n <= 0) return;
+    if (!pool || n < grain * 2) {
+        fn(arg, 0, n);
+        return;
+    }
+    pthread_mutex_lock(&pool->mu);
+    pool->fn = fn;
+    pool->arg = arg;
+    pool->n = n;
+    pool->pending = pool->threads - 1;
+    pool->generation++;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->mu);
+    long b, e;
+    slice(n, pool->threads, 0, &b, &e);
+    if (b < e) fn(arg, b, e);
+    pthread_mutex_lock(&pool->mu);
+    while (pool->pending > 0) pthread_cond_wait(&pool->done, &pool->mu);
+    pthread_mutex_unlock(&pool->mu);
+}

@@ -1,0 +1,69 @@
+#include "gan/core/rng.h"
+
+#include <math.h>
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+void gan_rng_seed(gan_rng *rng, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&seed);
+}
+
+uint64_t gan_rng_next(gan_rng *rng)
+{
+    uint64_t *s = rng->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double gan_rng_uniform(gan_rng *rng)
+{
+    return (double)(gan_rng_next(rng) >> 11) * 0x1.0p-53;
+}
+
+uint64_t gan_rng_below(gan_rng *rng, uint64_t bound)
+{
+    /* Reject the top sliver that would make some results more likely. */
+    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    uint64_t x;
+    do x = gan_rng_next(rng); while (x >= limit);
+    return x % bound;
+}
+
+void gan_rng_normal(gan_rng *rng, float *out, long n, float mean, float std)
+{
+    const double two_pi = 6.283185307179586476925;
+    for (long i = 0; i < n; i += 2) {
+        /* 1 - u keeps the log argument in (0, 1]. */
+        double u1 = 1.0 - gan_rng_uniform(rng);
+        double u2 = gan_rng_uniform(rng);
+        double r = sqrt(-2.0 * log(u1));
+        out[i] = (float)(mean + std * r * cos(two_pi * u2));
+        if (i + 1 < n) out[i + 1] = (float)(mean + std * r * sin(two_pi * u2));
+    }
+}
+
+void gan_rng_shuffle(gan_rng *rng, int32_t *perm, long n)
+{
+    for (long i = n - 1; i > 0; i--) {
+        long j = (long)gan_rng_below(rng, (uint64_t)i + 1);
+        int32_t t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+}

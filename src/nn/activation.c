@@ -1,0 +1,55 @@
+/* Elementwise activations. Each backward reads the saved output (not the
+ * input), so forward may run in place and no extra buffer is kept. */
+#include "gan/nn/layers.h"
+
+#include <math.h>
+
+void gan_relu_forward(float *out, const float *in, long n)
+{
+    for (long i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+}
+
+void gan_relu_backward(float *din, const float *dout, const float *out, long n)
+{
+    for (long i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+void gan_leakyrelu_forward(float *out, const float *in, long n, float slope)
+{
+    for (long i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : in[i] * slope;
+}
+
+void gan_leakyrelu_backward(float *din, const float *dout, const float *out, long n, float slope)
+{
+    /* With slope >= 0, out > 0 exactly when in > 0 (PyTorch's test is in > 0). */
+    for (long i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : dout[i] * slope;
+}
+
+void gan_tanh_forward(float *out, const float *in, long n)
+{
+    for (long i = 0; i < n; i++) out[i] = tanhf(in[i]);
+}
+
+void gan_tanh_backward(float *din, const float *dout, const float *out, long n)
+{
+    for (long i = 0; i < n; i++) din[i] = dout[i] * (1.0f - out[i] * out[i]);
+}
+
+void gan_sigmoid_forward(float *out, const float *in, long n)
+{
+    for (long i = 0; i < n; i++) {
+        /* Two branches so exp never overflows. */
+        float x = in[i];
+        if (x >= 0.0f) {
+            out[i] = 1.0f / (1.0f + expf(-x));
+        } else {
+            float e = expf(x);
+            out[i] = e / (1.0f + e);
+        }
+    }
+}
+
+void gan_sigmoid_backward(float *din, const float *dout, const float *out, long n)
+{
+    for (long i = 0; i < n; i++) din[i] = dout[i] * out[i] * (1.0f - out[i]);
+}

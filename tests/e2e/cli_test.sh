@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# End-to-end tests of the gan command: outputs of a short run, resume
+# byte-identity, determinism, signals, and the exit code and message for each
+# kind of bad input. usage: cli_test.sh GAN_BINARY SOURCE_DIR
+set -u
+GAN=$1
+SRC=$2
+T=$(mktemp -d /tmp/gan_cli_XXXXXX)
+trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+source "$(dirname "$0")/../common/check_lib.sh"
+
+# A tiny model on 512 digits at 16x16, so every run takes a second or two.
+SMALL=(--config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
+       --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8
+       --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set output.sample_count=16
+       --set output.sample_every=5 --set output.checkpoint_every=5 --set output.log_every=4 --set train.threads=1)
+
+# ---- a short run writes every output
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/x" --quiet >"$T/out" 2>"$T/err"
+check "short run exit 0 ($(cat "$T/err"))" test $? -eq 0
+check "stdout is the generator path" test "$(cat "$T/out")" = "$T/x/g.bin"
+check "quiet run prints nothing on stderr" test ! -s "$T/err"
+for f in config.json metrics.csv real.png g.bin d.bin state.bin samples/step_000005.png samples/step_000010.png samples/step_000012.png; do
+  check "run wrote $f" test -s "$T/x/$f"
+done
+check "metrics.csv has a header and rows for steps 4, 8, 12" test "$(cut -d, -f1 "$T/x/metrics.csv" | tr '\n' ' ')" = "step 4 8 12 "
+check "sample grid is a PNG" test "$(head -c 4 "$T/x/samples/step_000012.png" | od -An -tx1 | tr -d ' ')" = "89504e47"
+check "resolved config records the override" grep -q '"steps":	12' "$T/x/config.json"
+cp -r "$T/x" "$T/full"
+
+# ---- same seed, same bytes; resume reproduces the uninterrupted run
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/x" --quiet --force >/dev/null 2>&1
+check "two runs with one seed give the same g.bin" cmp -s "$T/x/g.bin" "$T/full/g.bin"
+check "two runs with one seed give the same state.bin" cmp -s "$T/x/state.bin" "$T/full/state.bin"
+rm -rf "$T/x"
+"$GAN" train "${SMALL[@]}" --set train.steps=7 --set "output.dir=$T/x" --quiet >/dev/null 2>&1
+"$GAN" train --resume "$T/x" --set train.steps=12 --quiet >/dev/null 2>"$T/err"
+check "resume exit 0 ($(cat "$T/err"))" test $? -eq 0
+check "7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/x/g.bin" "$T/full/g.bin"
+check "7 steps + resume to 12 == 12 steps (d.bin)" cmp -s "$T/x/d.bin" "$T/full/d.bin"
+check "metrics.csv after resume: rows 4, 7 (end of the first part), 8, 12" test "$(cut -d, -f1 "$T/x/metrics.csv" | tr '\n' ' ')" = "step 4 7 8 12 "
+check "metrics rows of the resumed run equal the uninterrupted run's" cmp -s <(grep -v '^7,' "$T/x/metrics.csv" | cut -d, -f1-6) <(cut -d, -f1-6 "$T/full/metrics.csv")
+expect 3 "already holds a run" "$GAN" train "${SMALL[@]}" --set "output.dir=$T/x"
+expect 3 "nothing to resume" "$GAN" train --resume "$T/full/samples"
+
+# ---- info and sample
+expect 0 "" "$GAN" info "$T/full/g.bin"
+check "info names the kind" grep -q "kind:       generator" "$T/out"
+check "info gives the step" grep -q "step:       12" "$T/out"
+check "info lists state_dict names" grep -q "1.running_mean" "$T/out"
+expect 0 "" "$GAN" info "$T/full/state.bin"
+check "info recognises a training state" grep -q "training state" "$T/out"
+G="$T/full/g.bin"
+expect 0 "" "$GAN" sample --ckpt "$G" -n 10 --out "$T/s1.png" --z-out "$T/z.npy" --npy "$T/a.npy" --each "$T/each"
+check "sample prints the paths it wrote" test "$(head -1 "$T/out")" = "$T/s1.png"
+check "--each wrote one PNG per image" test "$(ls "$T/each" | wc -l)" -eq 10
+expect 0 "" "$GAN" sample --ckpt "$G" -n 10 --out "$T/s2.png"
+check "same seed, same grid" cmp -s "$T/s1.png" "$T/s2.png"
+expect 0 "" "$GAN" sample --ckpt "$G" -n 10 --out "$T/s3.png" --seed 7
+check "another seed, another grid" bash -c "! cmp -s '$T/s1.png' '$T/s3.png'"
+expect 0 "" "$GAN" sample --ckpt "$G" --z-in "$T/z.npy" --npy "$T/b.npy" --out "$T/s4.png"
+check "--z-in reproduces the images of --z-out" cmp -s "$T/a.npy" "$T/b.npy"
+check ".npy of images has shape (10, 1, 16, 16)" grep -qa "'shape': (10, 1, 16, 16)" "$T/a.npy"
+expect 0 "" "$GAN" sample --ckpt "$G" -n 8 --nrow 2 --bn-batch --out "$T/s5.png"
+
+expect 0 "" "$GAN" interp --ckpt "$G" --rows 3 --steps 4 --out "$T/i1.png"
+check "interp prints the grid path" test "$(cat "$T/out")" = "$T/i1.png"
+expect 0 "" "$GAN" interp --ckpt "$G" --rows 3 --steps 4 --mode lerp --out "$T/i2.png"
+check "slerp and lerp walks differ" bash -c "! cmp -s '$T/i1.png' '$T/i2.png'"
+expect 0 "" "$GAN" interp --ckpt "$G" --rows 3 --steps 4 --out "$T/i3.png"
+check "same seed, same walk" cmp -s "$T/i1.png" "$T/i3.png"
+expect 2 "--mode: expected slerp or lerp" "$GAN" interp --ckpt "$G" --mode cubic
+expect 3 "this is a discriminator checkpoint" "$GAN" interp --ckpt "$T/full/d.bin"
+
+# ---- bad input: one line naming the file, the right exit code
+"$GAN" >/dev/null 2>"$T/err"
+check "no command: usage on stderr, exit 2" test $? -eq 2 -a -s "$T/err"
+expect 2 "unknown command" "$GAN" frobnicate
+expect 2 "unknown option '--bogus'" "$GAN" train --bogus
+expect 2 "--config FILE or --resume RUN_DIR is required" "$GAN" train
+expect 4 "$T/none.json: cannot open" "$GAN" train --config "$T/none.json"
+printf '{"train": {"batch_size": "64"}}' >"$T/bad1.json"
+expect 3 "$T/bad1.json: train.batch_size: expected an integer from 2 to 4096, got \"64\"" "$GAN" train --config "$T/bad1.json"
+printf '{"train": {"epochs": 3,}' >"$T/bad2.json"
+expect 3 "$T/bad2.json: not valid JSON" "$GAN" train --config "$T/bad2.json"
+expect 3 "--set train.bogus: unknown key" "$GAN" train "${SMALL[@]}" --set train.bogus=1
+expect 3 "labels-idx1-ubyte.gz: this is an IDX label file" "$GAN" train "${SMALL[@]}" --set "data.path=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set "output.dir=$T/y"
+expect 4 "cannot open" "$GAN" train "${SMALL[@]}" --set "data.path=$T/nope.idx" --set "output.dir=$T/y"
+expect 4 "$T/missing.bin: cannot open" "$GAN" sample --ckpt "$T/missing.bin"
+head -c 100 "$G" >"$T/trunc.bin"
+expect 3 "$T/trunc.bin: truncated" "$GAN" sample --ckpt "$T/trunc.bin"
+head -c 5000 "$G" >"$T/trunc2.bin"
+expect 3 "$T/trunc2.bin" "$GAN" sample --ckpt "$T/trunc2.bin"
+expect 3 "this is a discriminator checkpoint" "$GAN" sample --ckpt "$T/full/d.bin"
+expect 3 "not a gan model checkpoint" "$GAN" sample --ckpt "$T/full/state.bin"
+expect 3 "$T/full/config.json: header length" "$GAN" sample --ckpt "$T/full/config.json"
+expect 2 "-n: expected an integer from 1 to 10000, got '0'" "$GAN" sample --ckpt "$G" -n 0
+expect 2 "-n: expected an integer from 1 to 10000, got '99999999'" "$GAN" sample --ckpt "$G" -n 99999999
+expect 3 "$T/a.npy: shape must be [n, nz]" "$GAN" sample --ckpt "$G" --z-in "$T/a.npy"
+expect 4 "$T/no/such/dir/x.png: cannot create" "$GAN" sample --ckpt "$G" --out "$T/no/such/dir/x.png"
+expect 4 "/dev/full: write failed: No space left on device" "$GAN" sample --ckpt "$G" --out /dev/full
+
+# ---- Ctrl-C: finish the step, save, exit 130; the run resumes
+"$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/sig" >/dev/null 2>"$T/err" &
+pid=$!
+for _ in $(seq 100); do grep -q "step 4/" "$T/err" 2>/dev/null && break; sleep 0.1; done
+kill -INT $pid
+wait $pid
+rc=$?
+check "SIGINT exits 130 (got $rc)" test $rc -eq 130
+check "SIGINT message says where the checkpoint is" grep -q "interrupted at step" "$T/err"
+check "the interrupted run's state loads" "$GAN" info "$T/sig/state.bin" >/dev/null
+step=$(sed -n 's/^step: *//p' <("$GAN" info "$T/sig/g.bin"))
+expect 0 "" "$GAN" train --resume "$T/sig" --set "train.steps=$((step + 2))" --quiet
+
+# ---- SIGKILL at random moments, mostly inside checkpoint writes: the files always load
+for i in 1 2 3 4 5 6 7 8; do
+  rm -rf "$T/kill"
+  "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=1 --set output.sample_every=0 \
+    --set "output.dir=$T/kill" --quiet >/dev/null 2>&1 &
+  pid=$!
+  sleep "1.$((RANDOM % 10))"
+  kill -9 $pid
+  wait $pid 2>/dev/null
+  if [ -f "$T/kill/state.bin" ]; then
+    check "after SIGKILL #$i state.bin loads" "$GAN" info "$T/kill/state.bin" >/dev/null
+    check "after SIGKILL #$i g.bin samples" "$GAN" sample --ckpt "$T/kill/g.bin" -n 4 --out "$T/k.png" --quiet
+    s=$(sed -n 's/^step: *//p' <("$GAN" info "$T/kill/state.bin"))
+    check "after SIGKILL #$i the run resumes" "$GAN" train --resume "$T/kill" --set "train.steps=$((s + 1))" --quiet >/dev/null
+  else
+    check "SIGKILL #$i came before the first checkpoint (no state.bin, no g.bin)" test ! -e "$T/kill/g.bin"
+  fi
+done
+
+# ---- disk full while checkpointing: exit 4, one line, the earlier checkpoint intact
+if mkdir -p "$T/small" && mount -t tmpfs -o size=160k tmpfs "$T/small" 2>/dev/null; then
+  expect 4 "state.bin: write failed: No space left on device; the earlier checkpoint files are intact" \
+    "$GAN" train "${SMALL[@]}" --set train.steps=4 --set output.checkpoint_every=2 --set output.sample_every=0 \
+    --set "output.dir=$T/small/run" --quiet
+  check "after a full disk the earlier state.bin loads (step 2)" bash -c "'$GAN' info '$T/small/run/state.bin' | grep -q 'step:       2'"
+  check "after a full disk no temporary file is left" test -z "$(ls -A "$T/small/run" | grep tmp)"
+  umount "$T/small"
+else
+  echo "cli_test: disk-full test skipped (mounting a tmpfs needs root)" >&2
+fi
+
+echo "cli_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# End-to-end tests of gan classify and gan eval: outputs, JSON, the .npy path
+# agreeing with the generator path, evaluation during training, and one-line
+# errors for the wrong kind of file. usage: eval_test.sh GAN_BINARY SOURCE_DIR
+set -u
+GAN=$1
+SRC=$2
+T=$(mktemp -d /tmp/gan_eval_XXXXXX)
+trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/../common/check_lib.sh"
+DATA="$SRC/data/mnist10k"
+# 16x16 digits so that everything runs in seconds.
+CLS=(--config "$SRC/configs/mnist-classifier.json" --set "data.path=$DATA/images-idx3-ubyte.gz"
+     --set "data.labels=$DATA/labels-idx1-ubyte.gz" --set data.image_size=16 --set data.fit=resize
+     --set data.limit=2000 --set classifier.epochs=6 --set classifier.width=16 --set classifier.hidden=32
+     --set train.threads=1 --set "output.dir=$T/cls")
+SMALL=(--config "$SRC/configs/mnist.json" --set "data.path=$DATA/images-idx3-ubyte.gz"
+       --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8
+       --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set output.sample_count=16
+       --set output.sample_every=0 --set output.checkpoint_every=0 --set output.log_every=4 --set train.threads=1)
+C="$T/cls/classifier.bin"
+
+# ---- gan classify train
+"$GAN" classify train "${CLS[@]}" >"$T/out" 2>"$T/err"
+check "classify train exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
+check "stdout is the classifier path" test "$(cat "$T/out")" = "$C"
+check "progress reports test accuracy per epoch" test "$(grep -c '^epoch .* test acc' "$T/err")" -eq 6
+acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/err")
+check "classifier is well above chance (test accuracy $acc%)" awk "BEGIN { exit !($acc > 80) }"
+expect 0 "" "$GAN" info "$C"
+check "info names a classifier" grep -q "kind:       classifier" "$T/out"
+check "classifier state_dict has the head Linear" grep -q "7.weight .*F32 \[32, 512\]" "$T/out"
+
+# ---- a small generator, evaluated every 4 steps during training
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set "eval.classifier=$C" --set eval.every=4 --set eval.samples=200 \
+  --set "output.dir=$T/g" >/dev/null 2>"$T/err"
+check "training with eval exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
+check "training logs eval lines" test "$(grep -c '^eval step .*FID' "$T/err")" -eq 3
+check "metrics.csv has FID columns" grep -q "^step,.*,fid,inception_score,class_entropy$" "$T/g/metrics.csv"
+check "FID recorded at steps 4, 8, 12" test "$(awk -F, 'NR > 1 && $9 != "" { printf "%s ", $1 }' "$T/g/metrics.csv")" = "4 8 12 "
+check "g_best.bin written" test -s "$T/g/g_best.bin"
+best=$(awk -F, 'NR > 1 && $9 != "" { print $9 }' "$T/g/metrics.csv" | sort -g | head -1)
+bstep=$(awk -F, -v b="$best" 'NR > 1 && $9 == b { print $1; exit }' "$T/g/metrics.csv")
+check "g_best.bin is the lowest-FID step ($bstep)" bash -c "'$GAN' info '$T/g/g_best.bin' | grep -q 'step:       $bstep\$'"
+expect 3 "config: eval.every needs eval.classifier" "$GAN" train "${SMALL[@]}" --set eval.every=4 --set "output.dir=$T/g2"
+expect 3 "reads 16x16x1 images, but this run makes 32x32x1" "$GAN" train "${SMALL[@]}" --set data.image_size=32 \
+  --set "eval.classifier=$C" --set "output.dir=$T/g3"
+
+# ---- the metrics plot (gnuplot, when installed)
+if command -v gnuplot >/dev/null; then
+  bash "$SRC/scripts/plot_metrics.sh" "$T/g" "$T/m.png" >"$T/out" 2>"$T/err"
+  check "plot_metrics exit 0 ($(cat "$T/err"))" test $? -eq 0
+  check "plot_metrics wrote a PNG" test "$(head -c 4 "$T/m.png" | od -An -tx1 | tr -d ' ')" = "89504e47"
+else
+  echo "eval_test: plot test skipped (no gnuplot)" >&2
+fi
+
+# ---- gan eval: table, JSON, and a .npy of the same images gives the same numbers
+G="$T/g/g.bin"
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --quiet
+check "table has FID" grep -q "^FID  *[0-9.]*$" "$T/out"
+check "table has a row per class" test "$(grep -cE '^ +[0-9] +[0-9.]+% +[0-9.]+%$' "$T/out")" -eq 10
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --json --quiet
+cp "$T/out" "$T/a.json"
+fid_a=$(sed -n 's/^\t"fid":\t\([0-9.e+-]*\),$/\1/p' "$T/a.json")
+check "JSON has fid ($fid_a)" test -n "$fid_a"
+check "JSON has both class histograms" grep -q '"class_counts_generated"' "$T/a.json"
+"$GAN" sample --ckpt "$G" -n 300 --npy "$T/s.npy" --out "$T/s.png" --quiet
+expect 0 "" "$GAN" eval --npy "$T/s.npy" --classifier "$C" --json --quiet
+fid_b=$(sed -n 's/^\t"fid":\t\([0-9.e+-]*\),$/\1/p' "$T/out")
+# (equal up to float rounding: the two paths run G in batches of different sizes)
+check "--npy of gan sample's images gives the FID of --ckpt ($fid_a ~ $fid_b)" \
+  awk "BEGIN { d = $fid_a - $fid_b; exit !(d * d < 1e-8 * $fid_a * $fid_a) }"
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --seed 2 --json --quiet
+fid_c=$(sed -n 's/^\t"fid":\t\([0-9.e+-]*\),$/\1/p' "$T/out")
+check "another seed, another FID" test "$fid_a" != "$fid_c"
+
+# ---- wrong files and options: one line, the right exit code
+expect 3 "this is a generator checkpoint; a classifier (from gan classify train) is needed here" \
+  "$GAN" eval --ckpt "$G" --classifier "$G"
+expect 3 "this is a classifier checkpoint; a generator or discriminator is needed here" \
+  "$GAN" eval --ckpt "$C" --classifier "$C"
+expect 3 "this is a classifier checkpoint" "$GAN" sample --ckpt "$C"
+expect 2 "--classifier FILE is required" "$GAN" eval --ckpt "$G"
+expect 2 "give exactly one of --ckpt G.bin and --npy FILE" "$GAN" eval --classifier "$C"
+expect 2 "-n: expected an integer from 2 to 100000, got '1'" "$GAN" eval --ckpt "$G" --classifier "$C" -n 1
+expect 4 "$T/none.bin: cannot open" "$GAN" eval --ckpt "$G" --classifier "$T/none.bin"
+"$GAN" sample --ckpt "$G" -n 4 --z-out "$T/z.npy" --out "$T/z.png" --quiet
+expect 3 "$T/z.npy: expected images of shape [n, 1, 16, 16]" "$GAN" eval --npy "$T/z.npy" --classifier "$C"
+cp "$T/s.npy" "$T/big.npy"   # the last value becomes float32 255.0 (bytes 00 00 7f 43)
+printf '\x00\x00\x7f\x43' | dd of="$T/big.npy" bs=1 seek=$(($(stat -c %s "$T/s.npy") - 4)) conv=notrunc 2>/dev/null
+expect 3 "$T/big.npy: value 255 at index" "$GAN" eval --npy "$T/big.npy" --classifier "$C"
+expect 3 "$SRC/data/mnist10k/images-idx3-ubyte.gz: this is an IDX image file" \
+  "$GAN" classify train "${CLS[@]}" --set "data.labels=$DATA/images-idx3-ubyte.gz"
+{ printf '\x00\x00\x08\x01\x00\x00\x00\xc8'; gzip -dc "$DATA/labels-idx1-ubyte.gz" | tail -c +9 | head -c 200; } | gzip >"$T/l200.gz"
+expect 3 "$T/l200.gz: 200 labels for the 10000 images" "$GAN" classify train "${CLS[@]}" --set data.limit=0 --set "data.labels=$T/l200.gz"
+expect 3 "gan classify train reads labelled IDX data" "$GAN" classify train "${CLS[@]}" --set data.format=folder
+expect 2 "unknown subcommand 'test'" "$GAN" classify test
+
+echo "eval_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Pins the numerics: a short training run's g.bin and d.bin tensor bytes
+# (the safetensors data section, not the metadata) must hash to the values
+# in golden.txt, for 1 and for 2 threads. A change that alters the numerics
+# on purpose updates golden.txt in the same commit and says why
+# (GAN_GOLDEN_PRINT=1 prints the new lines).
+# OpenBLAS's kernels differ in rounding between CPU types, so the test pins
+# them: OPENBLAS_CORETYPE=Haswell (AVX2), which any x86-64 CPU with AVX2 runs.
+# usage: golden_test.sh GAN_BINARY SOURCE_DIR
+set -u
+GAN=$1
+SRC=$2
+T=$(mktemp -d /tmp/gan_golden_XXXXXX)
+trap 'rm -rf "$T"' EXIT
+if ! grep -qw avx2 /proc/cpuinfo; then
+  echo "golden_test: skipped: the pinned OpenBLAS kernels (Haswell) need an AVX2 CPU" >&2
+  exit 77
+fi
+export OPENBLAS_CORETYPE=Haswell
+
+# sha256 of a safetensors file's data section (after the 8-byte length and the header)
+tensor_hash() {
+  local hlen
+  hlen=$(od -An -t u8 -N 8 "$1" | tr -d ' ')
+  tail -c +$((9 + hlen)) "$1" | sha256sum | cut -c1-16
+}
+
+got=""
+for threads in 1 2; do
+  "$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+    --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8 \
+    --set model.ndf=8 --set train.batch_size=16 --set train.steps=20 --set train.seed=7 \
+    --set output.sample_count=16 --set output.sample_every=0 --set output.checkpoint_every=0 \
+    --set "train.threads=$threads" --set "output.dir=$T/run$threads" --quiet >/dev/null || exit 1
+  got+="threads=$threads g.bin $(tensor_hash "$T/run$threads/g.bin")"$'\n'
+  got+="threads=$threads d.bin $(tensor_hash "$T/run$threads/d.bin")"$'\n'
+done
+if [ "${GAN_GOLDEN_PRINT:-0}" = 1 ]; then printf '%s' "$got"; exit 0; fi
+want=$(grep -v '^#' "$SRC/tests/e2e/golden.txt")
+if [ "$want" != "${got%$'\n'}" ]; then
+  echo "golden_test: tensor hashes differ from tests/golden.txt" >&2
+  diff <(echo "$want") <(printf '%s' "$got") >&2
+  exit 1
+fi
+echo "golden_test: g.bin and d.bin tensors match tests/golden.txt (1 and 2 threads)"

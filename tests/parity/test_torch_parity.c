@@ -1,0 +1,338 @@
+/* Parity with PyTorch: runs every layer on the weights and inputs that
+ * scripts/torch/torch_reference.py used and compares outputs and gradients with
+ * torch.nn's. Prints the largest relative error per layer (error scaled by
+ * the reference's largest magnitude) and fails above 1e-5.
+ * usage: test_torch_parity REF.safetensors   (exit 77 = skipped: no file) */
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/check.h"
+#include "gan/io/checkpoint.h"
+#include "gan/models/classifier.h"
+#include "gan/nn/layers.h"
+#include "gan/io/safetensors.h"
+
+static const gan_st_file *ref;
+static const double TOL = 1e-5;
+
+/* A tensor from the reference file as a malloc'ed float array (F32 or I64 converted). */
+static float *get(const char *prefix, const char *name, long *count)
+{
+    char key[GAN_ST_MAX_NAME];
+    snprintf(key, sizeof key, "%s.%s", prefix, name);
+    const gan_st_tensor *t = gan_st_find(ref, key);
+    if (!t) {
+        fprintf(stderr, "reference tensor %s missing\n", key);
+        exit(1);
+    }
+    float *p = malloc(sizeof(float) * (t->nelem ? t->nelem : 1));
+    if (t->dtype == GAN_DT_F32) {
+        memcpy(p, ref->buf + t->offset, 4 * t->nelem);
+    } else {
+        for (size_t i = 0; i < t->nelem; i++) {
+            int64_t v;
+            memcpy(&v, ref->buf + t->offset + 8 * i, 8);
+            p[i] = (float)v;
+        }
+    }
+    if (count) *count = (long)t->nelem;
+    return p;
+}
+
+static double worst_overall = 0.0;
+
+static void compare(const char *layer, const char *what, const float *mine, const float *theirs, long n)
+{
+    double e = rel_err(mine, theirs, n, 1e-12);
+    CHECK_MSG(e <= TOL, "%s %s: relative error %.3g > %.0e", layer, what, e, TOL);
+    printf("  %-14s %-14s %.2e\n", layer, what, e);
+    if (e > worst_overall) worst_overall = e;
+}
+
+static void conv_case(const char *prefix, int transpose)
+{
+    float *dims = get(prefix, "dims", NULL);
+    gan_conv_dims d = {(int)dims[0], (int)dims[1], (int)dims[2], (int)dims[3],
+                       (int)dims[4], (int)dims[5], (int)dims[6], (int)dims[7]};
+    long nx, nw, nout, nb = 0;
+    float *x = get(prefix, "x", &nx), *w = get(prefix, "w", &nw), *want = get(prefix, "out", &nout);
+    float *g = get(prefix, "g", NULL), *dx_ref = get(prefix, "dx", NULL), *dw_ref = get(prefix, "dw", NULL);
+    char key[GAN_ST_MAX_NAME];
+    snprintf(key, sizeof key, "%s.b", prefix);
+    int has_bias = gan_st_find(ref, key) != NULL;
+    float *b = has_bias ? get(prefix, "b", &nb) : NULL, *db_ref = has_bias ? get(prefix, "db", NULL) : NULL;
+    int oh = transpose ? gan_convt_out(d.h, d.k, d.s, d.p) : gan_conv_out(d.h, d.k, d.s, d.p);
+    int ow = transpose ? gan_convt_out(d.w, d.k, d.s, d.p) : gan_conv_out(d.w, d.k, d.s, d.p);
+    long ncol = transpose ? (long)d.oc * d.k * d.k * d.n * d.h * d.w : (long)d.c * d.k * d.k * d.n * oh * ow;
+    CHECK(nout == (long)d.oc * d.n * oh * ow);
+    float *y = calloc(nout, sizeof(float)), *col = calloc(ncol, sizeof(float)), *dcol = calloc(ncol, sizeof(float));
+    float *dx = calloc(nx, sizeof(float)), *dw = calloc(nw, sizeof(float)), *db = calloc(nb + 1, sizeof(float));
+    if (transpose) {
+        gan_conv_transpose2d_forward(y, col, x, w, b, &d, NULL);
+        gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d, NULL);
+    } else {
+        gan_conv2d_forward(y, col, x, w, b, &d, NULL);
+        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, NULL, w, &d, NULL);
+    }
+    compare(prefix, "output", y, want, nout);
+    compare(prefix, "dinput", dx, dx_ref, nx);
+    compare(prefix, "dweight", dw, dw_ref, nw);
+    if (has_bias) compare(prefix, "dbias", db, db_ref, nb);
+    free(dims), free(x), free(w), free(want), free(g), free(dx_ref), free(dw_ref), free(b), free(db_ref);
+    free(y), free(col), free(dcol), free(dx), free(dw), free(db);
+}
+
+static void bn_case(const char *prefix, int train)
+{
+    long n, c;
+    float *x = get(prefix, "x", &n), *gamma = get(prefix, "gamma", &c), *beta = get(prefix, "beta", NULL);
+    float *rm = get(prefix, "running_mean0", NULL), *rv = get(prefix, "running_var0", NULL);
+    float *want = get(prefix, "out", NULL), *g = get(prefix, "g", NULL), *dx_ref = get(prefix, "dx", NULL);
+    float *dg_ref = get(prefix, "dgamma", NULL), *dbeta_ref = get(prefix, "dbeta", NULL);
+    float *rm_ref = get(prefix, "running_mean", NULL), *rv_ref = get(prefix, "running_var", NULL);
+    long m = n / c;
+    float *y = calloc(n, sizeof(float)), *dx = calloc(n, sizeof(float));
+    float *mean = calloc(c, sizeof(float)), *invstd = calloc(c, sizeof(float));
+    float *dg = calloc(c, sizeof(float)), *dbeta = calloc(c, sizeof(float));
+    if (train) {
+        gan_batchnorm2d_forward_train(y, mean, invstd, rm, rv, x, gamma, beta, (int)c, m, 0.1f, 1e-5f, NULL);
+        gan_batchnorm2d_backward_train(dx, dg, dbeta, g, x, mean, invstd, gamma, (int)c, m, NULL);
+    } else {
+        gan_batchnorm2d_forward_eval(y, x, gamma, beta, rm, rv, (int)c, m, 1e-5f);
+        gan_batchnorm2d_backward_eval(dx, dg, dbeta, g, x, gamma, rm, rv, (int)c, m, 1e-5f);
+    }
+    compare(prefix, "output", y, want, n);
+    compare(prefix, "dinput", dx, dx_ref, n);
+    compare(prefix, "dgamma", dg, dg_ref, c);
+    compare(prefix, "dbeta", dbeta, dbeta_ref, c);
+    compare(prefix, "running_mean", rm, rm_ref, c);
+    compare(prefix, "running_var", rv, rv_ref, c);
+    free(x), free(gamma), free(beta), free(rm), free(rv), free(want), free(g), free(dx_ref), free(dg_ref);
+    free(dbeta_ref), free(rm_ref), free(rv_ref), free(y), free(dx), free(mean), free(invstd), free(dg), free(dbeta);
+}
+
+enum { ACT_RELU, ACT_LEAKY, ACT_TANH, ACT_SIGMOID };
+
+static void act_case(const char *prefix, int kind)
+{
+    long n;
+    float *x = get(prefix, "x", &n), *want = get(prefix, "out", NULL), *g = get(prefix, "g", NULL);
+    float *dx_ref = get(prefix, "dx", NULL), *y = calloc(n, sizeof(float)), *dx = calloc(n, sizeof(float));
+    switch (kind) {
+    case ACT_RELU: gan_relu_forward(y, x, n), gan_relu_backward(dx, g, y, n); break;
+    case ACT_LEAKY: gan_leakyrelu_forward(y, x, n, 0.2f), gan_leakyrelu_backward(dx, g, y, n, 0.2f); break;
+    case ACT_TANH: gan_tanh_forward(y, x, n), gan_tanh_backward(dx, g, y, n); break;
+    default: gan_sigmoid_forward(y, x, n), gan_sigmoid_backward(dx, g, y, n); break;
+    }
+    compare(prefix, "output", y, want, n);
+    compare(prefix, "dinput", dx, dx_ref, n);
+    free(x), free(want), free(g), free(dx_ref), free(y), free(dx);
+}
+
+static void linear_case(void)
+{
+    long nx, nw, nb, nout;
+    float *x = get("linear", "x", &nx), *w = get("linear", "w", &nw), *b = get("linear", "b", &nb);
+    float *want = get("linear", "out", &nout), *g = get("linear", "g", NULL);
+    float *dx_ref = get("linear", "dx", NULL), *dw_ref = get("linear", "dw", NULL), *db_ref = get("linear", "db", NULL);
+    int out_f = (int)nb, in_f = (int)(nw / nb), n = (int)(nx / in_f);
+    float *y = calloc(nout, sizeof(float)), *dx = calloc(nx, sizeof(float));
+    float *dw = calloc(nw, sizeof(float)), *db = calloc(nb, sizeof(float));
+    gan_linear_forward(y, x, w, b, n, in_f, out_f);
+    gan_linear_backward(dx, dw, db, g, x, w, n, in_f, out_f);
+    compare("linear", "output", y, want, nout);
+    compare("linear", "dinput", dx, dx_ref, nx);
+    compare("linear", "dweight", dw, dw_ref, nw);
+    compare("linear", "dbias", db, db_ref, nb);
+    free(x), free(w), free(b), free(want), free(g), free(dx_ref), free(dw_ref), free(db_ref);
+    free(y), free(dx), free(dw), free(db);
+}
+
+static void bce_case(const char *prefix)
+{
+    long n;
+    float *x = get(prefix, "x", &n), *loss_ref = get(prefix, "loss", NULL), *dx_ref = get(prefix, "dx", NULL);
+    float *target = get(prefix, "target", NULL), *dx = calloc(n, sizeof(float));
+    float loss = gan_bce_logits_forward(x, target[0], (int)n);
+    gan_bce_logits_backward(dx, x, target[0], (int)n, 1.0f);
+    compare(prefix, "loss", &loss, loss_ref, 1);
+    compare(prefix, "dlogits", dx, dx_ref, n);
+    free(x), free(loss_ref), free(dx_ref), free(target), free(dx);
+}
+
+static void softmax_ce_case(void)
+{
+    long n, nl;
+    float *x = get("softmax_ce", "x", &n), *loss_ref = get("softmax_ce", "loss", NULL);
+    float *dx_ref = get("softmax_ce", "dx", NULL), *lab = get("softmax_ce", "labels", &nl);
+    int32_t *labels = malloc(sizeof(int32_t) * nl);
+    for (long i = 0; i < nl; i++) labels[i] = (int32_t)lab[i];
+    const int k = (int)(n / nl);
+    float *dx = calloc(n, sizeof(float));
+    float loss = gan_softmax_ce_forward(x, labels, (int)nl, k);
+    gan_softmax_ce_backward(dx, x, labels, (int)nl, k);
+    compare("softmax_ce", "loss", &loss, loss_ref, 1);
+    compare("softmax_ce", "dlogits", dx, dx_ref, n);
+    free(x), free(loss_ref), free(dx_ref), free(lab), free(labels), free(dx);
+}
+
+static void adam_case(const char *prefix)
+{
+    long n;
+    float *p = get(prefix, "p0", &n), *h = get(prefix, "hyper", NULL), *grads = get(prefix, "grads", NULL);
+    float *m = calloc(n, sizeof(float)), *v = calloc(n, sizeof(float));
+    double worst = 0.0;
+    for (int t = 1; t <= 5; t++) {
+        char key[16];
+        snprintf(key, sizeof key, "p%d", t);
+        float *want = get(prefix, key, NULL);
+        gan_adam_update(p, grads + (t - 1) * n, m, v, (size_t)n, h[0], h[1], h[2], h[3], t);
+        double e = rel_err(p, want, n, 1e-12);
+        if (e > worst) worst = e;
+        free(want);
+    }
+    CHECK_MSG(worst <= TOL, "%s: relative error %.3g over 5 steps", prefix, worst);
+    printf("  %-14s %-14s %.2e\n", prefix, "5 steps", worst);
+    free(p), free(h), free(grads), free(m), free(v);
+}
+
+/* Compares every parameter gradient / running stat of net with "<tag>.<what>.<name>". */
+static void compare_net(gan_net *net, const char *tag)
+{
+    for (int i = 0; i < gan_net_tensor_count(net); i++) {
+        gan_tensor_ref r;
+        gan_net_tensor(net, i, &r);
+        char key[GAN_ST_MAX_NAME], label[64];
+        const char *what = r.kind == 0 ? "grad" : r.kind == 1 ? "after" : NULL;
+        if (!what) continue;
+        snprintf(key, sizeof key, "%s.%s", what, r.name);
+        float *want = get(tag, key, NULL);
+        const float *mine = r.kind == 0 ? net->grads + (r.data - net->params) : r.data;
+        snprintf(label, sizeof label, "%s %s", tag, r.name);
+        compare(tag[0] == 'C' ? "classifier" : "dcgan", label, mine, want, (long)r.count);
+        free(want);
+    }
+}
+
+/* A whole G phase of a DCGAN step against PyTorch's nn.Sequential twins. */
+static void dcgan_case(void)
+{
+    float *a = get("dcgan", "arch", NULL);
+    gan_arch arch = {.image_size = (int)a[0], .channels = (int)a[1], .nz = (int)a[2], .ngf = (int)a[3], .ndf = (int)a[4]};
+    int n = (int)a[5];
+    free(a);
+    gan_net g, d;
+    gan_error err;
+    CHECK(gan_net_build(&g, &arch, 1, n) == 0 && gan_net_build(&d, &arch, 0, n) == 0);
+    int rc = gan_net_read_tensors(&g, ref, "G.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    rc = gan_net_read_tensors(&d, ref, "D.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    long nz, nfake;
+    float *z = get("dcgan", "z", &nz), *fake_ref = get("dcgan", "fake", &nfake);
+    float *logits_ref = get("dcgan", "logits", NULL), *loss_ref = get("dcgan", "loss", NULL);
+    const float *fake = gan_net_forward(&g, z, n, 1);
+    compare("dcgan", "G(z)", fake, fake_ref, nfake);
+    const float *logits = gan_net_forward(&d, fake, n, 1);
+    compare("dcgan", "D(G(z))", logits, logits_ref, n);
+    float loss = gan_bce_logits_forward(logits, 1.0f, n);
+    compare("dcgan", "loss", &loss, loss_ref, 1);
+    float *dlogits = calloc(n, sizeof(float));
+    gan_bce_logits_backward(dlogits, logits, 1.0f, n, 1.0f);
+    gan_net_zero_grad(&g);
+    gan_net_zero_grad(&d);
+    float *dfake = (float *)gan_net_backward(&d, dlogits, 1, 1);
+    CHECK(dfake != NULL);
+    CHECK(gan_net_backward(&g, dfake, 1, 0) == NULL);
+    compare_net(&g, "G");
+    compare_net(&d, "D");
+    CHECK(g.num_batches_tracked == 1 && d.num_batches_tracked == 1);
+    free(z), free(fake_ref), free(logits_ref), free(loss_ref), free(dlogits);
+    gan_net_free(&g);
+    gan_net_free(&d);
+}
+
+/* A classifier training step (trunk, Flatten, Linear, LeakyReLU, Linear,
+ * cross-entropy) against the nn.Sequential of scripts/torch/dcgan_torch.py. */
+static void classifier_case(void)
+{
+    float *a = get("classifier", "arch", NULL);
+    gan_classifier_arch arch = {(int)a[0], (int)a[1], (int)a[2], (int)a[3], (int)a[4]};
+    const int n = (int)a[5];
+    free(a);
+    gan_classifier c;
+    gan_error err;
+    CHECK(gan_classifier_build(&c, &arch, n) == 0);
+    int rc = gan_classifier_read_tensors(&c, ref, "C.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    long nx, nlogits, nfeat;
+    float *x = get("classifier", "x", &nx), *labels_f = get("classifier", "labels", NULL);
+    float *logits_ref = get("classifier", "logits", &nlogits), *feat_ref = get("classifier", "features", &nfeat);
+    float *loss_ref = get("classifier", "loss", NULL);
+    int32_t labels[64];
+    for (int i = 0; i < n; i++) labels[i] = (int32_t)labels_f[i];
+    const float *logits = gan_classifier_forward(&c, x, n, 1);
+    compare("classifier", "logits", logits, logits_ref, nlogits);
+    compare("classifier", "features", c.features, feat_ref, nfeat);
+    float loss = gan_softmax_ce_forward(logits, labels, n, arch.classes);
+    compare("classifier", "loss", &loss, loss_ref, 1);
+    float *dlogits = calloc((size_t)nlogits, sizeof(float));
+    gan_softmax_ce_backward(dlogits, logits, labels, n, arch.classes);
+    gan_classifier_zero_grad(&c);
+    gan_classifier_backward(&c, dlogits);
+    compare_net(&c.trunk, "C");
+    /* the head: the entries after the trunk's in the classifier's tensor list */
+    gan_st_list list = {.count = 0};
+    gan_classifier_list_tensors(&c, "", &list);
+    for (int i = gan_net_tensor_count(&c.trunk); i < list.count; i++) {
+        const gan_st_entry *e = &list.e[i];
+        const long count = e->ndim == 2 ? (long)(e->shape[0] * e->shape[1]) : (long)e->shape[0];
+        char key[GAN_ST_MAX_NAME], label[64];
+        snprintf(key, sizeof key, "grad.%s", e->name);
+        float *want = get("C", key, NULL);
+        snprintf(label, sizeof label, "C %s", e->name);
+        compare("classifier", label, c.grads + ((const float *)e->data - c.params), want, count);
+        free(want);
+    }
+    free(x), free(labels_f), free(logits_ref), free(feat_ref), free(loss_ref), free(dlogits);
+    gan_classifier_free(&c);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || access(argv[1], R_OK) != 0) {
+        fprintf(stderr, "test_torch_parity: no reference file (run scripts/torch/torch_reference.py): skipped\n");
+        return 77;
+    }
+    gan_st_file f;
+    gan_error err;
+    if (gan_st_load(&f, argv[1], &err) != GAN_OK) {
+        fprintf(stderr, "test_torch_parity: %s\n", err.msg);
+        return 1;
+    }
+    ref = &f;
+    printf("largest relative error against PyTorch %s, per layer and quantity:\n", gan_st_meta(&f, "torch"));
+    conv_case("conv_s2p1", 0);
+    conv_case("conv_s1p0", 0);
+    conv_case("conv_k3s1p1", 0);
+    conv_case("convt_s2p1", 1);
+    conv_case("convt_s1p0", 1);
+    bn_case("bn_train", 1);
+    bn_case("bn_eval", 0);
+    act_case("leakyrelu", ACT_LEAKY);
+    act_case("relu", ACT_RELU);
+    act_case("tanh", ACT_TANH);
+    act_case("sigmoid", ACT_SIGMOID);
+    linear_case();
+    bce_case("bce_t1");
+    bce_case("bce_t0");
+    bce_case("bce_t09");
+    softmax_ce_case();
+    adam_case("adam_dcgan");
+    adam_case("adam_default");
+    dcgan_case();
+    classifier_case();
+    printf("worst overall: %.2e\n", worst_overall);
+    gan_st_close(&f);
+    return check_exit("test_torch_parity");
+}

@@ -1,0 +1,83 @@
+/* Config parsing: defaults, overrides, and one message per kind of mistake. */
+#include <string.h>
+
+#include "../common/check.h"
+#include "gan/io/config.h"
+
+/* Parses json with overrides; expects failure with a message containing want
+ * (or success when want is NULL). */
+static void expect(const char *json, const char *set, const char *want)
+{
+    gan_config cfg;
+    gan_error err = {{0}};
+    const char *sets[1] = {set};
+    int rc = gan_config_parse(&cfg, json, "x.json", sets, set ? 1 : 0, &err);
+    if (!want) {
+        CHECK_MSG(rc == GAN_OK, "%s: unexpected error: %s", json, err.msg);
+        return;
+    }
+    CHECK_MSG(rc == GAN_ERR_INPUT, "%s: accepted, expected an error containing '%s'", json, want);
+    CHECK_MSG(strstr(err.msg, want) != NULL, "%s: message '%s' lacks '%s'", json, err.msg, want);
+}
+
+int main(void)
+{
+    /* Defaults are valid and complete. */
+    gan_config d;
+    gan_config_defaults(&d);
+    CHECK(d.batch_size == 64 && d.nz == 100 && d.image_size == 32 && d.lr_g == 0.0002 && d.beta1 == 0.5);
+    CHECK(strcmp(d.data_format, "idx") == 0 && d.sample_count == 64);
+    expect("{}", NULL, NULL);
+
+    /* The example from the issue, and every kind of mistake. */
+    expect("{\"train\": {\"batch_size\": \"64\"}}", NULL, "x.json: train.batch_size: expected an integer from 2 to 4096, got \"64\"");
+    expect("{\"train\": {\"batch_size\": 0}}", NULL, "train.batch_size: expected an integer from 2 to 4096, got 0");
+    expect("{\"train\": {\"batch_size\": 2147483648}}", NULL, "train.batch_size");
+    expect("{\"train\": {\"batch_size\": 12.5}}", NULL, "train.batch_size");
+    expect("{\"data\": {\"image_size\": 48}}", NULL, "data.image_size: expected 16, 32, 64 or 128, got 48");
+    expect("{\"data\": {\"image_size\": 1e9}}", NULL, "data.image_size");
+    expect("{\"data\": {\"channels\": 2}}", NULL, "data.channels");
+    expect("{\"train\": {\"lr_g\": -0.001}}", NULL, "train.lr_g: expected a number from 0 to 10, got -0.001");
+    expect("{\"train\": {\"batchsize\": 64}}", NULL, "train.batchsize: unknown key (did you mean train.batch_size?)");
+    expect("{\"trian\": {}}", NULL, "trian: unknown section");
+    expect("{\"train\": 5}", NULL, "train: expected an object");
+    expect("[1, 2]", NULL, "expected a JSON object");
+    expect("{\"train\": {\"epochs\": 3,}", NULL, "not valid JSON (error near line 1)");
+    expect("{\n\"train\": {\n\"epochs\": 3\n}\n,,}", NULL, "near line 5");
+    expect("{\"data\": {\"format\": \"tiff\"}}", NULL, "data.format: expected one of idx|folder|cifar10, got \"tiff\"");
+    expect("{\"data\": {\"format\": \"idx|folder\"}}", NULL, "data.format");
+    expect("{\"data\": {\"path\": \"\"}}", NULL, "data.path: expected a non-empty string");
+    expect("{\"data\": {\"path\": 7}}", NULL, "data.path: expected a string, got 7");
+    expect("{\"train\": {\"seed\": -1}}", NULL, "train.seed");
+    expect("{\"output\": {\"log_every\": 0}}", NULL, "output.log_every");
+    expect("{\"output\": {\"dir\": \"a\", \"dir\": \"b\"}}", NULL, "x.json: output.dir: appears twice");
+    expect("{\"train\": {}, \"train\": {}}", NULL, "x.json: train: section appears twice");
+
+    /* Overrides apply before validation and can fail the same way. */
+    gan_config cfg;
+    gan_error err;
+    const char *sets[] = {"train.epochs=3", "data.path=/tmp/x.gz", "model.nz=16", "output.dir=\"a b\""};
+    CHECK(gan_config_parse(&cfg, "{\"train\": {\"epochs\": 9}}", "x.json", sets, 4, &err) == GAN_OK);
+    CHECK(cfg.epochs == 3 && cfg.nz == 16 && strcmp(cfg.data_path, "/tmp/x.gz") == 0 && strcmp(cfg.out_dir, "a b") == 0);
+    expect("{}", "train.batch_size=0", "train.batch_size");
+    expect("{}", "train.bogus=1", "--set train.bogus: unknown key");
+    expect("{}", "nodot=1", "--set nodot=1: expected section.key=value");
+    expect("{}", "train.steps", "expected section.key=value");
+
+    /* The resolved config parses back to the same values. */
+    char *json = gan_config_to_json(&cfg);
+    gan_config back;
+    CHECK(json && gan_config_parse(&back, json, "resolved", NULL, 0, &err) == GAN_OK);
+    CHECK(memcmp(&back, &cfg, sizeof cfg) == 0);
+    free(json);
+
+    /* Files: missing, and every shipped config is valid. */
+    CHECK(gan_config_load(&cfg, "/nonexistent/x.json", NULL, 0, &err) == GAN_ERR_IO && strstr(err.msg, "/nonexistent/x.json"));
+    const char *shipped[] = {GAN_SOURCE_DIR "/configs/mnist.json", GAN_SOURCE_DIR "/configs/fashion-mnist.json",
+                             GAN_SOURCE_DIR "/configs/folder-64-rgb.json", GAN_SOURCE_DIR "/configs/cifar10.json"};
+    for (int i = 0; i < 4; i++) {
+        int rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
+        CHECK_MSG(rc == GAN_OK, "%s: %s", shipped[i], err.msg);
+    }
+    return check_exit("test_config");
+}

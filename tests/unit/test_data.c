@@ -1,0 +1,289 @@
+/* Data loaders on small fixtures the test writes itself: IDX (raw and gzip),
+ * image folders (PNG written by gan's own grid writer), CIFAR-10 records,
+ * and the ways each can be broken. */
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../common/check.h"
+#include "gan/data/dataset.h"
+#include "gan/io/image_grid.h"
+
+static char dir[] = "/tmp/gan_test_data_XXXXXX";
+
+static void write_bytes(const char *name, const void *data, size_t len, int gz)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (gz) {
+        gzFile f = gzopen(path, "wb");
+        gzwrite(f, data, (unsigned)len);
+        gzclose(f);
+    } else {
+        FILE *f = fopen(path, "wb");
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+}
+
+static size_t make_idx_header(uint8_t *buf, uint32_t magic, uint32_t n, uint32_t r, uint32_t c, int fill)
+{
+    uint32_t h[4] = {magic, n, r, c};
+    for (int k = 0; k < 4; k++)
+        for (int b = 0; b < 4; b++) buf[k * 4 + b] = (uint8_t)(h[k] >> (24 - 8 * b));
+    if (fill)
+        for (uint32_t i = 0; i < n; i++)
+            for (uint32_t p = 0; p < r * c; p++) buf[16 + i * r * c + p] = (uint8_t)((i * 7 + p) % 256);
+    return 16 + (size_t)n * r * c;
+}
+
+/* An IDX3 file of n images of r x c whose pixel p of image i is (i*7 + p) % 256. */
+static size_t make_idx(uint8_t *buf, uint32_t magic, uint32_t n, uint32_t r, uint32_t c)
+{
+    return make_idx_header(buf, magic, n, r, c, 1);
+}
+
+static int load(gan_config *cfg, const char *format, const char *name, int size, int channels, const char *fit,
+                gan_dataset *ds, gan_error *err)
+{
+    gan_config_defaults(cfg);
+    strcpy(cfg->data_format, format);
+    snprintf(cfg->data_path, sizeof cfg->data_path, "%s/%s", dir, name);
+    cfg->image_size = size;
+    cfg->channels = channels;
+    strcpy(cfg->data_fit, fit);
+    return gan_dataset_load(ds, cfg, err);
+}
+
+static void expect_fail(const char *format, const char *name, const char *fit, const char *want)
+{
+    gan_config cfg;
+    gan_dataset ds;
+    gan_error err = {{0}};
+    int rc = load(&cfg, format, name, 16, 1, fit, &ds, &err);
+    CHECK_MSG(rc != GAN_OK, "%s: accepted", name);
+    CHECK_MSG(strstr(err.msg, want) && strstr(err.msg, name), "%s: message '%s' lacks '%s' or the file name", name,
+              err.msg, want);
+}
+
+static void test_idx(void)
+{
+    static uint8_t buf[2048]; /* the largest fixture: 16 + 784 bytes */
+    size_t len = make_idx(buf, 0x803, 5, 12, 10);
+    write_bytes("ok.idx", buf, len, 0);
+    write_bytes("ok.idx.gz", buf, len, 1);
+    gan_config cfg;
+    gan_dataset ds;
+    gan_error err;
+    for (int gz = 0; gz < 2; gz++) {
+        int rc = load(&cfg, "idx", gz ? "ok.idx.gz" : "ok.idx", 16, 1, "pad", &ds, &err);
+        CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+        if (rc != GAN_OK) continue;
+        CHECK(ds.count == 5 && ds.size == 16 && ds.channels == 1);
+        /* 10 wide, 12 high centred in 16x16: x0 = 3, y0 = 2. Pixel (y, x) of image 2. */
+        const uint8_t *img = ds.pixels + 2 * 256;
+        CHECK(img[0] == 0 && img[2 * 16 + 3] == (uint8_t)(14 + 0) && img[(2 + 5) * 16 + 3 + 4] == (uint8_t)(14 + 54));
+        CHECK(img[15 * 16 + 15] == 0);
+        /* Batches are channel-major floats in [-1, 1]. */
+        int32_t idx[2] = {2, 0};
+        float out[2 * 256];
+        gan_dataset_batch(&ds, idx, 2, out);
+        CHECK(out[0] == -1.0f && fabsf(out[2 * 16 + 3] - (14 * 2.0f / 255.0f - 1.0f)) < 1e-6f);
+        gan_dataset_free(&ds);
+    }
+    /* Resize to 32 and to RGB: values stay in range, channels equal. */
+    CHECK(load(&cfg, "idx", "ok.idx", 32, 3, "resize", &ds, &err) == GAN_OK);
+    CHECK(ds.count == 5 && ds.channels == 3 && memcmp(ds.pixels, ds.pixels + 1024, 1024) == 0);
+    gan_dataset_free(&ds);
+    cfg.data_limit = 3;
+    CHECK(gan_dataset_load(&ds, &cfg, &err) == GAN_OK && ds.count == 3);
+    gan_dataset_free(&ds);
+
+    write_bytes("trunc.idx", buf, len - 1, 0);
+    expect_fail("idx", "trunc.idx", "pad", "header says 5 images of 12x10 (600 bytes) but the file has 599");
+    write_bytes("trunc.idx.gz", buf, len - 7, 1);
+    expect_fail("idx", "trunc.idx.gz", "pad", "but the file has 593");
+    buf[len] = 9;
+    write_bytes("long.idx", buf, len + 1, 0);
+    expect_fail("idx", "long.idx", "pad", "but the file has 601");
+    write_bytes("short.idx", buf, 9, 0);
+    expect_fail("idx", "short.idx", "pad", "not an IDX image file");
+    make_idx(buf, 0x801, 5, 12, 10);
+    write_bytes("labels.idx", buf, len, 0);
+    expect_fail("idx", "labels.idx", "pad", "IDX label file");
+    make_idx(buf, 0x1234, 5, 12, 10);
+    write_bytes("magic.idx", buf, len, 0);
+    expect_fail("idx", "magic.idx", "pad", "bad IDX magic 0x00001234");
+    len = make_idx(buf, 0x803, 0, 12, 10);
+    write_bytes("zero.idx", buf, len, 0);
+    expect_fail("idx", "zero.idx", "pad", "zero images");
+    make_idx_header(buf, 0x803, 0x7fffffff, 28, 28, 0);
+    write_bytes("huge.idx", buf, 16 + 784, 0);
+    expect_fail("idx", "huge.idx", "pad", "header says 2147483647 images");
+    len = make_idx(buf, 0x803, 1, 20, 20);
+    write_bytes("big.idx", buf, len, 0);
+    expect_fail("idx", "big.idx", "pad", "do not fit in 16x16");
+    static const char notgz[] = "\x1f\x8b\x08\x00garbage-after-gzip-magic";
+    write_bytes("notgz.idx.gz", notgz, sizeof notgz - 1, 0);
+    expect_fail("idx", "notgz.idx.gz", "pad", "notgz.idx.gz");
+    expect_fail("idx", "missing.idx", "pad", "cannot open");
+}
+
+static void test_folder(void)
+{
+    char sub[300], path[400];
+    snprintf(sub, sizeof sub, "%s/imgs", dir);
+    mkdir(sub, 0755);
+    snprintf(path, sizeof path, "%s/imgs/class_a", dir);
+    mkdir(path, 0755);
+    /* Three 20x30 RGB images, each one flat colour, written by the grid writer. */
+    float px[3 * 1 * 30 * 30];
+    gan_error err;
+    for (int i = 0; i < 3; i++) {
+        for (int c = 0; c < 3; c++)
+            for (int p = 0; p < 900; p++) px[c * 900 + p] = (c == i) ? 1.0f : -1.0f;
+        snprintf(path, sizeof path, "%s/imgs/%s%d.png", dir, i == 2 ? "class_a/" : "", i);
+        CHECK(gan_grid_png(path, px, 1, 0, 1, 3, 30, 1, 0, &err) == GAN_OK);
+    }
+    write_bytes("imgs/readme.txt", "not an image", 12, 0);
+    gan_config cfg;
+    gan_dataset ds;
+    int rc = load(&cfg, "folder", "imgs", 16, 3, "resize", &ds, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        /* Sorted paths: 0.png (red), 1.png (green), class_a/2.png (blue). */
+        CHECK(ds.count == 3);
+        CHECK(ds.pixels[0] == 255 && ds.pixels[256] == 0 && ds.pixels[512] == 0);
+        CHECK(ds.pixels[768 + 256] == 255 && ds.pixels[2 * 768 + 512] == 255);
+        gan_dataset_free(&ds);
+    }
+    /* RGB -> grey. */
+    CHECK(load(&cfg, "folder", "imgs", 16, 1, "resize", &ds, &err) == GAN_OK && ds.pixels[0] == 76);
+    gan_dataset_free(&ds);
+
+    /* A truncated PNG, an empty file, a GIF, a PNG header claiming 100000x100000. */
+    snprintf(path, sizeof path, "%s/imgs/0.png", dir);
+    FILE *f = fopen(path, "rb");
+    uint8_t png[4096];
+    size_t n = fread(png, 1, sizeof png, f);
+    fclose(f);
+    write_bytes("imgs/9_trunc.png", png, n / 2, 0);
+    expect_fail("folder", "imgs", "resize", "9_trunc.png: corrupt or truncated PNG image");
+    snprintf(path, sizeof path, "%s/imgs/9_trunc.png", dir);
+    unlink(path);
+    write_bytes("imgs/9_empty.jpg", "", 0, 0);
+    expect_fail("folder", "imgs", "resize", "9_empty.jpg: empty file");
+    snprintf(path, sizeof path, "%s/imgs/9_empty.jpg", dir);
+    unlink(path);
+    uint8_t huge[64];
+    memcpy(huge, png, 33);  /* signature + IHDR chunk */
+    uint32_t side = 100000;
+    for (int b = 0; b < 4; b++) huge[16 + b] = huge[20 + b] = (uint8_t)(side >> (24 - 8 * b));
+    write_bytes("imgs/9_huge.png", huge, 33, 0);
+    expect_fail("folder", "imgs", "resize", "9_huge.png: 100000x100000 pixels is larger than gan accepts");
+    snprintf(path, sizeof path, "%s/imgs/9_huge.png", dir);
+    unlink(path);
+    write_bytes("imgs/anim.gif", "GIF89a", 6, 0);
+    expect_fail("folder", "imgs", "resize", "anim.gif: unsupported image format");
+    snprintf(path, sizeof path, "%s/imgs/anim.gif", dir);
+    unlink(path);
+    write_bytes("imgs/fake.png", "GIF89a\x01\x00\x01\x00", 10, 0);
+    expect_fail("folder", "imgs", "resize", "fake.png: a GIF image: unsupported format");
+    snprintf(path, sizeof path, "%s/imgs/fake.png", dir);
+    unlink(path);
+    mkdir("/tmp/gan_test_empty_dir", 0755);
+    gan_dataset ds2;
+    gan_config c2;
+    gan_config_defaults(&c2);
+    strcpy(c2.data_format, "folder");
+    strcpy(c2.data_path, "/tmp/gan_test_empty_dir");
+    CHECK(gan_dataset_load(&ds2, &c2, &err) == GAN_ERR_INPUT && strstr(err.msg, "no PNG, JPEG or BMP images"));
+    rmdir("/tmp/gan_test_empty_dir");
+}
+
+static void test_cifar(void)
+{
+    static uint8_t rec[2 * 3073];
+    for (int r = 0; r < 2; r++) {
+        rec[r * 3073] = (uint8_t)r;
+        for (int p = 0; p < 3072; p++) rec[r * 3073 + 1 + p] = (uint8_t)(p / 1024 * 100 + r);
+    }
+    write_bytes("c.bin", rec, sizeof rec, 0);
+    gan_config cfg;
+    gan_dataset ds;
+    gan_error err;
+    int rc = load(&cfg, "cifar10", "c.bin", 32, 3, "resize", &ds, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        CHECK(ds.count == 2 && ds.pixels[0] == 0 && ds.pixels[1024] == 100 && ds.pixels[2048] == 200);
+        CHECK(ds.pixels[3072 + 2048] == 201);
+        gan_dataset_free(&ds);
+    }
+    write_bytes("c_bad.bin", rec, 3000, 0);
+    expect_fail("cifar10", "c_bad.bin", "resize", "not a whole number of CIFAR-10 records");
+}
+
+/* The bundled MNIST labels: the class counts its README gives, and the
+ * ways a label file can be wrong. */
+static void test_labels(void)
+{
+    int32_t *labels = NULL;
+    long n = 0;
+    gan_error err;
+    int rc = gan_idx_labels_read(GAN_SOURCE_DIR "/data/mnist10k/labels-idx1-ubyte.gz", 10, &labels, &n, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        const long want[10] = {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
+        long got[10] = {0};
+        for (long i = 0; i < n; i++) got[labels[i]]++;
+        CHECK(n == 10000 && memcmp(got, want, sizeof want) == 0);
+        free(labels);
+    }
+    const uint8_t ok[11] = {0, 0, 8, 1, 0, 0, 0, 3, 4, 9, 2};
+    CHECK(gan_idx_labels_parse(ok, 11, "l", 10, &labels, &n, &err) == GAN_OK && n == 3 && labels[1] == 9);
+    if (n == 3) free(labels);
+    CHECK(gan_idx_labels_parse(ok, 11, "l", 9, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "label 9 of item 1"));
+    CHECK(gan_idx_labels_parse(ok, 10, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "header says 3 labels"));
+    const uint8_t img[16] = {0, 0, 8, 3};
+    CHECK(gan_idx_labels_parse(img, 16, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "IDX image file"));
+    const uint8_t none[8] = {0, 0, 8, 1, 0, 0, 0, 0};
+    CHECK(gan_idx_labels_parse(none, 8, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "zero labels"));
+}
+
+/* Inputs the fuzzers found, kept so they stay fixed. */
+static void test_regressions(void)
+{
+    const char *files[] = {"jpeg-dht-overflow.jpg", "jpeg-dht-truncated.jpg", "jpeg-dht-fill-bytes.jpg",
+                           "jpeg-dht-past-segment.jpg", "jpeg-dht-after-scan.jpg"};
+    for (int i = 0; i < 5; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/tests/fuzz/regressions/%s", GAN_SOURCE_DIR, files[i]);
+        FILE *f = fopen(path, "rb");
+        CHECK_MSG(f != NULL, "%s missing", path);
+        if (!f) continue;
+        static uint8_t buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        uint8_t *px = NULL;
+        int w, h;
+        gan_error err;
+        CHECK_MSG(gan_image_decode(buf, n, files[i], 3, &px, &w, &h, &err) == GAN_ERR_INPUT && strstr(err.msg, "Huffman table"),
+                  "%s: accepted or wrong message", files[i]);
+    }
+}
+
+int main(void)
+{
+    test_regressions();
+    test_labels();
+    if (!mkdtemp(dir)) return 1;
+    test_idx();
+    test_folder();
+    test_cifar();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return check_exit("test_data");
+}

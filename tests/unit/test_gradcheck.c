@@ -1,0 +1,377 @@
+/* Finite-difference checks of every layer's backward.
+ *
+ * Each case defines a scalar objective L = sum(out * R) with a fixed random R
+ * (or the loss itself for BCE), runs backward with dout = R, and compares
+ * every analytic gradient entry with the central difference
+ * (L(x+h) - L(x-h)) / 2h. The error is measured against the gradient's own
+ * scale; the tolerance (1e-2) sits far below what a wrong sign, a missing
+ * term or a wrong stride produces (order 1), and far above float rounding.
+ * At the kinks of ReLU/LeakyReLU inputs are kept at least 0.1 away from 0. */
+#include <string.h>
+
+#include "../common/check.h"
+#include "gan/models/classifier.h"
+#include "gan/nn/layers.h"
+#include "gan/core/rng.h"
+
+typedef double (*objective_fn)(void *ctx);
+
+static double dot(const float *a, const float *b, long n)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++) s += (double)a[i] * b[i];
+    return s;
+}
+
+/* Compares grad with central differences of f along each entry of x. */
+static void gradcheck(const char *label, objective_fn f, void *ctx, float *x, const float *grad, long n, float h)
+{
+    double max_err = 0.0, scale = 1e-3;
+    for (long i = 0; i < n; i++)
+        if (fabs(grad[i]) > scale) scale = fabs(grad[i]);
+    for (long i = 0; i < n; i++) {
+        float keep = x[i];
+        x[i] = keep + h;
+        double lp = f(ctx);
+        x[i] = keep - h;
+        double lm = f(ctx);
+        x[i] = keep;
+        double num = (lp - lm) / (2.0 * h);
+        double e = fabs(num - grad[i]) / scale;
+        if (e > max_err || e != e) max_err = e;
+    }
+    CHECK_MSG(max_err < 1e-2, "%s: max error %.3g of the gradient scale %.3g", label, max_err, scale);
+    printf("  %-28s max error %.2e (of scale %.2e, %ld entries)\n", label, max_err, scale, n);
+}
+
+static float *randn(gan_rng *rng, long n, float std)
+{
+    float *p = malloc(sizeof(float) * n);
+    gan_rng_normal(rng, p, n, 0.0f, std);
+    return p;
+}
+
+static float *zeros(long n) { return calloc((size_t)n, sizeof(float)); }
+
+/* ---------------------------------------------------------------- conv2d */
+typedef struct {
+    gan_conv_dims d;
+    float *in, *w, *b, *out, *col, *r;
+    long nout;
+} conv_case;
+
+static double conv_obj(void *p)
+{
+    conv_case *c = p;
+    gan_conv2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL);
+    return dot(c->out, c->r, c->nout);
+}
+
+static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
+{
+    conv_case c = {.d = d};
+    int oh = gan_conv_out(d.h, d.k, d.s, d.p), ow = gan_conv_out(d.w, d.k, d.s, d.p);
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, ncol = (long)d.c * d.k * d.k * d.n * oh * ow;
+    c.nout = (long)d.oc * d.n * oh * ow;
+    c.in = randn(rng, nin, 1), c.w = randn(rng, nw, 0.5f), c.b = bias ? randn(rng, d.oc, 1) : NULL;
+    c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
+    float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
+    conv_obj(&c);
+    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, NULL, c.w, &d, NULL);
+    char label[64];
+    snprintf(label, sizeof label, "conv2d k%d s%d p%d dinput", d.k, d.s, d.p);
+    gradcheck(label, conv_obj, &c, c.in, din, nin, 0.05f);
+    snprintf(label, sizeof label, "conv2d k%d s%d p%d dweight", d.k, d.s, d.p);
+    gradcheck(label, conv_obj, &c, c.w, dw, nw, 0.05f);
+    if (bias) gradcheck("conv2d dbias", conv_obj, &c, c.b, db, d.oc, 0.05f);
+    /* Parameter gradients accumulate: a second backward doubles them. */
+    float *dw2 = malloc(sizeof(float) * nw);
+    memcpy(dw2, dw, sizeof(float) * nw);
+    gan_conv2d_backward(NULL, dw2, NULL, dcol, c.r, c.in, c.col, c.w, &d, NULL);
+    long bad = 0;
+    for (long i = 0; i < nw; i++) bad += fabsf(dw2[i] - 2 * dw[i]) > 1e-4f * (1 + fabsf(dw[i]));
+    CHECK_MSG(bad == 0, "conv2d dweight does not accumulate (%ld entries)", bad);
+    free(dw2);
+    free(c.in), free(c.w), free(c.b), free(c.out), free(c.col), free(c.r), free(din), free(dw), free(db), free(dcol);
+}
+
+/* ------------------------------------------------------ transposed conv2d */
+static double convt_obj(void *p)
+{
+    conv_case *c = p;
+    gan_conv_transpose2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL);
+    return dot(c->out, c->r, c->nout);
+}
+
+static void check_convt(gan_rng *rng, gan_conv_dims d, int bias)
+{
+    conv_case c = {.d = d};
+    int oh = gan_convt_out(d.h, d.k, d.s, d.p), ow = gan_convt_out(d.w, d.k, d.s, d.p);
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, ncol = (long)d.oc * d.k * d.k * d.n * d.h * d.w;
+    c.nout = (long)d.oc * d.n * oh * ow;
+    c.in = randn(rng, nin, 1), c.w = randn(rng, nw, 0.5f), c.b = bias ? randn(rng, d.oc, 1) : NULL;
+    c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
+    float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
+    convt_obj(&c);
+    gan_conv_transpose2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, c.w, &d, NULL);
+    char label[64];
+    snprintf(label, sizeof label, "convT k%d s%d p%d dinput", d.k, d.s, d.p);
+    gradcheck(label, convt_obj, &c, c.in, din, nin, 0.05f);
+    snprintf(label, sizeof label, "convT k%d s%d p%d dweight", d.k, d.s, d.p);
+    gradcheck(label, convt_obj, &c, c.w, dw, nw, 0.05f);
+    if (bias) gradcheck("convT dbias", convt_obj, &c, c.b, db, d.oc, 0.05f);
+    free(c.in), free(c.w), free(c.b), free(c.out), free(c.col), free(c.r), free(din), free(dw), free(db), free(dcol);
+}
+
+/* -------------------------------------------------------------- batchnorm */
+typedef struct {
+    int c, train;
+    long m;
+    float *in, *gamma, *beta, *out, *mean, *invstd, *rmean, *rvar, *r;
+} bn_case;
+
+static double bn_obj(void *p)
+{
+    bn_case *b = p;
+    if (b->train)
+        gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rmean, b->rvar, b->in, b->gamma, b->beta, b->c,
+                                      b->m, 0.1f, 1e-5f, NULL);
+    else
+        gan_batchnorm2d_forward_eval(b->out, b->in, b->gamma, b->beta, b->rmean, b->rvar, b->c, b->m, 1e-5f);
+    return dot(b->out, b->r, (long)b->c * b->m);
+}
+
+static void check_bn(gan_rng *rng, int train)
+{
+    bn_case b = {.c = 3, .m = 2 * 4 * 4, .train = train};
+    long n = b.c * b.m;
+    b.in = randn(rng, n, 2), b.gamma = randn(rng, b.c, 1), b.beta = randn(rng, b.c, 1);
+    b.out = zeros(n), b.mean = zeros(b.c), b.invstd = zeros(b.c), b.r = randn(rng, n, 1);
+    b.rmean = randn(rng, b.c, 1), b.rvar = zeros(b.c);
+    for (int i = 0; i < b.c; i++) b.rvar[i] = 0.5f + 0.25f * i;
+    float *din = zeros(n), *dg = zeros(b.c), *dbeta = zeros(b.c);
+    bn_obj(&b);
+    if (train)
+        gan_batchnorm2d_backward_train(din, dg, dbeta, b.r, b.in, b.mean, b.invstd, b.gamma, b.c, b.m, NULL);
+    else
+        gan_batchnorm2d_backward_eval(din, dg, dbeta, b.r, b.in, b.gamma, b.rmean, b.rvar, b.c, b.m, 1e-5f);
+    gradcheck(train ? "batchnorm2d train dinput" : "batchnorm2d eval dinput", bn_obj, &b, b.in, din, n, 1e-2f);
+    gradcheck(train ? "batchnorm2d train dgamma" : "batchnorm2d eval dgamma", bn_obj, &b, b.gamma, dg, b.c, 1e-2f);
+    gradcheck(train ? "batchnorm2d train dbeta" : "batchnorm2d eval dbeta", bn_obj, &b, b.beta, dbeta, b.c, 1e-2f);
+    free(b.in), free(b.gamma), free(b.beta), free(b.out), free(b.mean), free(b.invstd), free(b.rmean), free(b.rvar);
+    free(b.r), free(din), free(dg), free(dbeta);
+}
+
+/* ------------------------------------------------------------ activations */
+enum { ACT_RELU, ACT_LEAKY, ACT_TANH, ACT_SIGMOID };
+typedef struct {
+    int kind;
+    long n;
+    float *in, *out, *r;
+} act_case;
+
+static void act_forward(act_case *a)
+{
+    switch (a->kind) {
+    case ACT_RELU: gan_relu_forward(a->out, a->in, a->n); break;
+    case ACT_LEAKY: gan_leakyrelu_forward(a->out, a->in, a->n, 0.2f); break;
+    case ACT_TANH: gan_tanh_forward(a->out, a->in, a->n); break;
+    default: gan_sigmoid_forward(a->out, a->in, a->n); break;
+    }
+}
+
+static double act_obj(void *p)
+{
+    act_case *a = p;
+    act_forward(a);
+    return dot(a->out, a->r, a->n);
+}
+
+static void check_act(gan_rng *rng, int kind, const char *label)
+{
+    act_case a = {.kind = kind, .n = 200};
+    a.in = randn(rng, a.n, 2), a.out = zeros(a.n), a.r = randn(rng, a.n, 1);
+    for (long i = 0; i < a.n; i++)
+        if (fabsf(a.in[i]) < 0.1f) a.in[i] += a.in[i] < 0 ? -0.1f : 0.1f;
+    float *din = zeros(a.n);
+    act_forward(&a);
+    switch (kind) {
+    case ACT_RELU: gan_relu_backward(din, a.r, a.out, a.n); break;
+    case ACT_LEAKY: gan_leakyrelu_backward(din, a.r, a.out, a.n, 0.2f); break;
+    case ACT_TANH: gan_tanh_backward(din, a.r, a.out, a.n); break;
+    default: gan_sigmoid_backward(din, a.r, a.out, a.n); break;
+    }
+    gradcheck(label, act_obj, &a, a.in, din, a.n, 1e-2f);
+    free(a.in), free(a.out), free(a.r), free(din);
+}
+
+/* ----------------------------------------------------------------- linear */
+typedef struct {
+    int n, in_f, out_f;
+    float *in, *w, *b, *out, *r;
+} lin_case;
+
+static double lin_obj(void *p)
+{
+    lin_case *l = p;
+    gan_linear_forward(l->out, l->in, l->w, l->b, l->n, l->in_f, l->out_f);
+    return dot(l->out, l->r, (long)l->n * l->out_f);
+}
+
+static void check_linear(gan_rng *rng)
+{
+    lin_case l = {.n = 5, .in_f = 7, .out_f = 3};
+    l.in = randn(rng, l.n * l.in_f, 1), l.w = randn(rng, l.out_f * l.in_f, 1), l.b = randn(rng, l.out_f, 1);
+    l.out = zeros(l.n * l.out_f), l.r = randn(rng, l.n * l.out_f, 1);
+    float *din = zeros(l.n * l.in_f), *dw = zeros(l.out_f * l.in_f), *db = zeros(l.out_f);
+    lin_obj(&l);
+    gan_linear_backward(din, dw, db, l.r, l.in, l.w, l.n, l.in_f, l.out_f);
+    gradcheck("linear dinput", lin_obj, &l, l.in, din, l.n * l.in_f, 0.05f);
+    gradcheck("linear dweight", lin_obj, &l, l.w, dw, l.out_f * l.in_f, 0.05f);
+    gradcheck("linear dbias", lin_obj, &l, l.b, db, l.out_f, 0.05f);
+    free(l.in), free(l.w), free(l.b), free(l.out), free(l.r), free(din), free(dw), free(db);
+}
+
+/* -------------------------------------------------------------------- BCE */
+typedef struct {
+    int n;
+    float target;
+    float *x;
+} bce_case;
+
+static double bce_obj(void *p)
+{
+    bce_case *b = p;
+    return gan_bce_logits_forward(b->x, b->target, b->n);
+}
+
+static void check_bce(gan_rng *rng)
+{
+    const float targets[] = {1.0f, 0.0f, 0.9f};
+    for (int t = 0; t < 3; t++) {
+        bce_case b = {.n = 16, .target = targets[t]};
+        b.x = randn(rng, b.n, 3);
+        float *dx = zeros(b.n);
+        gan_bce_logits_backward(dx, b.x, b.target, b.n, 1.0f);
+        char label[64];
+        snprintf(label, sizeof label, "bce_logits target %.1f", b.target);
+        gradcheck(label, bce_obj, &b, b.x, dx, b.n, 1e-2f);
+        free(b.x), free(dx);
+    }
+    /* Extreme logits: finite loss, exact saturation, no NaN. */
+    float big[4] = {100.0f, -100.0f, 1e30f, -1e30f}, d[4];
+    float l1 = gan_bce_logits_forward(big, 1.0f, 4);
+    gan_bce_logits_backward(d, big, 1.0f, 4, 1.0f);
+    CHECK_MSG(isfinite(l1) && fabsf(l1 - (100.0f + 1e30f) / 4) / l1 < 1e-5f, "bce at extreme logits: %g", l1);
+    CHECK(d[0] == 0.0f && d[2] == 0.0f && fabsf(d[1] + 0.25f) < 1e-7f && fabsf(d[3] + 0.25f) < 1e-7f);
+}
+
+/* ------------------------------------------------------- softmax + CE */
+typedef struct {
+    int n, k;
+    float *x;
+    int32_t *labels;
+} ce_case;
+
+static double ce_obj(void *p)
+{
+    ce_case *c = p;
+    return gan_softmax_ce_forward(c->x, c->labels, c->n, c->k);
+}
+
+static void check_softmax_ce(gan_rng *rng)
+{
+    ce_case c = {.n = 6, .k = 5};
+    c.x = randn(rng, c.n * c.k, 2);
+    c.labels = malloc(sizeof(int32_t) * c.n);
+    for (int i = 0; i < c.n; i++) c.labels[i] = (int32_t)gan_rng_below(rng, (uint64_t)c.k);
+    float *dx = zeros(c.n * c.k);
+    gan_softmax_ce_backward(dx, c.x, c.labels, c.n, c.k);
+    gradcheck("softmax_ce dlogits", ce_obj, &c, c.x, dx, c.n * c.k, 1e-2f);
+    /* Huge logits: finite, and the right class at +1000 costs nothing. */
+    float big[3] = {1000.0f, -1000.0f, 0.0f};
+    int32_t lab = 0;
+    CHECK(gan_softmax_ce_forward(big, &lab, 1, 3) == 0.0f);
+    lab = 1;
+    CHECK(fabsf(gan_softmax_ce_forward(big, &lab, 1, 3) - 2000.0f) < 1e-3f);
+    free(c.x), free(c.labels), free(dx);
+}
+
+/* ------------------------------------------------------------- classifier */
+/* The whole classifier (trunk, flatten, two Linear layers, cross-entropy) in
+ * training mode: checks that the flatten transpose and its inverse in
+ * backward line up with every parameter's gradient. Its hundreds of
+ * LeakyReLU inputs cannot all be kept away from the kink, where a finite
+ * difference is wrong, so the slope is 1 here: LeakyReLU's own backward is
+ * checked above, and the whole classifier at slope 0.2 against PyTorch. */
+typedef struct {
+    gan_classifier net;
+    float *x;
+    int32_t labels[4];
+    int n;
+} cls_case;
+
+static double cls_obj(void *p)
+{
+    cls_case *c = p;
+    const float *logits = gan_classifier_forward(&c->net, c->x, c->n, 1);
+    return gan_softmax_ce_forward(logits, c->labels, c->n, c->net.arch.classes);
+}
+
+static void check_classifier(gan_rng *rng)
+{
+    cls_case c = {.n = 4};
+    gan_classifier_arch arch = {.image_size = 16, .channels = 1, .width = 2, .hidden = 5, .classes = 3};
+    CHECK(gan_classifier_build(&c.net, &arch, c.n) == 0);
+    gan_classifier_init_weights(&c.net, rng);
+    c.net.slope = c.net.trunk.slope = 1.0f;
+    /* Batchnorm makes the loss invariant to each conv weight's scale, so its
+     * gradient grows as 1/|w|: at DCGAN's N(0, 0.02) a finite-difference
+     * step is a large relative change. Weights near 1 keep it small. */
+    for (size_t i = 0; i < c.net.trunk.nparams; i++) c.net.trunk.params[i] *= 50.0f;
+    c.x = randn(rng, (long)c.n * 16 * 16, 1);
+    for (int i = 0; i < c.n; i++) c.labels[i] = (int32_t)gan_rng_below(rng, 3);
+    const float *logits = gan_classifier_forward(&c.net, c.x, c.n, 1);
+    float dlogits[4 * 3];
+    gan_softmax_ce_backward(dlogits, logits, c.labels, c.n, 3);
+    gan_classifier_zero_grad(&c.net);
+    gan_classifier_backward(&c.net, dlogits);
+    gradcheck("classifier trunk params", cls_obj, &c, c.net.trunk.params, c.net.trunk.grads, (long)c.net.trunk.nparams,
+              1e-2f);
+    gradcheck("classifier head params", cls_obj, &c, c.net.params, c.net.grads, (long)c.net.nparams, 3e-3f);
+    free(c.x);
+    gan_classifier_free(&c.net);
+}
+
+/* ------------------------------------------------------------------- Adam */
+static void check_adam(void)
+{
+    /* From zero moments, step 1 moves each weight by lr * g / (|g| + eps): about lr * sign(g). */
+    float p[3] = {1.0f, 1.0f, 1.0f}, g[3] = {0.5f, -2.0f, 1e-3f}, m[3] = {0}, v[3] = {0};
+    gan_adam_update(p, g, m, v, 3, 0.1f, 0.9f, 0.999f, 1e-8f, 1);
+    CHECK_MSG(fabsf(p[0] - 0.9f) < 1e-5f && fabsf(p[1] - 1.1f) < 1e-5f && fabsf(p[2] - 0.9f) < 1e-4f,
+              "adam step 1: %g %g %g", p[0], p[1], p[2]);
+}
+
+int main(void)
+{
+    gan_rng rng;
+    gan_rng_seed(&rng, 1234);
+    check_conv(&rng, (gan_conv_dims){.n = 2, .c = 2, .h = 6, .w = 6, .oc = 3, .k = 4, .s = 2, .p = 1}, 1);
+    check_conv(&rng, (gan_conv_dims){.n = 2, .c = 3, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0}, 0);
+    check_conv(&rng, (gan_conv_dims){.n = 2, .c = 2, .h = 5, .w = 5, .oc = 2, .k = 3, .s = 1, .p = 1}, 1);
+    check_convt(&rng, (gan_conv_dims){.n = 2, .c = 3, .h = 3, .w = 3, .oc = 2, .k = 4, .s = 2, .p = 1}, 1);
+    check_convt(&rng, (gan_conv_dims){.n = 2, .c = 4, .h = 1, .w = 1, .oc = 3, .k = 4, .s = 1, .p = 0}, 0);
+    check_bn(&rng, 1);
+    check_bn(&rng, 0);
+    check_act(&rng, ACT_RELU, "relu");
+    check_act(&rng, ACT_LEAKY, "leakyrelu 0.2");
+    check_act(&rng, ACT_TANH, "tanh");
+    check_act(&rng, ACT_SIGMOID, "sigmoid");
+    check_linear(&rng);
+    check_bce(&rng);
+    check_softmax_ce(&rng);
+    check_classifier(&rng);
+    check_adam();
+    return check_exit("test_gradcheck");
+}

@@ -1,0 +1,238 @@
+/* Exact checks of the indexing-heavy kernels. Inputs are small integer ramps,
+ * so every product and sum is an exact float: a stride, padding or layout
+ * bug shows as a wrong integer, not as a tolerance question. */
+#include <string.h>
+
+#include "../common/check.h"
+#include "gan/core/gemm.h"
+#include "gan/nn/layers.h"
+#include "gan/core/pool.h"
+#include "gan/core/rng.h"
+
+/* Direct convolution in the channel-major layout, written from the definition. */
+static void conv_direct(float *out, const float *in, const float *wt, const gan_conv_dims *d)
+{
+    int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
+    for (int o = 0; o < d->oc; o++)
+        for (int n = 0; n < d->n; n++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++) {
+                    float acc = 0.0f;
+                    for (int c = 0; c < d->c; c++)
+                        for (int ky = 0; ky < d->k; ky++)
+                            for (int kx = 0; kx < d->k; kx++) {
+                                int iy = y * d->s - d->p + ky, ix = x * d->s - d->p + kx;
+                                if (iy < 0 || iy >= d->h || ix < 0 || ix >= d->w) continue;
+                                acc += in[((c * d->n + n) * d->h + iy) * d->w + ix] *
+                                       wt[((o * d->c + c) * d->k + ky) * d->k + kx];
+                            }
+                    out[((o * d->n + n) * oh + y) * ow + x] = acc;
+                }
+}
+
+/* Direct transposed convolution: every input pixel scatters a weighted kernel. */
+static void convt_direct(float *out, const float *in, const float *wt, const gan_conv_dims *d)
+{
+    int oh = gan_convt_out(d->h, d->k, d->s, d->p), ow = gan_convt_out(d->w, d->k, d->s, d->p);
+    memset(out, 0, sizeof(float) * d->oc * d->n * oh * ow);
+    for (int c = 0; c < d->c; c++)
+        for (int n = 0; n < d->n; n++)
+            for (int y = 0; y < d->h; y++)
+                for (int x = 0; x < d->w; x++)
+                    for (int o = 0; o < d->oc; o++)
+                        for (int ky = 0; ky < d->k; ky++)
+                            for (int kx = 0; kx < d->k; kx++) {
+                                int oy = y * d->s - d->p + ky, ox = x * d->s - d->p + kx;
+                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
+                                out[((o * d->n + n) * oh + oy) * ow + ox] +=
+                                    in[((c * d->n + n) * d->h + y) * d->w + x] *
+                                    wt[((c * d->oc + o) * d->k + ky) * d->k + kx];
+                            }
+}
+
+static void ramp(float *x, long n, int mod, int shift)
+{
+    for (long i = 0; i < n; i++) x[i] = (float)((i * 7 + shift) % mod - mod / 2);
+}
+
+static void test_conv(gan_conv_dims d)
+{
+    int oh = gan_conv_out(d.h, d.k, d.s, d.p), ow = gan_conv_out(d.w, d.k, d.s, d.p);
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
+    float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
+    float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
+    float *col = malloc(sizeof(float) * (long)d.c * d.k * d.k * d.n * oh * ow);
+    ramp(in, nin, 9, 1);
+    ramp(wt, nw, 5, 3);
+    gan_conv2d_forward(out, col, in, wt, NULL, &d, NULL);
+    conv_direct(ref, in, wt, &d);
+    long bad = 0;
+    for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
+    CHECK_MSG(bad == 0, "conv2d c%d n%d %dx%d oc%d k%d s%d p%d: %ld of %ld outputs differ", d.c, d.n, d.h, d.w,
+              d.oc, d.k, d.s, d.p, bad, nout);
+    free(in), free(wt), free(out), free(ref), free(col);
+}
+
+static void test_convt(gan_conv_dims d)
+{
+    int oh = gan_convt_out(d.h, d.k, d.s, d.p), ow = gan_convt_out(d.w, d.k, d.s, d.p);
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
+    float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
+    float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
+    float *col = malloc(sizeof(float) * (long)d.oc * d.k * d.k * d.n * d.h * d.w);
+    ramp(in, nin, 9, 2);
+    ramp(wt, nw, 5, 1);
+    gan_conv_transpose2d_forward(out, col, in, wt, NULL, &d, NULL);
+    convt_direct(ref, in, wt, &d);
+    long bad = 0;
+    for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
+    CHECK_MSG(bad == 0, "convT c%d n%d %dx%d oc%d k%d s%d p%d: %ld of %ld outputs differ", d.c, d.n, d.h, d.w,
+              d.oc, d.k, d.s, d.p, bad, nout);
+    free(in), free(wt), free(out), free(ref), free(col);
+}
+
+static void test_gemm(int ta, int tb, int m, int n, int k, gan_pool *pool)
+{
+    gan_rng rng;
+    gan_rng_seed(&rng, 7);
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
+    float *c = malloc(sizeof(float) * m * n), *r = malloc(sizeof(float) * m * n);
+    gan_rng_normal(&rng, a, (long)m * k, 0, 1);
+    gan_rng_normal(&rng, b, (long)k * n, 0, 1);
+    gan_rng_normal(&rng, c, (long)m * n, 0, 1);
+    memcpy(r, c, sizeof(float) * m * n);
+    int lda = ta ? m : k, ldb = tb ? k : n;
+    gan_gemm(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, c, n, pool);
+    gan_gemm_ref(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2.0f, r, n);
+    double e = rel_err(c, r, (long)m * n, 1e-6);
+    CHECK_MSG(e < 1e-5, "gemm ta%d tb%d %dx%dx%d: rel err %g", ta, tb, m, n, k, e);
+    free(a), free(b), free(c), free(r);
+}
+
+static void test_rng(void)
+{
+    gan_rng a, b;
+    gan_rng_seed(&a, 42);
+    gan_rng_seed(&b, 42);
+    int same = 1;
+    for (int i = 0; i < 100; i++) same &= gan_rng_next(&a) == gan_rng_next(&b);
+    CHECK(same);
+    /* Moments of 200k normals: mean 0 +- 0.01, std 1 +- 0.01. */
+    long n = 200000;
+    float *z = malloc(sizeof(float) * n);
+    gan_rng_normal(&a, z, n, 0.0f, 1.0f);
+    double s = 0, s2 = 0;
+    for (long i = 0; i < n; i++) s += z[i], s2 += (double)z[i] * z[i];
+    double mean = s / n, sd = sqrt(s2 / n - mean * mean);
+    CHECK_MSG(fabs(mean) < 0.01 && fabs(sd - 1.0) < 0.01, "normal mean %g sd %g", mean, sd);
+    free(z);
+    /* A shuffle is a permutation. */
+    int32_t perm[1000];
+    int seen[1000] = {0};
+    for (int i = 0; i < 1000; i++) perm[i] = i;
+    gan_rng_shuffle(&a, perm, 1000);
+    int ok = 1, moved = 0;
+    for (int i = 0; i < 1000; i++) ok &= !seen[perm[i]]++, moved += perm[i] != i;
+    CHECK(ok && moved > 900);
+}
+
+/* A pool gives bitwise the same results as the serial code. */
+static void test_pool_identity(void)
+{
+    gan_pool *pool = gan_pool_create(3);
+    CHECK(pool != NULL && gan_pool_threads(pool) == 3);
+    gan_rng rng;
+    gan_rng_seed(&rng, 99);
+    gan_conv_dims d = {.n = 5, .c = 6, .h = 8, .w = 8, .oc = 7, .k = 4, .s = 2, .p = 1};
+    const long nin = 6 * 5 * 64, nw = 7 * 6 * 16, nout = 7 * 5 * 16, ncol = 6 * 16 * 5 * 16;
+    float *in = malloc(sizeof(float) * nin), *w = malloc(sizeof(float) * nw), *g = malloc(sizeof(float) * nout);
+    gan_rng_normal(&rng, in, nin, 0, 1);
+    gan_rng_normal(&rng, w, nw, 0, 1);
+    gan_rng_normal(&rng, g, nout, 0, 1);
+    float *out[2], *col[2], *din[2], *dw[2], *bn[2], *mean[2], *is[2], *rm[2], *rv[2];
+    for (int t = 0; t < 2; t++) {
+        gan_pool *p = t ? pool : NULL;
+        out[t] = calloc(nout, sizeof(float)), col[t] = calloc(ncol, sizeof(float));
+        din[t] = calloc(nin, sizeof(float)), dw[t] = calloc(nw, sizeof(float)), bn[t] = calloc(nout, sizeof(float));
+        mean[t] = calloc(7, sizeof(float)), is[t] = calloc(7, sizeof(float));
+        rm[t] = calloc(7, sizeof(float)), rv[t] = calloc(7, sizeof(float));
+        float *dcol = calloc(ncol, sizeof(float)), *gamma = malloc(7 * sizeof(float)), *beta = calloc(7, sizeof(float));
+        for (int i = 0; i < 7; i++) gamma[i] = 1.0f + 0.1f * i;
+        gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p);
+        gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, in, t ? col[t] : NULL, w, &d, p);
+        gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16, 0.1f, 1e-5f, p);
+        gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p);
+        free(dcol), free(gamma), free(beta);
+    }
+    CHECK(memcmp(out[0], out[1], sizeof(float) * nout) == 0);
+    CHECK(memcmp(din[0], din[1], sizeof(float) * nin) == 0);
+    CHECK(memcmp(dw[0], dw[1], sizeof(float) * nw) == 0);
+    CHECK(memcmp(bn[0], bn[1], sizeof(float) * nout) == 0);
+    CHECK(memcmp(rv[0], rv[1], sizeof(float) * 7) == 0);
+    /* the transposed direction too */
+    gan_conv_dims t = {.n = 5, .c = 7, .h = 4, .w = 4, .oc = 6, .k = 4, .s = 2, .p = 1};
+    float *o2[2];
+    for (int k = 0; k < 2; k++) {
+        o2[k] = calloc(nin, sizeof(float));
+        float *tcol = calloc(ncol, sizeof(float));
+        gan_conv_transpose2d_forward(o2[k], tcol, out[0], w, NULL, &t, k ? pool : NULL);
+        free(tcol);
+    }
+    CHECK(memcmp(o2[0], o2[1], sizeof(float) * nin) == 0);
+    for (int k = 0; k < 2; k++) {
+        free(out[k]), free(col[k]), free(din[k]), free(dw[k]), free(bn[k]), free(mean[k]), free(is[k]);
+        free(rm[k]), free(rv[k]), free(o2[k]);
+    }
+    free(in), free(w), free(g);
+    gan_pool_free(pool);
+    CHECK(gan_pool_create(1) == NULL && gan_pool_threads(NULL) == 1);
+}
+
+/* gan calls single-threaded OpenBLAS from several threads at once (one
+ * block of C each); old OpenBLAS releases had races there. Repeat a split
+ * SGEMM many times: every result must equal the first, bit for bit. */
+static void test_concurrent_gemm(void)
+{
+    gan_pool *pool = gan_pool_create(2);
+    gan_rng rng;
+    gan_rng_seed(&rng, 5);
+    const int m = 96, n = 512, k = 300;
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
+    float *c0 = malloc(sizeof(float) * m * n), *c = malloc(sizeof(float) * m * n);
+    gan_rng_normal(&rng, a, (long)m * k, 0, 1);
+    gan_rng_normal(&rng, b, (long)k * n, 0, 1);
+    gan_gemm(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c0, n, pool);
+    int differ = 0;
+    for (int r = 0; r < 200; r++) {
+        gan_gemm(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n, pool);
+        differ += memcmp(c, c0, sizeof(float) * m * n) != 0;
+    }
+    CHECK_MSG(differ == 0, "%d of 200 concurrent SGEMMs differ", differ);
+    free(a), free(b), free(c0), free(c);
+    gan_pool_free(pool);
+}
+
+int main(void)
+{
+    test_pool_identity();
+    test_concurrent_gemm();
+    /* Every convolution shape a DCGAN uses, plus odd sizes and padding > 0 with stride 1. */
+    test_conv((gan_conv_dims){.n = 2, .c = 3, .h = 8, .w = 8, .oc = 4, .k = 4, .s = 2, .p = 1});
+    test_conv((gan_conv_dims){.n = 3, .c = 2, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0});
+    test_conv((gan_conv_dims){.n = 2, .c = 2, .h = 7, .w = 5, .oc = 3, .k = 3, .s = 1, .p = 1});
+    test_conv((gan_conv_dims){.n = 1, .c = 1, .h = 9, .w = 9, .oc = 2, .k = 3, .s = 3, .p = 2});
+    test_convt((gan_conv_dims){.n = 2, .c = 3, .h = 4, .w = 4, .oc = 2, .k = 4, .s = 2, .p = 1});
+    test_convt((gan_conv_dims){.n = 3, .c = 5, .h = 1, .w = 1, .oc = 4, .k = 4, .s = 1, .p = 0});
+    test_convt((gan_conv_dims){.n = 2, .c = 2, .h = 5, .w = 3, .oc = 3, .k = 3, .s = 1, .p = 1});
+    test_convt((gan_conv_dims){.n = 1, .c = 2, .h = 3, .w = 3, .oc = 1, .k = 5, .s = 3, .p = 2});
+    gan_pool *pool = gan_pool_create(2);
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+            test_gemm(ta, tb, 17, 23, 31, NULL);
+            test_gemm(ta, tb, 70, 45, 31, pool); /* split by rows, ragged last block */
+            test_gemm(ta, tb, 45, 70, 31, pool); /* split by columns */
+        }
+    gan_pool_free(pool);
+    test_rng();
+    return check_exit("test_kernels");
+}
