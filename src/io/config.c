@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gan/core/number.h"
+
 typedef enum { K_INT, K_LONG, K_U64, K_REAL, K_STRING, K_ENUM } key_type;
 
 typedef struct {
@@ -346,13 +348,19 @@ char *gan_config_to_json(const gan_config *cfg)
         cJSON *sec = cJSON_GetObjectItemCaseSensitive(root, section);
         if (!sec) sec = cJSON_AddObjectToObject(root, section);
         const void *p = base + k->offset;
+        /* Numbers as raw text: cJSON's own printing keeps 15 digits whenever
+         * they come within an epsilon, so a resumed run would read back a
+         * different number than the user gave. */
+        char num[GAN_DOUBLE_CHARS];
         switch (k->type) {
-        case K_INT: cJSON_AddNumberToObject(sec, dot + 1, *(const int *)p); break;
-        case K_LONG: cJSON_AddNumberToObject(sec, dot + 1, (double)*(const long *)p); break;
-        case K_U64: cJSON_AddNumberToObject(sec, dot + 1, (double)*(const uint64_t *)p); break;
-        case K_REAL: cJSON_AddNumberToObject(sec, dot + 1, *(const double *)p); break;
-        default: cJSON_AddStringToObject(sec, dot + 1, (const char *)p); break;
+        case K_INT: snprintf(num, sizeof num, "%d", *(const int *)p); break;
+        case K_LONG: snprintf(num, sizeof num, "%ld", *(const long *)p); break;
+        case K_U64: snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+        case K_REAL: gan_double_to_text(*(const double *)p, num); break;
+        default: num[0] = '\0'; break;
         }
+        if (num[0]) cJSON_AddRawToObject(sec, dot + 1, num);
+        else cJSON_AddStringToObject(sec, dot + 1, (const char *)p);
     }
     char *s = cJSON_Print(root);
     cJSON_Delete(root);

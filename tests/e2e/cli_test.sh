@@ -8,6 +8,7 @@ SRC=$2
 T=$(mktemp -d /tmp/gan_cli_XXXXXX)
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
 source "$(dirname "$0")/../common/check_lib.sh"
+RANDOM=20261201   # the SIGKILL moments below: random, but the same every run
 
 # A tiny model on 512 digits at 16x16, so every run takes a second or two.
 SMALL=(--config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"

@@ -259,7 +259,7 @@ static void test_regressions(void)
                            "jpeg-dht-past-segment.jpg", "jpeg-dht-after-scan.jpg"};
     for (int i = 0; i < 5; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/tests/fuzz/regressions/%s", GAN_SOURCE_DIR, files[i]);
+        snprintf(path, sizeof path, "%s/tests/fuzz/regressions/image/%s", GAN_SOURCE_DIR, files[i]);
         FILE *f = fopen(path, "rb");
         CHECK_MSG(f != NULL, "%s missing", path);
         if (!f) continue;
