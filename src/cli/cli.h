@@ -1,42 +1,88 @@
 /* Shared pieces of the gan command-line tool. Only the CLI prints and exits. */
-#ifndef GAN_CLI_H
-#define GAN_CLI_H
+#ifndef GAN_CLI_CLI_H
+#define GAN_CLI_CLI_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "gan/core/error.h"
 
-/* Exit codes (documented in the README). */
+/* Exit codes (documented in the README and gan(1)). */
 enum {
     EXIT_OK = 0,
     EXIT_INTERNAL = 1,   /* a bug or an unexpected failure */
     EXIT_USAGE = 2,      /* bad command line */
-    EXIT_BAD_INPUT = 3,  /* a config, data file, checkpoint or .npy is wrong */
+    EXIT_BAD_INPUT = 3,  /* a config, data file, checkpoint or .npy is wrong; or the job does not fit in memory */
     EXIT_IO = 4,         /* a file could not be read or written (missing, disk full) */
     EXIT_DIVERGED = 5    /* training produced a non-finite loss */
     /* 128 + signal number: interrupted (130 for Ctrl-C, 143 for SIGTERM), after saving */
 };
 
+/* One option of a command, the single source of its parsing, its --help
+ * line and its man-page entry. */
+typedef struct {
+    const char *name;   /* long name, without "--" */
+    char letter;        /* short option, or 0 */
+    const char *arg;    /* the value's name ("FILE", "N"); NULL: a flag */
+    bool repeatable;    /* may be given more than once (every value is kept) */
+    const char *help;   /* what it does; "\n" starts a continuation line */
+} cli_option;
+
+typedef struct {
+    const char *name;            /* "sample", "classify train" */
+    const char *usage;           /* what follows "usage: gan NAME " (lines joined by "\n") */
+    const char *about;           /* a paragraph */
+    const cli_option *options;   /* --help and -h are added to every command */
+    int noptions;
+    const char *epilog;          /* more text after the options, or NULL */
+} cli_command;
+
+/* What the command line said of one option. */
+typedef struct {
+    int count;            /* times given */
+    const char *value;    /* the last value (NULL for a flag) */
+    const char **values;  /* every value of a repeatable option, `count` of them */
+} cli_value;
+
+/* The parsed command line: one cli_value per option of the table, then the
+ * operands (arguments that are not options). */
+typedef struct {
+    cli_value *opt;        /* [nopt], in the table's order */
+    int nopt;
+    const char **operands;
+    int noperands;
+} cli_args;
+
+enum { CLI_HELP_SHOWN = -1 };
+
+/* Parses argv[1..argc) with getopt_long (so -n4, --n=4, --, and unique
+ * prefixes of long names work). Returns EXIT_OK, CLI_HELP_SHOWN (--help
+ * printed: exit 0) or EXIT_USAGE (a one-line error printed). */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
+void cli_args_free(cli_args *args);
+/* The option's index in the table (for readable look-ups); aborts when absent. */
+int cli_find(const cli_command *cmd, const char *name);
+/* The value of option `name`, or NULL when it was not given. */
+const char *cli_get(const cli_command *cmd, const cli_args *args, const char *name);
+bool cli_flag(const cli_command *cmd, const cli_args *args, const char *name);
+
+/* Integer option values, whole and in range, else a usage error naming the
+ * option (returns EXIT_USAGE); *out keeps its default when the option is absent. */
+int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name, int64_t lo, int64_t hi,
+                  int64_t *out);
+
+/* Prints the command's help (usage, about, options, epilog) on stdout. */
+void cli_print_help(const cli_command *cmd);
+
 /* Prints "gan: <message>" and returns the exit code for a status. */
-int cli_report(int status, const gan_error *err);
-/* Prints "gan CMD: <message>" for usage errors and returns EXIT_USAGE. */
+int cli_report(gan_status status, const gan_error *err);
+/* Prints "gan CMD: <message> (see 'gan CMD --help')" and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-
-/* "--help" or "-h". */
-int cli_is_help(const char *arg);
-/* "--quiet" or "-q". */
-int cli_is_quiet(const char *arg);
-/* Prints a command's help on stdout; returns EXIT_OK. */
-int cli_help(const char *text);
-
-/* Option parsing: matches "--name value" and "--name=value". *i advances. */
-int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
-/* Parses a whole decimal number in [lo, hi]. */
-int cli_long(const char *s, long lo, long hi, long *out);
 
 /* SIGINT and SIGTERM set cli_stop_signal (to the signal's number); the
  * jobs poll it, save what they must and return. A second signal ends the

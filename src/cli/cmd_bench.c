@@ -2,45 +2,46 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gan/core/blas.h"
 #include "gan/io/config.h"
-#include "gan/jobs/train.h"
+#include "gan/jobs/bench.h"
 
-static const char HELP[] =
-    "usage: gan bench [--config FILE] [--set KEY=VALUE]... [--warmup N] [--steps N] [--json]\n"
-    "\n"
-    "Times the training step (D on real, D on fake, D update, G through D, G update)\n"
-    "for the config's architecture and batch on synthetic images: no data, no files.\n"
-    "Defaults: the built-in config (32x32x1, nz 100, ngf = ndf = 64, batch 64), 5 warm-up\n"
-    "steps, 30 timed steps. Prints images/s, seconds/step and peak resident memory.\n";
+static const cli_option OPTIONS[] = {
+    {"config", 0, "FILE", false, "the job to time (default: the built-in config)"},
+    {"set", 0, "KEY=VALUE", true, "override a key, e.g. --set train.batch_size=128 (repeatable)"},
+    {"warmup", 0, "N", false, "untimed steps first (default 5)"},
+    {"steps", 0, "N", false, "timed steps (default 30)"},
+    {"json", 0, NULL, false, "print one JSON object"},
+};
+
+static const cli_command CMD = {
+    .name = "bench",
+    .usage = "[--config FILE] [--set KEY=VALUE]... [--warmup N] [--steps N] [--json]",
+    .about = "Times the training step (D on real, D on fake, D update, G through D, G update)\n"
+             "for the config's architecture and batch on synthetic images: no data, no files.\n"
+             "Defaults: the built-in config (32x32x1, nz 100, ngf = ndf = 64, batch 64), 5 warm-up\n"
+             "steps, 30 timed steps. Prints images/s, seconds/step and peak resident memory.",
+    .options = OPTIONS,
+    .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
+};
 
 int cmd_bench(int argc, char **argv)
 {
-    const char *config = NULL, *sets[64];
-    int nsets = 0, json = 0;
-    long warmup = 5, steps = 30;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (cli_is_help(argv[i])) {
-            return cli_help(HELP);
-        } else if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (cli_opt(argc, argv, &i, "--config", &v)) {
-            if (!v) return cli_usage_error("bench", "--config needs a file");
-            config = v;
-        } else if (cli_opt(argc, argv, &i, "--set", &v)) {
-            if (!v || nsets == 64) return cli_usage_error("bench", "--set needs KEY=VALUE");
-            sets[nsets++] = v;
-        } else if (cli_opt(argc, argv, &i, "--warmup", &v)) {
-            if (cli_long(v, 0, 100000, &warmup) != 0) return cli_usage_error("bench", "--warmup: expected 0 to 100000");
-        } else if (cli_opt(argc, argv, &i, "--steps", &v)) {
-            if (cli_long(v, 1, 100000, &steps) != 0) return cli_usage_error("bench", "--steps: expected 1 to 100000");
-        } else {
-            return cli_usage_error("bench", "unknown option '%s'", argv[i]);
-        }
-    }
+    cli_args a;
+    int code = cli_parse(&CMD, argc, argv, &a);
+    if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
+    const char *config = cli_get(&CMD, &a, "config");
+    const cli_value *sets = &a.opt[cli_find(&CMD, "set")];
+    const bool json = cli_flag(&CMD, &a, "json");
+    int64_t warmup = 5, steps = 30;
+    code = cli_get_int64(&CMD, &a, "warmup", 0, 100000, &warmup);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "steps", 1, 100000, &steps);
+    if (code == EXIT_OK && a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
     gan_config cfg;
     gan_error err;
-    int rc = gan_config_load(&cfg, config, sets, nsets, &err);
+    gan_status rc = code == EXIT_OK ? gan_config_load(&cfg, config, sets->values, sets->count, &err) : GAN_OK;
+    cli_args_free(&a);
+    if (code != EXIT_OK) return code;
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (gan_blas_note()) fprintf(stderr, "gan: %s\n", gan_blas_note());
     gan_bench_result r;

@@ -10,93 +10,77 @@
 #include "gan/io/config.h"
 #include "gan/data/dataset.h"
 #include "gan/jobs/eval.h"
+#include "gan/core/work.h"
 #include "gan/io/npy.h"
+#include "gan/nn/layout.h"
 
-static const char HELP[] =
-    "usage: gan eval --classifier C.bin (--ckpt G.bin | --npy FILE) [options]\n"
-    "\n"
-    "Measures generated images against real ones with a classifier from\n"
-    "'gan classify train':\n"
-    "  FID              Frechet distance of the classifier's penultimate features\n"
-    "                   (lower is better; 0 for identical statistics)\n"
-    "  Inception Score  exp(E KL(p(y|x) || p(y))) with the classifier in Inception's\n"
-    "                   place: from 1 to the number of classes, higher is better\n"
-    "  classes          histogram of predicted classes, real against generated, and\n"
-    "                   its entropy; a missing or dominant class is a warning\n"
-    "Prints a table, or JSON with --json. Warnings go to stderr (and into the JSON).\n"
-    "\n"
-    "  --classifier FILE  classifier checkpoint (classifier.bin)\n"
-    "  --ckpt FILE        generator checkpoint: samples are drawn from it\n"
-    "  --npy FILE         or images from elsewhere: float32 [n, C, H, W] (or [n, H, W]\n"
-    "                     when grey) in [-1, 1], as 'gan sample --npy' writes\n"
-    "  --data PATH        real images (default: the classifier's training data);\n"
-    "                     format and fit as in the classifier's config\n"
-    "  --set KEY=VALUE    change the real data's config, e.g. --set data.format=folder\n"
-    "  -n, --n N          images to generate (default 5000; with --npy, all of them)\n"
-    "  --real N           real images to compare with (default: as many as generated)\n"
-    "  --seed N           seed of the latents and of the real subset (default 1)\n"
-    "  --bn-batch         generator batchnorm from batch statistics (as in gan sample)\n"
-    "  --json             print one JSON object instead of the table\n"
-    "  --quiet            no progress or warning lines on stderr\n";
+static const cli_option OPTIONS[] = {
+    {"classifier", 0, "FILE", false, "classifier checkpoint (classifier.bin)"},
+    {"ckpt", 0, "FILE", false, "generator checkpoint: samples are drawn from it"},
+    {"npy", 0, "FILE", false, "or images from elsewhere: float32 [n, C, H, W] (or [n, H, W]\n"
+                              "when grey) in [-1, 1], as 'gan sample --npy' writes"},
+    {"data", 0, "PATH", false, "real images (default: the classifier's training data);\n"
+                               "format and fit as in the classifier's config"},
+    {"set", 0, "KEY=VALUE", true, "change the real data's config, e.g. --set data.format=folder"},
+    {"n", 'n', "N", false, "images to generate (default 5000; with --npy, all of them)"},
+    {"real", 0, "N", false, "real images to compare with (default: as many as generated)"},
+    {"seed", 0, "N", false, "seed of the latents and of the real subset (default 1)"},
+    {"bn-batch", 0, NULL, false, "generator batchnorm from batch statistics (as in gan sample)"},
+    {"json", 0, NULL, false, "print one JSON object instead of the table"},
+    {"quiet", 'q', NULL, false, "no progress or warning lines on stderr"},
+};
+
+static const cli_command CMD = {
+    .name = "eval",
+    .usage = "--classifier C.bin (--ckpt G.bin | --npy FILE) [options]",
+    .about = "Measures generated images against real ones with a classifier from\n"
+             "'gan classify train':\n"
+             "  FID              Frechet distance of the classifier's penultimate features\n"
+             "                   (lower is better; 0 for identical statistics)\n"
+             "  Inception Score  exp(E KL(p(y|x) || p(y))) with the classifier in Inception's\n"
+             "                   place: from 1 to the number of classes, higher is better\n"
+             "  classes          histogram of predicted classes, real against generated, and\n"
+             "                   its entropy; a missing or dominant class is a warning\n"
+             "Prints a table, or JSON with --json. Warnings go to stderr (and into the JSON).",
+    .options = OPTIONS,
+    .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
+};
 
 enum { MAX_N = 100000, BATCH = 250 };
 
 typedef struct {
     const char *classifier, *ckpt, *npy, *data;
-    const char *sets[64];
+    const char *const *sets;
     int nsets;
-    long n, real, seed;
-    int bn_batch, json, quiet;
+    int64_t n, real, seed;
+    gan_mode bn_mode;
+    bool json, quiet;
 } eval_args;
 
-static int parse_args(eval_args *a, int argc, char **argv)
+static int parse_args(eval_args *e, const cli_args *a)
 {
-    memset(a, 0, sizeof *a);
-    a->n = -1, a->real = -1, a->seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (cli_is_help(argv[i])) {
-            cli_help(HELP);
-            return -1; /* done: exit 0 */
-        } else if (cli_is_quiet(argv[i])) {
-            a->quiet = 1;
-        } else if (strcmp(argv[i], "--json") == 0) {
-            a->json = 1;
-        } else if (strcmp(argv[i], "--bn-batch") == 0) {
-            a->bn_batch = 1;
-        } else if (cli_opt(argc, argv, &i, "--classifier", &v)) {
-            if (!v) return cli_usage_error("eval", "--classifier needs a file");
-            a->classifier = v;
-        } else if (cli_opt(argc, argv, &i, "--ckpt", &v)) {
-            if (!v) return cli_usage_error("eval", "--ckpt needs a file");
-            a->ckpt = v;
-        } else if (cli_opt(argc, argv, &i, "--npy", &v)) {
-            if (!v) return cli_usage_error("eval", "--npy needs a file");
-            a->npy = v;
-        } else if (cli_opt(argc, argv, &i, "--data", &v)) {
-            if (!v || !*v) return cli_usage_error("eval", "--data needs a path");
-            a->data = v;
-        } else if (cli_opt(argc, argv, &i, "--set", &v)) {
-            if (!v) return cli_usage_error("eval", "--set needs KEY=VALUE");
-            if (a->nsets == 62) return cli_usage_error("eval", "too many --set options");
-            a->sets[a->nsets++] = v;
-        } else if (cli_opt(argc, argv, &i, "-n", &v) || cli_opt(argc, argv, &i, "--n", &v)) {
-            if (cli_long(v, 2, MAX_N, &a->n) != 0)
-                return cli_usage_error("eval", "-n: expected an integer from 2 to %d, got '%s'", MAX_N, v ? v : "");
-        } else if (cli_opt(argc, argv, &i, "--real", &v)) {
-            if (cli_long(v, 2, MAX_N, &a->real) != 0)
-                return cli_usage_error("eval", "--real: expected an integer from 2 to %d, got '%s'", MAX_N, v ? v : "");
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (cli_long(v, 0, 0x7fffffffffffffffL, &a->seed) != 0)
-                return cli_usage_error("eval", "--seed: expected a non-negative integer, got '%s'", v ? v : "");
-        } else {
-            return cli_usage_error("eval", "unknown option '%s'", argv[i]);
-        }
-    }
-    if (!a->classifier) return cli_usage_error("eval", "--classifier FILE is required");
-    if (!a->ckpt == !a->npy) return cli_usage_error("eval", "give exactly one of --ckpt G.bin and --npy FILE");
-    if (a->npy && a->n > 0) return cli_usage_error("eval", "-n draws from a generator; with --npy every image is used");
-    if (a->npy && a->bn_batch) return cli_usage_error("eval", "--bn-batch applies to a generator, not to --npy");
+    memset(e, 0, sizeof *e);
+    e->n = -1, e->real = -1, e->seed = 1;
+    e->classifier = cli_get(&CMD, a, "classifier");
+    e->ckpt = cli_get(&CMD, a, "ckpt");
+    e->npy = cli_get(&CMD, a, "npy");
+    e->data = cli_get(&CMD, a, "data");
+    e->sets = a->opt[cli_find(&CMD, "set")].values;
+    e->nsets = a->opt[cli_find(&CMD, "set")].count;
+    e->bn_mode = cli_flag(&CMD, a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
+    e->json = cli_flag(&CMD, a, "json");
+    e->quiet = cli_flag(&CMD, a, "quiet");
+    int code = cli_get_int64(&CMD, a, "n", 2, MAX_N, &e->n);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, a, "real", 2, MAX_N, &e->real);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, a, "seed", 0, INT64_MAX, &e->seed);
+    if (code != EXIT_OK) return code;
+    if (a->noperands > 0) return cli_usage_error(CMD.name, "unexpected argument '%s'", a->operands[0]);
+    if (e->data && !*e->data) return cli_usage_error(CMD.name, "--data needs a path");
+    if (!e->classifier) return cli_usage_error(CMD.name, "--classifier FILE is required");
+    if (!e->ckpt == !e->npy) return cli_usage_error(CMD.name, "give exactly one of --ckpt G.bin and --npy FILE");
+    if (e->npy && e->n > 0) return cli_usage_error(CMD.name, "-n draws from a generator; with --npy every image is used");
+    if (e->npy && e->bn_mode == GAN_MODE_TRAIN)
+        return cli_usage_error(CMD.name, "--bn-batch applies to a generator, not to --npy");
     return EXIT_OK;
 }
 
@@ -110,17 +94,15 @@ typedef struct {
 static void npy_images(void *ctx, long first, int n, float *out)
 {
     const npy_source *s = ctx;
-    for (int i = 0; i < n; i++)
-        for (int c = 0; c < s->channels; c++)
-            memcpy(out + ((size_t)c * n + i) * s->plane, s->x + ((size_t)(first + i) * s->channels + c) * s->plane,
-                   sizeof(float) * (size_t)s->plane);
+    const gan_layout nchw = gan_layout_nchw(s->channels, s->plane);
+    gan_copy_images(out, gan_layout_cnhw(n, s->plane), s->x + first * nchw.image, nchw, n, s->channels, s->plane);
 }
 
-static int load_npy(const char *path, const gan_classifier_arch *ca, float **x, long *n, gan_error *err)
+static gan_status load_npy(const char *path, const gan_classifier_arch *ca, float **x, long *n, gan_error *err)
 {
     int ndim = 0;
     int64_t shape[8];
-    int rc = gan_npy_load(path, x, &ndim, shape, err);
+    gan_status rc = gan_npy_load(path, x, &ndim, shape, err);
     if (rc != GAN_OK) return rc;
     const int S = ca->image_size, C = ca->channels;
     int ok = (ndim == 4 && shape[1] == C && shape[2] == S && shape[3] == S) ||
@@ -144,37 +126,43 @@ static int load_npy(const char *path, const gan_classifier_arch *ca, float **x, 
 
 /* The real data's config: the classifier's own (so fit and format match what it
  * was trained on), then --data and --set, at the classifier's size. */
-static int real_config(gan_config *cfg, const eval_args *a, const char *classifier_config, const gan_classifier_arch *ca,
-                       gan_error *err)
+static gan_status real_config(gan_config *cfg, const eval_args *a, const char *classifier_config,
+                              const gan_classifier_arch *ca, gan_error *err)
 {
-    const char *sets[64];
+    /* the user's --set values, then three of ours: as many as there are, no fixed array */
+    const char **sets = malloc(sizeof *sets * ((size_t)a->nsets + 3));
+    char size_set[64], chan_set[64], *data_set = NULL;
+    if (!sets) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     int nsets = 0;
-    char data_set[1100], size_set[64], chan_set[64];
     for (int i = 0; i < a->nsets; i++) sets[nsets++] = a->sets[i];
     snprintf(size_set, sizeof size_set, "data.image_size=%d", ca->image_size);
     snprintf(chan_set, sizeof chan_set, "data.channels=%d", ca->channels);
     sets[nsets++] = size_set;
     sets[nsets++] = chan_set;
-    cJSON *path = a->data ? cJSON_CreateString(a->data) : NULL; /* quoted, so any path is a string */
-    char *quoted = path ? cJSON_PrintUnformatted(path) : NULL;
-    cJSON_Delete(path);
+    gan_status rc = GAN_OK;
     if (a->data) {
-        if (!quoted || strlen(quoted) + 11 > sizeof data_set) {
-            free(quoted);
-            return gan_fail(err, GAN_ERR_INPUT, "--data: path too long");
+        cJSON *path = cJSON_CreateString(a->data); /* quoted, so any path is a string */
+        char *quoted = path ? cJSON_PrintUnformatted(path) : NULL;
+        cJSON_Delete(path);
+        data_set = quoted ? malloc(strlen(quoted) + 11) : NULL;
+        if (data_set) {
+            sprintf(data_set, "data.path=%s", quoted);
+            sets[nsets++] = data_set;
+        } else {
+            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
         }
-        snprintf(data_set, sizeof data_set, "data.path=%s", quoted);
-        sets[nsets++] = data_set;
+        free(quoted);
     }
-    int rc = gan_config_parse(cfg, classifier_config, a->classifier, sets, nsets, err);
-    free(quoted);
+    if (rc == GAN_OK) rc = gan_config_parse(cfg, classifier_config, a->classifier, sets, nsets, err);
+    free(sets);
+    free(data_set);
     return rc;
 }
 
 static void print_table(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
-                        const char *real_path, long step)
+                        const char *real_path, int64_t step)
 {
-    if (a->ckpt) printf("generated   %ld images from %s (step %ld)\n", gen->n, a->ckpt, step);
+    if (a->ckpt) printf("generated   %ld images from %s (step %lld)\n", gen->n, a->ckpt, (long long)step);
     else printf("generated   %ld images from %s\n", gen->n, a->npy);
     printf("real        %ld images from %s\n", real->n, real_path);
     printf("FID             %10.3f\n", r->fid);
@@ -187,7 +175,7 @@ static void print_table(const eval_args *a, const gan_eval_report *r, const gan_
 }
 
 static void print_json(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
-                       const char *real_path, long step)
+                       const char *real_path, int64_t step)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, a->ckpt ? "generator" : "npy", a->ckpt ? a->ckpt : a->npy);
@@ -218,10 +206,18 @@ static void print_json(const eval_args *a, const gan_eval_report *r, const gan_e
 
 int cmd_eval(int argc, char **argv)
 {
+    cli_args args;
+    int code = cli_parse(&CMD, argc, argv, &args);
+    if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
     eval_args a;
-    int rc = parse_args(&a, argc, argv);
-    if (rc != EXIT_OK) return rc < 0 ? EXIT_OK : rc;
+    code = parse_args(&a, &args);
+    if (code != EXIT_OK) {
+        cli_args_free(&args);
+        return code;
+    }
     gan_error err;
+    gan_work cls_work, g_work;
+    memset(&cls_work, 0, sizeof cls_work), memset(&g_work, 0, sizeof g_work);
     gan_classifier cls;
     gan_net g;
     gan_dataset data;
@@ -230,27 +226,36 @@ int cmd_eval(int argc, char **argv)
     char *cls_config = NULL;
     float *npy = NULL, *z = NULL;
     int32_t *idx = NULL;
-    long step = 0, n_gen = a.n > 0 ? a.n : 5000;
+    int64_t step = 0;
+    long n_gen = a.n > 0 ? (long)a.n : 5000;
     gan_config cfg;
 
-    rc = gan_classifier_load(a.classifier, &cls, BATCH, &cls_config, &err);
-    if (rc != GAN_OK) return cli_report(rc, &err);
+    gan_status rc = gan_classifier_load(a.classifier, &cls, BATCH, &cls_config, &err);
+    if (rc != GAN_OK) {
+        cli_args_free(&args);
+        return cli_report(rc, &err);
+    }
+    if (gan_work_alloc(&cls_work, gan_classifier_work_plan(&cls), NULL) != GAN_OK)
+        rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     const gan_classifier_arch *ca = &cls.arch;
-    if (a.ckpt) {
-        rc = gan_model_load(a.ckpt, &g, 1, BATCH, &step, &err);
+    if (rc == GAN_OK && a.ckpt) {
+        rc = gan_model_load(a.ckpt, &g, GAN_NET_GENERATOR, BATCH, &step, &err);
+        if (rc == GAN_OK && gan_work_alloc(&g_work, gan_net_work_plan(&g), NULL) != GAN_OK)
+            rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         if (rc == GAN_OK && (g.arch.image_size != ca->image_size || g.arch.channels != ca->channels))
             rc = gan_fail(&err, GAN_ERR_INPUT, "%s: makes %dx%dx%d images, but the classifier %s reads %dx%dx%d", a.ckpt,
                           g.arch.image_size, g.arch.image_size, g.arch.channels, a.classifier, ca->image_size,
                           ca->image_size, ca->channels);
-    } else {
+    } else if (rc == GAN_OK) {
         rc = load_npy(a.npy, ca, &npy, &n_gen, &err);
     }
     if (rc == GAN_OK) rc = real_config(&cfg, &a, cls_config, ca, &err);
     if (rc == GAN_OK) rc = gan_dataset_load(&data, &cfg, &err);
-    long n_real = a.real > 0 ? a.real : n_gen;
+    long n_real = a.real > 0 ? (long)a.real : n_gen;
     if (rc == GAN_OK && n_real > data.count) {
         if (a.real > 0)
-            rc = gan_fail(&err, GAN_ERR_INPUT, "%s: --real %ld, but it holds %ld images", cfg.data_path, a.real, data.count);
+            rc = gan_fail(&err, GAN_ERR_INPUT, "%s: --real %lld, but it holds %ld images", cfg.data_path,
+                          (long long)a.real, data.count);
         n_real = data.count;
     }
     if (rc == GAN_OK && n_real < 2) rc = gan_fail(&err, GAN_ERR_INPUT, "%s: fewer than 2 images", cfg.data_path);
@@ -266,18 +271,18 @@ int cmd_eval(int argc, char **argv)
         gan_rng_shuffle(&r, idx, data.count);
         if (!a.quiet) fprintf(stderr, "gan: classifying %ld real images from %s\n", n_real, cfg.data_path);
         gan_dataset_source src = {&data, idx};
-        rc = gan_eval_set_compute(&real, &cls, gan_dataset_images, &src, n_real, &err);
+        rc = gan_eval_set_compute(&real, &cls, &cls_work, gan_dataset_images, &src, n_real, &err);
     }
     if (rc == GAN_OK && a.ckpt) {
         z = malloc(sizeof(float) * (size_t)g.arch.nz * BATCH);
         if (!z) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         if (rc == GAN_OK && !a.quiet) fprintf(stderr, "gan: generating and classifying %ld images\n", n_gen);
-        gan_generator_source src = {.g = &g, .bn_batch = a.bn_batch, .z = z};
+        gan_generator_source src = {.g = &g, .work = &g_work, .bn_mode = a.bn_mode, .z = z};
         gan_rng_seed(&src.rng, (uint64_t)a.seed);
-        if (rc == GAN_OK) rc = gan_eval_set_compute(&gen, &cls, gan_generator_images, &src, n_gen, &err);
+        if (rc == GAN_OK) rc = gan_eval_set_compute(&gen, &cls, &cls_work, gan_generator_images, &src, n_gen, &err);
     } else if (rc == GAN_OK) {
         npy_source src = {npy, ca->channels, (long)ca->image_size * ca->image_size};
-        rc = gan_eval_set_compute(&gen, &cls, npy_images, &src, n_gen, &err);
+        rc = gan_eval_set_compute(&gen, &cls, &cls_work, npy_images, &src, n_gen, &err);
     }
     gan_eval_report report;
     if (rc == GAN_OK) rc = gan_eval_compare(&report, &real, &gen, &err);
@@ -292,6 +297,10 @@ int cmd_eval(int argc, char **argv)
     gan_dataset_free(&data);
     gan_classifier_free(&cls);
     gan_net_free(&g);
+    gan_work_free(&cls_work);
+    gan_work_free(&g_work);
     free(cls_config), free(npy), free(z), free(idx);
-    return rc == GAN_OK ? EXIT_OK : cli_report(rc, &err);
+    code = rc == GAN_OK ? EXIT_OK : cli_report(rc, &err);
+    cli_args_free(&args);
+    return code;
 }

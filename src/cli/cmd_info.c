@@ -5,31 +5,34 @@
 #include "gan/io/checkpoint.h"
 #include "gan/io/safetensors.h"
 #include "gan/jobs/train.h"
+#include "gan/models/dcgan.h"
 
-static const char HELP[] =
-    "usage: gan info FILE\n"
-    "\n"
-    "Describes a checkpoint (g.bin, d.bin) or training state (state.bin): kind,\n"
-    "architecture, parameter count, step, the config it was trained with, and\n"
-    "every tensor with its dtype and shape. Any safetensors file is listed.\n";
+static const cli_command CMD = {
+    .name = "info",
+    .usage = "FILE",
+    .about = "Describes a checkpoint (g.bin, d.bin, classifier.bin) or training state\n"
+             "(state.bin): kind, architecture, parameter count, step, the config it was\n"
+             "trained with, and every tensor with its dtype and shape. Any safetensors file\n"
+             "is listed.",
+    .options = NULL,
+    .noptions = 0,
+};
 
 static const char *dtype_str(gan_dtype d) { return d == GAN_DT_F32 ? "F32" : d == GAN_DT_I64 ? "I64" : "U64"; }
 
 int cmd_info(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            return cli_help(HELP);
-        }
-        if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("info", "unknown option '%s'", argv[i]);
-        if (path) return cli_usage_error("info", "one file at a time");
-        path = argv[i];
-    }
-    if (!path) return cli_usage_error("info", "FILE is required");
+    cli_args a;
+    int code = cli_parse(&CMD, argc, argv, &a);
+    if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
+    const char *path = a.noperands > 0 ? a.operands[0] : NULL;
+    const int nfiles = a.noperands;
+    cli_args_free(&a);
+    if (nfiles > 1) return cli_usage_error(CMD.name, "one file at a time");
+    if (!path) return cli_usage_error(CMD.name, "FILE is required");
     gan_st_file f;
     gan_error err;
-    int rc = gan_st_load(&f, path, &err);
+    gan_status rc = gan_st_load(&f, path, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
     const char *format = gan_st_meta(&f, "format"), *step = gan_st_meta(&f, "step"), *config = gan_st_meta(&f, "config");
     printf("file:       %s\n", path);
@@ -40,9 +43,9 @@ int cmd_info(int argc, char **argv)
         printf("arch:       %s\n", arch ? arch : "(missing)");
         if (acc) printf("test acc:   %s\n", acc);
     } else if (format && strcmp(format, GAN_CKPT_FORMAT) == 0) {
-        gan_arch a;
-        int generator;
-        rc = gan_model_arch(&f, &a, &generator, &err);
+        gan_arch arch;
+        gan_net_kind net_kind;
+        rc = gan_model_arch(&f, &arch, &net_kind, &err);
         if (rc != GAN_OK) {
             gan_st_close(&f);
             return cli_report(rc, &err);
@@ -50,9 +53,9 @@ int cmd_info(int argc, char **argv)
         size_t params = 0;
         for (int i = 0; i < f.count; i++)
             if (f.tensors[i].dtype == GAN_DT_F32 && !strstr(f.tensors[i].name, "running_")) params += f.tensors[i].nelem;
-        printf("kind:       %s (DCGAN)\n", generator ? "generator" : "discriminator");
-        printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d\n", a.image_size, a.image_size, a.channels,
-               a.channels == 1 ? "" : "s", a.nz, a.ngf, a.ndf);
+        printf("kind:       %s (DCGAN)\n", net_kind == GAN_NET_GENERATOR ? "generator" : "discriminator");
+        printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d\n", arch.image_size, arch.image_size,
+               arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf);
         printf("parameters: %zu\n", params);
     } else if (format && strcmp(format, GAN_STATE_FORMAT) == 0) {
         printf("kind:       training state (both networks, Adam moments, RNG, counters)\n");

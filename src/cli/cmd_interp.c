@@ -4,25 +4,31 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gan/core/rng.h"
+#include "gan/core/work.h"
 #include "gan/io/checkpoint.h"
 #include "gan/io/image_grid.h"
-#include "gan/core/rng.h"
 
-static const char HELP[] =
-    "usage: gan interp --ckpt G.bin [--rows N] [--steps N] [--mode slerp|lerp] [--seed N] [--out FILE]\n"
-    "\n"
-    "Walks the latent space: each grid row goes from one random latent vector to\n"
-    "another in --steps images, by spherical (slerp, default) or linear (lerp)\n"
-    "interpolation. Prints the path it wrote.\n"
-    "\n"
-    "  --ckpt FILE     generator checkpoint\n"
-    "  --rows N        rows, i.e. pairs of endpoints (default 8)\n"
-    "  --steps N       images per row, endpoints included (default 10)\n"
-    "  --mode MODE     slerp (default) or lerp\n"
-    "  --seed N        seed of the endpoints (default 1)\n"
-    "  --out FILE      the grid PNG (default interp.png)\n"
-    "  --bn-batch      batchnorm from batch statistics instead of running ones\n"
-    "  --quiet         print nothing but errors\n";
+static const cli_option OPTIONS[] = {
+    {"ckpt", 0, "FILE", false, "generator checkpoint"},
+    {"rows", 0, "N", false, "rows, i.e. pairs of endpoints (default 8)"},
+    {"steps", 0, "N", false, "images per row, endpoints included (default 10)"},
+    {"mode", 0, "MODE", false, "slerp (default) or lerp"},
+    {"seed", 0, "N", false, "seed of the endpoints (default 1)"},
+    {"out", 0, "FILE", false, "the grid PNG (default interp.png)"},
+    {"bn-batch", 0, NULL, false, "batchnorm from batch statistics instead of running ones"},
+    {"quiet", 'q', NULL, false, "print nothing but errors"},
+};
+
+static const cli_command CMD = {
+    .name = "interp",
+    .usage = "--ckpt G.bin [--rows N] [--steps N] [--mode slerp|lerp] [--seed N] [--out FILE]",
+    .about = "Walks the latent space: each grid row goes from one random latent vector to\n"
+             "another in --steps images, by spherical (slerp, default) or linear (lerp)\n"
+             "interpolation. Prints the path it wrote.",
+    .options = OPTIONS,
+    .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
+};
 
 /* Spherical interpolation between a and b, falling back to linear when they
  * are (anti)parallel; the angle is taken between the directions. */
@@ -32,75 +38,68 @@ static void slerp(float *out, const float *a, const float *b, int n, double t)
     for (int i = 0; i < n; i++) na += (double)a[i] * a[i], nb += (double)b[i] * b[i], dot += (double)a[i] * b[i];
     double c = dot / (sqrt(na) * sqrt(nb) + 1e-30);
     c = c > 1 ? 1 : c < -1 ? -1 : c;
-    double omega = acos(c), so = sin(omega);
-    double wa = so < 1e-6 ? 1 - t : sin((1 - t) * omega) / so, wb = so < 1e-6 ? t : sin(t * omega) / so;
+    const double omega = acos(c), so = sin(omega);
+    const double wa = so < 1e-6 ? 1 - t : sin((1 - t) * omega) / so, wb = so < 1e-6 ? t : sin(t * omega) / so;
     for (int i = 0; i < n; i++) out[i] = (float)(wa * a[i] + wb * b[i]);
 }
 
 int cmd_interp(int argc, char **argv)
 {
-    const char *ckpt = NULL, *out = "interp.png", *mode = "slerp";
-    long rows = 8, steps = 10, seed = 1;
-    int bn_batch = 0, quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (cli_is_help(argv[i])) {
-            return cli_help(HELP);
-        } else if (strcmp(argv[i], "--bn-batch") == 0) {
-            bn_batch = 1;
-        } else if (cli_is_quiet(argv[i])) {
-            quiet = 1;
-        } else if (cli_opt(argc, argv, &i, "--ckpt", &v)) {
-            if (!v) return cli_usage_error("interp", "--ckpt needs a file");
-            ckpt = v;
-        } else if (cli_opt(argc, argv, &i, "--rows", &v)) {
-            if (cli_long(v, 1, 100, &rows) != 0) return cli_usage_error("interp", "--rows: expected 1 to 100");
-        } else if (cli_opt(argc, argv, &i, "--steps", &v)) {
-            if (cli_long(v, 2, 100, &steps) != 0) return cli_usage_error("interp", "--steps: expected 2 to 100");
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (cli_long(v, 0, 0x7fffffffffffffffL, &seed) != 0)
-                return cli_usage_error("interp", "--seed: expected a non-negative integer");
-        } else if (cli_opt(argc, argv, &i, "--mode", &v)) {
-            if (!v || (strcmp(v, "slerp") != 0 && strcmp(v, "lerp") != 0))
-                return cli_usage_error("interp", "--mode: expected slerp or lerp");
-            mode = v;
-        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
-            if (!v || !*v) return cli_usage_error("interp", "--out needs a file");
-            out = v;
-        } else {
-            return cli_usage_error("interp", "unknown option '%s'", argv[i]);
-        }
-    }
-    if (!ckpt) return cli_usage_error("interp", "--ckpt FILE is required");
+    cli_args a;
+    int code = cli_parse(&CMD, argc, argv, &a);
+    if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
+    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"), *mode = cli_get(&CMD, &a, "mode");
+    const bool quiet = cli_flag(&CMD, &a, "quiet");
+    const gan_mode bn_mode = cli_flag(&CMD, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
+    int64_t rows = 8, steps = 10, seed = 1;
+    if (!out) out = "interp.png";
+    if (!mode) mode = "slerp";
+    code = cli_get_int64(&CMD, &a, "rows", 1, 100, &rows);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "steps", 2, 100, &steps);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "seed", 0, INT64_MAX, &seed);
+    if (code == EXIT_OK && strcmp(mode, "slerp") != 0 && strcmp(mode, "lerp") != 0)
+        code = cli_usage_error(CMD.name, "--mode: expected slerp or lerp, got '%s'", mode);
+    if (code == EXIT_OK && !*out) code = cli_usage_error(CMD.name, "--out needs a file name");
+    if (code == EXIT_OK && a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
+    const bool use_slerp = strcmp(mode, "slerp") == 0;
+    cli_args_free(&a);
+    if (code != EXIT_OK) return code;
+
     const int n = (int)(rows * steps);
     gan_net g;
+    gan_work work;
     gan_error err;
-    int rc = gan_model_load(ckpt, &g, 1, n, NULL, &err);
+    memset(&work, 0, sizeof work);
+    gan_status rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, n, NULL, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
     const int nz = g.arch.nz;
     float *ends = malloc(sizeof(float) * 2 * rows * nz), *z = malloc(sizeof(float) * (size_t)n * nz);
     float *zi = malloc(sizeof(float) * nz);
-    if (!ends || !z || !zi) {
+    if (!ends || !z || !zi || gan_work_alloc(&work, gan_net_work_plan(&g), NULL) != GAN_OK) {
         rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     } else {
         gan_rng rng;
         gan_rng_seed(&rng, (uint64_t)seed);
         gan_rng_normal(&rng, ends, 2 * rows * nz, 0.0f, 1.0f);
         for (long r = 0; r < rows; r++) {
-            const float *a = ends + 2 * r * nz, *b = a + nz;
+            const float *za = ends + 2 * r * nz, *zb = za + nz;
             for (long s = 0; s < steps; s++) {
-                double t = (double)s / (double)(steps - 1);
-                if (strcmp(mode, "slerp") == 0) slerp(zi, a, b, nz, t);
-                else for (int k = 0; k < nz; k++) zi[k] = (float)((1 - t) * a[k] + t * b[k]);
-                long col = r * steps + s;  /* gan's channel-major latent: z[k * n + sample] */
+                const double t = (double)s / (double)(steps - 1);
+                if (use_slerp) slerp(zi, za, zb, nz, t);
+                else for (int k = 0; k < nz; k++) zi[k] = (float)((1 - t) * za[k] + t * zb[k]);
+                const long col = r * steps + s; /* gan's channel-major latent: z[k * n + sample] */
                 for (int k = 0; k < nz; k++) z[(long)k * n + col] = zi[k];
             }
         }
-        const float *imgs = gan_net_forward(&g, z, n, bn_batch);
-        rc = gan_grid_png(out, imgs, n, 0, n, g.arch.channels, g.arch.image_size, (int)steps, 2, &err);
+        const float *imgs = gan_net_forward(&g, &work, z, n, bn_mode);
+        const gan_grid grid = {.images = imgs, .batch = n, .count = n, .channels = g.arch.channels,
+                               .size = g.arch.image_size, .per_row = (int)steps, .pad = 2};
+        rc = gan_grid_png(out, &grid, &err);
     }
     free(ends), free(z), free(zi);
     gan_net_free(&g);
+    gan_work_free(&work);
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet) printf("%s\n", out);
     return EXIT_OK;

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -5,161 +6,164 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "gan/core/blas.h"
+#include "gan/core/path.h"
+#include "gan/core/rng.h"
+#include "gan/core/work.h"
 #include "gan/io/checkpoint.h"
 #include "gan/io/image_grid.h"
 #include "gan/io/npy.h"
-#include "gan/core/rng.h"
-
-static const char HELP[] =
-    "usage: gan sample --ckpt G.bin [-n N] [options]\n"
-    "\n"
-    "Generates N images with a generator checkpoint and writes them as a PNG grid.\n"
-    "Prints every path it wrote, one per line, on stdout.\n"
-    "\n"
-    "  --ckpt FILE     generator checkpoint (g.bin from gan train)\n"
-    "  -n, --n N       number of images (default 64; at most 10000)\n"
-    "  --out FILE      the grid PNG (default samples.png)\n"
-    "  --seed N        seed of the latent vectors (default 1: same seed, same images)\n"
-    "  --nrow N        images per grid row (default: near-square)\n"
-    "  --each DIR      also write one PNG per image: DIR/000000.png, ...\n"
-    "  --z-in FILE     read the latent vectors from a .npy (float32, [n, nz]) instead of drawing them\n"
-    "  --z-out FILE    write the latent vectors used to a .npy (float32, [n, nz])\n"
-    "  --npy FILE      write the images to a .npy (float32, [n, C, H, W], values in [-1, 1])\n"
-    "  --bn-batch      batchnorm from the batch's statistics instead of the running ones\n"
-    "                  (as PyTorch in train mode; batches of up to 1024)\n"
-    "  --quiet         print nothing but errors\n";
+#include "gan/nn/layout.h"
 
 enum { MAX_N = 10000, CHUNK = 256, BN_CHUNK = 1024 };
 
+static const cli_option OPTIONS[] = {
+    {"ckpt", 0, "FILE", false, "generator checkpoint (g.bin from gan train)"},
+    {"n", 'n', "N", false, "number of images (default 64; at most 10000)"},
+    {"out", 0, "FILE", false, "the grid PNG (default samples.png)"},
+    {"seed", 0, "N", false, "seed of the latent vectors (default 1: same seed, same images)"},
+    {"nrow", 0, "N", false, "images per grid row (default: near-square)"},
+    {"each", 0, "DIR", false, "also write one PNG per image: DIR/000000.png, ..."},
+    {"z-in", 0, "FILE", false, "read the latent vectors from a .npy (float32, [n, nz]) instead of drawing them"},
+    {"z-out", 0, "FILE", false, "write the latent vectors used to a .npy (float32, [n, nz])"},
+    {"npy", 0, "FILE", false, "write the images to a .npy (float32, [n, C, H, W], values in [-1, 1])"},
+    {"bn-batch", 0, NULL, false, "batchnorm from the batch's statistics instead of the running ones\n"
+                                 "(as PyTorch in train mode; batches of up to 1024)"},
+    {"quiet", 'q', NULL, false, "print nothing but errors"},
+};
+
+static const cli_command CMD = {
+    .name = "sample",
+    .usage = "--ckpt G.bin [-n N] [options]",
+    .about = "Generates N images with a generator checkpoint and writes them as a PNG grid.\n"
+             "Prints every path it wrote, one per line, on stdout.",
+    .options = OPTIONS,
+    .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
+};
+
+/* Latent vectors from a .npy: [n, nz] or [n, nz, 1, 1], finite, n as asked. */
+static gan_status read_latents(const char *path, int64_t want_n, float **z, int64_t *n, int64_t *nz, gan_error *err)
+{
+    int ndim = 0;
+    int64_t shape[8];
+    gan_status rc = gan_npy_load(path, z, &ndim, shape, err);
+    if (rc != GAN_OK) return rc;
+    if (ndim != 2 && !(ndim == 4 && shape[2] == 1 && shape[3] == 1))
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: shape must be [n, nz] (or [n, nz, 1, 1]), got %d dimensions", path, ndim);
+    else if (shape[0] < 1 || shape[0] > MAX_N || (want_n >= 0 && shape[0] != want_n))
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: holds %lld latent vectors; expected %s%lld", path, (long long)shape[0],
+                      want_n >= 0 ? "-n = " : "1 to ", want_n >= 0 ? (long long)want_n : (long long)MAX_N);
+    for (int64_t i = 0; rc == GAN_OK && i < shape[0] * shape[1]; i++)
+        if (!isfinite((*z)[i]))
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: row %lld holds a non-finite value (%g)", path,
+                          (long long)(i / shape[1]), (double)(*z)[i]);
+    if (rc != GAN_OK) {
+        free(*z);
+        *z = NULL;
+        return rc;
+    }
+    *n = shape[0];
+    *nz = shape[1];
+    return GAN_OK;
+}
+
+static gan_status make_folder(const char *dir, gan_error *err)
+{
+    if (mkdir(dir, 0755) == 0) return GAN_OK;
+    const int e = errno;
+    struct stat st;
+    if (e == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return GAN_OK;
+    return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", dir, e == EEXIST ? "a file of that name exists" : strerror(e));
+}
+
 int cmd_sample(int argc, char **argv)
 {
-    const char *ckpt = NULL, *out = "samples.png", *each = NULL, *z_in = NULL, *z_out = NULL, *npy = NULL;
-    long n = -1, seed = 1, nrow = 0;
-    int bn_batch = 0, quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (cli_is_help(argv[i])) {
-            return cli_help(HELP);
-        } else if (strcmp(argv[i], "--bn-batch") == 0) {
-            bn_batch = 1;
-        } else if (cli_is_quiet(argv[i])) {
-            quiet = 1;
-        } else if (cli_opt(argc, argv, &i, "--ckpt", &v)) {
-            if (!v) return cli_usage_error("sample", "--ckpt needs a file");
-            ckpt = v;
-        } else if (cli_opt(argc, argv, &i, "-n", &v) || cli_opt(argc, argv, &i, "--n", &v)) {
-            if (cli_long(v, 1, MAX_N, &n) != 0)
-                return cli_usage_error("sample", "-n: expected an integer from 1 to %d, got '%s'", MAX_N, v ? v : "");
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (cli_long(v, 0, 0x7fffffffffffffffL, &seed) != 0)
-                return cli_usage_error("sample", "--seed: expected a non-negative integer, got '%s'", v ? v : "");
-        } else if (cli_opt(argc, argv, &i, "--nrow", &v)) {
-            if (cli_long(v, 1, MAX_N, &nrow) != 0)
-                return cli_usage_error("sample", "--nrow: expected an integer from 1 to %d, got '%s'", MAX_N, v ? v : "");
-        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
-            if (!v || !*v) return cli_usage_error("sample", "--out needs a file");
-            out = v;
-        } else if (cli_opt(argc, argv, &i, "--each", &v)) {
-            if (!v || !*v) return cli_usage_error("sample", "--each needs a folder");
-            each = v;
-        } else if (cli_opt(argc, argv, &i, "--z-in", &v)) {
-            if (!v || !*v) return cli_usage_error("sample", "--z-in needs a file");
-            z_in = v;
-        } else if (cli_opt(argc, argv, &i, "--z-out", &v)) {
-            if (!v || !*v) return cli_usage_error("sample", "--z-out needs a file");
-            z_out = v;
-        } else if (cli_opt(argc, argv, &i, "--npy", &v)) {
-            if (!v || !*v) return cli_usage_error("sample", "--npy needs a file");
-            npy = v;
-        } else {
-            return cli_usage_error("sample", "unknown option '%s'", argv[i]);
-        }
+    cli_args a;
+    int code = cli_parse(&CMD, argc, argv, &a);
+    if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
+    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"), *each = cli_get(&CMD, &a, "each");
+    const char *z_in = cli_get(&CMD, &a, "z-in"), *z_out = cli_get(&CMD, &a, "z-out"), *npy = cli_get(&CMD, &a, "npy");
+    const bool quiet = cli_flag(&CMD, &a, "quiet");
+    const gan_mode bn_mode = cli_flag(&CMD, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
+    int64_t n = -1, seed = 1, nrow = 0;
+    if (!out) out = "samples.png";
+    code = cli_get_int64(&CMD, &a, "n", 1, MAX_N, &n);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "seed", 0, INT64_MAX, &seed);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "nrow", 1, MAX_N, &nrow);
+    if (code == EXIT_OK && a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
+    if (code == EXIT_OK && (!*out || (each && !*each) || (z_in && !*z_in) || (z_out && !*z_out) || (npy && !*npy)))
+        code = cli_usage_error(CMD.name, "an empty file name");
+    if (code != EXIT_OK) {
+        cli_args_free(&a);
+        return code;
     }
-    if (!ckpt) return cli_usage_error("sample", "--ckpt FILE is required");
 
     gan_error err;
-    int rc = GAN_OK, code = EXIT_OK;
+    gan_status rc = GAN_OK;
     float *z = NULL, *imgs = NULL, *zc = NULL, *nchw = NULL;
     gan_net g;
+    gan_work work;
     memset(&g, 0, sizeof g);
-    int zdims = 0;
-    int64_t zshape[8];
+    memset(&work, 0, sizeof work);
+    int64_t z_rows = 0, z_nz = 0;
     if (z_in) {
-        rc = gan_npy_load(z_in, &z, &zdims, zshape, &err);
-        if (rc != GAN_OK) return cli_report(rc, &err);
-        if (zdims != 2 && !(zdims == 4 && zshape[2] == 1 && zshape[3] == 1)) {
-            free(z);
-            gan_fail(&err, GAN_ERR_INPUT, "%s: shape must be [n, nz] (or [n, nz, 1, 1]), got %d dimensions", z_in, zdims);
-            return cli_report(GAN_ERR_INPUT, &err);
-        }
-        if (zshape[0] < 1 || zshape[0] > MAX_N || (n >= 0 && zshape[0] != n)) {
-            free(z);
-            gan_fail(&err, GAN_ERR_INPUT, "%s: holds %lld latent vectors; expected %s%ld", z_in, (long long)zshape[0],
-                     n >= 0 ? "-n = " : "1 to ", n >= 0 ? n : (long)MAX_N);
-            return cli_report(GAN_ERR_INPUT, &err);
-        }
-        n = (long)zshape[0];
+        rc = read_latents(z_in, n, &z, &z_rows, &z_nz, &err);
+        n = z_rows;
     }
     if (n < 0) n = 64;
-    const int chunk = (int)(bn_batch ? (n < BN_CHUNK ? n : BN_CHUNK) : (n < CHUNK ? n : CHUNK));
-    rc = gan_model_load(ckpt, &g, 1, chunk, NULL, &err);
-    if (rc != GAN_OK) {
-        free(z);
-        return cli_report(rc, &err);
-    }
+    const int chunk = (int)(bn_mode == GAN_MODE_TRAIN ? (n < BN_CHUNK ? n : BN_CHUNK) : (n < CHUNK ? n : CHUNK));
+    if (rc == GAN_OK) rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, chunk, NULL, &err);
+    if (rc == GAN_OK && gan_work_alloc(&work, gan_net_work_plan(&g), NULL) != GAN_OK)
+        rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     const int nz = g.arch.nz, C = g.arch.channels, S = g.arch.image_size;
     const long plane = (long)S * S;
-    if (z_in && zshape[1] != nz) {
-        rc = gan_fail(&err, GAN_ERR_INPUT, "%s: latent size %lld, but %s expects nz = %d", z_in, (long long)zshape[1],
-                      ckpt, nz);
+    if (rc == GAN_OK && z_in && z_nz != nz)
+        rc = gan_fail(&err, GAN_ERR_INPUT, "%s: latent size %lld, but %s expects nz = %d", z_in, (long long)z_nz, ckpt, nz);
+    if (rc == GAN_OK && (double)n * C * plane > (double)(1L << 28)) {
+        code = cli_usage_error(CMD.name, "-n %lld images of %dx%dx%d need more than 1 GiB; use fewer", (long long)n, S, S, C);
         goto done;
     }
-    if ((double)n * C * plane > (double)(1L << 28)) {
-        code = cli_usage_error("sample", "-n %ld images of %dx%dx%d need more than 1 GiB; use fewer", n, S, S, C);
-        goto done;
-    }
-    if (!z) {
+    if (rc == GAN_OK && !z) {
         z = malloc(sizeof(float) * (size_t)n * nz);
-        if (!z) {
-            rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
-            goto done;
+        if (!z) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
+        else {
+            gan_rng rng;
+            gan_rng_seed(&rng, (uint64_t)seed);
+            gan_rng_normal(&rng, z, (long)n * nz, 0.0f, 1.0f);
         }
-        gan_rng rng;
-        gan_rng_seed(&rng, (uint64_t)seed);
-        gan_rng_normal(&rng, z, n * nz, 0.0f, 1.0f);
     }
-    imgs = malloc(sizeof(float) * (size_t)n * C * plane);
-    zc = malloc(sizeof(float) * (size_t)chunk * nz);
-    if (!imgs || !zc) {
-        rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
-        goto done;
+    if (rc == GAN_OK) {
+        imgs = malloc(sizeof(float) * (size_t)n * C * plane);
+        zc = malloc(sizeof(float) * (size_t)chunk * nz);
+        if (!imgs || !zc) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     }
-    for (long start = 0; start < n; start += chunk) {
-        int m = (int)(n - start < chunk ? n - start : chunk);
-        for (int i = 0; i < m; i++)  /* [n, nz] rows -> gan's channel-major [nz, m] */
-            for (int k = 0; k < nz; k++) zc[(long)k * m + i] = z[(start + i) * nz + k];
-        const float *o = gan_net_forward(&g, zc, m, bn_batch);
-        for (int c = 0; c < C; c++)
-            memcpy(imgs + ((long)c * n + start) * plane, o + (long)c * m * plane, sizeof(float) * m * plane);
+    for (long start = 0; rc == GAN_OK && start < n; start += chunk) {
+        const int m = (int)(n - start < chunk ? n - start : chunk);
+        /* [n, nz] rows (a .npy) -> gan's channel-major [nz, m] */
+        gan_copy_images(zc, gan_layout_cnhw(m, 1), z + start * nz, gan_layout_nchw(nz, 1), m, nz, 1);
+        const float *o = gan_net_forward(&g, &work, zc, m, bn_mode);
+        gan_copy_images(imgs + start * plane, gan_layout_cnhw(n, plane), o, gan_layout_cnhw(m, plane), m, C, plane);
     }
-    if (nrow == 0) nrow = (long)ceil(sqrt((double)n));
-    rc = gan_grid_png(out, imgs, (int)n, 0, (int)n, C, S, (int)nrow, 2, &err);
-    if (rc == GAN_OK && !quiet) printf("%s\n", out);
+    if (rc == GAN_OK) {
+        const gan_grid grid = {.images = imgs, .batch = (int)n, .count = (int)n, .channels = C, .size = S,
+                               .per_row = nrow > 0 ? (int)nrow : gan_grid_square_row((int)n), .pad = 2};
+        rc = gan_grid_png(out, &grid, &err);
+        if (rc == GAN_OK && !quiet) printf("%s\n", out);
+    }
     if (rc == GAN_OK && each) {
-        if (mkdir(each, 0755) != 0) {
-            struct stat st;
-            if (stat(each, &st) != 0 || !S_ISDIR(st.st_mode))
-                rc = gan_fail(&err, GAN_ERR_IO, "%s: cannot create folder", each);
-        }
+        rc = make_folder(each, &err);
         for (long i = 0; i < n && rc == GAN_OK; i++) {
-            char path[4200];
-            snprintf(path, sizeof path, "%s/%06ld.png", each, i);
-            rc = gan_grid_png(path, imgs, (int)n, (int)i, 1, C, S, 1, 0, &err);
+            char path[GAN_PATH_MAX];
+            rc = gan_path_format(path, &err, "%s/%06ld.png", each, i);
+            const gan_grid one = {.images = imgs, .batch = (int)n, .first = (int)i, .count = 1, .channels = C, .size = S,
+                                  .per_row = 1, .pad = 0};
+            if (rc == GAN_OK) rc = gan_grid_png(path, &one, &err);
         }
         if (rc == GAN_OK && !quiet) printf("%s\n", each);
     }
     if (rc == GAN_OK && z_out) {
-        int64_t shape[2] = {n, nz};
+        const int64_t shape[2] = {n, nz};
         rc = gan_npy_save(z_out, z, 2, shape, &err);
         if (rc == GAN_OK && !quiet) printf("%s\n", z_out);
     }
@@ -168,10 +172,8 @@ int cmd_sample(int argc, char **argv)
         if (!nchw) {
             rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         } else {
-            for (long i = 0; i < n; i++)
-                for (int c = 0; c < C; c++)
-                    memcpy(nchw + (i * C + c) * plane, imgs + ((long)c * n + i) * plane, sizeof(float) * plane);
-            int64_t shape[4] = {n, C, S, S};
+            gan_copy_images(nchw, gan_layout_nchw(C, plane), imgs, gan_layout_cnhw(n, plane), n, C, plane);
+            const int64_t shape[4] = {n, C, S, S};
             rc = gan_npy_save(npy, nchw, 4, shape, &err);
             if (rc == GAN_OK && !quiet) printf("%s\n", npy);
         }
@@ -179,6 +181,8 @@ int cmd_sample(int argc, char **argv)
 done:
     if (rc != GAN_OK) code = cli_report(rc, &err);
     gan_net_free(&g);
+    gan_work_free(&work);
     free(z), free(imgs), free(zc), free(nchw);
+    cli_args_free(&a);
     return code;
 }

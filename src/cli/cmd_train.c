@@ -3,79 +3,86 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gan/core/path.h"
 #include "gan/io/config.h"
 #include "gan/jobs/train.h"
 
-static const char HELP[] =
-    "usage: gan train --config FILE [--set KEY=VALUE]... [--force] [--quiet]\n"
-    "       gan train --resume RUN_DIR [--set KEY=VALUE]... [--quiet]\n"
-    "\n"
-    "Trains a DCGAN. Writes into output.dir: config.json (resolved), metrics.csv,\n"
-    "real.png, samples/step_NNNNNN.png, g.bin and d.bin (safetensors) and state.bin.\n"
-    "\n"
-    "  --config FILE       JSON config (keys and defaults: README, or --print-keys)\n"
-    "  --set KEY=VALUE     override a key, e.g. --set train.steps=200 (repeatable)\n"
-    "  --resume RUN_DIR    continue a run from RUN_DIR/state.bin with RUN_DIR/config.json\n"
-    "  --force             start afresh even if output.dir already holds a run\n"
-    "  --quiet             no progress lines (errors still go to stderr)\n"
-    "  --print-keys        print the table of config keys and exit\n"
-    "\n"
-    "Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits\n"
-    "with 128 + the signal number.\n";
+static const cli_option OPTIONS[] = {
+    {"config", 0, "FILE", false, "JSON config (keys and defaults: README, or --print-keys)"},
+    {"set", 0, "KEY=VALUE", true, "override a key, e.g. --set train.steps=200 (repeatable)"},
+    {"resume", 0, "RUN_DIR", false, "continue a run from RUN_DIR/state.bin with RUN_DIR/config.json"},
+    {"force", 0, NULL, false, "start afresh even if output.dir already holds a run"},
+    {"quiet", 'q', NULL, false, "no progress lines (errors still go to stderr)"},
+    {"print-keys", 0, NULL, false, "print the table of config keys and exit"},
+};
+
+static const cli_command CMD = {
+    .name = "train",
+    .usage = "--config FILE [--set KEY=VALUE]... [--force] [--quiet]\n--resume RUN_DIR [--set KEY=VALUE]... [--quiet]",
+    .about = "Trains a DCGAN. Writes into output.dir: config.json (resolved), metrics.csv,\n"
+             "real.png, samples/step_NNNNNN.png, g.bin and d.bin (safetensors) and state.bin.\n"
+             "stdout carries only the path of the final g.bin.",
+    .options = OPTIONS,
+    .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
+    .epilog = "Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits\n"
+              "with 128 + the signal number.\n",
+};
 
 int cmd_train(int argc, char **argv)
 {
-    const char *config = NULL, *resume = NULL, *sets[64];
-    int nsets = 0, quiet = 0, force = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (cli_is_help(argv[i])) {
-            return cli_help(HELP);
-        } else if (strcmp(argv[i], "--print-keys") == 0) {
-            gan_config_print_reference();
-            return EXIT_OK;
-        } else if (cli_is_quiet(argv[i])) {
-            quiet = 1;
-        } else if (strcmp(argv[i], "--force") == 0) {
-            force = 1;
-        } else if (cli_opt(argc, argv, &i, "--config", &v)) {
-            if (!v) return cli_usage_error("train", "--config needs a file");
-            config = v;
-        } else if (cli_opt(argc, argv, &i, "--resume", &v)) {
-            if (!v) return cli_usage_error("train", "--resume needs a run folder");
-            resume = v;
-        } else if (cli_opt(argc, argv, &i, "--set", &v)) {
-            if (!v) return cli_usage_error("train", "--set needs KEY=VALUE");
-            if (nsets == 64) return cli_usage_error("train", "too many --set options");
-            sets[nsets++] = v;
-        } else {
-            return cli_usage_error("train", "unknown option '%s'", argv[i]);
-        }
+    cli_args a;
+    int code = cli_parse(&CMD, argc, argv, &a);
+    if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
+    const char *config = cli_get(&CMD, &a, "config"), *resume = cli_get(&CMD, &a, "resume");
+    const cli_value *sets = &a.opt[cli_find(&CMD, "set")];
+    const bool quiet = cli_flag(&CMD, &a, "quiet"), force = cli_flag(&CMD, &a, "force");
+    if (cli_flag(&CMD, &a, "print-keys")) {
+        gan_config_print_reference();
+        code = EXIT_OK;
+    } else if (a.noperands > 0) {
+        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+    } else if (config && resume) {
+        code = cli_usage_error(CMD.name, "--resume uses RUN_DIR/config.json; drop --config");
+    } else if (!config && !resume) {
+        code = cli_usage_error(CMD.name, "--config FILE or --resume RUN_DIR is required");
+    } else if (resume && force) {
+        code = cli_usage_error(CMD.name, "--force starts a new run; it does not go with --resume");
+    } else {
+        code = -1; /* go on */
     }
-    if (config && resume) return cli_usage_error("train", "--resume uses RUN_DIR/config.json; drop --config");
-    if (!config && !resume) return cli_usage_error("train", "--config FILE or --resume RUN_DIR is required");
+    for (int i = 0; code < 0 && resume && i < sets->count; i++)
+        if (strncmp(sets->values[i], "output.dir=", 11) == 0)
+            code = cli_usage_error(CMD.name, "--resume trains in RUN_DIR; --set output.dir does not go with it");
+    if (code >= 0) {
+        cli_args_free(&a);
+        return code;
+    }
 
     gan_config cfg;
     gan_error err;
-    char path[1100];
-    int rc;
+    char path[GAN_PATH_MAX];
+    gan_status rc;
     if (resume) {
-        snprintf(path, sizeof path, "%s/%s", resume, GAN_RUN_STATE);
-        if (access(path, F_OK) != 0) {
-            gan_fail(&err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", resume, GAN_RUN_STATE);
-            return cli_report(GAN_ERR_INPUT, &err);
-        }
-        snprintf(path, sizeof path, "%s/%s", resume, GAN_RUN_CONFIG);
-        rc = gan_config_load(&cfg, path, sets, nsets, &err);
-        /* The run folder is where the state is, whatever output.dir says. */
-        if (rc == GAN_OK && strlen(resume) < sizeof cfg.out_dir) strcpy(cfg.out_dir, resume);
+        rc = gan_path_join(path, resume, GAN_RUN_STATE, &err);
+        if (rc == GAN_OK && access(path, F_OK) != 0)
+            rc = gan_fail(&err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", resume, GAN_RUN_STATE);
+        if (rc == GAN_OK) rc = gan_path_join(path, resume, GAN_RUN_CONFIG, &err);
+        if (rc == GAN_OK) rc = gan_config_load(&cfg, path, sets->values, sets->count, &err);
+        /* The run folder is the one on the command line, whatever output.dir says. */
+        if (rc == GAN_OK && strlen(resume) >= sizeof cfg.out_dir)
+            rc = gan_fail(&err, GAN_ERR_INPUT, "%s: a path of %zu characters (at most %zu fit)", resume,
+                          strlen(resume), sizeof cfg.out_dir - 1);
+        if (rc == GAN_OK) snprintf(cfg.out_dir, sizeof cfg.out_dir, "%s", resume);
     } else {
-        rc = gan_config_load(&cfg, config, sets, nsets, &err);
+        rc = gan_config_load(&cfg, config, sets->values, sets->count, &err);
     }
+    cli_args_free(&a);
     if (rc != GAN_OK) return cli_report(rc, &err);
 
     cli_catch_signals();
-    gan_train_opts opts = {.quiet = quiet, .resume = resume != NULL, .force = force, .stop = &cli_stop_signal};
+    const gan_train_opts opts = {.start = resume ? GAN_RUN_RESUME : force ? GAN_RUN_FORCE : GAN_RUN_NEW,
+                                 .quiet = quiet,
+                                 .stop = &cli_stop_signal};
     gan_train_result res;
     rc = gan_train(&cfg, &opts, &res, &err);
     if (rc == GAN_INTERRUPTED) {
@@ -84,11 +91,11 @@ int cmd_train(int argc, char **argv)
     }
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet && res.steps_run == 0)
-        fprintf(stderr, "gan: nothing to do: the run is at step %ld, its last (raise train.steps or train.epochs with --set)\n",
-                res.step);
+        fprintf(stderr, "gan: nothing to do: the run is at step %lld, its last (raise train.steps or train.epochs with --set)\n",
+                (long long)res.step);
     else if (!quiet)
-        fprintf(stderr, "gan: done: step %ld, %ld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
-                res.step, res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x, res.d_g_z);
+        fprintf(stderr, "gan: done: step %lld, %lld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
+                (long long)res.step, (long long)res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x, res.d_g_z);
     /* stdout carries only the generator's path, for scripts. */
     printf("%s/%s\n", cfg.out_dir, GAN_RUN_G);
     return EXIT_OK;

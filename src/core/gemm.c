@@ -3,13 +3,14 @@
 #include <cblas.h>
 
 typedef struct {
-    int trans_a, trans_b, m, n, k, lda, ldb, ldc, by_rows;
+    gan_transpose trans_a, trans_b;
+    int m, n, k, lda, ldb, ldc, by_rows;
     float alpha, beta;
     const float *a, *b;
     float *c;
 } gemm_job;
 
-static void sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
+static void sgemm(gan_transpose ta, gan_transpose tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
                   float beta, float *c, int ldc)
 {
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
@@ -36,7 +37,7 @@ static void gemm_blocks(void *arg, long begin, long end)
     }
 }
 
-void gan_gemm(int trans_a, int trans_b, int m, int n, int k,
+void gan_gemm(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k,
               float alpha, const float *a, int lda, const float *b, int ldb,
               float beta, float *c, int ldc, gan_pool *pool)
 {
@@ -49,7 +50,7 @@ void gan_gemm(int trans_a, int trans_b, int m, int n, int k,
     gan_pool_for(pool, units, 2, gemm_blocks, &j);
 }
 
-void gan_gemm_ref(int trans_a, int trans_b, int m, int n, int k,
+void gan_gemm_ref(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k,
                   float alpha, const float *a, int lda, const float *b, int ldb,
                   float beta, float *c, int ldc)
 {

@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err)
+gan_status gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err)
 {
     f->fd = -1;
     f->tmp[0] = '\0';
-    if (strlen(path) >= sizeof f->path) return gan_fail(err, GAN_ERR_IO, "%s: path too long", path);
-    strcpy(f->path, path);
+    if (strlen(path) >= sizeof f->path)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a path of %zu characters (at most %d fit)", path, strlen(path),
+                        GAN_PATH_MAX - 1);
+    memcpy(f->path, path, strlen(path) + 1);
     f->direct = 0;
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -37,7 +39,7 @@ int gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err)
     return GAN_OK;
 }
 
-int gan_atomic_write(gan_atomic_file *f, const void *data, size_t len, gan_error *err)
+gan_status gan_atomic_write(gan_atomic_file *f, const void *data, size_t len, gan_error *err)
 {
     const char *p = data;
     while (len > 0) {
@@ -54,15 +56,11 @@ int gan_atomic_write(gan_atomic_file *f, const void *data, size_t len, gan_error
 
 static void fsync_parent(const char *path)
 {
-    char dir[4096];
+    char dir[GAN_PATH_MAX]; /* path fits (gan_atomic_open checked), so its folder does */
     const char *slash = strrchr(path, '/');
-    if (!slash) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    }
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
         (void)fsync(fd); /* best effort: some file systems refuse fsync on folders */
@@ -70,10 +68,11 @@ static void fsync_parent(const char *path)
     }
 }
 
-int gan_atomic_commit(gan_atomic_file *f, gan_error *err)
+gan_status gan_atomic_commit(gan_atomic_file *f, gan_error *err)
 {
     if (f->direct) {
-        int rc = close(f->fd) == 0 ? GAN_OK : gan_fail(err, GAN_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
+        gan_status rc =
+            close(f->fd) == 0 ? GAN_OK : gan_fail(err, GAN_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
         f->fd = -1;
         return rc;
     }
@@ -111,23 +110,26 @@ void gan_atomic_abort(gan_atomic_file *f)
     }
 }
 
-int gan_write_file_atomic(const char *path, const void *data, size_t len, gan_error *err)
+gan_status gan_write_file_atomic(const char *path, const void *data, size_t len, gan_error *err)
 {
     gan_atomic_file f;
-    int rc = gan_atomic_open(&f, path, err);
-    if (rc) return rc;
+    gan_status rc = gan_atomic_open(&f, path, err);
+    if (rc != GAN_OK) return rc;
     rc = gan_atomic_write(&f, data, len, err);
-    if (rc) {
+    if (rc != GAN_OK) {
         gan_atomic_abort(&f);
         return rc;
     }
     return gan_atomic_commit(&f, err);
 }
 
-int gan_mkdir_p(const char *path, gan_error *err)
+gan_status gan_mkdir_p(const char *path, gan_error *err)
 {
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%s", path);
+    char buf[GAN_PATH_MAX];
+    if (strlen(path) >= sizeof buf)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a path of %zu characters (at most %d fit)", path, strlen(path),
+                        GAN_PATH_MAX - 1);
+    memcpy(buf, path, strlen(path) + 1);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';

@@ -1,9 +1,16 @@
 #include "gan/io/checkpoint.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "gan/core/check.h"
+
+#define KIND_GENERATOR "generator"
+#define KIND_DISCRIMINATOR "discriminator"
+#define KIND_CLASSIFIER "classifier"
 
 void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list)
 {
@@ -13,12 +20,12 @@ void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list)
         gan_net_tensor(net, i, &r);
         char name[GAN_ST_MAX_NAME];
         snprintf(name, sizeof name, "%s%s", prefix, r.name);
-        if (r.kind == 2) gan_st_list_add(list, name, GAN_DT_I64, 0, r.shape, &net->num_batches_tracked);
+        if (r.kind == GAN_TENSOR_BATCH_COUNT) gan_st_list_add(list, name, GAN_DT_I64, 0, r.shape, &net->num_batches_tracked);
         else gan_st_list_add(list, name, GAN_DT_F32, r.ndim, r.shape, r.data);
     }
 }
 
-int gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix, gan_error *err)
+gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix, gan_error *err)
 {
     int n = gan_net_tensor_count(net);
     for (int i = 0; i < n; i++) {
@@ -26,8 +33,8 @@ int gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix,
         gan_net_tensor(net, i, &r);
         char name[GAN_ST_MAX_NAME];
         snprintf(name, sizeof name, "%s%s", prefix, r.name);
-        int rc;
-        if (r.kind == 2) {
+        gan_status rc;
+        if (r.kind == GAN_TENSOR_BATCH_COUNT) {
             int64_t v;
             rc = gan_st_read(f, name, GAN_DT_I64, 0, r.shape, &v, err);
             if (rc == GAN_OK && v < 0) rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is negative", f->path, name);
@@ -40,16 +47,18 @@ int gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix,
     return GAN_OK;
 }
 
-int gan_model_save(const char *path, gan_net *net, long step, const char *config_json, gan_error *err)
+gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json, gan_error *err)
 {
+    GAN_ASSERT(net->kind != GAN_NET_TRUNK);
     gan_st_list list = {.count = 0};
     gan_net_list_tensors(net, "", &list);
     char arch[160], stepbuf[32];
     const gan_arch *a = &net->arch;
     snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d}", a->image_size,
              a->channels, a->nz, a->ngf, a->ndf);
-    snprintf(stepbuf, sizeof stepbuf, "%ld", step);
-    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind", net->generator ? "generator" : "discriminator",
+    snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
+    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind",
+                            net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
                             "arch", arch, "step", stepbuf, "config", config_json};
     return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
 }
@@ -65,50 +74,171 @@ int gan_meta_int(const struct cJSON *o, const char *key, int *out)
     return 0;
 }
 
-int gan_model_arch(const gan_st_file *f, gan_arch *arch, int *generator, gan_error *err)
+gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err)
 {
-    const char *format = gan_st_meta(f, "format"), *kind = gan_st_meta(f, "kind"), *a = gan_st_meta(f, "arch");
+    const char *format = gan_st_meta(f, "format"), *k = gan_st_meta(f, "kind"), *a = gan_st_meta(f, "arch");
     if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint (metadata format is %s%s%s)", f->path,
                         format ? "'" : "", format ? format : "missing", format ? "'" : "");
-    if (kind && strcmp(kind, "classifier") == 0)
+    if (k && strcmp(k, KIND_CLASSIFIER) == 0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: this is a classifier checkpoint; a generator or discriminator is needed here",
                         f->path);
-    if (!kind || (strcmp(kind, "generator") != 0 && strcmp(kind, "discriminator") != 0))
+    if (!k || (strcmp(k, KIND_GENERATOR) != 0 && strcmp(k, KIND_DISCRIMINATOR) != 0))
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind must be generator or discriminator", f->path);
-    *generator = strcmp(kind, "generator") == 0;
+    *kind = strcmp(k, KIND_GENERATOR) == 0 ? GAN_NET_GENERATOR : GAN_NET_DISCRIMINATOR;
     cJSON *j = a ? cJSON_Parse(a) : NULL;
-    int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &arch->image_size) || gan_meta_int(j, "channels", &arch->channels) ||
-              gan_meta_int(j, "nz", &arch->nz) || gan_meta_int(j, "ngf", &arch->ngf) || gan_meta_int(j, "ndf", &arch->ndf);
+    int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &arch->image_size) ||
+              gan_meta_int(j, "channels", &arch->channels) || gan_meta_int(j, "nz", &arch->nz) ||
+              gan_meta_int(j, "ngf", &arch->ngf) || gan_meta_int(j, "ndf", &arch->ndf);
     cJSON_Delete(j);
     if (bad) return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
-    const char *why = gan_arch_check(arch);
-    if (why) return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.%s", f->path, why);
-    return GAN_OK;
+    char where[GAN_PATH_MAX + 32];
+    snprintf(where, sizeof where, "%s: metadata arch.", f->path);
+    return gan_arch_check(arch, where, err);
 }
 
-int gan_model_load(const char *path, gan_net *net, int want_generator, int max_batch, long *step, gan_error *err)
+/* The "step" metadata of a model file (0 when absent or malformed). */
+static int64_t meta_step(const gan_st_file *f)
+{
+    const char *s = gan_st_meta(f, "step");
+    if (!s) return 0;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    return (end != s && *end == '\0' && errno == 0 && v >= 0) ? (int64_t)v : 0;
+}
+
+gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int max_batch, int64_t *step,
+                          gan_error *err)
 {
     gan_st_file f;
-    int rc = gan_st_load(&f, path, err);
+    gan_status rc = gan_st_load(&f, path, err);
     if (rc != GAN_OK) return rc;
     gan_arch arch;
-    int generator = 0;
-    rc = gan_model_arch(&f, &arch, &generator, err);
-    if (rc == GAN_OK && want_generator >= 0 && generator != want_generator)
+    gan_net_kind kind = GAN_NET_GENERATOR;
+    rc = gan_model_arch(&f, &arch, &kind, err);
+    if (rc == GAN_OK && kind != want)
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a %s is needed here", path,
-                      generator ? "generator" : "discriminator", want_generator ? "generator (g.bin)" : "discriminator");
-    if (rc == GAN_OK && gan_net_build(net, &arch, generator, max_batch) != 0)
+                      kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
+                      want == GAN_NET_GENERATOR ? "generator (g.bin)" : "discriminator (d.bin)");
+    if (rc == GAN_OK && gan_net_build(net, &arch, kind, max_batch) != GAN_OK)
         rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the network", path);
     if (rc == GAN_OK) {
         rc = gan_net_read_tensors(net, &f, "", err);
         if (rc != GAN_OK) gan_net_free(net);
     }
-    if (rc == GAN_OK && step) {
-        const char *s = gan_st_meta(&f, "step");
-        char *end = NULL;
-        long v = s ? strtol(s, &end, 10) : 0;
-        *step = (s && end && *end == '\0' && v >= 0) ? v : 0;
+    if (rc == GAN_OK && step) *step = meta_step(&f);
+    gan_st_close(&f);
+    return rc;
+}
+
+/* ---------------------------------------------------------- classifier */
+
+void gan_classifier_list_tensors(gan_classifier *c, const char *prefix, gan_st_list *list)
+{
+    gan_net_list_tensors(&c->trunk, prefix, list);
+    gan_head_tensor h[4];
+    gan_classifier_head_tensors(c, h);
+    for (int i = 0; i < 4; i++) {
+        char name[GAN_ST_MAX_NAME];
+        snprintf(name, sizeof name, "%.64s%.31s", prefix, h[i].name);
+        gan_st_list_add(list, name, GAN_DT_F32, h[i].ndim, h[i].shape, h[i].data);
+    }
+}
+
+gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix, gan_error *err)
+{
+    gan_status rc = gan_net_read_tensors(&c->trunk, f, prefix, err);
+    gan_head_tensor h[4];
+    gan_classifier_head_tensors(c, h);
+    for (int i = 0; i < 4 && rc == GAN_OK; i++) {
+        char name[GAN_ST_MAX_NAME];
+        snprintf(name, sizeof name, "%.64s%.31s", prefix, h[i].name);
+        rc = gan_st_read(f, name, GAN_DT_F32, h[i].ndim, h[i].shape, h[i].data, err);
+    }
+    return rc;
+}
+
+gan_status gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
+                               gan_error *err)
+{
+    gan_st_list list = {.count = 0};
+    gan_classifier_list_tensors(c, "", &list);
+    char arch[200], acc[32];
+    const gan_classifier_arch *a = &c->arch;
+    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"width\":%d,\"hidden\":%d,\"classes\":%d}",
+             a->image_size, a->channels, a->width, a->hidden, a->classes);
+    snprintf(acc, sizeof acc, "%.6f", test_accuracy);
+    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind", KIND_CLASSIFIER, "arch", arch,
+                            "test_accuracy", acc, "config", config_json};
+    return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
+}
+
+gan_status gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err)
+{
+    const char *path = f->path;
+    const char *format = gan_st_meta(f, "format"), *kind = gan_st_meta(f, "kind"), *as = gan_st_meta(f, "arch");
+    gan_classifier_arch a;
+    gan_status rc = GAN_OK;
+    if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0) {
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint", path);
+    } else if (!kind || strcmp(kind, KIND_CLASSIFIER) != 0) {
+        if (kind && (strcmp(kind, KIND_GENERATOR) == 0 || strcmp(kind, KIND_DISCRIMINATOR) == 0))
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a classifier (from gan classify train) is needed here",
+                          path, kind);
+        else
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind is %s, not classifier", path, kind ? kind : "missing");
+    } else {
+        cJSON *j = as ? cJSON_Parse(as) : NULL;
+        int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &a.image_size) ||
+                  gan_meta_int(j, "channels", &a.channels) || gan_meta_int(j, "width", &a.width) ||
+                  gan_meta_int(j, "hidden", &a.hidden) || gan_meta_int(j, "classes", &a.classes);
+        cJSON_Delete(j);
+        if (bad) {
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", path);
+        } else {
+            char where[GAN_PATH_MAX + 32];
+            snprintf(where, sizeof where, "%s: metadata arch.", path);
+            rc = gan_classifier_arch_check(&a, where, err);
+        }
+    }
+    if (rc == GAN_OK) {
+        /* Before allocating for the arch the metadata claims, check that the
+         * file holds the largest tensor that arch implies (the first Linear). */
+        int L = 0;
+        while ((4 << (L + 1)) <= a.image_size) L++;
+        const int64_t flat = (int64_t)a.width << (L - 1) << 4;
+        char name[32];
+        snprintf(name, sizeof name, "%d.weight", 3 * L + 1);
+        const gan_st_tensor *t = gan_st_find(f, name);
+        if (!t || t->ndim != 2 || t->shape[0] != a.hidden || t->shape[1] != flat)
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is missing or not [%d, %lld] as metadata arch implies", path,
+                          name, a.hidden, (long long)flat);
+    }
+    if (rc == GAN_OK && gan_classifier_build(c, &a, max_batch) != GAN_OK)
+        rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the classifier", path);
+    if (rc == GAN_OK) {
+        rc = gan_classifier_read_tensors(c, f, "", err);
+        if (rc != GAN_OK) gan_classifier_free(c);
+    }
+    return rc;
+}
+
+gan_status gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char **config_json,
+                               gan_error *err)
+{
+    if (config_json) *config_json = NULL;
+    gan_st_file f;
+    gan_status rc = gan_st_load(&f, path, err);
+    if (rc != GAN_OK) return rc;
+    rc = gan_classifier_from_st(&f, c, max_batch, err);
+    const char *cfg = gan_st_meta(&f, "config");
+    if (rc == GAN_OK && config_json && cfg) {
+        *config_json = strdup(cfg);
+        if (!*config_json) {
+            gan_classifier_free(c);
+            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        }
     }
     gan_st_close(&f);
     return rc;

@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gan/core/check.h"
 #include "gan/core/number.h"
+#include "gan/models/dcgan.h"
 
-typedef enum { K_INT, K_LONG, K_U64, K_REAL, K_STRING, K_ENUM } key_type;
+typedef enum { K_INT, K_I64, K_U64, K_REAL, K_STRING, K_ENUM } key_type;
 
 typedef struct {
     const char *path;     /* "section.key" */
@@ -41,13 +43,13 @@ static const key_spec KEYS[] = {
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
     {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL, "\"data/mnist10k/labels-idx1-ubyte.gz\"",
      "IDX label file of data.path (read by gan classify train only)"},
-    {"data.limit", K_LONG, OFF(data_limit), 0, 0, 1e12, NULL, "0", "use only the first N images (0: all)"},
+    {"data.limit", K_I64, OFF(data_limit), 0, 0, 1e12, NULL, "0", "use only the first N images (0: all)"},
     {"model.nz", K_INT, OFF(nz), 0, 1, 4096, NULL, "100", "latent vector size"},
     {"model.ngf", K_INT, OFF(ngf), 0, 1, 1024, NULL, "64", "generator base width"},
     {"model.ndf", K_INT, OFF(ndf), 0, 1, 1024, NULL, "64", "discriminator base width"},
     {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64", "images per step (>= 2: batchnorm needs two)"},
     {"train.epochs", K_INT, OFF(epochs), 0, 1, 1e6, NULL, "5", "passes over the data (ignored when steps > 0)"},
-    {"train.steps", K_LONG, OFF(steps), 0, 0, 1e12, NULL, "0", "generator updates; when > 0 it wins over epochs"},
+    {"train.steps", K_I64, OFF(steps), 0, 0, 1e12, NULL, "0", "generator updates; when > 0 it wins over epochs"},
     {"train.lr_g", K_REAL, OFF(lr_g), 0, 0, 10, NULL, "0.0002", "generator Adam learning rate"},
     {"train.lr_d", K_REAL, OFF(lr_d), 0, 0, 10, NULL, "0.0002", "discriminator Adam learning rate"},
     {"train.beta1", K_REAL, OFF(beta1), 0, 0, 0.999999, NULL, "0.5", "Adam beta1"},
@@ -73,16 +75,16 @@ static const key_spec KEYS[] = {
      "gan classify: training images are shifted by up to this many pixels (augmentation)"},
     {"eval.classifier", K_STRING, OFF(eval_classifier), SZ(eval_classifier), 0, 0, NULL, "\"\"",
      "classifier checkpoint (gan classify train) to evaluate G with during training (empty: none)"},
-    {"eval.every", K_LONG, OFF(eval_every), 0, 0, 1e12, NULL, "0",
+    {"eval.every", K_I64, OFF(eval_every), 0, 0, 1e12, NULL, "0",
      "with eval.classifier: FID, IS and classes every N steps into metrics.csv, lowest FID kept as g_best.bin (0: at the end only)"},
     {"eval.samples", K_INT, OFF(eval_samples), 0, 100, 100000, NULL, "2000",
      "generated (and real) images per evaluation during training"},
     {"output.dir", K_STRING, OFF(out_dir), SZ(out_dir), 0, 0, NULL, "\"runs/default\"", "the run folder"},
-    {"output.sample_every", K_LONG, OFF(sample_every), 0, 0, 1e12, NULL, "500",
+    {"output.sample_every", K_I64, OFF(sample_every), 0, 0, 1e12, NULL, "500",
      "write a sample grid every N steps (0: only at the end)"},
-    {"output.checkpoint_every", K_LONG, OFF(checkpoint_every), 0, 0, 1e12, NULL, "500",
+    {"output.checkpoint_every", K_I64, OFF(checkpoint_every), 0, 0, 1e12, NULL, "500",
      "write checkpoints every N steps (0: only at the end)"},
-    {"output.log_every", K_LONG, OFF(log_every), 0, 1, 1e12, NULL, "50", "progress line and metrics row every N steps"},
+    {"output.log_every", K_I64, OFF(log_every), 0, 1, 1e12, NULL, "50", "progress line and metrics row every N steps"},
     {"output.sample_count", K_INT, OFF(sample_count), 0, 1, 1024, NULL, "64", "images in each sample grid"},
 };
 #undef OFF
@@ -139,14 +141,14 @@ static void show(const cJSON *v, char *buf, size_t len)
     free(s);
 }
 
-static int set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *label, gan_error *err)
+static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *label, gan_error *err)
 {
     char got[64];
     show(v, got, sizeof got);
     char *base = (char *)cfg;
     switch (k->type) {
     case K_INT:
-    case K_LONG:
+    case K_I64:
     case K_U64: {
         double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
         if (!(x == floor(x)) || x < k->min || x > k->max) {
@@ -157,7 +159,7 @@ static int set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const c
                             k->path, k->min, k->max, got);
         }
         if (k->type == K_INT) *(int *)(base + k->offset) = (int)x;
-        else if (k->type == K_LONG) *(long *)(base + k->offset) = (long)x;
+        else if (k->type == K_I64) *(int64_t *)(base + k->offset) = (int64_t)x;
         else *(uint64_t *)(base + k->offset) = (uint64_t)x;
         return GAN_OK;
     }
@@ -202,14 +204,14 @@ void gan_config_defaults(gan_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     for (int i = 0; i < NKEYS; i++) {
         cJSON *v = cJSON_Parse(KEYS[i].def);
-        int rc = set_value(cfg, &KEYS[i], v, "defaults", NULL);
-        (void)rc; /* defaults are in range by construction; test_config checks it */
+        gan_status rc = set_value(cfg, &KEYS[i], v, "defaults", NULL);
+        GAN_ASSERT(rc == GAN_OK); /* the table's defaults are in range */
         cJSON_Delete(v);
     }
 }
 
 /* Applies "a.b=value": value parsed as JSON, or taken as a bare string. */
-static int apply_set(cJSON *root, const char *set, gan_error *err)
+static gan_status apply_set(cJSON *root, const char *set, gan_error *err)
 {
     const char *eq = strchr(set, '=');
     const char *dot = strchr(set, '.');
@@ -240,7 +242,7 @@ static int apply_set(cJSON *root, const char *set, gan_error *err)
     return GAN_OK;
 }
 
-int gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets, int nsets,
+gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets, int nsets,
                      gan_error *err)
 {
     gan_config_defaults(cfg);
@@ -252,7 +254,7 @@ int gan_config_parse(gan_config *cfg, const char *json, const char *label, const
         for (const char *p = json; at && p < at && *p; p++) line += *p == '\n';
         return gan_fail(err, GAN_ERR_INPUT, "%s: not valid JSON (error near line %d)", label, line);
     }
-    int rc = GAN_OK;
+    gan_status rc = GAN_OK;
     if (!cJSON_IsObject(root)) {
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected a JSON object with sections such as data, model, train, output", label);
         goto done;
@@ -298,9 +300,9 @@ int gan_config_parse(gan_config *cfg, const char *json, const char *label, const
         }
     }
     if (rc == GAN_OK) {
-        int s = cfg->image_size;
-        if (s != 16 && s != 32 && s != 64 && s != 128)
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.image_size: expected 16, 32, 64 or 128, got %d", label, s);
+        if (!gan_image_size_valid(cfg->image_size))
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.image_size: expected " GAN_IMAGE_SIZES ", got %d", label,
+                          cfg->image_size);
         else if (cfg->channels == 2)
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.channels: expected 1 or 3, got 2", label);
     }
@@ -309,7 +311,7 @@ done:
     return rc;
 }
 
-int gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets, gan_error *err)
+gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets, gan_error *err)
 {
     if (!path) return gan_config_parse(cfg, NULL, "config", sets, nsets, err);
     FILE *f = fopen(path, "rb");
@@ -331,7 +333,7 @@ int gan_config_load(gan_config *cfg, const char *path, const char *const *sets, 
         free(text);
         return gan_fail(err, GAN_ERR_INPUT, "%s: not valid JSON (contains a NUL byte)", path);
     }
-    int rc = gan_config_parse(cfg, text, path, sets, nsets, err);
+    gan_status rc = gan_config_parse(cfg, text, path, sets, nsets, err);
     free(text);
     return rc;
 }
@@ -354,7 +356,7 @@ char *gan_config_to_json(const gan_config *cfg)
         char num[GAN_DOUBLE_CHARS];
         switch (k->type) {
         case K_INT: snprintf(num, sizeof num, "%d", *(const int *)p); break;
-        case K_LONG: snprintf(num, sizeof num, "%ld", *(const long *)p); break;
+        case K_I64: snprintf(num, sizeof num, "%lld", (long long)*(const int64_t *)p); break;
         case K_U64: snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)p); break;
         case K_REAL: gan_double_to_text(*(const double *)p, num); break;
         default: num[0] = '\0'; break;

@@ -1,6 +1,5 @@
 #include "gan/io/image_grid.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +33,17 @@ static void append(void *ctx, void *data, int size)
     m->len += (size_t)size;
 }
 
-int gan_grid_png(const char *path, const float *imgs, int n, int first, int count, int channels, int size, int nrow,
-                 int pad, gan_error *err)
+int gan_grid_square_row(int n)
 {
-    if (nrow < 1) nrow = 1;
+    int r = 1;
+    while (r * r < n) r++;
+    return r;
+}
+
+gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err)
+{
+    const int count = grid->count, size = grid->size, channels = grid->channels, pad = grid->pad;
+    int nrow = grid->per_row < 1 ? 1 : grid->per_row;
     if (nrow > count) nrow = count;
     const int rows = (count + nrow - 1) / nrow;
     const int W = nrow * (size + pad) + pad, H = rows * (size + pad) + pad;
@@ -47,7 +53,7 @@ int gan_grid_png(const char *path, const float *imgs, int n, int first, int coun
     for (int i = 0; i < count; i++) {
         const int gx = pad + (i % nrow) * (size + pad), gy = pad + (i / nrow) * (size + pad);
         for (int c = 0; c < channels; c++) {
-            const float *src = imgs + ((long)c * n + first + i) * plane;
+            const float *src = grid->images + ((long)c * grid->batch + grid->first + i) * plane;
             for (int y = 0; y < size; y++)
                 for (int x = 0; x < size; x++) {
                     float v = (src[y * size + x] + 1.0f) * 127.5f + 0.5f;
@@ -60,7 +66,7 @@ int gan_grid_png(const char *path, const float *imgs, int n, int first, int coun
     membuf m = {0};
     int ok = stbi_write_png_to_func(append, &m, W, H, channels, px, W * channels);
     free(px);
-    int rc;
+    gan_status rc;
     if (!ok || m.failed) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: PNG encoding failed", path);
     else rc = gan_write_file_atomic(path, m.data, m.len, err);
     free(m.data);

@@ -10,7 +10,7 @@
 
 #define MAX_NPY_BYTES ((size_t)2 << 30)
 
-int gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err)
+gan_status gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err)
 {
     char dict[256];
     int pos = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
@@ -32,7 +32,7 @@ int gan_npy_save(const char *path, const float *data, int ndim, const int64_t *s
     memset(head + 10 + pos, ' ', hlen - (size_t)pos - 1);
     head[total - 1] = '\n';
     gan_atomic_file f;
-    int rc = gan_atomic_open(&f, path, err);
+    gan_status rc = gan_atomic_open(&f, path, err);
     if (rc == GAN_OK) rc = gan_atomic_write(&f, head, total, err);
     if (rc == GAN_OK) rc = gan_atomic_write(&f, data, count * sizeof(float), err);
     if (rc != GAN_OK) {
@@ -57,7 +57,7 @@ static const char *dict_value(const char *dict, const char *key)
     return p;
 }
 
-int gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim, int64_t *shape,
+gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim, int64_t *shape,
                   gan_error *err)
 {
     if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
@@ -113,7 +113,7 @@ int gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **dat
     return GAN_OK;
 }
 
-int gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err)
+gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return gan_fail(err, GAN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
@@ -130,7 +130,7 @@ int gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_
         free(buf);
         return gan_fail(err, GAN_ERR_IO, "%s: read failed", path);
     }
-    int rc = gan_npy_parse(buf, len, path, data, ndim, shape, err);
+    gan_status rc = gan_npy_parse(buf, len, path, data, ndim, shape, err);
     free(buf);
     return rc;
 }

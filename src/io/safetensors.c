@@ -1,6 +1,5 @@
 #include "gan/io/safetensors.h"
 
-#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gan/core/check.h"
 #include "gan/io/atomic_file.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -64,13 +64,13 @@ static int cmp_offset(const void *a, const void *b)
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
 
-int gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const char *label, gan_error *err)
+gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const char *label, gan_error *err)
 {
     memset(f, 0, sizeof *f);
     snprintf(f->path, sizeof f->path, "%s", label);
     f->buf = buf;
     f->size = size;
-    int rc = GAN_ERR_INPUT;
+    gan_status rc = GAN_ERR_INPUT;
     if (size < 8) {
         gan_fail(err, rc, "%s: not a safetensors file (%zu bytes, too short for the header length)", label, size);
         goto fail;
@@ -128,7 +128,7 @@ int gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const char *la
             goto fail;
         }
         gan_st_tensor *t = &f->tensors[f->count];
-        strcpy(t->name, name);
+        snprintf(t->name, sizeof t->name, "%s", name); /* fits: checked just above */
         for (int i = 0; i < f->count; i++) {
             if (strcmp(f->tensors[i].name, name) == 0) {
                 gan_fail(err, rc, "%s: tensor '%s' appears twice", label, name);
@@ -218,7 +218,7 @@ fail:
     return rc;
 }
 
-int gan_st_load(gan_st_file *f, const char *path, gan_error *err)
+gan_status gan_st_load(gan_st_file *f, const char *path, gan_error *err)
 {
     memset(f, 0, sizeof *f);
     FILE *fp = fopen(path, "rb");
@@ -271,7 +271,7 @@ static void shape_str(char *out, size_t len, int ndim, const int64_t *shape)
     if (pos < len) snprintf(out + pos, len - pos, "]");
 }
 
-int gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndim,
+gan_status gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndim,
                 const int64_t *shape, void *dst, gan_error *err)
 {
     const gan_st_tensor *t = gan_st_find(f, name);
@@ -294,9 +294,9 @@ int gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndi
 void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim, const int64_t *shape,
                      const void *data)
 {
-    assert(l->count < GAN_ST_LIST_MAX && ndim <= GAN_ST_MAX_DIMS && strlen(name) < GAN_ST_MAX_NAME);
+    GAN_ASSERT(l->count < GAN_ST_LIST_MAX && ndim <= GAN_ST_MAX_DIMS && strlen(name) < GAN_ST_MAX_NAME);
     gan_st_entry *e = &l->e[l->count];
-    strcpy(l->names[l->count], name);
+    snprintf(l->names[l->count], sizeof l->names[0], "%s", name);
     e->name = l->names[l->count];
     e->dtype = dtype;
     e->ndim = ndim;
@@ -305,7 +305,7 @@ void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim
     l->count++;
 }
 
-int gan_st_save(const char *path, const gan_st_entry *entries, int count,
+gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count,
                 const char *const *meta, int nmeta, gan_error *err)
 {
     cJSON *h = cJSON_CreateObject();
@@ -348,7 +348,7 @@ int gan_st_save(const char *path, const gan_st_entry *entries, int count,
     char pad[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 
     gan_atomic_file af;
-    int rc = gan_atomic_open(&af, path, err);
+    gan_status rc = gan_atomic_open(&af, path, err);
     if (rc == GAN_OK) rc = gan_atomic_write(&af, lenbuf, 8, err);
     if (rc == GAN_OK) rc = gan_atomic_write(&af, json, jlen, err);
     if (rc == GAN_OK) rc = gan_atomic_write(&af, pad, hlen - jlen, err);

@@ -6,20 +6,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "gan/io/atomic_file.h"
-#include "gan/models/classifier.h"
-#include "gan/data/dataset.h"
+#include "gan/core/blas.h"
+#include "gan/core/clock.h"
 #include "gan/core/rng.h"
-#include "gan/jobs/train.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "gan/core/work.h"
+#include "gan/data/dataset.h"
+#include "gan/data/idx.h"
+#include "gan/io/atomic_file.h"
+#include "gan/io/checkpoint.h"
+#include "gan/models/classifier.h"
+#include "gan/nn/loss.h"
 
 /* Moves each image of a channel-major batch [C, n, S, S] by its own random
  * (dx, dy) in [-shift, shift], filling the uncovered border with -1 (black):
@@ -53,15 +50,15 @@ static int argmax(const float *v, int k)
 }
 
 /* Accuracy of c (inference mode) on the images idx[0..n). */
-static double accuracy(gan_classifier *c, const gan_dataset *ds, const int32_t *labels, const int32_t *idx, long n,
-                       float *batch)
+static double accuracy(gan_classifier *c, const gan_work *work, const gan_dataset *ds, const int32_t *labels,
+                       const int32_t *idx, long n, float *batch)
 {
     const int B = c->max_batch, k = c->arch.classes;
     long right = 0;
     for (long first = 0; first < n; first += B) {
         const int m = (int)(n - first < B ? n - first : B);
         gan_dataset_batch(ds, idx + first, m, batch);
-        const float *logits = gan_classifier_forward(c, batch, m, 0);
+        const float *logits = gan_classifier_forward(c, work, batch, m, GAN_MODE_EVAL);
         for (int i = 0; i < m; i++) right += argmax(logits + (size_t)i * k, k) == labels[idx[first + i]];
     }
     return (double)right / (double)n;
@@ -73,15 +70,16 @@ typedef struct {
     float *batch, *dlogits, *tmp;
     gan_classifier net;
     gan_pool *pool;
+    gan_work work;
     char *config_json;
 } job;
 
-static int load_data(job *j, const gan_config *cfg, gan_error *err)
+static gan_status load_data(job *j, const gan_config *cfg, gan_error *err)
 {
     if (strcmp(cfg->data_format, "idx") != 0)
         return gan_fail(err, GAN_ERR_INPUT, "config: data.format: gan classify train reads labelled IDX data (\"idx\"), got \"%s\"",
                         cfg->data_format);
-    int rc = gan_dataset_load(&j->data, cfg, err);
+    gan_status rc = gan_dataset_load(&j->data, cfg, err);
     long nlabels = 0;
     if (rc == GAN_OK) rc = gan_idx_labels_read(cfg->data_labels, cfg->cls_classes, &j->labels, &nlabels, err);
     if (rc != GAN_OK) return rc;
@@ -92,7 +90,7 @@ static int load_data(job *j, const gan_config *cfg, gan_error *err)
     return GAN_OK;
 }
 
-int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan_classify_result *result,
+gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan_classify_result *result,
                        gan_error *err)
 {
     job j;
@@ -100,8 +98,8 @@ int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan
     memset(result, 0, sizeof *result);
     FILE *log = opts->log ? opts->log : stderr;
     const int B = cfg->batch_size, S = cfg->image_size, C = cfg->channels, K = cfg->cls_classes;
-    const double t0 = now();
-    int rc = load_data(&j, cfg, err);
+    const double t0 = gan_seconds();
+    gan_status rc = load_data(&j, cfg, err);
     const long count = j.data.count;
     const long ntest = (long)llround(cfg->cls_test_split * (double)count);
     const long ntrain = count - ntest;
@@ -109,8 +107,7 @@ int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: %ld images: too few for a test split of %g and batches of %d",
                       cfg->data_path, count, cfg->cls_test_split, B);
     gan_classifier_arch arch = {S, C, cfg->cls_width, cfg->cls_hidden, K};
-    const char *why = rc == GAN_OK ? gan_classifier_arch_check(&arch) : NULL;
-    if (why) rc = gan_fail(err, GAN_ERR_INPUT, "config: classifier: %s", why);
+    if (rc == GAN_OK) rc = gan_classifier_arch_check(&arch, "config: classifier.", err);
     if (rc == GAN_OK) {
         j.order = malloc(sizeof(int32_t) * (size_t)count);
         j.batch_labels = malloc(sizeof(int32_t) * (size_t)B);
@@ -119,13 +116,16 @@ int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan
         j.tmp = malloc(sizeof(float) * (size_t)S * S);
         j.config_json = gan_config_to_json(cfg);
         if (!j.order || !j.batch_labels || !j.batch || !j.dlogits || !j.tmp || !j.config_json ||
-            gan_classifier_build(&j.net, &arch, B) != 0)
+            gan_classifier_build(&j.net, &arch, B) != GAN_OK)
             rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory building the classifier");
     }
     if (rc == GAN_OK) rc = gan_mkdir_p(cfg->out_dir, err);
     if (rc == GAN_OK) {
-        j.pool = gan_train_pool(cfg);
-        j.net.trunk.pool = j.pool;
+        j.pool = gan_threads_start(cfg->threads);
+        if (gan_work_alloc(&j.work, gan_classifier_work_plan(&j.net), j.pool) != GAN_OK)
+            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory building the classifier");
+    }
+    if (rc == GAN_OK) {
         gan_rng rng;
         gan_rng_seed(&rng, cfg->seed);
         gan_classifier_init_weights(&j.net, &rng);
@@ -136,10 +136,10 @@ int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan
         if (!opts->quiet)
             fprintf(log, "gan classify: %ld training and %ld test images %dx%dx%d from %s; %zu parameters; %d epochs\n",
                      ntrain, ntest, S, S, C, cfg->data_path, j.net.trunk.nparams + j.net.nparams, cfg->cls_epochs);
-        long t = 0;
+        int64_t t = 0;
         const long steps_per_epoch = ntrain / B;
         for (int epoch = 1; epoch <= cfg->cls_epochs && rc == GAN_OK; epoch++) {
-            const double te = now();
+            const double te = gan_seconds();
             /* Last quarter of the epochs at a tenth of the rate: a short fine-tuning phase. */
             const float lr = (float)(epoch > cfg->cls_epochs - cfg->cls_epochs / 4 ? cfg->cls_lr / 10.0 : cfg->cls_lr);
             gan_rng_shuffle(&rng, train, ntrain);
@@ -154,7 +154,7 @@ int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan
                 gan_dataset_batch(&j.data, idx, B, j.batch);
                 if (cfg->cls_shift > 0) random_shift(j.batch, B, C, S, cfg->cls_shift, &rng, j.tmp);
                 for (int i = 0; i < B; i++) j.batch_labels[i] = j.labels[idx[i]];
-                const float *logits = gan_classifier_forward(&j.net, j.batch, B, 1);
+                const float *logits = gan_classifier_forward(&j.net, &j.work, j.batch, B, GAN_MODE_TRAIN);
                 const float loss = gan_softmax_ce_forward(logits, j.batch_labels, B, K);
                 if (!isfinite(loss)) {
                     rc = gan_fail(err, GAN_ERR_NUMERIC, "epoch %d: loss %g: training diverged; no classifier written",
@@ -165,26 +165,27 @@ int gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan
                 for (int i = 0; i < B; i++) right += argmax(logits + (size_t)i * K, K) == j.batch_labels[i];
                 gan_softmax_ce_backward(j.dlogits, logits, j.batch_labels, B, K);
                 gan_classifier_zero_grad(&j.net);
-                gan_classifier_backward(&j.net, j.dlogits);
+                gan_classifier_backward(&j.net, &j.work, j.dlogits);
                 gan_classifier_adam(&j.net, lr, 0.9f, 0.999f, 1e-8f, ++t);
             }
             if (rc != GAN_OK) break;
             result->train_loss = loss_sum / (double)steps_per_epoch;
-            result->test_accuracy = accuracy(&j.net, &j.data, j.labels, test, ntest, j.batch);
+            result->test_accuracy = accuracy(&j.net, &j.work, &j.data, j.labels, test, ntest, j.batch);
             if (!opts->quiet)
                 fprintf(log, "epoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s\n", epoch,
                         cfg->cls_epochs, result->train_loss, 100.0 * (double)right / (double)(steps_per_epoch * B),
-                        100.0 * result->test_accuracy, (double)(steps_per_epoch * B) / (now() - te));
+                        100.0 * result->test_accuracy, (double)(steps_per_epoch * B) / (gan_seconds() - te));
         }
         result->train_count = ntrain;
         result->test_count = ntest;
     }
     if (rc == GAN_OK) {
-        snprintf(result->path, sizeof result->path, "%s/%s", cfg->out_dir, GAN_RUN_CLASSIFIER);
-        rc = gan_classifier_save(result->path, &j.net, result->test_accuracy, j.config_json, err);
+        rc = gan_path_join(result->path, cfg->out_dir, GAN_RUN_CLASSIFIER, err);
+        if (rc == GAN_OK) rc = gan_classifier_save(result->path, &j.net, result->test_accuracy, j.config_json, err);
     }
-    result->seconds = now() - t0;
+    result->seconds = gan_seconds() - t0;
     gan_classifier_free(&j.net);
+    gan_work_free(&j.work);
     gan_pool_free(j.pool);
     gan_dataset_free(&j.data);
     free(j.labels), free(j.order), free(j.batch_labels), free(j.batch), free(j.dlogits), free(j.tmp);

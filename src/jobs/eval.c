@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/nn/layout.h"
+
 /* LAPACK's symmetric eigensolver (divide and conquer), as OpenBLAS exports
  * it. There is no C header for it in libopenblas-dev without LAPACKE, so
  * it is declared here with gfortran's calling convention: hidden lengths
@@ -145,7 +147,8 @@ double gan_entropy_bits(const long *counts, int k)
     return h;
 }
 
-int gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, gan_image_source src, void *ctx, long n, gan_error *err)
+gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work, gan_image_source src,
+                                void *ctx, long n, gan_error *err)
 {
     memset(s, 0, sizeof *s);
     if (n < 2) return gan_fail(err, GAN_ERR_INPUT, "evaluation needs at least 2 images, got %ld", n);
@@ -159,12 +162,12 @@ int gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, gan_image_source sr
     s->counts = calloc((size_t)k, sizeof(long));
     float *batch = malloc(sizeof(float) * (size_t)B * img), *feats = malloc(sizeof(float) * (size_t)n * d);
     double *probs = malloc(sizeof(double) * (size_t)n * k);
-    int rc = GAN_OK;
+    gan_status rc = GAN_OK;
     if (!s->mean || !s->cov || !s->counts || !batch || !feats || !probs) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     for (long first = 0; first < n && rc == GAN_OK; first += B) {
         const int m = (int)(n - first < B ? n - first : B);
         src(ctx, first, m, batch);
-        const float *logits = gan_classifier_forward(c, batch, m, 0);
+        const float *logits = gan_classifier_forward(c, work, batch, m, GAN_MODE_EVAL);
         memcpy(feats + first * d, c->features, sizeof(float) * (size_t)m * d);
         for (int i = 0; i < m; i++) {
             const float *l = logits + (size_t)i * k;
@@ -209,10 +212,9 @@ void gan_generator_images(void *ctx, long first, int n, float *out)
     for (int done = 0; done < n;) {
         const int q = n - done < g->max_batch ? n - done : g->max_batch;
         gan_rng_normal(&src->rng, src->z, (long)g->arch.nz * q, 0.0f, 1.0f);
-        const float *imgs = gan_net_forward(g, src->z, q, src->bn_batch);
-        /* both channel-major: image i of channel c sits at (c * count + i) * plane */
-        for (int c = 0; c < g->arch.channels; c++)
-            memcpy(out + ((size_t)c * n + done) * plane, imgs + (size_t)c * q * plane, sizeof(float) * (size_t)q * plane);
+        const float *imgs = gan_net_forward(g, src->work, src->z, q, src->bn_mode);
+        gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
+                        g->arch.channels, plane);
         done += q;
     }
 }
@@ -228,7 +230,7 @@ static void warn(gan_eval_report *r, const char *text)
     if (r->nwarnings < GAN_EVAL_MAX_WARNINGS) snprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], "%s", text);
 }
 
-int gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err)
+gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err)
 {
     memset(r, 0, sizeof *r);
     if (real->dim != gen->dim || real->classes != gen->classes)

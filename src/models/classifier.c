@@ -1,25 +1,29 @@
 #include "gan/models/classifier.h"
 
-#include <assert.h>
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gan/io/checkpoint.h"
+#include "gan/core/check.h"
+#include "gan/nn/activation.h"
+#include "gan/nn/adam.h"
+#include "gan/nn/layout.h"
+#include "gan/nn/linear.h"
 
-#define CLASSIFIER_KIND "classifier"
-
-const char *gan_classifier_arch_check(const gan_classifier_arch *a)
+gan_status gan_classifier_arch_check(const gan_classifier_arch *a, const char *where, gan_error *err)
 {
-    int s = a->image_size;
-    if (s != 16 && s != 32 && s != 64 && s != 128) return "image_size: expected 16, 32, 64 or 128";
-    if (a->channels != 1 && a->channels != 3) return "channels: expected 1 or 3";
-    if (a->width < 1 || a->width > 1024) return "width: expected an integer from 1 to 1024";
-    if (a->hidden < 1 || a->hidden > 4096) return "hidden: expected an integer from 1 to 4096";
-    if (a->classes < 2 || a->classes > 1000) return "classes: expected an integer from 2 to 1000";
-    return NULL;
+    if (!gan_image_size_valid(a->image_size))
+        return gan_fail(err, GAN_ERR_INPUT, "%simage_size: expected " GAN_IMAGE_SIZES ", got %d", where, a->image_size);
+    if (a->channels != 1 && a->channels != 3)
+        return gan_fail(err, GAN_ERR_INPUT, "%schannels: expected 1 or 3, got %d", where, a->channels);
+    if (a->width < 1 || a->width > 1024)
+        return gan_fail(err, GAN_ERR_INPUT, "%swidth: expected an integer from 1 to 1024, got %d", where, a->width);
+    if (a->hidden < 1 || a->hidden > 4096)
+        return gan_fail(err, GAN_ERR_INPUT, "%shidden: expected an integer from 1 to 4096, got %d", where, a->hidden);
+    if (a->classes < 2 || a->classes > 1000)
+        return gan_fail(err, GAN_ERR_INPUT, "%sclasses: expected an integer from 2 to 1000, got %d", where, a->classes);
+    return GAN_OK;
 }
 
 /* The trunk is a DCGAN discriminator's; nz and ngf mean nothing to it. */
@@ -28,15 +32,15 @@ static gan_arch trunk_arch(const gan_classifier_arch *a)
     return (gan_arch){.image_size = a->image_size, .channels = a->channels, .nz = 1, .ngf = 1, .ndf = a->width};
 }
 
-int gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch)
+gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch)
 {
-    assert(gan_classifier_arch_check(arch) == NULL && max_batch >= 1);
+    GAN_ASSERT(gan_classifier_arch_check(arch, "", NULL) == GAN_OK && max_batch >= 1);
     memset(c, 0, sizeof *c);
     c->arch = *arch;
     c->max_batch = max_batch;
     c->slope = 0.2f;
     gan_arch ta = trunk_arch(arch);
-    if (gan_net_build_trunk(&c->trunk, &ta, max_batch) != 0) return -1;
+    if (gan_net_build(&c->trunk, &ta, GAN_NET_TRUNK, max_batch) != GAN_OK) return GAN_ERR_NOMEM;
     c->flat = (int)gan_net_out_size(&c->trunk);
     const size_t F = (size_t)c->flat, H = (size_t)arch->hidden, K = (size_t)arch->classes, B = (size_t)max_batch;
     c->nparams = H * F + H + K * H + K;
@@ -44,25 +48,25 @@ int gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int
     c->block = calloc(total, sizeof(float));
     if (!c->block) {
         gan_net_free(&c->trunk);
-        return -1;
+        return GAN_ERR_NOMEM;
     }
+    /* one table of (pointer, size) walked once: every buffer's place in the block */
+    struct { float **p; size_t n; } carve[] = {
+        {&c->params, c->nparams}, {&c->grads, c->nparams}, {&c->adam_m, c->nparams}, {&c->adam_v, c->nparams},
+        {&c->x_flat, B * F},      {&c->d_flat, B * F},     {&c->features, B * H},    {&c->logits, B * K},
+        {&c->d_features, B * H},  {&c->d_trunk, B * F},
+    };
     float *p = c->block;
-    c->params = p, p += c->nparams;
-    c->grads = p, p += c->nparams;
-    c->adam_m = p, p += c->nparams;
-    c->adam_v = p, p += c->nparams;
-    c->x_flat = p, p += B * F;
-    c->d_flat = p, p += B * F;
-    c->features = p, p += B * H;
-    c->logits = p, p += B * K;
-    c->d_features = p, p += B * H;
-    c->d_trunk = p, p += B * F;
-    assert((size_t)(p - c->block) == total);
+    for (size_t i = 0; i < sizeof carve / sizeof carve[0]; i++) {
+        *carve[i].p = p;
+        p += carve[i].n;
+    }
+    GAN_ASSERT((size_t)(p - c->block) == total);
     c->w1 = c->params, c->dw1 = c->grads;
     c->b1 = c->w1 + H * F, c->db1 = c->dw1 + H * F;
     c->w2 = c->b1 + H, c->dw2 = c->db1 + H;
     c->b2 = c->w2 + K * H, c->db2 = c->dw2 + K * H;
-    return 0;
+    return GAN_OK;
 }
 
 void gan_classifier_free(gan_classifier *c)
@@ -71,6 +75,8 @@ void gan_classifier_free(gan_classifier *c)
     free(c->block);
     memset(c, 0, sizeof *c);
 }
+
+gan_work_plan gan_classifier_work_plan(const gan_classifier *c) { return gan_net_work_plan(&c->trunk); }
 
 static void uniform(gan_rng *rng, float *out, long n, float bound)
 {
@@ -87,46 +93,31 @@ void gan_classifier_init_weights(gan_classifier *c, gan_rng *rng)
     uniform(rng, c->b2, K, 1.0f / sqrtf((float)H));
 }
 
-/* The trunk is channel-major [C, N, 4, 4]; Linear wants each image's
- * features in one row, in PyTorch's Flatten order (c, y, x): [N, C*16]. */
-static void flatten(float *flat, const float *cm, int n, int channels, int plane)
-{
-    for (int ch = 0; ch < channels; ch++)
-        for (int i = 0; i < n; i++)
-            memcpy(flat + ((size_t)i * channels + ch) * plane, cm + ((size_t)ch * n + i) * plane, sizeof(float) * plane);
-}
+static int trunk_channels(const gan_classifier *c) { return c->trunk.st[c->trunk.nstages - 1].geom.oc; }
 
-static void unflatten(float *cm, const float *flat, int n, int channels, int plane)
+const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, const float *x, int n, gan_mode mode)
 {
-    for (int ch = 0; ch < channels; ch++)
-        for (int i = 0; i < n; i++)
-            memcpy(cm + ((size_t)ch * n + i) * plane, flat + ((size_t)i * channels + ch) * plane, sizeof(float) * plane);
-}
-
-static int trunk_channels(const gan_classifier *c) { return c->trunk.st[c->trunk.nstages - 1].oc; }
-
-const float *gan_classifier_forward(gan_classifier *c, const float *x, int n, int train)
-{
-    assert(n >= 1 && n <= c->max_batch);
-    const int F = c->flat, H = c->arch.hidden, K = c->arch.classes;
-    const float *t = gan_net_forward(&c->trunk, x, n, train);
-    const int ch = trunk_channels(c);
-    flatten(c->x_flat, t, n, ch, F / ch);
+    GAN_ASSERT(n >= 1 && n <= c->max_batch);
+    const int F = c->flat, H = c->arch.hidden, K = c->arch.classes, ch = trunk_channels(c), plane = F / ch;
+    const float *t = gan_net_forward(&c->trunk, work, x, n, mode);
+    /* Linear wants each image's features in one row, in PyTorch's Flatten
+     * order (c, y, x): the trunk's channel-major output made image-major. */
+    gan_copy_images(c->x_flat, gan_layout_nchw(ch, plane), t, gan_layout_cnhw(n, plane), n, ch, plane);
     gan_linear_forward(c->features, c->x_flat, c->w1, c->b1, n, F, H);
     gan_leakyrelu_forward(c->features, c->features, (long)n * H, c->slope);
     gan_linear_forward(c->logits, c->features, c->w2, c->b2, n, H, K);
     return c->logits;
 }
 
-void gan_classifier_backward(gan_classifier *c, const float *dlogits)
+void gan_classifier_backward(gan_classifier *c, const gan_work *work, const float *dlogits)
 {
     const int n = c->trunk.last_n, F = c->flat, H = c->arch.hidden, K = c->arch.classes;
+    const int ch = trunk_channels(c), plane = F / ch;
     gan_linear_backward(c->d_features, c->dw2, c->db2, dlogits, c->features, c->w2, n, H, K);
     gan_leakyrelu_backward(c->d_features, c->d_features, c->features, (long)n * H, c->slope);
     gan_linear_backward(c->d_flat, c->dw1, c->db1, c->d_features, c->x_flat, c->w1, n, F, H);
-    const int ch = trunk_channels(c);
-    unflatten(c->d_trunk, c->d_flat, n, ch, F / ch);
-    gan_net_backward(&c->trunk, c->d_trunk, 1, 0);
+    gan_copy_images(c->d_trunk, gan_layout_cnhw(n, plane), c->d_flat, gan_layout_nchw(ch, plane), n, ch, plane);
+    gan_net_backward(&c->trunk, work, c->d_trunk, GAN_GRAD_PARAMS);
 }
 
 void gan_classifier_zero_grad(gan_classifier *c)
@@ -135,128 +126,22 @@ void gan_classifier_zero_grad(gan_classifier *c)
     memset(c->grads, 0, sizeof(float) * c->nparams);
 }
 
-void gan_classifier_adam(gan_classifier *c, float lr, float beta1, float beta2, float eps, long t)
+void gan_classifier_adam(gan_classifier *c, float lr, float beta1, float beta2, float eps, int64_t t)
 {
     gan_net_adam(&c->trunk, lr, beta1, beta2, eps, t);
     gan_adam_update(c->params, c->grads, c->adam_m, c->adam_v, c->nparams, lr, beta1, beta2, eps, t);
 }
 
-/* ---------------------------------------------------------------- files */
-
-/* The head's two Linear layers as state_dict entries (prefixed names). */
-typedef struct {
-    char name[GAN_ST_MAX_NAME];
-    int ndim;
-    int64_t shape[2];
-    float *data;
-} head_tensor;
-
-static void head_tensors(gan_classifier *c, const char *prefix, head_tensor out[4])
+void gan_classifier_head_tensors(gan_classifier *c, gan_head_tensor out[4])
 {
     const int first = 3 * c->trunk.nstages + 1; /* after the trunk's triples and Flatten */
     const int F = c->flat, H = c->arch.hidden, K = c->arch.classes;
-    snprintf(out[0].name, sizeof out[0].name, "%.64s%d.weight", prefix, first);
-    snprintf(out[1].name, sizeof out[1].name, "%.64s%d.bias", prefix, first);
-    snprintf(out[2].name, sizeof out[2].name, "%.64s%d.weight", prefix, first + 2);
-    snprintf(out[3].name, sizeof out[3].name, "%.64s%d.bias", prefix, first + 2);
+    snprintf(out[0].name, sizeof out[0].name, "%d.weight", first);
+    snprintf(out[1].name, sizeof out[1].name, "%d.bias", first);
+    snprintf(out[2].name, sizeof out[2].name, "%d.weight", first + 2);
+    snprintf(out[3].name, sizeof out[3].name, "%d.bias", first + 2);
     out[0].ndim = 2, out[0].shape[0] = H, out[0].shape[1] = F, out[0].data = c->w1;
     out[1].ndim = 1, out[1].shape[0] = H, out[1].data = c->b1;
     out[2].ndim = 2, out[2].shape[0] = K, out[2].shape[1] = H, out[2].data = c->w2;
     out[3].ndim = 1, out[3].shape[0] = K, out[3].data = c->b2;
-}
-
-void gan_classifier_list_tensors(gan_classifier *c, const char *prefix, gan_st_list *list)
-{
-    gan_net_list_tensors(&c->trunk, prefix, list);
-    head_tensor h[4];
-    head_tensors(c, prefix, h);
-    for (int i = 0; i < 4; i++) gan_st_list_add(list, h[i].name, GAN_DT_F32, h[i].ndim, h[i].shape, h[i].data);
-}
-
-int gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix, gan_error *err)
-{
-    int rc = gan_net_read_tensors(&c->trunk, f, prefix, err);
-    head_tensor h[4];
-    head_tensors(c, prefix, h);
-    for (int i = 0; i < 4 && rc == GAN_OK; i++) rc = gan_st_read(f, h[i].name, GAN_DT_F32, h[i].ndim, h[i].shape, h[i].data, err);
-    return rc;
-}
-
-int gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
-                        gan_error *err)
-{
-    gan_st_list list = {.count = 0};
-    gan_classifier_list_tensors(c, "", &list);
-    char arch[200], acc[32];
-    const gan_classifier_arch *a = &c->arch;
-    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"width\":%d,\"hidden\":%d,\"classes\":%d}",
-             a->image_size, a->channels, a->width, a->hidden, a->classes);
-    snprintf(acc, sizeof acc, "%.6f", test_accuracy);
-    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind", CLASSIFIER_KIND, "arch", arch,
-                            "test_accuracy", acc, "config", config_json};
-    return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
-}
-
-int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err)
-{
-    const char *path = f->path;
-    const char *format = gan_st_meta(f, "format"), *kind = gan_st_meta(f, "kind"), *as = gan_st_meta(f, "arch");
-    gan_classifier_arch a;
-    int rc = GAN_OK;
-    if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0) {
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint", path);
-    } else if (!kind || strcmp(kind, CLASSIFIER_KIND) != 0) {
-        if (kind && (strcmp(kind, "generator") == 0 || strcmp(kind, "discriminator") == 0))
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a classifier (from gan classify train) is needed here",
-                          path, kind);
-        else
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind is %s, not classifier", path, kind ? kind : "missing");
-    } else {
-        cJSON *j = as ? cJSON_Parse(as) : NULL;
-        int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &a.image_size) || gan_meta_int(j, "channels", &a.channels) ||
-                  gan_meta_int(j, "width", &a.width) || gan_meta_int(j, "hidden", &a.hidden) || gan_meta_int(j, "classes", &a.classes);
-        cJSON_Delete(j);
-        const char *why = bad ? NULL : gan_classifier_arch_check(&a);
-        if (bad) rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", path);
-        else if (why) rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.%s", path, why);
-    }
-    if (rc == GAN_OK) {
-        /* Before allocating for the arch the metadata claims, check that the
-         * file holds the largest tensor that arch implies (the first Linear). */
-        int L = 0;
-        while ((4 << (L + 1)) <= a.image_size) L++;
-        const int64_t flat = (int64_t)a.width << (L - 1) << 4;
-        char name[32];
-        snprintf(name, sizeof name, "%d.weight", 3 * L + 1);
-        const gan_st_tensor *t = gan_st_find(f, name);
-        if (!t || t->ndim != 2 || t->shape[0] != a.hidden || t->shape[1] != flat)
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is missing or not [%d, %lld] as metadata arch implies", path,
-                          name, a.hidden, (long long)flat);
-    }
-    if (rc == GAN_OK && gan_classifier_build(c, &a, max_batch) != 0)
-        rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the classifier", path);
-    if (rc == GAN_OK) {
-        rc = gan_classifier_read_tensors(c, f, "", err);
-        if (rc != GAN_OK) gan_classifier_free(c);
-    }
-    return rc;
-}
-
-int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char **config_json, gan_error *err)
-{
-    if (config_json) *config_json = NULL;
-    gan_st_file f;
-    int rc = gan_st_load(&f, path, err);
-    if (rc != GAN_OK) return rc;
-    rc = gan_classifier_from_st(&f, c, max_batch, err);
-    const char *cfg = gan_st_meta(&f, "config");
-    if (rc == GAN_OK && config_json && cfg) {
-        *config_json = strdup(cfg);
-        if (!*config_json) {
-            gan_classifier_free(c);
-            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-        }
-    }
-    gan_st_close(&f);
-    return rc;
 }

@@ -1,19 +1,27 @@
 #include "gan/models/dcgan.h"
 
-#include <assert.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-const char *gan_arch_check(const gan_arch *a)
+#include "gan/core/check.h"
+#include "gan/nn/activation.h"
+#include "gan/nn/adam.h"
+#include "gan/nn/batchnorm.h"
+#include "gan/nn/conv.h"
+
+gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
 {
-    int s = a->image_size;
-    if (s != 16 && s != 32 && s != 64 && s != 128) return "image_size: expected 16, 32, 64 or 128";
-    if (a->channels != 1 && a->channels != 3) return "channels: expected 1 or 3";
-    if (a->nz < 1 || a->nz > 4096) return "nz: expected an integer from 1 to 4096";
-    if (a->ngf < 1 || a->ngf > 1024) return "ngf: expected an integer from 1 to 1024";
-    if (a->ndf < 1 || a->ndf > 1024) return "ndf: expected an integer from 1 to 1024";
-    return NULL;
+    if (!gan_image_size_valid(a->image_size))
+        return gan_fail(err, GAN_ERR_INPUT, "%simage_size: expected " GAN_IMAGE_SIZES ", got %d", where, a->image_size);
+    if (a->channels != 1 && a->channels != 3)
+        return gan_fail(err, GAN_ERR_INPUT, "%schannels: expected 1 or 3, got %d", where, a->channels);
+    if (a->nz < 1 || a->nz > 4096)
+        return gan_fail(err, GAN_ERR_INPUT, "%snz: expected an integer from 1 to 4096, got %d", where, a->nz);
+    if (a->ngf < 1 || a->ngf > 1024)
+        return gan_fail(err, GAN_ERR_INPUT, "%sngf: expected an integer from 1 to 1024, got %d", where, a->ngf);
+    if (a->ndf < 1 || a->ndf > 1024)
+        return gan_fail(err, GAN_ERR_INPUT, "%sndf: expected an integer from 1 to 1024, got %d", where, a->ndf);
+    return GAN_OK;
 }
 
 static int log2_int(int x)
@@ -23,37 +31,33 @@ static int log2_int(int x)
     return l;
 }
 
-/* Fills the stage table (sizes, activations, nn.Sequential indices). */
+/* Fills the stage table (geometry, activations, nn.Sequential indices). */
 static void plan_stages(gan_net *net)
 {
     const gan_arch *a = &net->arch;
-    const int L = log2_int(a->image_size / 4);
+    const int L = log2_int(a->image_size / 4), B = net->max_batch;
+    const bool generator = net->kind == GAN_NET_GENERATOR, trunk = net->kind == GAN_NET_TRUNK;
     int seq = 0;
-    net->nstages = net->trunk ? L : L + 1;
+    net->nstages = trunk ? L : L + 1;
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
         memset(s, 0, sizeof *s);
-        s->k = 4;
         s->seq_conv = seq++;
-        if (net->generator) {
-            s->transpose = 1;
-            s->c = i == 0 ? a->nz : a->ngf << (L - i);
-            s->oc = i == L ? a->channels : a->ngf << (L - i - 1);
-            s->h = i == 0 ? 1 : 4 << (i - 1);
-            s->s = i == 0 ? 1 : 2;
-            s->p = i == 0 ? 0 : 1;
-            s->oh = gan_convt_out(s->h, s->k, s->s, s->p);
+        if (generator) {
+            const int c = i == 0 ? a->nz : a->ngf << (L - i);
+            const int oc = i == L ? a->channels : a->ngf << (L - i - 1);
+            const int h = i == 0 ? 1 : 4 << (i - 1);
+            s->transposed = true;
+            s->geom = i == 0 ? gan_convt_geom_make(B, c, h, h, oc, 4, 1, 0) : gan_convt_geom_make(B, c, h, h, oc, 4, 2, 1);
             s->bn = i < L;
             s->act = i < L ? GAN_ACT_RELU : GAN_ACT_TANH;
         } else {
-            s->transpose = 0;
-            s->c = i == 0 ? a->channels : a->ndf << (i - 1);
-            s->oc = i == L ? 1 : a->ndf << i;
-            s->h = a->image_size >> i;
-            s->s = i == L ? 1 : 2;
-            s->p = i == L ? 0 : 1;
-            s->oh = gan_conv_out(s->h, s->k, s->s, s->p);
-            s->bn = (i > 0 || net->trunk) && i < L;
+            const int c = i == 0 ? a->channels : a->ndf << (i - 1);
+            const int oc = i == L ? 1 : a->ndf << i;
+            const int h = a->image_size >> i;
+            s->transposed = false;
+            s->geom = i == L ? gan_conv_geom_make(B, c, h, h, oc, 4, 1, 0) : gan_conv_geom_make(B, c, h, h, oc, 4, 2, 1);
+            s->bn = (i > 0 || trunk) && i < L;
             s->act = i < L ? GAN_ACT_LEAKY : GAN_ACT_NONE;
         }
         if (s->bn) s->seq_bn = seq++;
@@ -61,9 +65,16 @@ static void plan_stages(gan_net *net)
     }
 }
 
-static size_t stage_weight_count(const gan_stage *s) { return (size_t)s->c * s->oc * s->k * s->k; }
+static size_t stage_weight_count(const gan_stage *s) { return (size_t)s->geom.c * s->geom.oc * s->geom.k * s->geom.k; }
 
-/* Carves every buffer; with an empty arena it only adds up the sizes. */
+/* The im2col/col2im workspace a stage needs. */
+static size_t stage_scratch(const gan_stage *s)
+{
+    return s->transposed ? gan_convt_col_floats(&s->geom) : gan_conv_col_floats(&s->geom);
+}
+
+/* Carves a buffer out of the arena; before the arena exists it only adds up
+ * the sizes (the same walk sizes the reservation and hands out the views). */
 static float *carve(gan_arena *a, size_t n, size_t *total)
 {
     if (!a->base) {
@@ -77,12 +88,11 @@ static size_t layout(gan_net *net)
 {
     size_t total = 0;
     gan_arena *a = &net->arena;
-    const size_t B = (size_t)net->max_batch;
     net->nparams = net->nstats = 0;
     for (int i = 0; i < net->nstages; i++) {
         const gan_stage *s = &net->st[i];
-        net->nparams += stage_weight_count(s) + (s->bn ? 2u * s->oc : 0);
-        net->nstats += s->bn ? 2u * s->oc : 0;
+        net->nparams += stage_weight_count(s) + (s->bn ? 2u * s->geom.oc : 0);
+        net->nstats += s->bn ? 2u * s->geom.oc : 0;
     }
     net->params = carve(a, net->nparams, &total);
     net->grads = carve(a, net->nparams, &total);
@@ -91,135 +101,90 @@ static size_t layout(gan_net *net)
     net->stats = carve(a, net->nstats, &total);
     /* keep the conv layers' im2col matrices if they are small enough */
     size_t cols_total = 0;
-    for (int i = 0; i < net->nstages; i++) {
-        const gan_stage *s = &net->st[i];
-        if (!s->transpose) cols_total += (size_t)s->c * s->k * s->k * B * s->oh * s->oh;
-    }
-    const int keep_cols = cols_total * sizeof(float) <= GAN_KEEP_COLS_BYTES;
-    size_t pofs = 0, sofs = 0, max_act = (size_t)gan_net_in_size(net) * B;
-    net->scratch_size = 0;
+    for (int i = 0; i < net->nstages; i++)
+        if (!net->st[i].transposed) cols_total += gan_conv_col_floats(&net->st[i].geom);
+    const bool keep_cols = cols_total * sizeof(float) <= GAN_KEEP_COLS_BYTES;
+    size_t pofs = 0, sofs = 0;
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
-        size_t wn = stage_weight_count(s);
+        const int oc = s->geom.oc;
         if (net->params) {
             s->w = net->params + pofs;
             s->dw = net->grads + pofs;
         }
-        pofs += wn;
+        pofs += stage_weight_count(s);
         if (s->bn) {
             if (net->params) {
                 s->gamma = net->params + pofs;
                 s->dgamma = net->grads + pofs;
-                s->beta = net->params + pofs + s->oc;
-                s->dbeta = net->grads + pofs + s->oc;
+                s->beta = net->params + pofs + oc;
+                s->dbeta = net->grads + pofs + oc;
                 s->running_mean = net->stats + sofs;
-                s->running_var = net->stats + sofs + s->oc;
+                s->running_var = net->stats + sofs + oc;
             }
-            pofs += 2u * s->oc;
-            sofs += 2u * s->oc;
+            pofs += 2u * oc;
+            sofs += 2u * oc;
         }
-        size_t act = (size_t)s->oc * B * s->oh * s->oh;
-        if (act > max_act) max_act = act;
+        const size_t act = gan_conv_out_floats(&s->geom);
         s->pre = carve(a, act, &total);
         s->out = s->bn ? carve(a, act, &total) : s->pre;
-        size_t col = s->transpose ? (size_t)s->oc * s->k * s->k * B * s->h * s->h
-                                  : (size_t)s->c * s->k * s->k * B * s->oh * s->oh;
-        if (col > net->scratch_size) net->scratch_size = col;
-        s->col = keep_cols && !s->transpose ? carve(a, col, &total) : NULL;
+        s->col = keep_cols && !s->transposed ? carve(a, stage_scratch(s), &total) : NULL;
         if (s->bn) {
-            s->mean = carve(a, s->oc, &total);
-            s->invstd = carve(a, s->oc, &total);
+            s->mean = carve(a, oc, &total);
+            s->invstd = carve(a, oc, &total);
         }
     }
-    net->gbuf_size = gan_arena_round(max_act);
     return total;
 }
 
-/* (Re)allocates the net's own working memory: scratch + two gradient buffers. */
-static int alloc_work(gan_net *net, size_t scratch, size_t gbuf)
+gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch)
 {
-    void *p = NULL;
-    if (posix_memalign(&p, 64, (scratch + 2 * gbuf) * sizeof(float)) != 0) return -1;
-    if (net->owns_work) free(net->work);
-    net->work = p;
-    net->owns_work = 1;
-    net->scratch = net->work;
-    net->gbuf[0] = net->work + scratch;
-    net->gbuf[1] = net->work + scratch + gbuf;
-    net->scratch_size = scratch;
-    net->gbuf_size = gbuf;
-    return 0;
-}
-
-static int build(gan_net *net, const gan_arch *arch, int generator, int trunk, int max_batch)
-{
-    assert(gan_arch_check(arch) == NULL && max_batch >= 1);
+    GAN_ASSERT(gan_arch_check(arch, "", NULL) == GAN_OK && max_batch >= 1);
     memset(net, 0, sizeof *net);
     net->arch = *arch;
-    net->generator = generator;
-    net->trunk = trunk;
+    net->kind = kind;
     net->max_batch = max_batch;
     net->slope = 0.2f;
     net->bn_momentum = 0.1f;
     net->bn_eps = 1e-5f;
     plan_stages(net);
-    size_t total = layout(net);
-    if (gan_arena_reserve(&net->arena, total) != 0) return -1;
+    if (gan_arena_reserve(&net->arena, layout(net)) != GAN_OK) return GAN_ERR_NOMEM;
     layout(net);
-    net->scratch_size = gan_arena_round(net->scratch_size);
-    if (alloc_work(net, net->scratch_size, net->gbuf_size) != 0) {
-        gan_arena_free(&net->arena);
-        return -1;
-    }
     for (int i = 0; i < net->nstages; i++)
         if (net->st[i].bn)
-            for (int c = 0; c < net->st[i].oc; c++) net->st[i].running_var[c] = 1.0f;
-    return 0;
-}
-
-int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch)
-{
-    return build(net, arch, generator, 0, max_batch);
-}
-
-int gan_net_build_trunk(gan_net *net, const gan_arch *arch, int max_batch)
-{
-    return build(net, arch, 0, 1, max_batch);
+            for (int c = 0; c < net->st[i].geom.oc; c++) net->st[i].running_var[c] = 1.0f;
+    return GAN_OK;
 }
 
 void gan_net_free(gan_net *net)
 {
-    if (net->owns_work) free(net->work);
     gan_arena_free(&net->arena);
     memset(net, 0, sizeof *net);
 }
 
-int gan_net_share_scratch(gan_net *a, gan_net *b)
+gan_work_plan gan_net_work_plan(const gan_net *net)
 {
-    size_t scratch = a->scratch_size > b->scratch_size ? a->scratch_size : b->scratch_size;
-    size_t gbuf = a->gbuf_size > b->gbuf_size ? a->gbuf_size : b->gbuf_size;
-    if ((scratch > a->scratch_size || gbuf > a->gbuf_size) && alloc_work(a, scratch, gbuf) != 0) return -1;
-    if (b->owns_work) free(b->work);
-    b->work = a->work;
-    b->owns_work = 0;
-    b->scratch = a->scratch;
-    b->gbuf[0] = a->gbuf[0];
-    b->gbuf[1] = a->gbuf[1];
-    b->scratch_size = scratch;
-    b->gbuf_size = gbuf;
-    return 0;
+    /* backward's two gradient buffers each hold the largest activation, the input included */
+    size_t scratch = 0, grad = (size_t)gan_net_in_size(net) * net->max_batch;
+    for (int i = 0; i < net->nstages; i++) {
+        const gan_stage *s = &net->st[i];
+        if (stage_scratch(s) > scratch) scratch = stage_scratch(s);
+        if (gan_conv_out_floats(&s->geom) > grad) grad = gan_conv_out_floats(&s->geom);
+    }
+    return (gan_work_plan){.scratch = scratch, .grad = grad};
 }
 
 void gan_net_init_weights(gan_net *net, gan_rng *rng)
 {
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
+        const int oc = s->geom.oc;
         gan_rng_normal(rng, s->w, (long)stage_weight_count(s), 0.0f, 0.02f);
         if (s->bn) {
-            gan_rng_normal(rng, s->gamma, s->oc, 1.0f, 0.02f);
-            memset(s->beta, 0, sizeof(float) * s->oc);
-            memset(s->running_mean, 0, sizeof(float) * s->oc);
-            for (int c = 0; c < s->oc; c++) s->running_var[c] = 1.0f;
+            gan_rng_normal(rng, s->gamma, oc, 1.0f, 0.02f);
+            memset(s->beta, 0, sizeof(float) * oc);
+            memset(s->running_mean, 0, sizeof(float) * oc);
+            for (int c = 0; c < oc; c++) s->running_var[c] = 1.0f;
         }
     }
     net->num_batches_tracked = 0;
@@ -228,22 +193,13 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
 long gan_net_in_size(const gan_net *net)
 {
     const gan_arch *a = &net->arch;
-    return net->generator ? a->nz : (long)a->channels * a->image_size * a->image_size;
+    return net->kind == GAN_NET_GENERATOR ? a->nz : (long)a->channels * a->image_size * a->image_size;
 }
 
 long gan_net_out_size(const gan_net *net)
 {
-    const gan_arch *a = &net->arch;
-    if (net->trunk) {
-        const gan_stage *s = &net->st[net->nstages - 1];
-        return (long)s->oc * s->oh * s->oh;
-    }
-    return net->generator ? (long)a->channels * a->image_size * a->image_size : 1;
-}
-
-static gan_conv_dims stage_dims(const gan_stage *s, int n)
-{
-    return (gan_conv_dims){.n = n, .c = s->c, .h = s->h, .w = s->h, .oc = s->oc, .k = s->k, .s = s->s, .p = s->p};
+    const gan_conv_geom *last = &net->st[net->nstages - 1].geom;
+    return (long)last->oc * last->oh * last->ow;
 }
 
 static void activate(gan_act act, float *x, long len, float slope)
@@ -266,53 +222,67 @@ static void activate_backward(gan_act act, float *g, const float *out, long len,
     }
 }
 
-const float *gan_net_forward(gan_net *net, const float *input, int n, int train)
+/* The work block must hold what this net planned. */
+static void check_work(const gan_net *net, const gan_work *w)
 {
-    assert(n >= 1 && n <= net->max_batch);
+    const gan_work_plan need = gan_net_work_plan(net);
+    GAN_ASSERT(w && w->plan.scratch >= need.scratch && w->plan.grad >= need.grad);
+}
+
+const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, int n, gan_mode mode)
+{
+    GAN_ASSERT(n >= 1 && n <= net->max_batch);
+    check_work(net, work);
     const float *in = input;
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
-        gan_conv_dims d = stage_dims(s, n);
-        if (s->transpose) gan_conv_transpose2d_forward(s->pre, net->scratch, in, s->w, NULL, &d, net->pool);
-        else gan_conv2d_forward(s->pre, s->col ? s->col : net->scratch, in, s->w, NULL, &d, net->pool);
-        const long m = (long)n * s->oh * s->oh;
+        gan_conv_geom g = s->geom;
+        g.n = n;
+        if (s->transposed) gan_conv_transpose2d_forward(s->pre, work->scratch, in, s->w, NULL, &g, work->pool);
+        else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, s->w, NULL, &g, work->pool);
+        const long m = (long)n * g.oh * g.ow;
         if (s->bn) {
-            if (train)
+            if (mode == GAN_MODE_TRAIN)
                 gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var, s->pre,
-                                              s->gamma, s->beta, s->oc, m, net->bn_momentum, net->bn_eps, net->pool);
+                                              s->gamma, s->beta, g.oc, m, net->bn_momentum, net->bn_eps, work->pool);
             else
-                gan_batchnorm2d_forward_eval(s->out, s->pre, s->gamma, s->beta, s->running_mean, s->running_var,
-                                             s->oc, m, net->bn_eps);
+                gan_batchnorm2d_forward_eval(s->out, s->pre, s->gamma, s->beta, s->running_mean, s->running_var, g.oc,
+                                             m, net->bn_eps);
         }
-        activate(s->act, s->out, (long)s->oc * m, net->slope);
+        activate(s->act, s->out, (long)g.oc * m, net->slope);
         in = s->out;
     }
-    if (train) net->num_batches_tracked++;
+    if (mode == GAN_MODE_TRAIN) net->num_batches_tracked++;
     net->input = input;
     net->last_n = n;
     return in;
 }
 
-const float *gan_net_backward(gan_net *net, float *dout, int param_grads, int input_grad)
+float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_grad grads)
 {
+    check_work(net, work);
     const int n = net->last_n;
+    const bool params = grads & GAN_GRAD_PARAMS, input_grad = grads & GAN_GRAD_INPUT;
     float *g = dout;
-    int next = dout == net->gbuf[0]; /* dout may be the other net's result in a shared buffer */
+    int next = dout == work->grad[0]; /* dout may be another net's input gradient, in the shared work */
     for (int i = net->nstages - 1; i >= 0; i--) {
         gan_stage *s = &net->st[i];
-        const long m = (long)n * s->oh * s->oh;
-        activate_backward(s->act, g, s->out, (long)s->oc * m, net->slope);
-        if (s->bn)  /* in place: the batchnorm backward reads each dy before writing its dx */
-            gan_batchnorm2d_backward_train(g, param_grads ? s->dgamma : NULL, param_grads ? s->dbeta : NULL, g,
-                                           s->pre, s->mean, s->invstd, s->gamma, s->oc, m, net->pool);
+        gan_conv_geom geom = s->geom;
+        geom.n = n;
+        const long m = (long)n * geom.oh * geom.ow;
+        activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope);
+        if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
+            gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre, s->mean,
+                                           s->invstd, s->gamma, geom.oc, m, work->pool);
         const float *in = i == 0 ? net->input : net->st[i - 1].out;
-        float *din = (i > 0 || input_grad) ? net->gbuf[next] : NULL;
+        float *din = (i > 0 || input_grad) ? work->grad[next] : NULL;
         next ^= 1;
-        gan_conv_dims d = stage_dims(s, n);
-        if (s->transpose)
-            gan_conv_transpose2d_backward(din, param_grads ? s->dw : NULL, NULL, net->scratch, g, in, s->w, &d, net->pool);
+        if (s->transposed)
+            gan_conv_transpose2d_backward(din, params ? s->dw : NULL, NULL, work->scratch, g, in, s->w, &geom,
+                                          work->pool);
         else
-            gan_conv2d_backward(din, param_grads ? s->dw : NULL, NULL, net->scratch, g, in, s->col, s->w, &d, net->pool);
+            gan_conv2d_backward(din, params ? s->dw : NULL, NULL, work->scratch, g, in, s->col, s->w, &geom,
+                                work->pool);
         g = din;
     }
     return g;
@@ -320,7 +290,7 @@ const float *gan_net_backward(gan_net *net, float *dout, int param_grads, int in
 
 void gan_net_zero_grad(gan_net *net) { memset(net->grads, 0, sizeof(float) * net->nparams); }
 
-void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, long t)
+void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, int64_t t)
 {
     gan_adam_update(net->params, net->grads, net->adam_m, net->adam_v, net->nparams, lr, beta1, beta2, eps, t);
 }
@@ -337,30 +307,34 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
     memset(r, 0, sizeof *r);
     for (int i = 0; i < net->nstages; i++) {
         const gan_stage *s = &net->st[i];
+        const gan_conv_geom *g = &s->geom;
         if (index == 0) {
             snprintf(r->name, sizeof r->name, "%d.weight", s->seq_conv);
             r->ndim = 4;
-            r->shape[0] = s->transpose ? s->c : s->oc;
-            r->shape[1] = s->transpose ? s->oc : s->c;
-            r->shape[2] = r->shape[3] = s->k;
+            r->shape[0] = s->transposed ? g->c : g->oc; /* PyTorch: ConvTranspose2d weights are [C, OC, K, K] */
+            r->shape[1] = s->transposed ? g->oc : g->c;
+            r->shape[2] = r->shape[3] = g->k;
             r->data = s->w;
             r->count = stage_weight_count(s);
+            r->kind = GAN_TENSOR_PARAM;
             return;
         }
         index--;
         if (!s->bn) continue;
         if (index < 5) {
             static const char *const names[5] = {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"};
+            static const gan_tensor_kind kinds[5] = {GAN_TENSOR_PARAM, GAN_TENSOR_PARAM, GAN_TENSOR_RUNNING_STAT,
+                                                     GAN_TENSOR_RUNNING_STAT, GAN_TENSOR_BATCH_COUNT};
             float *const data[5] = {s->gamma, s->beta, s->running_mean, s->running_var, NULL};
             snprintf(r->name, sizeof r->name, "%d.%s", s->seq_bn, names[index]);
-            r->ndim = index == 4 ? 0 : 1;
-            r->shape[0] = s->oc;
+            r->kind = kinds[index];
+            r->ndim = r->kind == GAN_TENSOR_BATCH_COUNT ? 0 : 1;
+            r->shape[0] = g->oc;
             r->data = data[index];
-            r->count = index == 4 ? 1 : (size_t)s->oc;
-            r->kind = index < 2 ? 0 : index < 4 ? 1 : 2;
+            r->count = r->kind == GAN_TENSOR_BATCH_COUNT ? 1 : (size_t)g->oc;
             return;
         }
         index -= 5;
     }
-    assert(0 && "tensor index out of range");
+    GAN_ABORT("tensor index out of range");
 }

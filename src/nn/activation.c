@@ -1,6 +1,6 @@
 /* Elementwise activations. Each backward reads the saved output (not the
  * input), so forward may run in place and no extra buffer is kept. */
-#include "gan/nn/layers.h"
+#include "gan/nn/activation.h"
 
 #include <math.h>
 

@@ -2,12 +2,12 @@
  *   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2
  *   p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
  * The bias corrections are computed in double, as Python does. */
-#include "gan/nn/layers.h"
+#include "gan/nn/adam.h"
 
 #include <math.h>
 
 void gan_adam_update(float *param, const float *grad, float *m, float *v, size_t n,
-                     float lr, float beta1, float beta2, float eps, long t)
+                     float lr, float beta1, float beta2, float eps, int64_t t)
 {
     const double bc1 = 1.0 - pow(beta1, (double)t);
     const double bc2_sqrt = sqrt(1.0 - pow(beta2, (double)t));

@@ -2,9 +2,10 @@
  * in[ci*M .. ci*M + M). Reductions accumulate in double because M reaches
  * N*H*W = 65536 at batch 64 and 32x32, where float sums lose digits.
  * Channels are independent, so a pool splits them across threads. */
-#include "gan/nn/layers.h"
+#include "gan/nn/batchnorm.h"
 
-#include <assert.h>
+#include "gan/core/check.h"
+
 #include <math.h>
 
 typedef struct {
@@ -47,7 +48,7 @@ void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd,
                                    const float *in, const float *gamma, const float *beta,
                                    int c, long m, float momentum, float eps, gan_pool *pool)
 {
-    assert(m > 1); /* PyTorch refuses a single value per channel in training too */
+    GAN_ASSERT(m > 1); /* PyTorch refuses a single value per channel in training too */
     bn_job j = {.out = out, .mean = mean, .invstd = invstd, .running_mean = running_mean, .running_var = running_var,
                 .in = in, .gamma = gamma, .beta = beta, .m = m, .momentum = momentum, .eps = eps};
     gan_pool_for(pool, c, 1, forward_train_channels, &j);

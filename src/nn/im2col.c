@@ -22,14 +22,15 @@ typedef struct {
     float *img;
     const float *ccol;
     const float *cimg;
-    int c, n, h, w, k, s, p, oh, ow;
+    const gan_conv_geom *g;
 } job;
 
 /* im2col for col rows [begin, end); a row is one (channel, ky, kx). */
 static void im2col_rows(void *arg, long begin, long end)
 {
     const job *j = arg;
-    const int n = j->n, h = j->h, w = j->w, k = j->k, s = j->s, p = j->p, oh = j->oh, ow = j->ow;
+    const gan_conv_geom *g = j->g;
+    const int n = g->n, h = g->h, w = g->w, k = g->k, s = g->s, p = g->p, oh = g->oh, ow = g->ow;
     const long plane = (long)h * w, oplane = (long)oh * ow, row_len = (long)n * oplane;
     for (long r = begin; r < end; r++) {
         const int ci = (int)(r / (k * k)), ky = (int)(r / k % k), kx = (int)(r % k);
@@ -60,11 +61,10 @@ static void im2col_rows(void *arg, long begin, long end)
     }
 }
 
-void gan_im2col(float *col, const float *img, int c, int n, int h, int w,
-                int k, int s, int p, int oh, int ow, gan_pool *pool)
+void gan_im2col(float *col, const float *img, const gan_conv_geom *g, gan_pool *pool)
 {
-    job j = {.col = col, .cimg = img, .c = c, .n = n, .h = h, .w = w, .k = k, .s = s, .p = p, .oh = oh, .ow = ow};
-    gan_pool_for(pool, (long)c * k * k, 2, im2col_rows, &j);
+    job j = {.col = col, .cimg = img, .g = g};
+    gan_pool_for(pool, (long)g->c * g->k * g->k, 2, im2col_rows, &j);
 }
 
 /* col2im for image planes [begin, end); a plane is one (channel, image), so
@@ -73,7 +73,8 @@ void gan_im2col(float *col, const float *img, int c, int n, int h, int w,
 static void col2im_planes(void *arg, long begin, long end)
 {
     const job *j = arg;
-    const int n = j->n, h = j->h, w = j->w, k = j->k, s = j->s, p = j->p, oh = j->oh, ow = j->ow;
+    const gan_conv_geom *g = j->g;
+    const int n = g->n, h = g->h, w = g->w, k = g->k, s = g->s, p = g->p, oh = g->oh, ow = g->ow;
     const long plane = (long)h * w, oplane = (long)oh * ow, row_len = (long)n * oplane;
     for (long q = begin; q < end; q++) {
         const int ci = (int)(q / n), ni = (int)(q % n);
@@ -97,9 +98,8 @@ static void col2im_planes(void *arg, long begin, long end)
     }
 }
 
-void gan_col2im(float *img, const float *col, int c, int n, int h, int w,
-                int k, int s, int p, int oh, int ow, gan_pool *pool)
+void gan_col2im(float *img, const float *col, const gan_conv_geom *g, gan_pool *pool)
 {
-    job j = {.img = img, .ccol = col, .c = c, .n = n, .h = h, .w = w, .k = k, .s = s, .p = p, .oh = oh, .ow = ow};
-    gan_pool_for(pool, (long)c * n, 2, col2im_planes, &j);
+    job j = {.img = img, .ccol = col, .g = g};
+    gan_pool_for(pool, (long)g->c * g->n, 2, col2im_planes, &j);
 }

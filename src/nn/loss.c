@@ -1,6 +1,6 @@
 /* Losses. BCE-with-logits: loss(x, t) = max(x, 0) - x*t + log(1 + exp(-|x|)),
  * which never overflows and keeps precision for large |x| (log1p). */
-#include "gan/nn/layers.h"
+#include "gan/nn/loss.h"
 
 #include <math.h>
 

@@ -26,11 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     gan_arch arch;
-    int generator;
-    if (gan_model_arch(&f, &arch, &generator, &err) == GAN_OK &&
+    gan_net_kind net_kind;
+    if (gan_model_arch(&f, &arch, &net_kind, &err) == GAN_OK &&
         (long)arch.image_size * (arch.ngf + arch.ndf) * arch.channels <= 16 * 64 && arch.nz <= 256) {
         gan_net net;
-        if (gan_net_build(&net, &arch, generator, 1) == 0) {
+        if (gan_net_build(&net, &arch, net_kind, 1) == GAN_OK) {
             gan_net_read_tensors(&net, &f, "", &err);
             gan_net_free(&net);
         }

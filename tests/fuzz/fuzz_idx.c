@@ -2,7 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "gan/data/dataset.h"
+#include "gan/data/fit.h"
+#include "gan/data/idx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -13,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (gan_idx_parse(data, size, "fuzz", &images, &count, &rows, &cols, &err) == GAN_OK) {
         /* Fit the first image both ways, as the loader does. */
         uint8_t out[3 * 32 * 32];
-        gan_fit pad = {.size = 32, .channels = 3, .pad = 1}, resize = {.size = 32, .channels = 1, .pad = 0};
+        const gan_fit pad = {.size = 32, .channels = 3, .mode = GAN_FIT_PAD},
+                      resize = {.size = 32, .channels = 1, .mode = GAN_FIT_RESIZE};
         gan_fit_image(out, images, cols, rows, 1, &pad, "fuzz", &err);
         gan_fit_image(out, images, cols, rows, 1, &resize, "fuzz", &err);
         free(images);

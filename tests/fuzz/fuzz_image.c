@@ -3,7 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "gan/data/dataset.h"
+#include "gan/data/fit.h"
+#include "gan/data/image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gan_error err;
     if (gan_image_decode(data, size, "fuzz", 3, &px, &w, &h, &err) == GAN_OK) {
         uint8_t out[3 * 16 * 16];
-        gan_fit fit = {.size = 16, .channels = 1, .pad = 0};
+        const gan_fit fit = {.size = 16, .channels = 1, .mode = GAN_FIT_RESIZE};
         gan_fit_image(out, px, w, h, 3, &fit, "fuzz", &err);
         free(px);
     }

@@ -9,7 +9,12 @@
 #include "../common/check.h"
 #include "gan/io/checkpoint.h"
 #include "gan/models/classifier.h"
-#include "gan/nn/layers.h"
+#include "gan/nn/activation.h"
+#include "gan/nn/adam.h"
+#include "gan/nn/batchnorm.h"
+#include "gan/nn/conv.h"
+#include "gan/nn/linear.h"
+#include "gan/nn/loss.h"
 #include "gan/io/safetensors.h"
 
 static const gan_st_file *ref;
@@ -52,8 +57,9 @@ static void compare(const char *layer, const char *what, const float *mine, cons
 static void conv_case(const char *prefix, int transpose)
 {
     float *dims = get(prefix, "dims", NULL);
-    gan_conv_dims d = {(int)dims[0], (int)dims[1], (int)dims[2], (int)dims[3],
-                       (int)dims[4], (int)dims[5], (int)dims[6], (int)dims[7]};
+    /* dims: n, c, h (= w), w, oc, k, s, p */
+    const gan_conv_geom d = (transpose ? gan_convt_geom_make : gan_conv_geom_make)(
+        (int)dims[0], (int)dims[1], (int)dims[2], (int)dims[3], (int)dims[4], (int)dims[5], (int)dims[6], (int)dims[7]);
     long nx, nw, nout, nb = 0;
     float *x = get(prefix, "x", &nx), *w = get(prefix, "w", &nw), *want = get(prefix, "out", &nout);
     float *g = get(prefix, "g", NULL), *dx_ref = get(prefix, "dx", NULL), *dw_ref = get(prefix, "dw", NULL);
@@ -61,8 +67,7 @@ static void conv_case(const char *prefix, int transpose)
     snprintf(key, sizeof key, "%s.b", prefix);
     int has_bias = gan_st_find(ref, key) != NULL;
     float *b = has_bias ? get(prefix, "b", &nb) : NULL, *db_ref = has_bias ? get(prefix, "db", NULL) : NULL;
-    int oh = transpose ? gan_convt_out(d.h, d.k, d.s, d.p) : gan_conv_out(d.h, d.k, d.s, d.p);
-    int ow = transpose ? gan_convt_out(d.w, d.k, d.s, d.p) : gan_conv_out(d.w, d.k, d.s, d.p);
+    const int oh = d.oh, ow = d.ow;
     long ncol = transpose ? (long)d.oc * d.k * d.k * d.n * d.h * d.w : (long)d.c * d.k * d.k * d.n * oh * ow;
     CHECK(nout == (long)d.oc * d.n * oh * ow);
     float *y = calloc(nout, sizeof(float)), *col = calloc(ncol, sizeof(float)), *dcol = calloc(ncol, sizeof(float));
@@ -203,11 +208,11 @@ static void compare_net(gan_net *net, const char *tag)
         gan_tensor_ref r;
         gan_net_tensor(net, i, &r);
         char key[GAN_ST_MAX_NAME], label[64];
-        const char *what = r.kind == 0 ? "grad" : r.kind == 1 ? "after" : NULL;
+        const char *what = r.kind == GAN_TENSOR_PARAM ? "grad" : r.kind == GAN_TENSOR_RUNNING_STAT ? "after" : NULL;
         if (!what) continue;
         snprintf(key, sizeof key, "%s.%s", what, r.name);
         float *want = get(tag, key, NULL);
-        const float *mine = r.kind == 0 ? net->grads + (r.data - net->params) : r.data;
+        const float *mine = r.kind == GAN_TENSOR_PARAM ? net->grads + (r.data - net->params) : r.data;
         snprintf(label, sizeof label, "%s %s", tag, r.name);
         compare(tag[0] == 'C' ? "classifier" : "dcgan", label, mine, want, (long)r.count);
         free(want);
@@ -222,18 +227,21 @@ static void dcgan_case(void)
     int n = (int)a[5];
     free(a);
     gan_net g, d;
+    gan_work w;
     gan_error err;
-    CHECK(gan_net_build(&g, &arch, 1, n) == 0 && gan_net_build(&d, &arch, 0, n) == 0);
-    int rc = gan_net_read_tensors(&g, ref, "G.", &err);
+    CHECK(gan_net_build(&g, &arch, GAN_NET_GENERATOR, n) == GAN_OK);
+    CHECK(gan_net_build(&d, &arch, GAN_NET_DISCRIMINATOR, n) == GAN_OK);
+    CHECK(gan_work_alloc(&w, gan_work_plan_max(gan_net_work_plan(&g), gan_net_work_plan(&d)), NULL) == GAN_OK);
+    gan_status rc = gan_net_read_tensors(&g, ref, "G.", &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     rc = gan_net_read_tensors(&d, ref, "D.", &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     long nz, nfake;
     float *z = get("dcgan", "z", &nz), *fake_ref = get("dcgan", "fake", &nfake);
     float *logits_ref = get("dcgan", "logits", NULL), *loss_ref = get("dcgan", "loss", NULL);
-    const float *fake = gan_net_forward(&g, z, n, 1);
+    const float *fake = gan_net_forward(&g, &w, z, n, GAN_MODE_TRAIN);
     compare("dcgan", "G(z)", fake, fake_ref, nfake);
-    const float *logits = gan_net_forward(&d, fake, n, 1);
+    const float *logits = gan_net_forward(&d, &w, fake, n, GAN_MODE_TRAIN);
     compare("dcgan", "D(G(z))", logits, logits_ref, n);
     float loss = gan_bce_logits_forward(logits, 1.0f, n);
     compare("dcgan", "loss", &loss, loss_ref, 1);
@@ -241,15 +249,16 @@ static void dcgan_case(void)
     gan_bce_logits_backward(dlogits, logits, 1.0f, n, 1.0f);
     gan_net_zero_grad(&g);
     gan_net_zero_grad(&d);
-    float *dfake = (float *)gan_net_backward(&d, dlogits, 1, 1);
+    float *dfake = gan_net_backward(&d, &w, dlogits, GAN_GRAD_PARAMS | GAN_GRAD_INPUT);
     CHECK(dfake != NULL);
-    CHECK(gan_net_backward(&g, dfake, 1, 0) == NULL);
+    CHECK(gan_net_backward(&g, &w, dfake, GAN_GRAD_PARAMS) == NULL);
     compare_net(&g, "G");
     compare_net(&d, "D");
     CHECK(g.num_batches_tracked == 1 && d.num_batches_tracked == 1);
     free(z), free(fake_ref), free(logits_ref), free(loss_ref), free(dlogits);
     gan_net_free(&g);
     gan_net_free(&d);
+    gan_work_free(&w);
 }
 
 /* A classifier training step (trunk, Flatten, Linear, LeakyReLU, Linear,
@@ -261,9 +270,11 @@ static void classifier_case(void)
     const int n = (int)a[5];
     free(a);
     gan_classifier c;
+    gan_work w;
     gan_error err;
-    CHECK(gan_classifier_build(&c, &arch, n) == 0);
-    int rc = gan_classifier_read_tensors(&c, ref, "C.", &err);
+    CHECK(gan_classifier_build(&c, &arch, n) == GAN_OK);
+    CHECK(gan_work_alloc(&w, gan_classifier_work_plan(&c), NULL) == GAN_OK);
+    gan_status rc = gan_classifier_read_tensors(&c, ref, "C.", &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     long nx, nlogits, nfeat;
     float *x = get("classifier", "x", &nx), *labels_f = get("classifier", "labels", NULL);
@@ -271,7 +282,7 @@ static void classifier_case(void)
     float *loss_ref = get("classifier", "loss", NULL);
     int32_t labels[64];
     for (int i = 0; i < n; i++) labels[i] = (int32_t)labels_f[i];
-    const float *logits = gan_classifier_forward(&c, x, n, 1);
+    const float *logits = gan_classifier_forward(&c, &w, x, n, GAN_MODE_TRAIN);
     compare("classifier", "logits", logits, logits_ref, nlogits);
     compare("classifier", "features", c.features, feat_ref, nfeat);
     float loss = gan_softmax_ce_forward(logits, labels, n, arch.classes);
@@ -279,7 +290,7 @@ static void classifier_case(void)
     float *dlogits = calloc((size_t)nlogits, sizeof(float));
     gan_softmax_ce_backward(dlogits, logits, labels, n, arch.classes);
     gan_classifier_zero_grad(&c);
-    gan_classifier_backward(&c, dlogits);
+    gan_classifier_backward(&c, &w, dlogits);
     compare_net(&c.trunk, "C");
     /* the head: the entries after the trunk's in the classifier's tensor list */
     gan_st_list list = {.count = 0};
@@ -296,6 +307,7 @@ static void classifier_case(void)
     }
     free(x), free(labels_f), free(logits_ref), free(feat_ref), free(loss_ref), free(dlogits);
     gan_classifier_free(&c);
+    gan_work_free(&w);
 }
 
 int main(int argc, char **argv)

@@ -9,6 +9,8 @@
 
 #include "../common/check.h"
 #include "gan/data/dataset.h"
+#include "gan/data/idx.h"
+#include "gan/data/image.h"
 #include "gan/io/image_grid.h"
 
 static char dir[] = "/tmp/gan_test_data_XXXXXX";
@@ -145,7 +147,8 @@ static void test_folder(void)
         for (int c = 0; c < 3; c++)
             for (int p = 0; p < 900; p++) px[c * 900 + p] = (c == i) ? 1.0f : -1.0f;
         snprintf(path, sizeof path, "%s/imgs/%s%d.png", dir, i == 2 ? "class_a/" : "", i);
-        CHECK(gan_grid_png(path, px, 1, 0, 1, 3, 30, 1, 0, &err) == GAN_OK);
+        const gan_grid one = {.images = px, .batch = 1, .count = 1, .channels = 3, .size = 30, .per_row = 1, .pad = 0};
+        CHECK(gan_grid_png(path, &one, &err) == GAN_OK);
     }
     write_bytes("imgs/readme.txt", "not an image", 12, 0);
     gan_config cfg;

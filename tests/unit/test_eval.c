@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include "../common/check.h"
-#include "gan/models/classifier.h"
-#include "gan/jobs/classify.h"
-#include "gan/data/dataset.h"
-#include "gan/jobs/eval.h"
 #include "gan/core/rng.h"
+#include "gan/core/work.h"
+#include "gan/data/dataset.h"
+#include "gan/io/checkpoint.h"
+#include "gan/jobs/classify.h"
+#include "gan/jobs/eval.h"
+#include "gan/models/classifier.h"
 
 /* A random orthogonal matrix (Gram-Schmidt on Gaussian rows), row-major d x d. */
 static void random_orthogonal(double *q, int d, gan_rng *rng)
@@ -157,7 +159,7 @@ static void check_with_classifier(const char *dir)
                           "data.labels=\"" GAN_SOURCE_DIR "/data/mnist10k/labels-idx1-ubyte.gz\"",
                           "data.fit=\"pad\"", "data.limit=3000", "classifier.epochs=3", "classifier.width=16",
                           "classifier.hidden=64", "train.threads=1", out_dir};
-    int rc = gan_config_parse(&cfg, NULL, "test", sets, 9, &err);
+    gan_status rc = gan_config_parse(&cfg, NULL, "test", sets, 9, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     gan_classify_opts opts = {.quiet = 1};
     gan_classify_result res;
@@ -169,9 +171,11 @@ static void check_with_classifier(const char *dir)
     CHECK_MSG(res.test_accuracy > 0.85, "test accuracy %.3f", res.test_accuracy);
 
     gan_classifier c;
+    gan_work w;
     rc = gan_classifier_load(res.path, &c, 100, NULL, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     if (rc != GAN_OK) return;
+    CHECK(gan_work_alloc(&w, gan_classifier_work_plan(&c), NULL) == GAN_OK);
     gan_dataset data;
     CHECK(gan_dataset_load(&data, &cfg, &err) == GAN_OK);
     int32_t *idx = malloc(sizeof(int32_t) * 3000);
@@ -180,10 +184,10 @@ static void check_with_classifier(const char *dir)
     synthetic noise = {1, 32, NAN, {{0}}}, flat = {1, 32, -0.2f, {{0}}};
     gan_rng_seed(&noise.rng, 7);
     gan_eval_set a, b, n, k;
-    CHECK(gan_eval_set_compute(&a, &c, gan_dataset_images, &half_a, 1500, &err) == GAN_OK);
-    CHECK(gan_eval_set_compute(&b, &c, gan_dataset_images, &half_b, 1500, &err) == GAN_OK);
-    CHECK(gan_eval_set_compute(&n, &c, synthetic_images, &noise, 1500, &err) == GAN_OK);
-    CHECK(gan_eval_set_compute(&k, &c, synthetic_images, &flat, 1500, &err) == GAN_OK);
+    CHECK(gan_eval_set_compute(&a, &c, &w, gan_dataset_images, &half_a, 1500, &err) == GAN_OK);
+    CHECK(gan_eval_set_compute(&b, &c, &w, gan_dataset_images, &half_b, 1500, &err) == GAN_OK);
+    CHECK(gan_eval_set_compute(&n, &c, &w, synthetic_images, &noise, 1500, &err) == GAN_OK);
+    CHECK(gan_eval_set_compute(&k, &c, &w, synthetic_images, &flat, 1500, &err) == GAN_OK);
     gan_eval_report halves, vs_noise, vs_flat;
     CHECK(gan_eval_compare(&halves, &a, &b, &err) == GAN_OK);
     CHECK(gan_eval_compare(&vs_noise, &a, &n, &err) == GAN_OK);
@@ -203,6 +207,7 @@ static void check_with_classifier(const char *dir)
     free(idx);
     gan_dataset_free(&data);
     gan_classifier_free(&c);
+    gan_work_free(&w);
     unlink(res.path);
 }
 

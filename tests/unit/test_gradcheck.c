@@ -11,7 +11,12 @@
 
 #include "../common/check.h"
 #include "gan/models/classifier.h"
-#include "gan/nn/layers.h"
+#include "gan/nn/activation.h"
+#include "gan/nn/adam.h"
+#include "gan/nn/batchnorm.h"
+#include "gan/nn/conv.h"
+#include "gan/nn/linear.h"
+#include "gan/nn/loss.h"
 #include "gan/core/rng.h"
 
 typedef double (*objective_fn)(void *ctx);
@@ -55,7 +60,7 @@ static float *zeros(long n) { return calloc((size_t)n, sizeof(float)); }
 
 /* ---------------------------------------------------------------- conv2d */
 typedef struct {
-    gan_conv_dims d;
+    gan_conv_geom d;
     float *in, *w, *b, *out, *col, *r;
     long nout;
 } conv_case;
@@ -67,10 +72,10 @@ static double conv_obj(void *p)
     return dot(c->out, c->r, c->nout);
 }
 
-static void check_conv(gan_rng *rng, gan_conv_dims d, int bias)
+static void check_conv(gan_rng *rng, gan_conv_geom d, int bias)
 {
     conv_case c = {.d = d};
-    int oh = gan_conv_out(d.h, d.k, d.s, d.p), ow = gan_conv_out(d.w, d.k, d.s, d.p);
+    const int oh = d.oh, ow = d.ow;
     long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, ncol = (long)d.c * d.k * d.k * d.n * oh * ow;
     c.nout = (long)d.oc * d.n * oh * ow;
     c.in = randn(rng, nin, 1), c.w = randn(rng, nw, 0.5f), c.b = bias ? randn(rng, d.oc, 1) : NULL;
@@ -103,10 +108,10 @@ static double convt_obj(void *p)
     return dot(c->out, c->r, c->nout);
 }
 
-static void check_convt(gan_rng *rng, gan_conv_dims d, int bias)
+static void check_convt(gan_rng *rng, gan_conv_geom d, int bias)
 {
     conv_case c = {.d = d};
-    int oh = gan_convt_out(d.h, d.k, d.s, d.p), ow = gan_convt_out(d.w, d.k, d.s, d.p);
+    const int oh = d.oh, ow = d.ow;
     long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, ncol = (long)d.oc * d.k * d.k * d.n * d.h * d.w;
     c.nout = (long)d.oc * d.n * oh * ow;
     c.in = randn(rng, nin, 1), c.w = randn(rng, nw, 0.5f), c.b = bias ? randn(rng, d.oc, 1) : NULL;
@@ -306,6 +311,7 @@ static void check_softmax_ce(gan_rng *rng)
  * checked above, and the whole classifier at slope 0.2 against PyTorch. */
 typedef struct {
     gan_classifier net;
+    gan_work work;
     float *x;
     int32_t labels[4];
     int n;
@@ -314,7 +320,7 @@ typedef struct {
 static double cls_obj(void *p)
 {
     cls_case *c = p;
-    const float *logits = gan_classifier_forward(&c->net, c->x, c->n, 1);
+    const float *logits = gan_classifier_forward(&c->net, &c->work, c->x, c->n, GAN_MODE_TRAIN);
     return gan_softmax_ce_forward(logits, c->labels, c->n, c->net.arch.classes);
 }
 
@@ -322,7 +328,8 @@ static void check_classifier(gan_rng *rng)
 {
     cls_case c = {.n = 4};
     gan_classifier_arch arch = {.image_size = 16, .channels = 1, .width = 2, .hidden = 5, .classes = 3};
-    CHECK(gan_classifier_build(&c.net, &arch, c.n) == 0);
+    CHECK(gan_classifier_build(&c.net, &arch, c.n) == GAN_OK);
+    CHECK(gan_work_alloc(&c.work, gan_classifier_work_plan(&c.net), NULL) == GAN_OK);
     gan_classifier_init_weights(&c.net, rng);
     c.net.slope = c.net.trunk.slope = 1.0f;
     /* Batchnorm makes the loss invariant to each conv weight's scale, so its
@@ -331,16 +338,17 @@ static void check_classifier(gan_rng *rng)
     for (size_t i = 0; i < c.net.trunk.nparams; i++) c.net.trunk.params[i] *= 50.0f;
     c.x = randn(rng, (long)c.n * 16 * 16, 1);
     for (int i = 0; i < c.n; i++) c.labels[i] = (int32_t)gan_rng_below(rng, 3);
-    const float *logits = gan_classifier_forward(&c.net, c.x, c.n, 1);
+    const float *logits = gan_classifier_forward(&c.net, &c.work, c.x, c.n, GAN_MODE_TRAIN);
     float dlogits[4 * 3];
     gan_softmax_ce_backward(dlogits, logits, c.labels, c.n, 3);
     gan_classifier_zero_grad(&c.net);
-    gan_classifier_backward(&c.net, dlogits);
+    gan_classifier_backward(&c.net, &c.work, dlogits);
     gradcheck("classifier trunk params", cls_obj, &c, c.net.trunk.params, c.net.trunk.grads, (long)c.net.trunk.nparams,
               1e-2f);
     gradcheck("classifier head params", cls_obj, &c, c.net.params, c.net.grads, (long)c.net.nparams, 3e-3f);
     free(c.x);
     gan_classifier_free(&c.net);
+    gan_work_free(&c.work);
 }
 
 /* ------------------------------------------------------------------- Adam */
@@ -357,11 +365,11 @@ int main(void)
 {
     gan_rng rng;
     gan_rng_seed(&rng, 1234);
-    check_conv(&rng, (gan_conv_dims){.n = 2, .c = 2, .h = 6, .w = 6, .oc = 3, .k = 4, .s = 2, .p = 1}, 1);
-    check_conv(&rng, (gan_conv_dims){.n = 2, .c = 3, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0}, 0);
-    check_conv(&rng, (gan_conv_dims){.n = 2, .c = 2, .h = 5, .w = 5, .oc = 2, .k = 3, .s = 1, .p = 1}, 1);
-    check_convt(&rng, (gan_conv_dims){.n = 2, .c = 3, .h = 3, .w = 3, .oc = 2, .k = 4, .s = 2, .p = 1}, 1);
-    check_convt(&rng, (gan_conv_dims){.n = 2, .c = 4, .h = 1, .w = 1, .oc = 3, .k = 4, .s = 1, .p = 0}, 0);
+    check_conv(&rng, gan_conv_geom_make(2, 2, 6, 6, 3, 4, 2, 1), 1);
+    check_conv(&rng, gan_conv_geom_make(2, 3, 4, 4, 1, 4, 1, 0), 0);
+    check_conv(&rng, gan_conv_geom_make(2, 2, 5, 5, 2, 3, 1, 1), 1);
+    check_convt(&rng, gan_convt_geom_make(2, 3, 3, 3, 2, 4, 2, 1), 1);
+    check_convt(&rng, gan_convt_geom_make(2, 4, 1, 1, 3, 4, 1, 0), 0);
     check_bn(&rng, 1);
     check_bn(&rng, 0);
     check_act(&rng, ACT_RELU, "relu");

@@ -5,14 +5,15 @@
 
 #include "../common/check.h"
 #include "gan/core/gemm.h"
-#include "gan/nn/layers.h"
+#include "gan/nn/batchnorm.h"
+#include "gan/nn/conv.h"
 #include "gan/core/pool.h"
 #include "gan/core/rng.h"
 
 /* Direct convolution in the channel-major layout, written from the definition. */
-static void conv_direct(float *out, const float *in, const float *wt, const gan_conv_dims *d)
+static void conv_direct(float *out, const float *in, const float *wt, const gan_conv_geom *d)
 {
-    int oh = gan_conv_out(d->h, d->k, d->s, d->p), ow = gan_conv_out(d->w, d->k, d->s, d->p);
+    const int oh = d->oh, ow = d->ow;
     for (int o = 0; o < d->oc; o++)
         for (int n = 0; n < d->n; n++)
             for (int y = 0; y < oh; y++)
@@ -31,9 +32,9 @@ static void conv_direct(float *out, const float *in, const float *wt, const gan_
 }
 
 /* Direct transposed convolution: every input pixel scatters a weighted kernel. */
-static void convt_direct(float *out, const float *in, const float *wt, const gan_conv_dims *d)
+static void convt_direct(float *out, const float *in, const float *wt, const gan_conv_geom *d)
 {
-    int oh = gan_convt_out(d->h, d->k, d->s, d->p), ow = gan_convt_out(d->w, d->k, d->s, d->p);
+    const int oh = d->oh, ow = d->ow;
     memset(out, 0, sizeof(float) * d->oc * d->n * oh * ow);
     for (int c = 0; c < d->c; c++)
         for (int n = 0; n < d->n; n++)
@@ -55,9 +56,9 @@ static void ramp(float *x, long n, int mod, int shift)
     for (long i = 0; i < n; i++) x[i] = (float)((i * 7 + shift) % mod - mod / 2);
 }
 
-static void test_conv(gan_conv_dims d)
+static void test_conv(gan_conv_geom d)
 {
-    int oh = gan_conv_out(d.h, d.k, d.s, d.p), ow = gan_conv_out(d.w, d.k, d.s, d.p);
+    const int oh = d.oh, ow = d.ow;
     long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
     float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
     float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
@@ -73,9 +74,9 @@ static void test_conv(gan_conv_dims d)
     free(in), free(wt), free(out), free(ref), free(col);
 }
 
-static void test_convt(gan_conv_dims d)
+static void test_convt(gan_conv_geom d)
 {
-    int oh = gan_convt_out(d.h, d.k, d.s, d.p), ow = gan_convt_out(d.w, d.k, d.s, d.p);
+    const int oh = d.oh, ow = d.ow;
     long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
     float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
     float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
@@ -91,7 +92,7 @@ static void test_convt(gan_conv_dims d)
     free(in), free(wt), free(out), free(ref), free(col);
 }
 
-static void test_gemm(int ta, int tb, int m, int n, int k, gan_pool *pool)
+static void test_gemm(gan_transpose ta, gan_transpose tb, int m, int n, int k, gan_pool *pool)
 {
     gan_rng rng;
     gan_rng_seed(&rng, 7);
@@ -143,7 +144,7 @@ static void test_pool_identity(void)
     CHECK(pool != NULL && gan_pool_threads(pool) == 3);
     gan_rng rng;
     gan_rng_seed(&rng, 99);
-    gan_conv_dims d = {.n = 5, .c = 6, .h = 8, .w = 8, .oc = 7, .k = 4, .s = 2, .p = 1};
+    const gan_conv_geom d = gan_conv_geom_make(5, 6, 8, 8, 7, 4, 2, 1);
     const long nin = 6 * 5 * 64, nw = 7 * 6 * 16, nout = 7 * 5 * 16, ncol = 6 * 16 * 5 * 16;
     float *in = malloc(sizeof(float) * nin), *w = malloc(sizeof(float) * nw), *g = malloc(sizeof(float) * nout);
     gan_rng_normal(&rng, in, nin, 0, 1);
@@ -170,7 +171,7 @@ static void test_pool_identity(void)
     CHECK(memcmp(bn[0], bn[1], sizeof(float) * nout) == 0);
     CHECK(memcmp(rv[0], rv[1], sizeof(float) * 7) == 0);
     /* the transposed direction too */
-    gan_conv_dims t = {.n = 5, .c = 7, .h = 4, .w = 4, .oc = 6, .k = 4, .s = 2, .p = 1};
+    const gan_conv_geom t = gan_convt_geom_make(5, 7, 4, 4, 6, 4, 2, 1);
     float *o2[2];
     for (int k = 0; k < 2; k++) {
         o2[k] = calloc(nin, sizeof(float));
@@ -201,10 +202,10 @@ static void test_concurrent_gemm(void)
     float *c0 = malloc(sizeof(float) * m * n), *c = malloc(sizeof(float) * m * n);
     gan_rng_normal(&rng, a, (long)m * k, 0, 1);
     gan_rng_normal(&rng, b, (long)k * n, 0, 1);
-    gan_gemm(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c0, n, pool);
+    gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, m, n, k, 1.0f, a, k, b, n, 0.0f, c0, n, pool);
     int differ = 0;
     for (int r = 0; r < 200; r++) {
-        gan_gemm(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n, pool);
+        gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n, pool);
         differ += memcmp(c, c0, sizeof(float) * m * n) != 0;
     }
     CHECK_MSG(differ == 0, "%d of 200 concurrent SGEMMs differ", differ);
@@ -217,17 +218,17 @@ int main(void)
     test_pool_identity();
     test_concurrent_gemm();
     /* Every convolution shape a DCGAN uses, plus odd sizes and padding > 0 with stride 1. */
-    test_conv((gan_conv_dims){.n = 2, .c = 3, .h = 8, .w = 8, .oc = 4, .k = 4, .s = 2, .p = 1});
-    test_conv((gan_conv_dims){.n = 3, .c = 2, .h = 4, .w = 4, .oc = 1, .k = 4, .s = 1, .p = 0});
-    test_conv((gan_conv_dims){.n = 2, .c = 2, .h = 7, .w = 5, .oc = 3, .k = 3, .s = 1, .p = 1});
-    test_conv((gan_conv_dims){.n = 1, .c = 1, .h = 9, .w = 9, .oc = 2, .k = 3, .s = 3, .p = 2});
-    test_convt((gan_conv_dims){.n = 2, .c = 3, .h = 4, .w = 4, .oc = 2, .k = 4, .s = 2, .p = 1});
-    test_convt((gan_conv_dims){.n = 3, .c = 5, .h = 1, .w = 1, .oc = 4, .k = 4, .s = 1, .p = 0});
-    test_convt((gan_conv_dims){.n = 2, .c = 2, .h = 5, .w = 3, .oc = 3, .k = 3, .s = 1, .p = 1});
-    test_convt((gan_conv_dims){.n = 1, .c = 2, .h = 3, .w = 3, .oc = 1, .k = 5, .s = 3, .p = 2});
+    test_conv(gan_conv_geom_make(2, 3, 8, 8, 4, 4, 2, 1));
+    test_conv(gan_conv_geom_make(3, 2, 4, 4, 1, 4, 1, 0));
+    test_conv(gan_conv_geom_make(2, 2, 7, 5, 3, 3, 1, 1));
+    test_conv(gan_conv_geom_make(1, 1, 9, 9, 2, 3, 3, 2));
+    test_convt(gan_convt_geom_make(2, 3, 4, 4, 2, 4, 2, 1));
+    test_convt(gan_convt_geom_make(3, 5, 1, 1, 4, 4, 1, 0));
+    test_convt(gan_convt_geom_make(2, 2, 5, 3, 3, 3, 1, 1));
+    test_convt(gan_convt_geom_make(1, 2, 3, 3, 1, 5, 3, 2));
     gan_pool *pool = gan_pool_create(2);
-    for (int ta = 0; ta < 2; ta++)
-        for (int tb = 0; tb < 2; tb++) {
+    for (gan_transpose ta = GAN_NO_TRANS; ta <= GAN_TRANS; ta++)
+        for (gan_transpose tb = GAN_NO_TRANS; tb <= GAN_TRANS; tb++) {
             test_gemm(ta, tb, 17, 23, 31, NULL);
             test_gemm(ta, tb, 70, 45, 31, pool); /* split by rows, ragged last block */
             test_gemm(ta, tb, 45, 70, 31, pool); /* split by columns */

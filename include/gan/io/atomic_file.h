@@ -3,32 +3,33 @@
  * old file or the new one, never a mix, whenever the process dies.
  * A target that exists and is not a regular file (/dev/stdout, /dev/full, a
  * FIFO) is written directly: renaming over a device node would replace it. */
-#ifndef GAN_ATOMIC_FILE_H
-#define GAN_ATOMIC_FILE_H
+#ifndef GAN_IO_ATOMIC_FILE_H
+#define GAN_IO_ATOMIC_FILE_H
 
 #include <stddef.h>
 
 #include "gan/core/error.h"
+#include "gan/core/path.h"
 
 typedef struct {
     int fd;              /* -1 when closed */
     int direct;          /* the target is a device or pipe: written in place, no rename */
-    char path[4096];     /* final name */
-    char tmp[4096 + 32]; /* temporary name beside it */
+    char path[GAN_PATH_MAX];      /* final name */
+    char tmp[GAN_PATH_MAX + 32];  /* temporary name beside it: .NAME.tmp.XXXXXX */
 } gan_atomic_file;
 
 /* Creates the temporary file. */
-int gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err);
+gan_status gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err);
 /* Appends bytes; on failure the caller calls gan_atomic_abort. */
-int gan_atomic_write(gan_atomic_file *f, const void *data, size_t len, gan_error *err);
+gan_status gan_atomic_write(gan_atomic_file *f, const void *data, size_t len, gan_error *err);
 /* fsync + rename + fsync(dir). On failure the temporary file is removed. */
-int gan_atomic_commit(gan_atomic_file *f, gan_error *err);
+gan_status gan_atomic_commit(gan_atomic_file *f, gan_error *err);
 /* Drops the temporary file; the target is untouched. Safe to call twice. */
 void gan_atomic_abort(gan_atomic_file *f);
 /* Whole-buffer convenience: open, write, commit. */
-int gan_write_file_atomic(const char *path, const void *data, size_t len, gan_error *err);
+gan_status gan_write_file_atomic(const char *path, const void *data, size_t len, gan_error *err);
 
 /* mkdir -p: creates path and its missing parents; an existing folder is fine. */
-int gan_mkdir_p(const char *path, gan_error *err);
+gan_status gan_mkdir_p(const char *path, gan_error *err);
 
 #endif

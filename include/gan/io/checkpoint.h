@@ -2,16 +2,20 @@
  * equivalent PyTorch nn.Sequential's state_dict ("0.weight", "1.running_mean",
  * ...), with metadata that makes the file self-describing:
  *   format  "gan-dcgan-v1"
- *   kind    "generator" | "discriminator"
+ *   kind    "generator" | "discriminator" | "classifier"
  *   arch    {"image_size":32,"channels":1,"nz":100,"ngf":64,"ndf":64}
- *   step    training step the file was written at
- *   config  the resolved training config (JSON), when written by gan train */
-#ifndef GAN_CHECKPOINT_H
-#define GAN_CHECKPOINT_H
+ *           (a classifier: {image_size, channels, width, hidden, classes})
+ *   step    training step the file was written at (a classifier: test_accuracy)
+ *   config  the resolved training config (JSON), when written by a job */
+#ifndef GAN_IO_CHECKPOINT_H
+#define GAN_IO_CHECKPOINT_H
 
-#include "gan/models/dcgan.h"
+#include <stdint.h>
+
 #include "gan/core/error.h"
 #include "gan/io/safetensors.h"
+#include "gan/models/classifier.h"
+#include "gan/models/dcgan.h"
 
 #define GAN_CKPT_FORMAT "gan-dcgan-v1"
 
@@ -19,7 +23,7 @@
 void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list);
 /* Reads every state_dict tensor (prefixed) into an already built net,
  * checking dtype and shape. */
-int gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix, gan_error *err);
+gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix, gan_error *err);
 
 /* Reads integer `key` of a parsed metadata object (an arch) into *out: -1
  * when missing, not a whole number, or beyond +-1e6 (no arch field is larger). */
@@ -27,12 +31,27 @@ struct cJSON;
 int gan_meta_int(const struct cJSON *o, const char *key, int *out);
 
 /* Writes net to path atomically. config_json may be NULL. */
-int gan_model_save(const char *path, gan_net *net, long step, const char *config_json, gan_error *err);
-/* Reads the arch (and kind) from a model file's metadata. */
-int gan_model_arch(const gan_st_file *f, gan_arch *arch, int *generator, gan_error *err);
-/* Loads a model file into a newly built net (batches up to max_batch);
- * want_generator: 1 requires G, 0 requires D, -1 accepts either.
- * On success *step holds the saved step (if step != NULL). */
-int gan_model_load(const char *path, gan_net *net, int want_generator, int max_batch, long *step, gan_error *err);
+gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json, gan_error *err);
+/* Reads the arch and kind (generator or discriminator) from a model file's metadata. */
+gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err);
+/* Loads a model file of the wanted kind (GAN_NET_GENERATOR or
+ * GAN_NET_DISCRIMINATOR) into a newly built net for batches up to
+ * max_batch. On success *step holds the saved step (if step != NULL). */
+gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int max_batch, int64_t *step,
+                          gan_error *err);
+
+/* The classifier's checkpoint (kind "classifier"). */
+void gan_classifier_list_tensors(gan_classifier *c, const char *prefix, gan_st_list *list);
+gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix, gan_error *err);
+gan_status gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
+                               gan_error *err);
+/* Builds a classifier from an open checkpoint file (the fuzzer's entry point):
+ * metadata checked, the largest tensor's shape checked before allocating. */
+gan_status gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err);
+/* Loads a classifier checkpoint into a newly built classifier. When
+ * config_json is not NULL it receives a malloc'ed copy of the training
+ * config the file was written with, or NULL when it has none. */
+gan_status gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char **config_json,
+                               gan_error *err);
 
 #endif

@@ -1,28 +1,29 @@
 /* The training config: one JSON file with sections data, model, train and
  * output (plus classifier and eval). Every key has a default (gan_config_defaults); unknown keys, wrong
  * types and out-of-range values are errors that name the key path. */
-#ifndef GAN_CONFIG_H
-#define GAN_CONFIG_H
+#ifndef GAN_IO_CONFIG_H
+#define GAN_IO_CONFIG_H
 
 #include <stdint.h>
 
 #include "gan/core/error.h"
+#include "gan/core/path.h"
 
 typedef struct {
     /* data */
     char data_format[16];  /* "idx", "folder" or "cifar10" */
-    char data_path[1024];
+    char data_path[GAN_PATH_MAX];
     int image_size;        /* 16, 32, 64 or 128 */
     int channels;          /* 1 or 3 */
     char data_fit[16];     /* "pad" (centre on background) or "resize" (scale + centre-crop) */
-    long data_limit;       /* use only the first N images; 0 = all */
-    char data_labels[1024];/* IDX labels (gan classify) */
+    int64_t data_limit;    /* use only the first N images; 0 = all */
+    char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify) */
     /* model */
     int nz, ngf, ndf;
     /* train */
     int batch_size;
     int epochs;
-    long steps;            /* when > 0, wins over epochs */
+    int64_t steps;         /* when > 0, wins over epochs */
     double lr_g, lr_d, beta1, beta2, adam_eps;
     uint64_t seed;
     int threads;           /* 0 = OpenBLAS's default (all cores) */
@@ -33,12 +34,12 @@ typedef struct {
     int cls_width, cls_hidden, cls_classes, cls_epochs, cls_shift;
     double cls_lr, cls_test_split;
     /* eval during training */
-    char eval_classifier[1024]; /* "" = none */
-    long eval_every;
+    char eval_classifier[GAN_PATH_MAX]; /* "" = none */
+    int64_t eval_every;
     int eval_samples;
     /* output */
-    char out_dir[1024];
-    long sample_every, checkpoint_every, log_every;
+    char out_dir[GAN_PATH_MAX];
+    int64_t sample_every, checkpoint_every, log_every;
     int sample_count;      /* images in each sample grid */
 } gan_config;
 
@@ -46,9 +47,9 @@ void gan_config_defaults(gan_config *cfg);
 /* Loads path (NULL: defaults only), applies overrides "a.b=value" (value is
  * JSON, or a bare string), validates everything. label names the source in
  * messages (usually the path). */
-int gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets, gan_error *err);
+gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets, gan_error *err);
 /* The same from a JSON text already in memory. */
-int gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets, int nsets,
+gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets, int nsets,
                      gan_error *err);
 /* The resolved config (every key) as pretty JSON; malloc'ed, caller frees. */
 char *gan_config_to_json(const gan_config *cfg);

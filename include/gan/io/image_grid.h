@@ -1,13 +1,23 @@
 /* PNG output of generated or real images. */
-#ifndef GAN_IMAGE_GRID_H
-#define GAN_IMAGE_GRID_H
+#ifndef GAN_IO_IMAGE_GRID_H
+#define GAN_IO_IMAGE_GRID_H
 
 #include "gan/core/error.h"
 
-/* Writes images first..first+count of a channel-major batch [C, n, S, S]
- * (values in [-1, 1]) as one PNG: nrow images per row, `pad` black pixels
- * around each (torchvision's save_image layout with pad 2). Atomic. */
-int gan_grid_png(const char *path, const float *imgs, int n, int first, int count, int channels, int size, int nrow,
-                 int pad, gan_error *err);
+/* What to draw: images first .. first+count-1 of a channel-major batch. */
+typedef struct {
+    const float *images; /* [channels, batch, size, size], values in [-1, 1] */
+    int batch;           /* images in the batch (the layout's N) */
+    int first, count;    /* the images drawn */
+    int channels, size;
+    int per_row;         /* images per grid row (at least 1, at most count) */
+    int pad;             /* black pixels around each image (torchvision's save_image: 2) */
+} gan_grid;
+
+/* Writes the grid as one PNG, atomically. */
+gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err);
+
+/* The near-square row length torchvision's make_grid would choose for n images: ceil(sqrt(n)). */
+int gan_grid_square_row(int n);
 
 #endif

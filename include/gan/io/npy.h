@@ -1,6 +1,6 @@
 /* NumPy .npy files (format 1.0/2.0), float32 little-endian, C order. */
-#ifndef GAN_NPY_H
-#define GAN_NPY_H
+#ifndef GAN_IO_NPY_H
+#define GAN_IO_NPY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -8,12 +8,12 @@
 #include "gan/core/error.h"
 
 /* Writes data with the given shape atomically. */
-int gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err);
+gan_status gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err);
 /* Reads a float32 array; *ndim and shape[0..*ndim) are filled (max 8 dims).
  * Anything else (another dtype, Fortran order, big-endian) is an error. */
-int gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err);
+gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err);
 /* The same from memory (the fuzzer's entry point). */
-int gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim, int64_t *shape,
+gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim, int64_t *shape,
                   gan_error *err);
 
 #endif

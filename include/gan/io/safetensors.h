@@ -5,13 +5,14 @@
  * string values. The reader applies the format's own validation rules:
  * bounded header, offsets contiguous from 0 to the end of the file, sizes
  * that equal dtype size x shape, no arithmetic overflow, no duplicates. */
-#ifndef GAN_SAFETENSORS_H
-#define GAN_SAFETENSORS_H
+#ifndef GAN_IO_SAFETENSORS_H
+#define GAN_IO_SAFETENSORS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "gan/core/error.h"
+#include "gan/core/path.h"
 
 typedef enum { GAN_DT_F32, GAN_DT_I64, GAN_DT_U64 } gan_dtype;
 
@@ -27,7 +28,7 @@ typedef struct {
 } gan_st_tensor;
 
 typedef struct {
-    char path[1024];
+    char path[GAN_PATH_MAX]; /* for messages */
     unsigned char *buf; /* whole file */
     size_t size;
     gan_st_tensor *tensors;
@@ -36,10 +37,10 @@ typedef struct {
 } gan_st_file;
 
 /* Reads and validates path. On failure nothing needs freeing. */
-int gan_st_load(gan_st_file *f, const char *path, gan_error *err);
+gan_status gan_st_load(gan_st_file *f, const char *path, gan_error *err);
 /* Validates an in-memory image of a file (the fuzzer's entry point); takes
  * ownership of buf (malloc'ed) in every case. label names it in messages. */
-int gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const char *label, gan_error *err);
+gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const char *label, gan_error *err);
 void gan_st_close(gan_st_file *f);
 
 /* The tensor called name, or NULL. */
@@ -48,7 +49,7 @@ const gan_st_tensor *gan_st_find(const gan_st_file *f, const char *name);
 const char *gan_st_meta(const gan_st_file *f, const char *key);
 /* Copies tensor `name` into dst after checking it exists, has the dtype and
  * exactly the shape given (ndim values). Messages name the file and tensor. */
-int gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndim,
+gan_status gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndim,
                 const int64_t *shape, void *dst, gan_error *err);
 
 typedef struct {
@@ -66,13 +67,14 @@ typedef struct {
     char names[GAN_ST_LIST_MAX][GAN_ST_MAX_NAME];
     int count;
 } gan_st_list;
-/* Appends an entry (asserts on overflow: the lists gan builds are fixed). */
+/* Appends an entry. The lists gan builds are fixed by its code, so an
+ * overflow (entries, dimensions, name length) is a bug: GAN_ASSERT. */
 void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim, const int64_t *shape,
                      const void *data);
 
 /* Writes the tensors (in the order given) and metadata key/value pairs
  * (meta[2i] = key, meta[2i+1] = value) atomically to path. */
-int gan_st_save(const char *path, const gan_st_entry *entries, int count,
+gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count,
                 const char *const *meta, int nmeta, gan_error *err);
 
 #endif

@@ -8,14 +8,17 @@
  *        which shows mode collapse (missing or dominant classes) directly.
  * Statistics are accumulated in double; the matrix square root uses LAPACK's
  * symmetric eigensolver (dsyevd, shipped inside OpenBLAS). */
-#ifndef GAN_EVAL_H
-#define GAN_EVAL_H
+#ifndef GAN_JOBS_EVAL_H
+#define GAN_JOBS_EVAL_H
 
-#include "gan/models/classifier.h"
-#include "gan/data/dataset.h"
-#include "gan/models/dcgan.h"
-#include "gan/core/rng.h"
+#include <stdbool.h>
+
 #include "gan/core/error.h"
+#include "gan/core/rng.h"
+#include "gan/core/work.h"
+#include "gan/data/dataset.h"
+#include "gan/models/classifier.h"
+#include "gan/models/dcgan.h"
 
 /* Mean [d] and unbiased covariance [d, d] of n >= 2 row vectors x [n, d].
  * Returns 0, or -1 when memory runs out. */
@@ -43,16 +46,18 @@ typedef struct {
 /* Fills out[C, n, S, S] (values in [-1, 1]) with images first .. first+n-1. */
 typedef void (*gan_image_source)(void *ctx, long first, int n, float *out);
 /* Runs n >= 2 images from src through the classifier (inference mode) in
- * batches of its max_batch. */
-int gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, gan_image_source src, void *ctx, long n, gan_error *err);
+ * batches of its max_batch; work is the classifier's (gan_classifier_work_plan). */
+gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work, gan_image_source src,
+                                void *ctx, long n, gan_error *err);
 void gan_eval_set_free(gan_eval_set *s);
 
 /* Image sources for gan_eval_set_compute. */
 typedef struct {
-    gan_net *g;          /* a generator */
-    gan_rng rng;         /* draws the latent vectors, N(0, 1) */
-    int bn_batch;        /* batchnorm from batch statistics rather than running ones */
-    float *z;            /* [nz, g->max_batch], the caller's */
+    gan_net *g;           /* a generator */
+    const gan_work *work; /* its working memory */
+    gan_rng rng;          /* draws the latent vectors, N(0, 1) */
+    gan_mode bn_mode;     /* GAN_MODE_EVAL: running statistics; GAN_MODE_TRAIN: the batch's */
+    float *z;             /* [nz, g->max_batch], the caller's */
 } gan_generator_source;
 void gan_generator_images(void *ctx, long first, int n, float *out);
 
@@ -75,6 +80,6 @@ typedef struct {
 /* Compares generated images with real ones. Warns when a class that real
  * data has is missing from the samples, or when one class takes more than
  * twice its real share and more than 2/classes of the samples. */
-int gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err);
+gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err);
 
 #endif

@@ -7,17 +7,17 @@
  *   3L+1     Linear(F, hidden)       F = w * 2^(L-1) * 16
  *   3L+2     LeakyReLU(0.2)          <- the features FID is computed in
  *   3L+3     Linear(hidden, classes) <- logits
- * with L = log2(S / 4). Checkpoints use the model layout of gan/checkpoint.h
- * with kind "classifier" and arch {image_size, channels, width, hidden, classes}. */
-#ifndef GAN_CLASSIFIER_H
-#define GAN_CLASSIFIER_H
+ * with L = log2(S / 4). Its checkpoint is gan/io/checkpoint.h's. */
+#ifndef GAN_MODELS_CLASSIFIER_H
+#define GAN_MODELS_CLASSIFIER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "gan/models/dcgan.h"
 #include "gan/core/error.h"
 #include "gan/core/rng.h"
-#include "gan/io/safetensors.h"
+#include "gan/core/work.h"
+#include "gan/models/dcgan.h"
 
 typedef struct {
     int image_size, channels; /* as gan_arch */
@@ -42,38 +42,34 @@ typedef struct {
     float *block;             /* one allocation for all of the above */
 } gan_classifier;
 
-/* Checks an architecture; NULL when fine, else a message naming the field. */
-const char *gan_classifier_arch_check(const gan_classifier_arch *a);
-/* Builds with buffers for batches up to max_batch; 0 or -1 (no memory). */
-int gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch);
+/* Checks an architecture; messages read "<where><field>: ...". */
+gan_status gan_classifier_arch_check(const gan_classifier_arch *a, const char *where, gan_error *err);
+/* Builds with buffers for batches up to max_batch: GAN_OK or GAN_ERR_NOMEM. */
+gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch);
 void gan_classifier_free(gan_classifier *c);
+/* The working memory of forward and backward. */
+gan_work_plan gan_classifier_work_plan(const gan_classifier *c);
 /* Convolutions N(0, 0.02), batchnorm as DCGAN; Linear layers as PyTorch's
  * default (uniform in +-1/sqrt(fan_in), weights and biases). */
 void gan_classifier_init_weights(gan_classifier *c, gan_rng *rng);
 
 /* Forward for n images, channel-major [C, n, S, S] in [-1, 1] (as
  * gan_dataset_batch and the generator produce). Returns the logits [n, classes];
- * c->features holds the penultimate activations [n, hidden]. train: batch
- * statistics (and running-statistics update) rather than running ones. */
-const float *gan_classifier_forward(gan_classifier *c, const float *x, int n, int train);
+ * c->features holds the penultimate activations [n, hidden]. */
+const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, const float *x, int n, gan_mode mode);
 /* Backward of the last (training) forward from dlogits [n, classes]: accumulates every
  * parameter gradient (zero them first). No input gradient. */
-void gan_classifier_backward(gan_classifier *c, const float *dlogits);
+void gan_classifier_backward(gan_classifier *c, const gan_work *work, const float *dlogits);
 void gan_classifier_zero_grad(gan_classifier *c);
-void gan_classifier_adam(gan_classifier *c, float lr, float beta1, float beta2, float eps, long t);
+void gan_classifier_adam(gan_classifier *c, float lr, float beta1, float beta2, float eps, int64_t t);
 
-/* Adds / reads every state_dict tensor (trunk, then head), names prefixed. */
-void gan_classifier_list_tensors(gan_classifier *c, const char *prefix, gan_st_list *list);
-int gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix, gan_error *err);
-/* Writes the model atomically (config_json may be NULL). */
-int gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
-                        gan_error *err);
-/* Builds a classifier from an open checkpoint file (the fuzzer's entry point):
- * metadata checked, the largest tensor's shape checked before allocating. */
-int gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err);
-/* Loads a classifier checkpoint into a newly built classifier. When
- * config_json is not NULL it receives a malloc'ed copy of the training
- * config the file was written with, or NULL when it has none. */
-int gan_classifier_load(const char *path, gan_classifier *c, int max_batch, char **config_json, gan_error *err);
+/* The head's two Linear layers as state_dict entries, after the trunk's. */
+typedef struct {
+    char name[32];
+    int ndim;
+    int64_t shape[2];
+    float *data;
+} gan_head_tensor;
+void gan_classifier_head_tensors(gan_classifier *c, gan_head_tensor out[4]);
 
 #endif

@@ -11,59 +11,82 @@
  *
  * All parameters live in one contiguous buffer (gradients, Adam moments
  * likewise), in the order of the PyTorch state_dict, so Adam is one loop and
- * a checkpoint is one write. Activations and workspaces come from an arena
- * sized for `max_batch` at build time: the training step never allocates. */
-/* A discriminator keeps each layer's im2col matrix for its weight gradient
- * when they total at most GAN_KEEP_COLS_BYTES (small images: speed), and
- * rebuilds them in backward above that (large images: memory). */
-#define GAN_KEEP_COLS_BYTES ((size_t)64 << 20)
-#ifndef GAN_DCGAN_H
-#define GAN_DCGAN_H
+ * a checkpoint is one write. Saved activations come from an arena sized for
+ * `max_batch` at build time: the training step never allocates. Working
+ * memory that lives only inside one pass is the caller's (gan/core/work.h). */
+#ifndef GAN_MODELS_DCGAN_H
+#define GAN_MODELS_DCGAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "gan/core/arena.h"
-#include "gan/nn/layers.h"
+#include "gan/core/error.h"
 #include "gan/core/rng.h"
+#include "gan/core/work.h"
+#include "gan/nn/conv_geom.h"
+
+/* A discriminator keeps each layer's im2col matrix for its weight gradient
+ * when they total at most this (small images: speed), and rebuilds them in
+ * backward above it (large images: memory). */
+#define GAN_KEEP_COLS_BYTES ((size_t)64 << 20)
+
+/* The image sides the networks are built for. */
+#define GAN_IMAGE_SIZES "16, 32, 64 or 128"
+static inline bool gan_image_size_valid(int s) { return s == 16 || s == 32 || s == 64 || s == 128; }
 
 typedef struct {
-    int image_size; /* 16, 32, 64 or 128 */
+    int image_size; /* one of GAN_IMAGE_SIZES */
     int channels;   /* 1 (grey) or 3 (RGB) */
     int nz;         /* latent size */
     int ngf, ndf;   /* base widths of G and D */
 } gan_arch;
+
+typedef enum {
+    GAN_NET_GENERATOR,     /* G: z [nz, N] -> images [C, N, S, S] */
+    GAN_NET_DISCRIMINATOR, /* D: images -> one logit per image [1, N] */
+    GAN_NET_TRUNK          /* D without its logit layer, batchnorm after every conv: a feature extractor */
+} gan_net_kind;
+
+/* PyTorch's module.train() / module.eval(): batch statistics (and a running-
+ * statistics update) or the running statistics. */
+typedef enum { GAN_MODE_EVAL, GAN_MODE_TRAIN } gan_mode;
+
+/* Which gradients a backward pass computes (flags, or-ed). */
+typedef enum {
+    GAN_GRAD_PARAMS = 1, /* accumulate into net->grads */
+    GAN_GRAD_INPUT = 2   /* return the input's gradient */
+} gan_grad;
 
 typedef enum { GAN_ACT_NONE, GAN_ACT_RELU, GAN_ACT_LEAKY, GAN_ACT_TANH } gan_act;
 
 enum { GAN_MAX_STAGES = 8 };
 
 typedef struct {
-    int transpose;      /* ConvTranspose2d rather than Conv2d */
-    int c, h, oc, k, s, p; /* input channels and (square) size, conv settings */
-    int oh;             /* output size */
-    int bn;             /* followed by BatchNorm2d */
+    bool transposed;      /* ConvTranspose2d rather than Conv2d */
+    gan_conv_geom geom;   /* at n = max_batch */
+    bool bn;              /* followed by BatchNorm2d */
     gan_act act;
-    int seq_conv, seq_bn;  /* indices in the equivalent nn.Sequential */
+    int seq_conv, seq_bn; /* indices in the equivalent nn.Sequential */
     /* parameters, gradients (views into the net's flat buffers) */
     float *w, *gamma, *beta;
     float *dw, *dgamma, *dbeta;
     float *running_mean, *running_var;
     /* saved activations, sized for max_batch: */
-    float *pre;   /* conv output [OC, N, OH, OW] */
-    float *out;   /* after BN and activation (== pre when neither) */
-    float *col;   /* conv: im2col of the input kept for the weight gradient, or NULL */
+    float *pre;           /* conv output [OC, N, OH, OW] */
+    float *out;           /* after BN and activation (== pre when neither) */
+    float *col;           /* conv: im2col of the input kept for the weight gradient, or NULL */
     float *mean, *invstd; /* batch statistics from the last training forward */
 } gan_stage;
 
 typedef struct {
     gan_arch arch;
-    int generator;       /* 1 for G, 0 for D */
-    int trunk;           /* D's feature trunk (gan_net_build_trunk) */
+    gan_net_kind kind;
     int max_batch;
     int nstages;
     gan_stage st[GAN_MAX_STAGES];
-    float slope;         /* LeakyReLU slope (0.2) */
+    float slope; /* LeakyReLU slope (0.2) */
     float bn_momentum, bn_eps;
     /* flat parameter-shaped buffers */
     size_t nparams;
@@ -72,34 +95,20 @@ typedef struct {
     size_t nstats;
     float *stats;
     int64_t num_batches_tracked;
-    /* Working memory used only inside one forward or backward call, so two
-     * nets that never run at once can share it (gan_net_share_scratch):
-     * the im2col/col2im workspace of the largest layer, and two gradient
-     * buffers of the largest activation that backward ping-pongs between. */
-    float *scratch, *gbuf[2];
-    size_t scratch_size, gbuf_size;
-    float *work;         /* the block holding all three */
-    int owns_work;
-    gan_pool *pool;      /* threads for gan's own loops; NULL: serial. Not owned. */
-    const float *input;  /* the input of the last forward */
-    int last_n;          /* batch size of the last forward */
+    const float *input; /* the input of the last forward */
+    int last_n;         /* batch size of the last forward */
     gan_arena arena;
 } gan_net;
 
-/* Checks an architecture; returns NULL when fine, else a message naming the field. */
-const char *gan_arch_check(const gan_arch *a);
-/* Builds G (generator=1) or D with buffers for batches up to max_batch.
- * Parameters are zero; call gan_net_init_weights. Returns 0 or -1 (no memory). */
-int gan_net_build(gan_net *net, const gan_arch *arch, int generator, int max_batch);
-/* Builds D's convolutional trunk as a feature extractor for a classifier:
- * D without its last (logit) layer and with BatchNorm after every
- * convolution, ending in [ndf * 2^(L-1), N, 4, 4]. */
-int gan_net_build_trunk(gan_net *net, const gan_arch *arch, int max_batch);
+/* Checks an architecture; on failure the message reads "<where><field>: ..."
+ * (where = "config: model." or "g.bin: metadata arch.", say). */
+gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err);
+/* Builds a network of `kind` with buffers for batches up to max_batch.
+ * Parameters are zero; call gan_net_init_weights. GAN_OK or GAN_ERR_NOMEM. */
+gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch);
 void gan_net_free(gan_net *net);
-/* Makes b use a's working memory (grown to fit both) and frees b's own: G
- * and D run one after the other, so one workspace serves both. Free b before a, or at
- * least do not use b after a is freed. Returns 0 or -1 (no memory). */
-int gan_net_share_scratch(gan_net *a, gan_net *b);
+/* The working memory forward and backward need (see gan/core/work.h). */
+gan_work_plan gan_net_work_plan(const gan_net *net);
 /* DCGAN init: conv weights N(0, 0.02); BN gamma N(1, 0.02), beta 0; running mean 0, var 1. */
 void gan_net_init_weights(gan_net *net, gan_rng *rng);
 
@@ -109,30 +118,35 @@ long gan_net_in_size(const gan_net *net);
 long gan_net_out_size(const gan_net *net);
 
 /* Forward for n <= max_batch samples. input is channel-major [Cin, n, H, W]
- * (for G: [nz, n]); it must stay unchanged until backward. train selects
- * batch statistics (and updates running ones) or running statistics.
- * Returns the output, channel-major [Cout, n, OH, OW], owned by the net. */
-const float *gan_net_forward(gan_net *net, const float *input, int n, int train);
-/* Backward of the last forward given dout (same shape as its output).
- * param_grads: accumulate into net->grads (else skip all weight-gradient
- * work); input_grad: return the gradient for the input (else NULL and the
- * first layer's input-gradient GEMM is skipped). dout may be overwritten. */
-const float *gan_net_backward(gan_net *net, float *dout, int param_grads, int input_grad);
+ * (for G: [nz, n]); it must stay unchanged until backward. Returns the
+ * output, channel-major [Cout, n, OH, OW], owned by the net. */
+const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, int n, gan_mode mode);
+/* Backward of the last forward given dout (its output's shape; it may be
+ * overwritten). Without GAN_GRAD_PARAMS no weight gradient is computed;
+ * without GAN_GRAD_INPUT the first layer's input-gradient GEMM is skipped
+ * and NULL returned. The input gradient lives in work->grad[]. */
+float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_grad grads);
 
 void gan_net_zero_grad(gan_net *net);
 /* One Adam step (PyTorch's rule) over all parameters; t is the 1-based step. */
-void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, long t);
+void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, int64_t t);
 
-/* The PyTorch state_dict name of each tensor, in order: fills name/shape and
- * a pointer to its data. kind: 0 parameter, 1 running stat, 2 num_batches_tracked.
- * Returns the number of tensors; call with i from 0 to that count. */
+/* What a state_dict entry is, in PyTorch's terms. */
+typedef enum {
+    GAN_TENSOR_PARAM,        /* a Parameter (conv weight, BN weight and bias) */
+    GAN_TENSOR_RUNNING_STAT, /* a BN buffer: running_mean, running_var */
+    GAN_TENSOR_BATCH_COUNT   /* BN's num_batches_tracked, an int64 scalar */
+} gan_tensor_kind;
+
+/* The PyTorch state_dict name of each tensor, in order, with its shape and
+ * data; call gan_net_tensor with i from 0 to gan_net_tensor_count - 1. */
 typedef struct {
     char name[48];
     int ndim;
     int64_t shape[4];
-    float *data;   /* NULL for num_batches_tracked (an int64 scalar in PyTorch) */
+    float *data;   /* NULL for GAN_TENSOR_BATCH_COUNT (net->num_batches_tracked) */
     size_t count;
-    int kind;
+    gan_tensor_kind kind;
 } gan_tensor_ref;
 int gan_net_tensor_count(const gan_net *net);
 void gan_net_tensor(const gan_net *net, int i, gan_tensor_ref *ref);

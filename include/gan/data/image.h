@@ -1,0 +1,22 @@
+/* PNG, JPEG and BMP decoding (stb_image), guarded for untrusted files:
+ * sizes are checked before decoding, and JPEG Huffman tables that would
+ * overflow Debian bookworm's stb_image 2.27 are refused before it runs. */
+#ifndef GAN_DATA_IMAGE_H
+#define GAN_DATA_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gan/core/error.h"
+
+/* Caps that keep a hostile file from making gan allocate without bound. */
+#define GAN_MAX_IMAGE_FILE ((long)64 << 20) /* one encoded image, bytes */
+#define GAN_MAX_IMAGE_SIDE 16384
+#define GAN_MAX_IMAGE_PIXELS ((long)1 << 26)
+
+/* Decodes one PNG/JPEG/BMP from memory into HWC bytes with want_channels
+ * (1 or 3). Free *pixels with free(). */
+gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels,
+                            int *w, int *h, gan_error *err);
+
+#endif

@@ -1,0 +1,20 @@
+/* gan bench: the training step timed on synthetic images. */
+#ifndef GAN_JOBS_BENCH_H
+#define GAN_JOBS_BENCH_H
+
+#include "gan/core/error.h"
+#include "gan/io/config.h"
+
+typedef struct {
+    int steps;                 /* timed steps */
+    double seconds;            /* wall time of the timed steps */
+    double images_per_second;  /* real images through the step per second */
+    long peak_rss_kb;          /* peak resident memory of the process */
+    double loss_d, loss_g;     /* after the last step (a sanity check, not a result) */
+} gan_bench_result;
+
+/* Times the training step of cfg's architecture and batch on synthetic
+ * images: `warmup` untimed steps, then `steps` timed ones. No files. */
+gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err);
+
+#endif

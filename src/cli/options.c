@@ -1,0 +1,212 @@
+/* Command-line parsing for every command, from the command's option table:
+ * getopt_long does the work (-n4, --n=4, --, unique prefixes); the table
+ * also prints --help, so the two cannot drift apart. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gan/core/check.h"
+
+enum { LONG_BASE = 256, HELP_COLUMN = 24 };
+
+int cli_find(const cli_command *cmd, const char *name)
+{
+    for (int i = 0; i < cmd->noptions; i++)
+        if (strcmp(cmd->options[i].name, name) == 0) return i;
+    GAN_ABORT("gan %s has no option --%s", cmd->name, name);
+}
+
+const char *cli_get(const cli_command *cmd, const cli_args *args, const char *name)
+{
+    return args->opt[cli_find(cmd, name)].value;
+}
+
+bool cli_flag(const cli_command *cmd, const cli_args *args, const char *name)
+{
+    return args->opt[cli_find(cmd, name)].count > 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "gan %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'gan %s --help')\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name, int64_t lo, int64_t hi,
+                  int64_t *out)
+{
+    const int idx = cli_find(cmd, name);
+    const char *s = args->opt[idx].value;
+    if (!s) return EXIT_OK;
+    char label[64]; /* as the user would have typed it */
+    if (cmd->options[idx].letter) snprintf(label, sizeof label, "-%c", cmd->options[idx].letter);
+    else snprintf(label, sizeof label, "--%s", name);
+    char *end = NULL;
+    errno = 0;
+    const long long v = strtoll(s, &end, 10);
+    /* whole: no junk after the digits, no overflow (strtoll saturates with ERANGE) */
+    if (!*s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return cli_usage_error(cmd->name, "%s: expected an integer from %lld to %lld, got '%s'", label, (long long)lo,
+                               (long long)hi, s);
+    *out = (int64_t)v;
+    return EXIT_OK;
+}
+
+/* "  -n, --n N" or "      --ckpt FILE": the left column of a help line. */
+static int option_label(const cli_option *o, char *buf, size_t len)
+{
+    return snprintf(buf, len, "  %c%c%s--%s%s%s", o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
+                    o->letter ? ", " : "  ", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+void cli_print_help(const cli_command *cmd)
+{
+    printf("usage: gan %s ", cmd->name);
+    for (const char *p = cmd->usage; *p; p++) {
+        putchar(*p);
+        if (*p == '\n') printf("       gan %s ", cmd->name);
+    }
+    printf("\n\n%s\n\n", cmd->about);
+    for (int i = 0; i < cmd->noptions + 1; i++) {
+        static const cli_option help = {"help", 'h', NULL, false, "print this help and exit"};
+        const cli_option *o = i < cmd->noptions ? &cmd->options[i] : &help;
+        char label[96];
+        int n = option_label(o, label, sizeof label);
+        fputs(label, stdout);
+        if (n >= HELP_COLUMN - 1) printf("\n%*s", HELP_COLUMN, "");
+        else printf("%*s", HELP_COLUMN - n, "");
+        for (const char *p = o->help; *p; p++) {
+            putchar(*p);
+            if (*p == '\n') printf("%*s", HELP_COLUMN, "");
+        }
+        putchar('\n');
+    }
+    if (cmd->epilog) printf("\n%s", cmd->epilog);
+}
+
+/* The table's long names that start with prefix (for "ambiguous" messages). */
+static int prefix_matches(const cli_command *cmd, const char *prefix, size_t len, char *list, size_t list_len)
+{
+    int n = 0;
+    list[0] = '\0';
+    for (int i = 0; i < cmd->noptions; i++) {
+        if (strncmp(cmd->options[i].name, prefix, len) != 0) continue;
+        size_t used = strlen(list);
+        snprintf(list + used, list_len - used, "%s--%s", n ? ", " : "", cmd->options[i].name);
+        n++;
+    }
+    return n;
+}
+
+static int bad_option(const cli_command *cmd, const char *arg, int short_opt)
+{
+    if (short_opt) return cli_usage_error(cmd->name, "unknown option '-%c'", short_opt);
+    if (!arg || strncmp(arg, "--", 2) != 0) return cli_usage_error(cmd->name, "unknown option '%s'", arg ? arg : "?");
+    const char *name = arg + 2;
+    const size_t len = strcspn(name, "=");
+    char list[512];
+    const int n = prefix_matches(cmd, name, len, list, sizeof list);
+    if (n > 1) return cli_usage_error(cmd->name, "ambiguous option '--%.*s' (%s)", (int)len, name, list);
+    if (n == 1 && name[len] == '=') return cli_usage_error(cmd->name, "option '%s' takes no value", list);
+    return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
+{
+    memset(args, 0, sizeof *args);
+    const int n = cmd->noptions;
+    struct option *longs = calloc((size_t)n + 2, sizeof *longs);
+    char *shorts = malloc(3 * (size_t)n + 4);
+    args->opt = calloc((size_t)n + 1, sizeof *args->opt);
+    args->nopt = n;
+    args->operands = calloc((size_t)argc + 1, sizeof *args->operands);
+    if (!longs || !shorts || !args->opt || !args->operands) {
+        free(longs), free(shorts);
+        fprintf(stderr, "gan: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    /* ':' first: a missing value is reported as ':' rather than '?' */
+    size_t k = 0;
+    shorts[k++] = ':';
+    for (int i = 0; i < n; i++) {
+        const cli_option *o = &cmd->options[i];
+        longs[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, LONG_BASE + i};
+        if (o->letter) {
+            shorts[k++] = o->letter;
+            if (o->arg) shorts[k++] = ':';
+        }
+    }
+    longs[n] = (struct option){"help", no_argument, NULL, 'h'};
+    shorts[k++] = 'h';
+    shorts[k] = '\0';
+    int rc = EXIT_OK;
+    opterr = 0;
+    optind = 0; /* GNU: start afresh */
+    for (;;) {
+        const int c = getopt_long(argc, argv, shorts, longs, NULL);
+        if (c == -1) break;
+        int idx = -1;
+        if (c == 'h') {
+            cli_print_help(cmd);
+            rc = CLI_HELP_SHOWN;
+            break;
+        }
+        if (c == '?') {
+            rc = bad_option(cmd, optopt ? NULL : argv[optind - 1], optopt);
+            break;
+        }
+        if (c == ':') {
+            for (int i = 0; i < n && idx < 0; i++)
+                if (optopt == LONG_BASE + i || (cmd->options[i].letter && optopt == cmd->options[i].letter)) idx = i;
+            rc = idx >= 0 ? cli_usage_error(cmd->name, "--%s needs %s", cmd->options[idx].name, cmd->options[idx].arg)
+                          : cli_usage_error(cmd->name, "an option needs a value");
+            break;
+        }
+        if (c >= LONG_BASE) idx = c - LONG_BASE;
+        for (int i = 0; i < n && idx < 0; i++)
+            if (cmd->options[i].letter == c) idx = i;
+        GAN_ASSERT(idx >= 0 && idx < n);
+        cli_value *v = &args->opt[idx];
+        if (v->count > 0 && !cmd->options[idx].repeatable && cmd->options[idx].arg &&
+            strcmp(v->value, optarg) != 0) {
+            rc = cli_usage_error(cmd->name, "--%s given twice ('%s', then '%s')", cmd->options[idx].name, v->value,
+                                 optarg);
+            break;
+        }
+        if (cmd->options[idx].repeatable) {
+            const char **grown = realloc(v->values, sizeof *grown * ((size_t)v->count + 1));
+            if (!grown) {
+                fprintf(stderr, "gan: out of memory\n");
+                rc = EXIT_INTERNAL;
+                break;
+            }
+            v->values = grown;
+            v->values[v->count] = optarg;
+        }
+        v->count++;
+        v->value = optarg;
+    }
+    if (rc == EXIT_OK)
+        for (int i = optind; i < argc; i++) args->operands[args->noperands++] = argv[i];
+    free(longs);
+    free(shorts);
+    if (rc != EXIT_OK) cli_args_free(args);
+    return rc;
+}
+
+void cli_args_free(cli_args *args)
+{
+    for (int i = 0; args->opt && i < args->nopt; i++) free(args->opt[i].values);
+    free(args->opt);
+    free(args->operands);
+    memset(args, 0, sizeof *args);
+}

@@ -1,0 +1,88 @@
+/* Evaluation during training (eval.classifier): FID, IS and classes every
+ * eval.every steps and at the end, the lowest-FID generator kept as g_best.bin. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gan/core/clock.h"
+#include "gan/io/checkpoint.h"
+#include "train_run.h"
+
+enum { EVAL_BATCH = 250 };
+/* The evaluation latents are the same at every evaluation (like the sample
+ * grid's fixed noise), so FID changes reflect G, not the draw. */
+static const uint64_t EVAL_SEED_SALT = 0xe7a1e7a1e7a1e7a1ULL;
+
+gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
+{
+    const gan_config *c = r->t.cfg;
+    if (!c->eval_classifier[0]) {
+        if (c->eval_every > 0) return gan_fail(err, GAN_ERR_INPUT, "config: eval.every needs eval.classifier");
+        return GAN_OK;
+    }
+    gan_status rc = gan_classifier_load(c->eval_classifier, &r->cls, EVAL_BATCH, NULL, err);
+    if (rc != GAN_OK) return rc;
+    r->eval_on = true;
+    if (gan_work_alloc(&r->cls_work, gan_classifier_work_plan(&r->cls), r->t.pool) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory for the classifier");
+    if (r->cls.arch.image_size != c->image_size || r->cls.arch.channels != c->channels)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: reads %dx%dx%d images, but this run makes %dx%dx%d", c->eval_classifier,
+                        r->cls.arch.image_size, r->cls.arch.image_size, r->cls.arch.channels, c->image_size,
+                        c->image_size, c->channels);
+    const gan_dataset *data = &r->t.data;
+    const long n = c->eval_samples < data->count ? c->eval_samples : data->count;
+    int32_t *idx = malloc(sizeof(int32_t) * (size_t)data->count);
+    r->eval_z = malloc(sizeof(float) * (size_t)c->nz * r->t.g.max_batch);
+    if (!idx || !r->eval_z) {
+        free(idx);
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
+    /* a seeded subset of the training images, the same on every resume */
+    gan_rng rng;
+    gan_rng_seed(&rng, c->seed ^ EVAL_SEED_SALT);
+    for (long i = 0; i < data->count; i++) idx[i] = (int32_t)i;
+    gan_rng_shuffle(&rng, idx, data->count);
+    gan_dataset_source src = {data, idx};
+    rc = gan_eval_set_compute(&r->real_stats, &r->cls, &r->cls_work, gan_dataset_images, &src, n, err);
+    free(idx);
+    return rc;
+}
+
+gan_status gan_run_evaluate(gan_run *r, gan_error *err)
+{
+    const gan_config *c = r->t.cfg;
+    const double t0 = gan_seconds();
+    gan_generator_source src = {.g = &r->t.g, .work = &r->t.work, .bn_mode = GAN_MODE_EVAL, .z = r->eval_z};
+    gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
+    gan_eval_set gen;
+    gan_status rc = gan_eval_set_compute(&gen, &r->cls, &r->cls_work, gan_generator_images, &src, c->eval_samples, err);
+    if (rc == GAN_OK) rc = gan_eval_compare(&r->report, &r->real_stats, &gen, err);
+    gan_eval_set_free(&gen);
+    if (rc != GAN_OK) return rc;
+    r->evaluated = true;
+    const bool best = r->report.fid < r->best_fid;
+    if (best) {
+        rc = gan_model_save(r->paths.g_best, &r->t.g, r->t.step, r->config_json, err);
+        if (rc != GAN_OK) return rc;
+        r->best_fid = r->report.fid;
+    }
+    if (!r->opts->quiet) {
+        FILE *log = r->opts->log ? r->opts->log : stderr;
+        const long long step = (long long)r->t.step;
+        fprintf(log, "eval step %lld: FID %.3f%s  IS %.3f (real %.3f)  classes %d/%d  entropy %.3f bits (real %.3f)\n",
+                step, r->report.fid, best ? " (best so far: g_best.bin)" : "", r->report.is_gen, r->report.is_real,
+                r->report.classes_covered, r->cls.arch.classes, r->report.entropy_gen, r->report.entropy_real);
+        for (int i = 0; i < r->report.nwarnings; i++)
+            fprintf(log, "eval step %lld: warning: %s\n", step, r->report.warnings[i]);
+    }
+    r->t_log += gan_seconds() - t0; /* img/s counts training time only */
+    return GAN_OK;
+}
+
+void gan_run_eval_free(gan_run *r)
+{
+    gan_classifier_free(&r->cls);
+    gan_work_free(&r->cls_work);
+    gan_eval_set_free(&r->real_stats);
+    free(r->eval_z);
+}

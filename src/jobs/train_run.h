@@ -1,0 +1,49 @@
+/* A training run: the trainer plus everything the job keeps around it
+ * (options, the run folder, outputs, evaluation, timing). Private to
+ * src/jobs: train.c drives it, train_state.c saves and restores it,
+ * train_eval.c measures it. */
+#ifndef GAN_JOBS_TRAIN_RUN_H
+#define GAN_JOBS_TRAIN_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gan/core/work.h"
+#include "gan/jobs/eval.h"
+#include "gan/models/classifier.h"
+#include "trainer.h"
+
+typedef struct {
+    gan_trainer t;
+    const gan_train_opts *opts;
+    gan_run_paths paths;
+    char *config_json;          /* the resolved config, written into every checkpoint */
+    float *fixed_z;             /* [nz, sample_count]: the latents of every sample grid */
+    int64_t total_steps;
+    FILE *metrics;
+    /* evaluation during training (eval.classifier) */
+    bool eval_on;
+    gan_classifier cls;
+    gan_work cls_work;
+    gan_eval_set real_stats;    /* the real images' statistics, computed once */
+    float *eval_z;
+    double best_fid;            /* of g_best.bin; INFINITY: none yet */
+    bool evaluated;             /* this step was evaluated: */
+    gan_eval_report report;     /* its results */
+    /* timing and progress */
+    double t_start, t_log;
+    int64_t last_ckpt_step, session_start_step;
+    long log_images;
+} gan_run;
+
+/* train_state.c */
+gan_status gan_run_save_checkpoint(gan_run *r, gan_error *err);
+gan_status gan_run_load_state(gan_run *r, gan_error *err);
+gan_status gan_run_open_metrics(gan_run *r, gan_error *err);
+
+/* train_eval.c */
+gan_status gan_run_eval_setup(gan_run *r, gan_error *err);
+gan_status gan_run_evaluate(gan_run *r, gan_error *err);
+void gan_run_eval_free(gan_run *r);
+
+#endif

@@ -1,0 +1,134 @@
+/* Saving and restoring a run: state.bin (everything --resume needs), the
+ * g.bin/d.bin checkpoints, and metrics.csv cut back to the checkpoint. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gan/io/atomic_file.h"
+#include "gan/io/checkpoint.h"
+#include "gan/io/safetensors.h"
+#include "train_run.h"
+
+static gan_status save_state(gan_run *r, gan_error *err)
+{
+    gan_trainer *t = &r->t;
+    gan_st_list list = {.count = 0};
+    gan_net_list_tensors(&t->g, "G.", &list);
+    gan_net_list_tensors(&t->d, "D.", &list);
+    int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams;
+    gan_st_list_add(&list, "G.adam_m", GAN_DT_F32, 1, &np_g, t->g.adam_m);
+    gan_st_list_add(&list, "G.adam_v", GAN_DT_F32, 1, &np_g, t->g.adam_v);
+    gan_st_list_add(&list, "D.adam_m", GAN_DT_F32, 1, &np_d, t->d.adam_m);
+    gan_st_list_add(&list, "D.adam_v", GAN_DT_F32, 1, &np_d, t->d.adam_v);
+    int64_t four = 4, zshape[2] = {t->cfg->nz, t->cfg->sample_count};
+    gan_st_list_add(&list, "rng", GAN_DT_U64, 1, &four, t->rng.s);
+    int64_t counters[4] = {t->step, t->cursor, t->t_g, t->t_d};
+    gan_st_list_add(&list, "counters", GAN_DT_I64, 1, &four, counters);
+    gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
+    char step[32];
+    snprintf(step, sizeof step, "%lld", (long long)t->step);
+    const char *meta[6] = {"format", GAN_STATE_FORMAT, "step", step, "config", r->config_json};
+    return gan_st_save(r->paths.state, list.e, list.count, meta, 3, err);
+}
+
+gan_status gan_run_load_state(gan_run *r, gan_error *err)
+{
+    gan_trainer *t = &r->t;
+    const char *path = r->paths.state;
+    gan_st_file f;
+    gan_status rc = gan_st_load(&f, path, err);
+    if (rc != GAN_OK) return rc;
+    const char *format = gan_st_meta(&f, "format");
+    if (!format || strcmp(format, GAN_STATE_FORMAT) != 0)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan training-state file", path);
+    if (rc == GAN_OK) rc = gan_net_read_tensors(&t->g, &f, "G.", err);
+    if (rc == GAN_OK) rc = gan_net_read_tensors(&t->d, &f, "D.", err);
+    int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams, four = 4;
+    int64_t zshape[2] = {t->cfg->nz, t->cfg->sample_count}, counters[4];
+    if (rc == GAN_OK) rc = gan_st_read(&f, "G.adam_m", GAN_DT_F32, 1, &np_g, t->g.adam_m, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "G.adam_v", GAN_DT_F32, 1, &np_g, t->g.adam_v, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "D.adam_m", GAN_DT_F32, 1, &np_d, t->d.adam_m, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "D.adam_v", GAN_DT_F32, 1, &np_d, t->d.adam_v, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "rng", GAN_DT_U64, 1, &four, t->rng.s, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "counters", GAN_DT_I64, 1, &four, counters, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z, err);
+    if (rc == GAN_OK) {
+        if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: negative counters", path);
+        t->step = counters[0];
+        t->cursor = counters[1];
+        t->t_g = counters[2];
+        t->t_d = counters[3];
+    }
+    gan_st_close(&f);
+    return rc;
+}
+
+gan_status gan_run_save_checkpoint(gan_run *r, gan_error *err)
+{
+    gan_trainer *t = &r->t;
+    gan_status rc = save_state(r, err);
+    if (rc == GAN_OK) rc = gan_model_save(r->paths.g, &t->g, t->step, r->config_json, err);
+    if (rc == GAN_OK) rc = gan_model_save(r->paths.d, &t->d, t->step, r->config_json, err);
+    if (rc == GAN_OK) {
+        r->last_ckpt_step = t->step;
+    } else {
+        /* Every file is replaced atomically, so a failed write changed nothing. */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        gan_fail(err, rc, "%.400s; the earlier checkpoint files are intact", why);
+    }
+    return rc;
+}
+
+static const char METRICS_HEADER[] =
+    "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy\n";
+
+/* metrics.csv: on resume, rows logged after the checkpoint are dropped so
+ * the file reads as if the run had never stopped. */
+gan_status gan_run_open_metrics(gan_run *r, gan_error *err)
+{
+    const char *path = r->paths.metrics;
+    if (r->opts->start == GAN_RUN_RESUME) {
+        FILE *in = fopen(path, "r");
+        char *keep = NULL;
+        size_t klen = 0;
+        FILE *mem = open_memstream(&keep, &klen);
+        if (in && mem) {
+            char line[512];
+            while (fgets(line, sizeof line, in)) {
+                char *end;
+                long long s = strtoll(line, &end, 10);
+                if (end == line || s <= r->t.step) fputs(line, mem);
+                /* the best FID so far is the smallest in the rows kept (9th column) */
+                const char *f = line;
+                for (int col = 0; col < 8 && f; col++) {
+                    f = strchr(f, ',');
+                    if (f) f++;
+                }
+                if (end != line && s <= r->t.step && f && *f && *f != ',') {
+                    double fid = strtod(f, NULL);
+                    if (fid < r->best_fid) r->best_fid = fid;
+                }
+            }
+        }
+        if (in) fclose(in);
+        if (mem) fclose(mem);
+        if (!in) {
+            free(keep);
+            keep = strdup(METRICS_HEADER);
+            klen = keep ? strlen(keep) : 0;
+        }
+        gan_status rc = keep ? gan_write_file_atomic(path, keep, klen, err)
+                             : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        free(keep);
+        if (rc != GAN_OK) return rc;
+        r->metrics = fopen(path, "a");
+    } else {
+        r->metrics = fopen(path, "w");
+        if (r->metrics) fputs(METRICS_HEADER, r->metrics);
+    }
+    if (!r->metrics) return gan_fail(err, GAN_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    return GAN_OK;
+}

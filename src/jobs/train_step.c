@@ -1,0 +1,125 @@
+/* The training step, readable top to bottom in gan_trainer_step(): D on a
+ * real batch, D on a fake batch, D update, G through D, G update. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gan/core/blas.h"
+#include "gan/nn/loss.h"
+#include "trainer.h"
+
+gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
+{
+    t->cfg = c;
+    const int B = c->batch_size;
+    const gan_arch arch = {c->image_size, c->channels, c->nz, c->ngf, c->ndf};
+    gan_status rc = gan_arch_check(&arch, "config: model.", err);
+    if (rc != GAN_OK) return rc;
+    if (gan_net_build(&t->g, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK ||
+        gan_net_build(&t->d, &arch, GAN_NET_DISCRIMINATOR, B) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
+    t->pool = gan_threads_start(c->threads);
+    const gan_work_plan plan = gan_work_plan_max(gan_net_work_plan(&t->g), gan_net_work_plan(&t->d));
+    if (gan_work_alloc(&t->work, plan, t->pool) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory for the networks' working memory");
+    const long img = (long)c->channels * c->image_size * c->image_size;
+    t->real = malloc(sizeof(float) * (size_t)B * img);
+    t->z = malloc(sizeof(float) * (size_t)B * c->nz);
+    t->dlogits = malloc(sizeof(float) * (size_t)B);
+    t->batch_idx = malloc(sizeof(int32_t) * (size_t)B);
+    t->perm = malloc(sizeof(int32_t) * (size_t)(t->data.count > 0 ? t->data.count : 1));
+    t->perm_epoch = -1;
+    if (!t->real || !t->z || !t->dlogits || !t->batch_idx || !t->perm)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    return GAN_OK;
+}
+
+void gan_trainer_free(gan_trainer *t)
+{
+    gan_dataset_free(&t->data);
+    gan_net_free(&t->d);
+    gan_net_free(&t->g);
+    gan_work_free(&t->work);
+    gan_pool_free(t->pool);
+    free(t->real), free(t->z), free(t->dlogits), free(t->batch_idx), free(t->perm);
+    memset(t, 0, sizeof *t);
+}
+
+/* Data order: a permutation per epoch drawn from (seed, epoch) alone, so a
+ * resumed run sees exactly the batches the uninterrupted one would. */
+static void ensure_perm(gan_trainer *t, int64_t epoch)
+{
+    if (t->perm_epoch == epoch) return;
+    gan_rng r;
+    gan_rng_seed(&r, t->cfg->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(epoch + 1)));
+    for (long i = 0; i < t->data.count; i++) t->perm[i] = (int32_t)i;
+    gan_rng_shuffle(&r, t->perm, t->data.count);
+    t->perm_epoch = epoch;
+}
+
+static void next_real_batch(gan_trainer *t)
+{
+    const int B = t->cfg->batch_size;
+    const int64_t epoch = t->cursor / t->steps_per_epoch, b = t->cursor % t->steps_per_epoch;
+    ensure_perm(t, epoch);
+    memcpy(t->batch_idx, t->perm + b * B, sizeof(int32_t) * B);
+    gan_dataset_batch(&t->data, t->batch_idx, B, t->real);
+    t->cursor++;
+}
+
+static double mean_sigmoid(const float *x, int n)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++) s += 1.0 / (1.0 + exp(-(double)x[i]));
+    return s / n;
+}
+
+void gan_trainer_step(gan_trainer *t)
+{
+    const gan_config *c = t->cfg;
+    const gan_work *w = &t->work;
+    const int B = c->batch_size;
+    const float real_label = (float)(1.0 - c->label_smoothing);
+    const float *fake = NULL;
+    double loss_d = 0.0, d_x = 0.0, d_g_z = 0.0;
+
+    for (int k = 0; k < c->d_steps; k++) {
+        next_real_batch(t);
+        gan_rng_normal(&t->rng, t->z, (long)c->nz * B, 0.0f, 1.0f);
+        fake = gan_net_forward(&t->g, w, t->z, B, GAN_MODE_TRAIN);
+
+        /* D on real, then D on fake: weight gradients only (no input gradient). */
+        gan_net_zero_grad(&t->d);
+        const float *logits = gan_net_forward(&t->d, w, t->real, B, GAN_MODE_TRAIN);
+        loss_d = gan_bce_logits_forward(logits, real_label, B);
+        d_x = mean_sigmoid(logits, B);
+        gan_bce_logits_backward(t->dlogits, logits, real_label, B, 1.0f);
+        gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
+
+        logits = gan_net_forward(&t->d, w, fake, B, GAN_MODE_TRAIN);
+        loss_d += gan_bce_logits_forward(logits, 0.0f, B);
+        d_g_z = mean_sigmoid(logits, B);
+        gan_bce_logits_backward(t->dlogits, logits, 0.0f, B, 1.0f);
+        gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
+
+        /* D update, unless it is already winning by more than the floor. */
+        if (!(c->d_loss_floor > 0.0 && loss_d < c->d_loss_floor)) {
+            t->t_d++;
+            gan_net_adam(&t->d, (float)c->lr_d, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_d);
+        }
+    }
+
+    /* G through D (non-saturating loss, target 1): D's input gradient only,
+     * then G's weight gradients; G's first layer computes no input gradient. */
+    gan_net_zero_grad(&t->g);
+    const float *logits = gan_net_forward(&t->d, w, fake, B, GAN_MODE_TRAIN);
+    const double loss_g = gan_bce_logits_forward(logits, 1.0f, B);
+    gan_bce_logits_backward(t->dlogits, logits, 1.0f, B, 1.0f);
+    float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
+    gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
+    t->t_g++;
+    gan_net_adam(&t->g, (float)c->lr_g, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_g);
+
+    t->step++;
+    t->last = (gan_step_stats){.loss_d = loss_d, .loss_g = loss_g, .d_x = d_x, .d_g_z = d_g_z};
+}

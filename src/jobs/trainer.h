@@ -1,0 +1,56 @@
+/* The state of a training run, shared by the training job (train.c and its
+ * helpers) and the benchmark (bench.c), which times the same step. Private
+ * to src/jobs. */
+#ifndef GAN_JOBS_TRAINER_H
+#define GAN_JOBS_TRAINER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gan/core/path.h"
+#include "gan/core/pool.h"
+#include "gan/core/rng.h"
+#include "gan/core/work.h"
+#include "gan/data/dataset.h"
+#include "gan/jobs/eval.h"
+#include "gan/jobs/train.h"
+#include "gan/models/classifier.h"
+#include "gan/models/dcgan.h"
+
+/* The run folder's files, joined (and length-checked) once. */
+typedef struct {
+    char state[GAN_PATH_MAX], g[GAN_PATH_MAX], d[GAN_PATH_MAX], g_best[GAN_PATH_MAX];
+    char config[GAN_PATH_MAX], metrics[GAN_PATH_MAX], real[GAN_PATH_MAX], samples[GAN_PATH_MAX];
+} gan_run_paths;
+
+/* What the last step measured. */
+typedef struct {
+    double loss_d, loss_g, d_x, d_g_z;
+} gan_step_stats;
+
+typedef struct {
+    const gan_config *cfg;
+    gan_dataset data;
+    gan_net g, d;
+    gan_pool *pool;          /* gan's own threads (gan_threads_start) */
+    gan_work work;           /* one working block for G and D: they never run at once */
+    gan_rng rng;             /* latent draws */
+    int32_t *perm;           /* this epoch's order of the images */
+    int64_t perm_epoch;      /* epoch perm was made for, -1: none */
+    int64_t steps_per_epoch; /* batches per epoch (the last partial batch is dropped) */
+    int64_t step;            /* generator updates done */
+    int64_t cursor;          /* batches consumed */
+    int64_t t_g, t_d;        /* Adam step counts (D's may lag when updates are skipped) */
+    float *real, *z, *dlogits; /* [C, B, S, S], [nz, B], [B] */
+    int32_t *batch_idx;      /* [B] */
+    gan_step_stats last;
+} gan_trainer;
+
+/* Builds G (for batches up to g_batch) and D (train.batch_size), the shared
+ * work block, the threads and the step's buffers; t->data must be loaded. */
+gan_status gan_trainer_build(gan_trainer *t, const gan_config *cfg, int g_batch, gan_error *err);
+void gan_trainer_free(gan_trainer *t);
+/* One generator update after cfg->d_steps discriminator updates. */
+void gan_trainer_step(gan_trainer *t);
+
+#endif
