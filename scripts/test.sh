@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GAN_REQUIRE_TORCH=1   # the PyTorch parity tests must run, not skip
 
+# the tree is formatted as .clang-format says (when clang-format is here)
+if command -v clang-format >/dev/null; then
+  git ls-files '*.c' '*.h' 2>/dev/null | xargs -r clang-format --dry-run -Werror || { echo "test: run clang-format -i on the files above" >&2; exit 1; }
+fi
 scripts/setup.sh build -DGAN_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
 # the benchmark still runs (a smoke run: figures from 2 steps mean nothing)

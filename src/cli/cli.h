@@ -11,44 +11,45 @@
 /* Exit codes (documented in the README and gan(1)). */
 enum {
     EXIT_OK = 0,
-    EXIT_INTERNAL = 1,   /* a bug or an unexpected failure */
-    EXIT_USAGE = 2,      /* bad command line */
-    EXIT_BAD_INPUT = 3,  /* a config, data file, checkpoint or .npy is wrong; or the job does not fit in memory */
-    EXIT_IO = 4,         /* a file could not be read or written (missing, disk full) */
-    EXIT_DIVERGED = 5    /* training produced a non-finite loss */
+    EXIT_INTERNAL = 1, /* a bug or an unexpected failure */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_BAD_INPUT =
+        3,       /* a config, data file, checkpoint or .npy is wrong; or the job does not fit in memory */
+    EXIT_IO = 4, /* a file could not be read or written (missing, disk full) */
+    EXIT_DIVERGED = 5 /* training produced a non-finite loss */
     /* 128 + signal number: interrupted (130 for Ctrl-C, 143 for SIGTERM), after saving */
 };
 
 /* One option of a command, the single source of its parsing, its --help
  * line and its man-page entry. */
 typedef struct {
-    const char *name;   /* long name, without "--" */
-    char letter;        /* short option, or 0 */
-    const char *arg;    /* the value's name ("FILE", "N"); NULL: a flag */
-    bool repeatable;    /* may be given more than once (every value is kept) */
-    const char *help;   /* what it does; "\n" starts a continuation line */
+    const char *name; /* long name, without "--" */
+    char letter;      /* short option, or 0 */
+    const char *arg;  /* the value's name ("FILE", "N"); NULL: a flag */
+    bool repeatable;  /* may be given more than once (every value is kept) */
+    const char *help; /* what it does; "\n" starts a continuation line */
 } cli_option;
 
 typedef struct {
-    const char *name;            /* "sample", "classify train" */
-    const char *usage;           /* what follows "usage: gan NAME " (lines joined by "\n") */
-    const char *about;           /* a paragraph */
-    const cli_option *options;   /* --help and -h are added to every command */
+    const char *name;          /* "sample", "classify train" */
+    const char *usage;         /* what follows "usage: gan NAME " (lines joined by "\n") */
+    const char *about;         /* a paragraph */
+    const cli_option *options; /* --help and -h are added to every command */
     int noptions;
-    const char *epilog;          /* more text after the options, or NULL */
+    const char *epilog; /* more text after the options, or NULL */
 } cli_command;
 
 /* What the command line said of one option. */
 typedef struct {
-    int count;            /* times given */
-    const char *value;    /* the last value (NULL for a flag) */
-    const char **values;  /* every value of a repeatable option, `count` of them */
+    int count;           /* times given */
+    const char *value;   /* the last value (NULL for a flag) */
+    const char **values; /* every value of a repeatable option, `count` of them */
 } cli_value;
 
 /* The parsed command line: one cli_value per option of the table, then the
  * operands (arguments that are not options). */
 typedef struct {
-    cli_value *opt;        /* [nopt], in the table's order */
+    cli_value *opt; /* [nopt], in the table's order */
     int nopt;
     const char **operands;
     int noperands;
@@ -75,7 +76,8 @@ int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name
 /* Prints the command's help (usage, about, options, epilog) on stdout. */
 void cli_print_help(const cli_command *cmd);
 
-/* Prints "gan: <message>" and returns the exit code for a status. */
+/* Prints "gan: <message>" and returns the exit code for a status (128 + the
+ * signal for GAN_INTERRUPTED). */
 int cli_report(gan_status status, const gan_error *err);
 /* Prints "gan CMD: <message> (see 'gan CMD --help')" and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

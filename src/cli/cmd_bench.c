@@ -36,7 +36,8 @@ int cmd_bench(int argc, char **argv)
     int64_t warmup = 5, steps = 30;
     code = cli_get_int64(&CMD, &a, "warmup", 0, 100000, &warmup);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "steps", 1, 100000, &steps);
-    if (code == EXIT_OK && a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && a.noperands > 0)
+        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
     gan_config cfg;
     gan_error err;
     gan_status rc = code == EXIT_OK ? gan_config_load(&cfg, config, sets->values, sets->count, &err) : GAN_OK;
@@ -48,13 +49,14 @@ int cmd_bench(int argc, char **argv)
     rc = gan_bench(&cfg, (int)warmup, (int)steps, &r, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (json)
-        printf("{\"images_per_second\": %.2f, \"seconds_per_step\": %.6f, \"peak_rss_kb\": %ld, \"steps\": %d, "
-               "\"batch_size\": %d, \"image_size\": %d, \"channels\": %d, \"loss_d\": %.4f, \"loss_g\": %.4f}\n",
-               r.images_per_second, r.seconds / r.steps, r.peak_rss_kb, r.steps, cfg.batch_size, cfg.image_size,
-               cfg.channels, r.loss_d, r.loss_g);
+        printf(
+            "{\"images_per_second\": %.2f, \"seconds_per_step\": %.6f, \"peak_rss_kb\": %ld, \"steps\": %d, "
+            "\"batch_size\": %d, \"image_size\": %d, \"channels\": %d, \"loss_d\": %.4f, \"loss_g\": %.4f}\n",
+            r.images_per_second, r.seconds / r.steps, r.peak_rss_kb, r.steps, cfg.batch_size, cfg.image_size,
+            cfg.channels, r.loss_d, r.loss_g);
     else
-        printf("%dx%dx%d batch %d: %.1f images/s, %.4f s/step over %d steps, peak RSS %.1f MiB\n", cfg.image_size,
-               cfg.image_size, cfg.channels, cfg.batch_size, r.images_per_second, r.seconds / r.steps, r.steps,
-               r.peak_rss_kb / 1024.0);
+        printf("%dx%dx%d batch %d: %.1f images/s, %.4f s/step over %d steps, peak RSS %.1f MiB\n",
+               cfg.image_size, cfg.image_size, cfg.channels, cfg.batch_size, r.images_per_second,
+               r.seconds / r.steps, r.steps, r.peak_rss_kb / 1024.0);
     return EXIT_OK;
 }

@@ -6,8 +6,9 @@
 #include "gan/jobs/classify.h"
 
 static const cli_option OPTIONS[] = {
-    {"config", 0, "FILE", false, "JSON config: data, classifier, train.batch_size, train.seed,\n"
-                                 "train.threads and output.dir are read (README: config keys)"},
+    {"config", 0, "FILE", false,
+     "JSON config: data, classifier, train.batch_size, train.seed,\n"
+     "train.threads and output.dir are read (README: config keys)"},
     {"set", 0, "KEY=VALUE", true, "override a key, e.g. --set classifier.epochs=2 (repeatable)"},
     {"quiet", 'q', NULL, false, "no progress lines"},
 };
@@ -51,10 +52,6 @@ int cmd_classify(int argc, char **argv)
     const gan_classify_opts opts = {.quiet = quiet, .stop = &cli_stop_signal};
     gan_classify_result res;
     rc = gan_classify_train(&cfg, &opts, &res, &err);
-    if (rc == GAN_INTERRUPTED) {
-        fprintf(stderr, "gan: %s\n", err.msg);
-        return 128 + (int)cli_stop_signal;
-    }
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet)
         fprintf(stderr, "gan: done in %.1f s: test accuracy %.2f%% on %ld held-out images\n", res.seconds,

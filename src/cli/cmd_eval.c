@@ -5,22 +5,24 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/io/checkpoint.h"
-#include "gan/models/classifier.h"
-#include "gan/io/config.h"
-#include "gan/data/dataset.h"
-#include "gan/jobs/eval.h"
 #include "gan/core/work.h"
+#include "gan/data/dataset.h"
+#include "gan/io/checkpoint.h"
+#include "gan/io/config.h"
 #include "gan/io/npy.h"
+#include "gan/jobs/eval.h"
+#include "gan/models/classifier.h"
 #include "gan/nn/layout.h"
 
 static const cli_option OPTIONS[] = {
     {"classifier", 0, "FILE", false, "classifier checkpoint (classifier.bin)"},
     {"ckpt", 0, "FILE", false, "generator checkpoint: samples are drawn from it"},
-    {"npy", 0, "FILE", false, "or images from elsewhere: float32 [n, C, H, W] (or [n, H, W]\n"
-                              "when grey) in [-1, 1], as 'gan sample --npy' writes"},
-    {"data", 0, "PATH", false, "real images (default: the classifier's training data);\n"
-                               "format and fit as in the classifier's config"},
+    {"npy", 0, "FILE", false,
+     "or images from elsewhere: float32 [n, C, H, W] (or [n, H, W]\n"
+     "when grey) in [-1, 1], as 'gan sample --npy' writes"},
+    {"data", 0, "PATH", false,
+     "real images (default: the classifier's training data);\n"
+     "format and fit as in the classifier's config"},
     {"set", 0, "KEY=VALUE", true, "change the real data's config, e.g. --set data.format=folder"},
     {"n", 'n', "N", false, "images to generate (default 5000; with --npy, all of them)"},
     {"real", 0, "N", false, "real images to compare with (default: as many as generated)"},
@@ -77,8 +79,10 @@ static int parse_args(eval_args *e, const cli_args *a)
     if (a->noperands > 0) return cli_usage_error(CMD.name, "unexpected argument '%s'", a->operands[0]);
     if (e->data && !*e->data) return cli_usage_error(CMD.name, "--data needs a path");
     if (!e->classifier) return cli_usage_error(CMD.name, "--classifier FILE is required");
-    if (!e->ckpt == !e->npy) return cli_usage_error(CMD.name, "give exactly one of --ckpt G.bin and --npy FILE");
-    if (e->npy && e->n > 0) return cli_usage_error(CMD.name, "-n draws from a generator; with --npy every image is used");
+    if (!e->ckpt == !e->npy)
+        return cli_usage_error(CMD.name, "give exactly one of --ckpt G.bin and --npy FILE");
+    if (e->npy && e->n > 0)
+        return cli_usage_error(CMD.name, "-n draws from a generator; with --npy every image is used");
     if (e->npy && e->bn_mode == GAN_MODE_TRAIN)
         return cli_usage_error(CMD.name, "--bn-batch applies to a generator, not to --npy");
     return EXIT_OK;
@@ -95,10 +99,12 @@ static void npy_images(void *ctx, long first, int n, float *out)
 {
     const npy_source *s = ctx;
     const gan_layout nchw = gan_layout_nchw(s->channels, s->plane);
-    gan_copy_images(out, gan_layout_cnhw(n, s->plane), s->x + first * nchw.image, nchw, n, s->channels, s->plane);
+    gan_copy_images(out, gan_layout_cnhw(n, s->plane), s->x + first * nchw.image, nchw, n, s->channels,
+                    s->plane);
 }
 
-static gan_status load_npy(const char *path, const gan_classifier_arch *ca, float **x, long *n, gan_error *err)
+static gan_status load_npy(const char *path, const gan_classifier_arch *ca, float **x, long *n,
+                           gan_error *err)
 {
     int ndim = 0;
     int64_t shape[8];
@@ -107,14 +113,19 @@ static gan_status load_npy(const char *path, const gan_classifier_arch *ca, floa
     const int S = ca->image_size, C = ca->channels;
     int ok = (ndim == 4 && shape[1] == C && shape[2] == S && shape[3] == S) ||
              (ndim == 3 && C == 1 && shape[1] == S && shape[2] == S);
-    if (!ok) rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected images of shape [n, %d, %d, %d] for this classifier", path, C, S, S);
+    if (!ok)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected images of shape [n, %d, %d, %d] for this classifier",
+                      path, C, S, S);
     else if (shape[0] < 2 || shape[0] > MAX_N)
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: %lld images; expected 2 to %d", path, (long long)shape[0], MAX_N);
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: %lld images; expected 2 to %d", path, (long long)shape[0],
+                      MAX_N);
     const size_t total = ok ? (size_t)shape[0] * C * S * S : 0;
     for (size_t i = 0; i < total && rc == GAN_OK; i++)
         if (!((*x)[i] >= -1.001f && (*x)[i] <= 1.001f))
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: value %g at index %zu is outside [-1, 1] (scale images as gan sample --npy does)",
-                          path, (double)(*x)[i], i);
+            rc = gan_fail(
+                err, GAN_ERR_INPUT,
+                "%s: value %g at index %zu is outside [-1, 1] (scale images as gan sample --npy does)", path,
+                (double)(*x)[i], i);
     if (rc != GAN_OK) {
         free(*x);
         *x = NULL;
@@ -159,23 +170,25 @@ static gan_status real_config(gan_config *cfg, const eval_args *a, const char *c
     return rc;
 }
 
-static void print_table(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
-                        const char *real_path, int64_t step)
+static void print_table(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real,
+                        const gan_eval_set *gen, const char *real_path, int64_t step)
 {
     if (a->ckpt) printf("generated   %ld images from %s (step %lld)\n", gen->n, a->ckpt, (long long)step);
     else printf("generated   %ld images from %s\n", gen->n, a->npy);
     printf("real        %ld images from %s\n", real->n, real_path);
     printf("FID             %10.3f\n", r->fid);
     printf("Inception Score %10.3f   (real %.3f, at most %d)\n", r->is_gen, r->is_real, gen->classes);
-    printf("class entropy   %10.3f   (real %.3f, at most %.3f bits)\n", r->entropy_gen, r->entropy_real, r->entropy_max);
+    printf("class entropy   %10.3f   (real %.3f, at most %.3f bits)\n", r->entropy_gen, r->entropy_real,
+           r->entropy_max);
     printf("classes covered %6d/%d\n", r->classes_covered, gen->classes);
     printf("class      real  generated\n");
     for (int j = 0; j < gen->classes; j++)
-        printf("%5d  %7.1f%%  %8.1f%%\n", j, 100.0 * real->counts[j] / real->n, 100.0 * gen->counts[j] / gen->n);
+        printf("%5d  %7.1f%%  %8.1f%%\n", j, 100.0 * real->counts[j] / real->n,
+               100.0 * gen->counts[j] / gen->n);
 }
 
-static void print_json(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
-                       const char *real_path, int64_t step)
+static void print_json(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real,
+                       const gan_eval_set *gen, const char *real_path, int64_t step)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, a->ckpt ? "generator" : "npy", a->ckpt ? a->ckpt : a->npy);
@@ -191,7 +204,8 @@ static void print_json(const eval_args *a, const gan_eval_report *r, const gan_e
     cJSON_AddNumberToObject(o, "class_entropy_bits_real", r->entropy_real);
     cJSON_AddNumberToObject(o, "class_entropy_bits_max", r->entropy_max);
     cJSON_AddNumberToObject(o, "classes_covered", r->classes_covered);
-    cJSON *hr = cJSON_AddArrayToObject(o, "class_counts_real"), *hg = cJSON_AddArrayToObject(o, "class_counts_generated");
+    cJSON *hr = cJSON_AddArrayToObject(o, "class_counts_real"),
+          *hg = cJSON_AddArrayToObject(o, "class_counts_generated");
     for (int j = 0; j < gen->classes; j++) {
         cJSON_AddItemToArray(hr, cJSON_CreateNumber((double)real->counts[j]));
         cJSON_AddItemToArray(hg, cJSON_CreateNumber((double)gen->counts[j]));
@@ -222,7 +236,8 @@ int cmd_eval(int argc, char **argv)
     gan_net g;
     gan_dataset data;
     gan_eval_set real, gen;
-    memset(&g, 0, sizeof g), memset(&data, 0, sizeof data), memset(&real, 0, sizeof real), memset(&gen, 0, sizeof gen);
+    memset(&g, 0, sizeof g), memset(&data, 0, sizeof data), memset(&real, 0, sizeof real),
+        memset(&gen, 0, sizeof gen);
     char *cls_config = NULL;
     float *npy = NULL, *z = NULL;
     int32_t *idx = NULL;
@@ -243,7 +258,8 @@ int cmd_eval(int argc, char **argv)
         if (rc == GAN_OK && gan_work_alloc(&g_work, gan_net_work_plan(&g), NULL) != GAN_OK)
             rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         if (rc == GAN_OK && (g.arch.image_size != ca->image_size || g.arch.channels != ca->channels))
-            rc = gan_fail(&err, GAN_ERR_INPUT, "%s: makes %dx%dx%d images, but the classifier %s reads %dx%dx%d", a.ckpt,
+            rc = gan_fail(&err, GAN_ERR_INPUT,
+                          "%s: makes %dx%dx%d images, but the classifier %s reads %dx%dx%d", a.ckpt,
                           g.arch.image_size, g.arch.image_size, g.arch.channels, a.classifier, ca->image_size,
                           ca->image_size, ca->channels);
     } else if (rc == GAN_OK) {
@@ -258,7 +274,8 @@ int cmd_eval(int argc, char **argv)
                           (long long)a.real, data.count);
         n_real = data.count;
     }
-    if (rc == GAN_OK && n_real < 2) rc = gan_fail(&err, GAN_ERR_INPUT, "%s: fewer than 2 images", cfg.data_path);
+    if (rc == GAN_OK && n_real < 2)
+        rc = gan_fail(&err, GAN_ERR_INPUT, "%s: fewer than 2 images", cfg.data_path);
     if (rc == GAN_OK) {
         /* A seeded random subset of the real images, so that a small n is not just the first digits. */
         idx = malloc(sizeof(int32_t) * (size_t)data.count);
@@ -279,7 +296,8 @@ int cmd_eval(int argc, char **argv)
         if (rc == GAN_OK && !a.quiet) fprintf(stderr, "gan: generating and classifying %ld images\n", n_gen);
         gan_generator_source src = {.g = &g, .work = &g_work, .bn_mode = a.bn_mode, .z = z};
         gan_rng_seed(&src.rng, (uint64_t)a.seed);
-        if (rc == GAN_OK) rc = gan_eval_set_compute(&gen, &cls, &cls_work, gan_generator_images, &src, n_gen, &err);
+        if (rc == GAN_OK)
+            rc = gan_eval_set_compute(&gen, &cls, &cls_work, gan_generator_images, &src, n_gen, &err);
     } else if (rc == GAN_OK) {
         npy_source src = {npy, ca->channels, (long)ca->image_size * ca->image_size};
         rc = gan_eval_set_compute(&gen, &cls, &cls_work, npy_images, &src, n_gen, &err);
@@ -290,7 +308,8 @@ int cmd_eval(int argc, char **argv)
         if (a.json) print_json(&a, &report, &real, &gen, cfg.data_path, step);
         else print_table(&a, &report, &real, &gen, cfg.data_path, step);
         if (!a.quiet)
-            for (int i = 0; i < report.nwarnings; i++) fprintf(stderr, "gan: warning: %s\n", report.warnings[i]);
+            for (int i = 0; i < report.nwarnings; i++)
+                fprintf(stderr, "gan: warning: %s\n", report.warnings[i]);
     }
     gan_eval_set_free(&real);
     gan_eval_set_free(&gen);

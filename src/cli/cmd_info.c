@@ -18,7 +18,10 @@ static const cli_command CMD = {
     .noptions = 0,
 };
 
-static const char *dtype_str(gan_dtype d) { return d == GAN_DT_F32 ? "F32" : d == GAN_DT_I64 ? "I64" : "U64"; }
+static const char *dtype_str(gan_dtype d)
+{
+    return d == GAN_DT_F32 ? "F32" : d == GAN_DT_I64 ? "I64" : "U64";
+}
 
 int cmd_info(int argc, char **argv)
 {
@@ -34,7 +37,8 @@ int cmd_info(int argc, char **argv)
     gan_error err;
     gan_status rc = gan_st_load(&f, path, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
-    const char *format = gan_st_meta(&f, "format"), *step = gan_st_meta(&f, "step"), *config = gan_st_meta(&f, "config");
+    const char *format = gan_st_meta(&f, "format"), *step = gan_st_meta(&f, "step"),
+               *config = gan_st_meta(&f, "config");
     printf("file:       %s\n", path);
     const char *kind = gan_st_meta(&f, "kind");
     if (format && strcmp(format, GAN_CKPT_FORMAT) == 0 && kind && strcmp(kind, "classifier") == 0) {
@@ -52,7 +56,8 @@ int cmd_info(int argc, char **argv)
         }
         size_t params = 0;
         for (int i = 0; i < f.count; i++)
-            if (f.tensors[i].dtype == GAN_DT_F32 && !strstr(f.tensors[i].name, "running_")) params += f.tensors[i].nelem;
+            if (f.tensors[i].dtype == GAN_DT_F32 && !strstr(f.tensors[i].name, "running_"))
+                params += f.tensors[i].nelem;
         printf("kind:       %s (DCGAN)\n", net_kind == GAN_NET_GENERATOR ? "generator" : "discriminator");
         printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d\n", arch.image_size, arch.image_size,
                arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf);

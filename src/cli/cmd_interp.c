@@ -35,7 +35,8 @@ static const cli_command CMD = {
 static void slerp(float *out, const float *a, const float *b, int n, double t)
 {
     double na = 0, nb = 0, dot = 0;
-    for (int i = 0; i < n; i++) na += (double)a[i] * a[i], nb += (double)b[i] * b[i], dot += (double)a[i] * b[i];
+    for (int i = 0; i < n; i++)
+        na += (double)a[i] * a[i], nb += (double)b[i] * b[i], dot += (double)a[i] * b[i];
     double c = dot / (sqrt(na) * sqrt(nb) + 1e-30);
     c = c > 1 ? 1 : c < -1 ? -1 : c;
     const double omega = acos(c), so = sin(omega);
@@ -48,7 +49,8 @@ int cmd_interp(int argc, char **argv)
     cli_args a;
     int code = cli_parse(&CMD, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"), *mode = cli_get(&CMD, &a, "mode");
+    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"),
+               *mode = cli_get(&CMD, &a, "mode");
     const bool quiet = cli_flag(&CMD, &a, "quiet");
     const gan_mode bn_mode = cli_flag(&CMD, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
     int64_t rows = 8, steps = 10, seed = 1;
@@ -60,7 +62,8 @@ int cmd_interp(int argc, char **argv)
     if (code == EXIT_OK && strcmp(mode, "slerp") != 0 && strcmp(mode, "lerp") != 0)
         code = cli_usage_error(CMD.name, "--mode: expected slerp or lerp, got '%s'", mode);
     if (code == EXIT_OK && !*out) code = cli_usage_error(CMD.name, "--out needs a file name");
-    if (code == EXIT_OK && a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && a.noperands > 0)
+        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
     if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
     const bool use_slerp = strcmp(mode, "slerp") == 0;
     cli_args_free(&a);
@@ -87,14 +90,20 @@ int cmd_interp(int argc, char **argv)
             for (long s = 0; s < steps; s++) {
                 const double t = (double)s / (double)(steps - 1);
                 if (use_slerp) slerp(zi, za, zb, nz, t);
-                else for (int k = 0; k < nz; k++) zi[k] = (float)((1 - t) * za[k] + t * zb[k]);
+                else
+                    for (int k = 0; k < nz; k++) zi[k] = (float)((1 - t) * za[k] + t * zb[k]);
                 const long col = r * steps + s; /* gan's channel-major latent: z[k * n + sample] */
                 for (int k = 0; k < nz; k++) z[(long)k * n + col] = zi[k];
             }
         }
         const float *imgs = gan_net_forward(&g, &work, z, n, bn_mode);
-        const gan_grid grid = {.images = imgs, .batch = n, .count = n, .channels = g.arch.channels,
-                               .size = g.arch.image_size, .per_row = (int)steps, .pad = 2};
+        const gan_grid grid = {.images = imgs,
+                               .batch = n,
+                               .count = n,
+                               .channels = g.arch.channels,
+                               .size = g.arch.image_size,
+                               .per_row = (int)steps,
+                               .pad = 2};
         rc = gan_grid_png(out, &grid, &err);
     }
     free(ends), free(z), free(zi);

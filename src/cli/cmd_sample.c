@@ -24,11 +24,13 @@ static const cli_option OPTIONS[] = {
     {"seed", 0, "N", false, "seed of the latent vectors (default 1: same seed, same images)"},
     {"nrow", 0, "N", false, "images per grid row (default: near-square)"},
     {"each", 0, "DIR", false, "also write one PNG per image: DIR/000000.png, ..."},
-    {"z-in", 0, "FILE", false, "read the latent vectors from a .npy (float32, [n, nz]) instead of drawing them"},
+    {"z-in", 0, "FILE", false,
+     "read the latent vectors from a .npy (float32, [n, nz]) instead of drawing them"},
     {"z-out", 0, "FILE", false, "write the latent vectors used to a .npy (float32, [n, nz])"},
     {"npy", 0, "FILE", false, "write the images to a .npy (float32, [n, C, H, W], values in [-1, 1])"},
-    {"bn-batch", 0, NULL, false, "batchnorm from the batch's statistics instead of the running ones\n"
-                                 "(as PyTorch in train mode; batches of up to 1024)"},
+    {"bn-batch", 0, NULL, false,
+     "batchnorm from the batch's statistics instead of the running ones\n"
+     "(as PyTorch in train mode; batches of up to 1024)"},
     {"quiet", 'q', NULL, false, "print nothing but errors"},
 };
 
@@ -42,17 +44,20 @@ static const cli_command CMD = {
 };
 
 /* Latent vectors from a .npy: [n, nz] or [n, nz, 1, 1], finite, n as asked. */
-static gan_status read_latents(const char *path, int64_t want_n, float **z, int64_t *n, int64_t *nz, gan_error *err)
+static gan_status read_latents(const char *path, int64_t want_n, float **z, int64_t *n, int64_t *nz,
+                               gan_error *err)
 {
     int ndim = 0;
     int64_t shape[8];
     gan_status rc = gan_npy_load(path, z, &ndim, shape, err);
     if (rc != GAN_OK) return rc;
     if (ndim != 2 && !(ndim == 4 && shape[2] == 1 && shape[3] == 1))
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: shape must be [n, nz] (or [n, nz, 1, 1]), got %d dimensions", path, ndim);
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: shape must be [n, nz] (or [n, nz, 1, 1]), got %d dimensions",
+                      path, ndim);
     else if (shape[0] < 1 || shape[0] > MAX_N || (want_n >= 0 && shape[0] != want_n))
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: holds %lld latent vectors; expected %s%lld", path, (long long)shape[0],
-                      want_n >= 0 ? "-n = " : "1 to ", want_n >= 0 ? (long long)want_n : (long long)MAX_N);
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: holds %lld latent vectors; expected %s%lld", path,
+                      (long long)shape[0], want_n >= 0 ? "-n = " : "1 to ",
+                      want_n >= 0 ? (long long)want_n : (long long)MAX_N);
     for (int64_t i = 0; rc == GAN_OK && i < shape[0] * shape[1]; i++)
         if (!isfinite((*z)[i]))
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: row %lld holds a non-finite value (%g)", path,
@@ -73,7 +78,8 @@ static gan_status make_folder(const char *dir, gan_error *err)
     const int e = errno;
     struct stat st;
     if (e == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return GAN_OK;
-    return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", dir, e == EEXIST ? "a file of that name exists" : strerror(e));
+    return gan_fail(err, GAN_ERR_IO, "%s: cannot create folder: %s", dir,
+                    e == EEXIST ? "a file of that name exists" : strerror(e));
 }
 
 int cmd_sample(int argc, char **argv)
@@ -81,8 +87,10 @@ int cmd_sample(int argc, char **argv)
     cli_args a;
     int code = cli_parse(&CMD, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"), *each = cli_get(&CMD, &a, "each");
-    const char *z_in = cli_get(&CMD, &a, "z-in"), *z_out = cli_get(&CMD, &a, "z-out"), *npy = cli_get(&CMD, &a, "npy");
+    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"),
+               *each = cli_get(&CMD, &a, "each");
+    const char *z_in = cli_get(&CMD, &a, "z-in"), *z_out = cli_get(&CMD, &a, "z-out"),
+               *npy = cli_get(&CMD, &a, "npy");
     const bool quiet = cli_flag(&CMD, &a, "quiet");
     const gan_mode bn_mode = cli_flag(&CMD, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
     int64_t n = -1, seed = 1, nrow = 0;
@@ -90,9 +98,11 @@ int cmd_sample(int argc, char **argv)
     code = cli_get_int64(&CMD, &a, "n", 1, MAX_N, &n);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "seed", 0, INT64_MAX, &seed);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "nrow", 1, MAX_N, &nrow);
-    if (code == EXIT_OK && a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && a.noperands > 0)
+        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
     if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
-    if (code == EXIT_OK && (!*out || (each && !*each) || (z_in && !*z_in) || (z_out && !*z_out) || (npy && !*npy)))
+    if (code == EXIT_OK &&
+        (!*out || (each && !*each) || (z_in && !*z_in) || (z_out && !*z_out) || (npy && !*npy)))
         code = cli_usage_error(CMD.name, "an empty file name");
     if (code != EXIT_OK) {
         cli_args_free(&a);
@@ -112,16 +122,19 @@ int cmd_sample(int argc, char **argv)
         n = z_rows;
     }
     if (n < 0) n = 64;
-    const int chunk = (int)(bn_mode == GAN_MODE_TRAIN ? (n < BN_CHUNK ? n : BN_CHUNK) : (n < CHUNK ? n : CHUNK));
+    const int chunk =
+        (int)(bn_mode == GAN_MODE_TRAIN ? (n < BN_CHUNK ? n : BN_CHUNK) : (n < CHUNK ? n : CHUNK));
     if (rc == GAN_OK) rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, chunk, NULL, &err);
     if (rc == GAN_OK && gan_work_alloc(&work, gan_net_work_plan(&g), NULL) != GAN_OK)
         rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     const int nz = g.arch.nz, C = g.arch.channels, S = g.arch.image_size;
     const long plane = (long)S * S;
     if (rc == GAN_OK && z_in && z_nz != nz)
-        rc = gan_fail(&err, GAN_ERR_INPUT, "%s: latent size %lld, but %s expects nz = %d", z_in, (long long)z_nz, ckpt, nz);
+        rc = gan_fail(&err, GAN_ERR_INPUT, "%s: latent size %lld, but %s expects nz = %d", z_in,
+                      (long long)z_nz, ckpt, nz);
     if (rc == GAN_OK && (double)n * C * plane > (double)(1L << 28)) {
-        code = cli_usage_error(CMD.name, "-n %lld images of %dx%dx%d need more than 1 GiB; use fewer", (long long)n, S, S, C);
+        code = cli_usage_error(CMD.name, "-n %lld images of %dx%dx%d need more than 1 GiB; use fewer",
+                               (long long)n, S, S, C);
         goto done;
     }
     if (rc == GAN_OK && !z) {
@@ -143,11 +156,17 @@ int cmd_sample(int argc, char **argv)
         /* [n, nz] rows (a .npy) -> gan's channel-major [nz, m] */
         gan_copy_images(zc, gan_layout_cnhw(m, 1), z + start * nz, gan_layout_nchw(nz, 1), m, nz, 1);
         const float *o = gan_net_forward(&g, &work, zc, m, bn_mode);
-        gan_copy_images(imgs + start * plane, gan_layout_cnhw(n, plane), o, gan_layout_cnhw(m, plane), m, C, plane);
+        gan_copy_images(imgs + start * plane, gan_layout_cnhw(n, plane), o, gan_layout_cnhw(m, plane), m, C,
+                        plane);
     }
     if (rc == GAN_OK) {
-        const gan_grid grid = {.images = imgs, .batch = (int)n, .count = (int)n, .channels = C, .size = S,
-                               .per_row = nrow > 0 ? (int)nrow : gan_grid_square_row((int)n), .pad = 2};
+        const gan_grid grid = {.images = imgs,
+                               .batch = (int)n,
+                               .count = (int)n,
+                               .channels = C,
+                               .size = S,
+                               .per_row = nrow > 0 ? (int)nrow : gan_grid_square_row((int)n),
+                               .pad = 2};
         rc = gan_grid_png(out, &grid, &err);
         if (rc == GAN_OK && !quiet) printf("%s\n", out);
     }
@@ -156,8 +175,14 @@ int cmd_sample(int argc, char **argv)
         for (long i = 0; i < n && rc == GAN_OK; i++) {
             char path[GAN_PATH_MAX];
             rc = gan_path_format(path, &err, "%s/%06ld.png", each, i);
-            const gan_grid one = {.images = imgs, .batch = (int)n, .first = (int)i, .count = 1, .channels = C, .size = S,
-                                  .per_row = 1, .pad = 0};
+            const gan_grid one = {.images = imgs,
+                                  .batch = (int)n,
+                                  .first = (int)i,
+                                  .count = 1,
+                                  .channels = C,
+                                  .size = S,
+                                  .per_row = 1,
+                                  .pad = 0};
             if (rc == GAN_OK) rc = gan_grid_png(path, &one, &err);
         }
         if (rc == GAN_OK && !quiet) printf("%s\n", each);

@@ -18,7 +18,8 @@ static const cli_option OPTIONS[] = {
 
 static const cli_command CMD = {
     .name = "train",
-    .usage = "--config FILE [--set KEY=VALUE]... [--force] [--quiet]\n--resume RUN_DIR [--set KEY=VALUE]... [--quiet]",
+    .usage =
+        "--config FILE [--set KEY=VALUE]... [--force] [--quiet]\n--resume RUN_DIR [--set KEY=VALUE]... [--quiet]",
     .about = "Trains a DCGAN. Writes into output.dir: config.json (resolved), metrics.csv,\n"
              "real.png, samples/step_NNNNNN.png, g.bin and d.bin (safetensors) and state.bin.\n"
              "stdout carries only the path of the final g.bin.",
@@ -52,7 +53,8 @@ int cmd_train(int argc, char **argv)
     }
     for (int i = 0; code < 0 && resume && i < sets->count; i++)
         if (strncmp(sets->values[i], "output.dir=", 11) == 0)
-            code = cli_usage_error(CMD.name, "--resume trains in RUN_DIR; --set output.dir does not go with it");
+            code =
+                cli_usage_error(CMD.name, "--resume trains in RUN_DIR; --set output.dir does not go with it");
     if (code >= 0) {
         cli_args_free(&a);
         return code;
@@ -80,22 +82,25 @@ int cmd_train(int argc, char **argv)
     if (rc != GAN_OK) return cli_report(rc, &err);
 
     cli_catch_signals();
-    const gan_train_opts opts = {.start = resume ? GAN_RUN_RESUME : force ? GAN_RUN_FORCE : GAN_RUN_NEW,
+    const gan_train_opts opts = {.start = resume  ? GAN_RUN_RESUME
+                                          : force ? GAN_RUN_FORCE
+                                                  : GAN_RUN_NEW,
                                  .quiet = quiet,
                                  .stop = &cli_stop_signal};
     gan_train_result res;
     rc = gan_train(&cfg, &opts, &res, &err);
-    if (rc == GAN_INTERRUPTED) {
-        fprintf(stderr, "gan: %s\n", err.msg);
-        return 128 + (int)cli_stop_signal;
-    }
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet && res.steps_run == 0)
-        fprintf(stderr, "gan: nothing to do: the run is at step %lld, its last (raise train.steps or train.epochs with --set)\n",
-                (long long)res.step);
+        fprintf(
+            stderr,
+            "gan: nothing to do: the run is at step %lld, its last (raise train.steps or train.epochs with --set)\n",
+            (long long)res.step);
     else if (!quiet)
-        fprintf(stderr, "gan: done: step %lld, %lld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
-                (long long)res.step, (long long)res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x, res.d_g_z);
+        fprintf(
+            stderr,
+            "gan: done: step %lld, %lld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
+            (long long)res.step, (long long)res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x,
+            res.d_g_z);
     /* stdout carries only the generator's path, for scripts. */
     printf("%s/%s\n", cfg.out_dir, GAN_RUN_G);
     return EXIT_OK;

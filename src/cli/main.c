@@ -25,6 +25,7 @@ int cli_report(gan_status status, const gan_error *err)
 {
     fprintf(stderr, "gan: %s\n", err->msg);
     switch (status) {
+    case GAN_INTERRUPTED: return 128 + (int)cli_stop_signal; /* after a checkpoint: 130 for Ctrl-C */
     case GAN_ERR_INPUT: return EXIT_BAD_INPUT;
     case GAN_ERR_NOMEM: return EXIT_BAD_INPUT; /* a resource limit, not a bug: the message gives the sizes */
     case GAN_ERR_IO: return EXIT_IO;
@@ -51,7 +52,8 @@ void cli_catch_signals(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
@@ -62,8 +64,9 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } commands[] = {{"train", cmd_train}, {"sample", cmd_sample},     {"info", cmd_info}, {"interp", cmd_interp},
-                    {"classify", cmd_classify}, {"eval", cmd_eval}, {"bench", cmd_bench}};
+    } commands[] = {{"train", cmd_train},   {"sample", cmd_sample},     {"info", cmd_info},
+                    {"interp", cmd_interp}, {"classify", cmd_classify}, {"eval", cmd_eval},
+                    {"bench", cmd_bench}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", argv[1]);

@@ -55,8 +55,8 @@ int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name
     const long long v = strtoll(s, &end, 10);
     /* whole: no junk after the digits, no overflow (strtoll saturates with ERANGE) */
     if (!*s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
-        return cli_usage_error(cmd->name, "%s: expected an integer from %lld to %lld, got '%s'", label, (long long)lo,
-                               (long long)hi, s);
+        return cli_usage_error(cmd->name, "%s: expected an integer from %lld to %lld, got '%s'", label,
+                               (long long)lo, (long long)hi, s);
     *out = (int64_t)v;
     return EXIT_OK;
 }
@@ -110,7 +110,8 @@ static int prefix_matches(const cli_command *cmd, const char *prefix, size_t len
 static int bad_option(const cli_command *cmd, const char *arg, int short_opt)
 {
     if (short_opt) return cli_usage_error(cmd->name, "unknown option '-%c'", short_opt);
-    if (!arg || strncmp(arg, "--", 2) != 0) return cli_usage_error(cmd->name, "unknown option '%s'", arg ? arg : "?");
+    if (!arg || strncmp(arg, "--", 2) != 0)
+        return cli_usage_error(cmd->name, "unknown option '%s'", arg ? arg : "?");
     const char *name = arg + 2;
     const size_t len = strcspn(name, "=");
     char list[512];
@@ -166,8 +167,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
         }
         if (c == ':') {
             for (int i = 0; i < n && idx < 0; i++)
-                if (optopt == LONG_BASE + i || (cmd->options[i].letter && optopt == cmd->options[i].letter)) idx = i;
-            rc = idx >= 0 ? cli_usage_error(cmd->name, "--%s needs %s", cmd->options[idx].name, cmd->options[idx].arg)
+                if (optopt == LONG_BASE + i || (cmd->options[i].letter && optopt == cmd->options[i].letter))
+                    idx = i;
+            rc = idx >= 0 ? cli_usage_error(cmd->name, "--%s needs %s", cmd->options[idx].name,
+                                            cmd->options[idx].arg)
                           : cli_usage_error(cmd->name, "an option needs a value");
             break;
         }
@@ -178,8 +181,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
         cli_value *v = &args->opt[idx];
         if (v->count > 0 && !cmd->options[idx].repeatable && cmd->options[idx].arg &&
             strcmp(v->value, optarg) != 0) {
-            rc = cli_usage_error(cmd->name, "--%s given twice ('%s', then '%s')", cmd->options[idx].name, v->value,
-                                 optarg);
+            rc = cli_usage_error(cmd->name, "--%s given twice ('%s', then '%s')", cmd->options[idx].name,
+                                 v->value, optarg);
             break;
         }
         if (cmd->options[idx].repeatable) {

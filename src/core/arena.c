@@ -7,10 +7,7 @@
 
 enum { FLOATS_PER_LINE = 16 }; /* 64 bytes */
 
-size_t gan_arena_round(size_t n)
-{
-    return (n + FLOATS_PER_LINE - 1) / FLOATS_PER_LINE * FLOATS_PER_LINE;
-}
+size_t gan_arena_round(size_t n) { return (n + FLOATS_PER_LINE - 1) / FLOATS_PER_LINE * FLOATS_PER_LINE; }
 
 gan_status gan_arena_reserve(gan_arena *a, size_t floats)
 {

@@ -10,11 +10,11 @@ typedef struct {
     float *c;
 } gemm_job;
 
-static void sgemm(gan_transpose ta, gan_transpose tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                  float beta, float *c, int ldc)
+static void sgemm(gan_transpose ta, gan_transpose tb, int m, int n, int k, float alpha, const float *a,
+                  int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
-                lda, b, ldb, beta, c, ldc);
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+                a, lda, b, ldb, beta, c, ldc);
 }
 
 /* Blocks are counted in units of 16 rows or columns (the kernels' width), so
@@ -32,14 +32,13 @@ static void gemm_blocks(void *arg, long begin, long end)
     } else {
         int c0 = (int)begin * UNIT, c1 = (int)end * UNIT < j->n ? (int)end * UNIT : j->n;
         const float *b = j->trans_b ? j->b + (long)c0 * j->ldb : j->b + c0;
-        sgemm(j->trans_a, j->trans_b, j->m, c1 - c0, j->k, j->alpha, j->a, j->lda, b, j->ldb, j->beta, j->c + c0,
-              j->ldc);
+        sgemm(j->trans_a, j->trans_b, j->m, c1 - c0, j->k, j->alpha, j->a, j->lda, b, j->ldb, j->beta,
+              j->c + c0, j->ldc);
     }
 }
 
-void gan_gemm(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k,
-              float alpha, const float *a, int lda, const float *b, int ldb,
-              float beta, float *c, int ldc, gan_pool *pool)
+void gan_gemm(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k, float alpha, const float *a,
+              int lda, const float *b, int ldb, float beta, float *c, int ldc, gan_pool *pool)
 {
     gemm_job j = {trans_a, trans_b, m, n, k, lda, ldb, ldc, m > n, alpha, beta, a, b, c};
     long units = ((j.by_rows ? m : n) + UNIT - 1) / UNIT;
@@ -50,9 +49,8 @@ void gan_gemm(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k,
     gan_pool_for(pool, units, 2, gemm_blocks, &j);
 }
 
-void gan_gemm_ref(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k,
-                  float alpha, const float *a, int lda, const float *b, int ldb,
-                  float beta, float *c, int ldc)
+void gan_gemm_ref(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k, float alpha,
+                  const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
     for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {

@@ -24,7 +24,6 @@ typedef struct {
     int index;
 } worker_arg;
 
-
 static void slice(long n, int threads, int t, long *b, long *e)
 {
     *b = n * t / threads;

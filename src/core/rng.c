@@ -31,17 +31,15 @@ uint64_t gan_rng_next(gan_rng *rng)
     return result;
 }
 
-double gan_rng_uniform(gan_rng *rng)
-{
-    return (double)(gan_rng_next(rng) >> 11) * 0x1.0p-53;
-}
+double gan_rng_uniform(gan_rng *rng) { return (double)(gan_rng_next(rng) >> 11) * 0x1.0p-53; }
 
 uint64_t gan_rng_below(gan_rng *rng, uint64_t bound)
 {
     /* Reject the top sliver that would make some results more likely. */
     uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
     uint64_t x;
-    do x = gan_rng_next(rng); while (x >= limit);
+    do x = gan_rng_next(rng);
+    while (x >= limit);
     return x % bound;
 }
 

@@ -20,8 +20,9 @@ static gan_status load_batch_file(const char *path, uint8_t **recs, long *n, gan
     if (rc != GAN_OK) return rc;
     if (len == 0 || len % RECORD != 0) {
         free(buf);
-        return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes is not a whole number of CIFAR-10 records (3073 bytes each)",
-                        path, len);
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: %zu bytes is not a whole number of CIFAR-10 records (3073 bytes each)", path,
+                        len);
     }
     *recs = buf;
     *n = (long)(len / RECORD);
@@ -42,7 +43,8 @@ gan_status gan_load_cifar10(gan_dataset *ds, const gan_config *cfg, const gan_fi
             if (stat(files[nfiles], &st) == 0) nfiles++;
         }
         if (nfiles == 0)
-            return gan_fail(err, GAN_ERR_INPUT, "%s: no data_batch_1.bin .. data_batch_5.bin inside", cfg->data_path);
+            return gan_fail(err, GAN_ERR_INPUT, "%s: no data_batch_1.bin .. data_batch_5.bin inside",
+                            cfg->data_path);
     } else {
         snprintf(files[0], sizeof files[0], "%s", cfg->data_path); /* fits: config paths are shorter */
         nfiles = 1;
@@ -65,10 +67,10 @@ gan_status gan_load_cifar10(gan_dataset *ds, const gan_config *cfg, const gan_fi
             const uint8_t *r = recs[i] + j * RECORD + 1; /* skip the label byte; planes R, G, B */
             for (int p = 0; p < 1024; p++)
                 for (int c = 0; c < 3; c++) hwc[p * 3 + c] = r[c * 1024 + p];
-            rc = gan_fit_image(ds->pixels + k * gan_dataset_image_bytes(ds), hwc, 32, 32, 3, fit, files[i], err);
+            rc = gan_fit_image(ds->pixels + k * gan_dataset_image_bytes(ds), hwc, 32, 32, 3, fit, files[i],
+                               err);
         }
     }
     for (int i = 0; i < nfiles; i++) free(recs[i]);
     return rc;
 }
-

@@ -8,7 +8,8 @@
 
 size_t gan_dataset_image_bytes(const gan_dataset *ds) { return (size_t)ds->channels * ds->size * ds->size; }
 
-gan_status gan_dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg, const char *label, gan_error *err)
+gan_status gan_dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg, const char *label,
+                             gan_error *err)
 {
     ds->count = count;
     ds->size = cfg->image_size;
@@ -28,8 +29,8 @@ gan_status gan_load_idx(gan_dataset *ds, const gan_config *cfg, const gan_fit *f
     if (cfg->data_limit > 0 && n > cfg->data_limit) n = (long)cfg->data_limit;
     rc = gan_dataset_alloc(ds, n, cfg, cfg->data_path, err);
     for (long i = 0; i < n && rc == GAN_OK; i++)
-        rc = gan_fit_image(ds->pixels + i * gan_dataset_image_bytes(ds), raw + (size_t)i * r * c, c, r, 1, fit,
-                           cfg->data_path, err);
+        rc = gan_fit_image(ds->pixels + i * gan_dataset_image_bytes(ds), raw + (size_t)i * r * c, c, r, 1,
+                           fit, cfg->data_path, err);
     free(raw);
     return rc;
 }

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-
 gan_status gan_read_file(const char *path, size_t cap, uint8_t **out, size_t *len, gan_error *err)
 {
     struct stat st;
@@ -61,4 +60,3 @@ gan_status gan_read_file(const char *path, size_t cap, uint8_t **out, size_t *le
     *len = size;
     return GAN_OK;
 }
-

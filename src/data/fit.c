@@ -25,7 +25,8 @@ gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src
     gan_status rc = GAN_OK;
     if (fit->mode == GAN_FIT_PAD) {
         if (w > S || h > S) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: %dx%d images do not fit in %dx%d with data.fit \"pad\" (use \"resize\")",
+            rc = gan_fail(err, GAN_ERR_INPUT,
+                          "%s: %dx%d images do not fit in %dx%d with data.fit \"pad\" (use \"resize\")",
                           label, w, h, S, S);
         } else {
             memset(dst, 0, (size_t)C * S * S);
@@ -57,4 +58,3 @@ gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src
     free(conv);
     return rc;
 }
-

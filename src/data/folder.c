@@ -29,8 +29,8 @@ static int has_ext(const char *name, const char *const *exts)
 }
 
 static const char *const READ_EXTS[] = {"png", "jpg", "jpeg", "bmp", NULL};
-static const char *const OTHER_IMAGE_EXTS[] = {"gif", "tga", "psd", "hdr", "pic", "pnm", "ppm", "pgm", "webp",
-                                               "tif", "tiff", NULL};
+static const char *const OTHER_IMAGE_EXTS[] = {"gif", "tga", "psd",  "hdr", "pic",  "pnm",
+                                               "ppm", "pgm", "webp", "tif", "tiff", NULL};
 
 static gan_status walk(const char *dir, int depth, path_list *list, gan_error *err)
 {
@@ -50,7 +50,8 @@ static gan_status walk(const char *dir, int depth, path_list *list, gan_error *e
             continue;
         }
         if (has_ext(e->d_name, OTHER_IMAGE_EXTS)) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: unsupported image format (gan reads PNG, JPEG and BMP)", path);
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: unsupported image format (gan reads PNG, JPEG and BMP)",
+                          path);
             break;
         }
         if (!S_ISREG(st.st_mode) || !has_ext(e->d_name, READ_EXTS)) continue;
@@ -112,8 +113,9 @@ gan_status gan_load_folder(gan_dataset *ds, const gan_config *cfg, const gan_fit
             if (rc != GAN_OK) break;
             rc = gan_image_decode(file, len, list.paths[i], cfg->channels, &px, &w, &h, err);
             free(file);
-            if (rc == GAN_OK) rc = gan_fit_image(ds->pixels + i * gan_dataset_image_bytes(ds), px, w, h, cfg->channels, fit,
-                                                 list.paths[i], err);
+            if (rc == GAN_OK)
+                rc = gan_fit_image(ds->pixels + i * gan_dataset_image_bytes(ds), px, w, h, cfg->channels, fit,
+                                   list.paths[i], err);
             free(px);
         }
     }
@@ -121,4 +123,3 @@ gan_status gan_load_folder(gan_dataset *ds, const gan_config *cfg, const gan_fit
     free(list.paths);
     return rc;
 }
-

@@ -49,14 +49,21 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
     i++; /* after SOI */
     while (i + 4 <= len) {
         if (b[i] != 0xFF) { /* junk between segments: stb scans to the next marker */
-            while (i + 1 < len && !(b[i] == 0xFF && b[i + 1] != 0x00 && (b[i + 1] < 0xD0 || b[i + 1] > 0xD7))) i++;
+            while (i + 1 < len && !(b[i] == 0xFF && b[i + 1] != 0x00 && (b[i + 1] < 0xD0 || b[i + 1] > 0xD7)))
+                i++;
             if (i + 4 > len) break;
         }
         const uint8_t m = b[i + 1];
-        if (m == 0xFF) { i++; continue; }                  /* fill byte */
-        if (m == 0xD9) break;                              /* EOI */
-        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) { i += 2; continue; }
-        if (m == 0xDA) {                                   /* first scan: check every FF C4 from here on */
+        if (m == 0xFF) {
+            i++;
+            continue;
+        }                     /* fill byte */
+        if (m == 0xD9) break; /* EOI */
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+            i += 2;
+            continue;
+        }
+        if (m == 0xDA) { /* first scan: check every FF C4 from here on */
             for (size_t p = i; p + 1 < len; p++)
                 if (b[p] == 0xFF && b[p + 1] == 0xC4 && dht_bad(b, len, p)) return 1;
             return 0;
@@ -69,13 +76,15 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
     return 0;
 }
 
-gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels,
-                            int *w, int *h, gan_error *err)
+gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels,
+                            uint8_t **pixels, int *w, int *h, gan_error *err)
 {
     if (len == 0) return gan_fail(err, GAN_ERR_INPUT, "%s: empty file", label);
-    if (len > (size_t)GAN_MAX_IMAGE_FILE) return gan_fail(err, GAN_ERR_INPUT, "%s: larger than 64 MiB", label);
+    if (len > (size_t)GAN_MAX_IMAGE_FILE)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: larger than 64 MiB", label);
     if (jpeg_tables_bad(buf, len))
-        return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", label);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)",
+                        label);
     /* Name the format from its signature: stb's own failure reason is that
      * of the last decoder it tried, which misleads ("bad png sig" for a JPEG). */
     const char *kind = NULL;
@@ -83,23 +92,27 @@ gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, i
     else if (len >= 2 && buf[0] == 0xFF && (buf[1] == 0xD8 || buf[1] == 0xFF)) kind = "JPEG";
     else if (len >= 2 && buf[0] == 'B' && buf[1] == 'M') kind = "BMP";
     else if (len >= 6 && (memcmp(buf, "GIF87a", 6) == 0 || memcmp(buf, "GIF89a", 6) == 0))
-        return gan_fail(err, GAN_ERR_INPUT, "%s: a GIF image: unsupported format (gan reads PNG, JPEG and BMP)", label);
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: a GIF image: unsupported format (gan reads PNG, JPEG and BMP)", label);
     if (!kind) return gan_fail(err, GAN_ERR_INPUT, "%s: not a PNG, JPEG or BMP image", label);
     if (strcmp(kind, "PNG") == 0 && len >= 24) { /* IHDR: the size before stb refuses it */
         uint32_t pw = gan_be32(buf + 16), ph = gan_be32(buf + 20);
-        if (pw > GAN_MAX_IMAGE_SIDE || ph > GAN_MAX_IMAGE_SIDE || (uint64_t)pw * ph > (uint64_t)GAN_MAX_IMAGE_PIXELS)
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %ux%u pixels is larger than gan accepts (%d per side, %ld in all)",
-                            label, pw, ph, GAN_MAX_IMAGE_SIDE, GAN_MAX_IMAGE_PIXELS);
+        if (pw > GAN_MAX_IMAGE_SIDE || ph > GAN_MAX_IMAGE_SIDE ||
+            (uint64_t)pw * ph > (uint64_t)GAN_MAX_IMAGE_PIXELS)
+            return gan_fail(err, GAN_ERR_INPUT,
+                            "%s: %ux%u pixels is larger than gan accepts (%d per side, %ld in all)", label,
+                            pw, ph, GAN_MAX_IMAGE_SIDE, GAN_MAX_IMAGE_PIXELS);
     }
     int iw, ih, ic;
     if (!stbi_info_from_memory(buf, (int)len, &iw, &ih, &ic))
         return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt or truncated %s header", label, kind);
-    if (iw <= 0 || ih <= 0 || iw > GAN_MAX_IMAGE_SIDE || ih > GAN_MAX_IMAGE_SIDE || (long)iw * ih > GAN_MAX_IMAGE_PIXELS)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: %dx%d pixels is larger than gan accepts (%d per side, %ld in all)",
-                        label, iw, ih, GAN_MAX_IMAGE_SIDE, GAN_MAX_IMAGE_PIXELS);
+    if (iw <= 0 || ih <= 0 || iw > GAN_MAX_IMAGE_SIDE || ih > GAN_MAX_IMAGE_SIDE ||
+        (long)iw * ih > GAN_MAX_IMAGE_PIXELS)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: %dx%d pixels is larger than gan accepts (%d per side, %ld in all)", label, iw,
+                        ih, GAN_MAX_IMAGE_SIDE, GAN_MAX_IMAGE_PIXELS);
     uint8_t *p = stbi_load_from_memory(buf, (int)len, w, h, &ic, want_channels);
     if (!p) return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt or truncated %s image", label, kind);
     *pixels = p;
     return GAN_OK;
 }
-

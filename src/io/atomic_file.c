@@ -12,9 +12,9 @@ gan_status gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err)
 {
     f->fd = -1;
     f->tmp[0] = '\0';
-    if (strlen(path) >= sizeof f->path)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: a path of %zu characters (at most %d fit)", path, strlen(path),
-                        GAN_PATH_MAX - 1);
+    if (strlen(path) >= sizeof f->path) /* the kernel would say the same */
+        return gan_fail(err, GAN_ERR_IO, "%s: cannot create: %s (%zu characters)", path,
+                        strerror(ENAMETOOLONG), strlen(path));
     memcpy(f->path, path, strlen(path) + 1);
     f->direct = 0;
     struct stat st;
@@ -71,8 +71,9 @@ static void fsync_parent(const char *path)
 gan_status gan_atomic_commit(gan_atomic_file *f, gan_error *err)
 {
     if (f->direct) {
-        gan_status rc =
-            close(f->fd) == 0 ? GAN_OK : gan_fail(err, GAN_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
+        gan_status rc = close(f->fd) == 0
+                            ? GAN_OK
+                            : gan_fail(err, GAN_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
         f->fd = -1;
         return rc;
     }
@@ -127,8 +128,8 @@ gan_status gan_mkdir_p(const char *path, gan_error *err)
 {
     char buf[GAN_PATH_MAX];
     if (strlen(path) >= sizeof buf)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: a path of %zu characters (at most %d fit)", path, strlen(path),
-                        GAN_PATH_MAX - 1);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a path of %zu characters (at most %d fit)", path,
+                        strlen(path), GAN_PATH_MAX - 1);
     memcpy(buf, path, strlen(path) + 1);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/') continue;

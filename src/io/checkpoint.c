@@ -8,9 +8,9 @@
 
 #include "gan/core/check.h"
 
-#define KIND_GENERATOR "generator"
+#define KIND_GENERATOR     "generator"
 #define KIND_DISCRIMINATOR "discriminator"
-#define KIND_CLASSIFIER "classifier"
+#define KIND_CLASSIFIER    "classifier"
 
 void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list)
 {
@@ -20,7 +20,8 @@ void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list)
         gan_net_tensor(net, i, &r);
         char name[GAN_ST_MAX_NAME];
         snprintf(name, sizeof name, "%s%s", prefix, r.name);
-        if (r.kind == GAN_TENSOR_BATCH_COUNT) gan_st_list_add(list, name, GAN_DT_I64, 0, r.shape, &net->num_batches_tracked);
+        if (r.kind == GAN_TENSOR_BATCH_COUNT)
+            gan_st_list_add(list, name, GAN_DT_I64, 0, r.shape, &net->num_batches_tracked);
         else gan_st_list_add(list, name, GAN_DT_F32, r.ndim, r.shape, r.data);
     }
 }
@@ -37,7 +38,8 @@ gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *
         if (r.kind == GAN_TENSOR_BATCH_COUNT) {
             int64_t v;
             rc = gan_st_read(f, name, GAN_DT_I64, 0, r.shape, &v, err);
-            if (rc == GAN_OK && v < 0) rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is negative", f->path, name);
+            if (rc == GAN_OK && v < 0)
+                rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is negative", f->path, name);
             if (rc == GAN_OK) net->num_batches_tracked = v;
         } else {
             rc = gan_st_read(f, name, GAN_DT_F32, r.ndim, r.shape, r.data, err);
@@ -47,19 +49,22 @@ gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *
     return GAN_OK;
 }
 
-gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json, gan_error *err)
+gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json,
+                          gan_error *err)
 {
     GAN_ASSERT(net->kind != GAN_NET_TRUNK);
     gan_st_list list = {.count = 0};
     gan_net_list_tensors(net, "", &list);
     char arch[160], stepbuf[32];
     const gan_arch *a = &net->arch;
-    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d}", a->image_size,
-             a->channels, a->nz, a->ngf, a->ndf);
+    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d}",
+             a->image_size, a->channels, a->nz, a->ngf, a->ndf);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
-    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind",
-                            net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
-                            "arch", arch, "step", stepbuf, "config", config_json};
+    const char *meta[10] = {"format", GAN_CKPT_FORMAT,
+                            "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
+                            "arch",   arch,
+                            "step",   stepbuf,
+                            "config", config_json};
     return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
 }
 
@@ -78,10 +83,11 @@ gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *ki
 {
     const char *format = gan_st_meta(f, "format"), *k = gan_st_meta(f, "kind"), *a = gan_st_meta(f, "arch");
     if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint (metadata format is %s%s%s)", f->path,
-                        format ? "'" : "", format ? format : "missing", format ? "'" : "");
+        return gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint (metadata format is %s%s%s)",
+                        f->path, format ? "'" : "", format ? format : "missing", format ? "'" : "");
     if (k && strcmp(k, KIND_CLASSIFIER) == 0)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: this is a classifier checkpoint; a generator or discriminator is needed here",
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: this is a classifier checkpoint; a generator or discriminator is needed here",
                         f->path);
     if (!k || (strcmp(k, KIND_GENERATOR) != 0 && strcmp(k, KIND_DISCRIMINATOR) != 0))
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind must be generator or discriminator", f->path);
@@ -146,7 +152,8 @@ void gan_classifier_list_tensors(gan_classifier *c, const char *prefix, gan_st_l
     }
 }
 
-gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix, gan_error *err)
+gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix,
+                                       gan_error *err)
 {
     gan_status rc = gan_net_read_tensors(&c->trunk, f, prefix, err);
     gan_head_tensor h[4];
@@ -159,35 +166,40 @@ gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, 
     return rc;
 }
 
-gan_status gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
-                               gan_error *err)
+gan_status gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy,
+                               const char *config_json, gan_error *err)
 {
     gan_st_list list = {.count = 0};
     gan_classifier_list_tensors(c, "", &list);
     char arch[200], acc[32];
     const gan_classifier_arch *a = &c->arch;
-    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"width\":%d,\"hidden\":%d,\"classes\":%d}",
-             a->image_size, a->channels, a->width, a->hidden, a->classes);
+    snprintf(arch, sizeof arch,
+             "{\"image_size\":%d,\"channels\":%d,\"width\":%d,\"hidden\":%d,\"classes\":%d}", a->image_size,
+             a->channels, a->width, a->hidden, a->classes);
     snprintf(acc, sizeof acc, "%.6f", test_accuracy);
-    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind", KIND_CLASSIFIER, "arch", arch,
-                            "test_accuracy", acc, "config", config_json};
+    const char *meta[10] = {"format", GAN_CKPT_FORMAT, "kind", KIND_CLASSIFIER, "arch",
+                            arch,     "test_accuracy", acc,    "config",        config_json};
     return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
 }
 
 gan_status gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err)
 {
     const char *path = f->path;
-    const char *format = gan_st_meta(f, "format"), *kind = gan_st_meta(f, "kind"), *as = gan_st_meta(f, "arch");
+    const char *format = gan_st_meta(f, "format"), *kind = gan_st_meta(f, "kind"),
+               *as = gan_st_meta(f, "arch");
     gan_classifier_arch a;
     gan_status rc = GAN_OK;
     if (!format || strcmp(format, GAN_CKPT_FORMAT) != 0) {
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan model checkpoint", path);
     } else if (!kind || strcmp(kind, KIND_CLASSIFIER) != 0) {
         if (kind && (strcmp(kind, KIND_GENERATOR) == 0 || strcmp(kind, KIND_DISCRIMINATOR) == 0))
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a classifier (from gan classify train) is needed here",
-                          path, kind);
+            rc =
+                gan_fail(err, GAN_ERR_INPUT,
+                         "%s: this is a %s checkpoint; a classifier (from gan classify train) is needed here",
+                         path, kind);
         else
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind is %s, not classifier", path, kind ? kind : "missing");
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind is %s, not classifier", path,
+                          kind ? kind : "missing");
     } else {
         cJSON *j = as ? cJSON_Parse(as) : NULL;
         int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &a.image_size) ||
@@ -212,8 +224,9 @@ gan_status gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int m
         snprintf(name, sizeof name, "%d.weight", 3 * L + 1);
         const gan_st_tensor *t = gan_st_find(f, name);
         if (!t || t->ndim != 2 || t->shape[0] != a.hidden || t->shape[1] != flat)
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is missing or not [%d, %lld] as metadata arch implies", path,
-                          name, a.hidden, (long long)flat);
+            rc = gan_fail(err, GAN_ERR_INPUT,
+                          "%s: tensor '%s' is missing or not [%d, %lld] as metadata arch implies", path, name,
+                          a.hidden, (long long)flat);
     }
     if (rc == GAN_OK && gan_classifier_build(c, &a, max_batch) != GAN_OK)
         rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the classifier", path);

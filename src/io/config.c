@@ -20,53 +20,64 @@
 typedef enum { K_INT, K_I64, K_U64, K_REAL, K_STRING, K_ENUM } key_type;
 
 typedef struct {
-    const char *path;     /* "section.key" */
+    const char *path; /* "section.key" */
     key_type type;
     size_t offset;
-    size_t size;          /* string capacity */
-    double min, max;      /* numeric range (inclusive) */
-    const char *choices;  /* K_ENUM: "a|b|c" */
-    const char *def;      /* default, as JSON text */
+    size_t size;         /* string capacity */
+    double min, max;     /* numeric range (inclusive) */
+    const char *choices; /* K_ENUM: "a|b|c" */
+    const char *def;     /* default, as JSON text */
     const char *help;
 } key_spec;
 
 #define OFF(f) offsetof(gan_config, f)
-#define SZ(f) sizeof(((gan_config *)0)->f)
+#define SZ(f)  sizeof(((gan_config *)0)->f)
 static const key_spec KEYS[] = {
     {"data.format", K_ENUM, OFF(data_format), SZ(data_format), 0, 0, "idx|folder|cifar10", "\"idx\"",
      "idx: MNIST-style IDX file (raw or .gz); folder: PNG/JPEG/BMP images; cifar10: CIFAR-10 binary batches"},
-    {"data.path", K_STRING, OFF(data_path), SZ(data_path), 0, 0, NULL, "\"data/mnist10k/images-idx3-ubyte.gz\"",
+    {"data.path", K_STRING, OFF(data_path), SZ(data_path), 0, 0, NULL,
+     "\"data/mnist10k/images-idx3-ubyte.gz\"",
      "the IDX file, the image folder, or a CIFAR-10 .bin file or folder of them"},
-    {"data.image_size", K_INT, OFF(image_size), 0, 16, 128, NULL, "32", "side of the square images: 16, 32, 64 or 128"},
+    {"data.image_size", K_INT, OFF(image_size), 0, 16, 128, NULL, "32",
+     "side of the square images: 16, 32, 64 or 128"},
     {"data.channels", K_INT, OFF(channels), 0, 1, 3, NULL, "1", "1 (grey) or 3 (RGB); images are converted"},
     {"data.fit", K_ENUM, OFF(data_fit), SZ(data_fit), 0, 0, "pad|resize", "\"resize\"",
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
-    {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL, "\"data/mnist10k/labels-idx1-ubyte.gz\"",
+    {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL,
+     "\"data/mnist10k/labels-idx1-ubyte.gz\"",
      "IDX label file of data.path (read by gan classify train only)"},
     {"data.limit", K_I64, OFF(data_limit), 0, 0, 1e12, NULL, "0", "use only the first N images (0: all)"},
     {"model.nz", K_INT, OFF(nz), 0, 1, 4096, NULL, "100", "latent vector size"},
     {"model.ngf", K_INT, OFF(ngf), 0, 1, 1024, NULL, "64", "generator base width"},
     {"model.ndf", K_INT, OFF(ndf), 0, 1, 1024, NULL, "64", "discriminator base width"},
-    {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64", "images per step (>= 2: batchnorm needs two)"},
-    {"train.epochs", K_INT, OFF(epochs), 0, 1, 1e6, NULL, "5", "passes over the data (ignored when steps > 0)"},
-    {"train.steps", K_I64, OFF(steps), 0, 0, 1e12, NULL, "0", "generator updates; when > 0 it wins over epochs"},
+    {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64",
+     "images per step (>= 2: batchnorm needs two)"},
+    {"train.epochs", K_INT, OFF(epochs), 0, 1, 1e6, NULL, "5",
+     "passes over the data (ignored when steps > 0)"},
+    {"train.steps", K_I64, OFF(steps), 0, 0, 1e12, NULL, "0",
+     "generator updates; when > 0 it wins over epochs"},
     {"train.lr_g", K_REAL, OFF(lr_g), 0, 0, 10, NULL, "0.0002", "generator Adam learning rate"},
     {"train.lr_d", K_REAL, OFF(lr_d), 0, 0, 10, NULL, "0.0002", "discriminator Adam learning rate"},
     {"train.beta1", K_REAL, OFF(beta1), 0, 0, 0.999999, NULL, "0.5", "Adam beta1"},
     {"train.beta2", K_REAL, OFF(beta2), 0, 0, 0.999999, NULL, "0.999", "Adam beta2"},
     {"train.adam_eps", K_REAL, OFF(adam_eps), 0, 1e-12, 1, NULL, "1e-08", "Adam epsilon"},
     {"train.seed", K_U64, OFF(seed), 0, 0, 9007199254740991.0, NULL, "1", "seed of every random draw"},
-    {"train.threads", K_INT, OFF(threads), 0, 0, 256, NULL, "0", "OpenBLAS threads (0: OpenBLAS's default, all cores)"},
-    {"train.d_steps", K_INT, OFF(d_steps), 0, 1, 100, NULL, "1", "discriminator updates per generator update"},
+    {"train.threads", K_INT, OFF(threads), 0, 0, 256, NULL, "0",
+     "OpenBLAS threads (0: OpenBLAS's default, all cores)"},
+    {"train.d_steps", K_INT, OFF(d_steps), 0, 1, 100, NULL, "1",
+     "discriminator updates per generator update"},
     {"train.d_loss_floor", K_REAL, OFF(d_loss_floor), 0, 0, 100, NULL, "0",
      "skip the D update while loss_D is below this (0: never skip)"},
     {"train.label_smoothing", K_REAL, OFF(label_smoothing), 0, 0, 0.5, NULL, "0",
      "one-sided: real images are labelled 1 - this"},
-    {"classifier.width", K_INT, OFF(cls_width), 0, 1, 1024, NULL, "32", "gan classify: base width of the convolutions"},
+    {"classifier.width", K_INT, OFF(cls_width), 0, 1, 1024, NULL, "32",
+     "gan classify: base width of the convolutions"},
     {"classifier.hidden", K_INT, OFF(cls_hidden), 0, 1, 4096, NULL, "128",
      "gan classify: size of the penultimate (feature) layer that FID is computed in"},
-    {"classifier.classes", K_INT, OFF(cls_classes), 0, 2, 1000, NULL, "10", "gan classify: number of classes"},
-    {"classifier.epochs", K_INT, OFF(cls_epochs), 0, 1, 1e6, NULL, "8", "gan classify: passes over the training split"},
+    {"classifier.classes", K_INT, OFF(cls_classes), 0, 2, 1000, NULL, "10",
+     "gan classify: number of classes"},
+    {"classifier.epochs", K_INT, OFF(cls_epochs), 0, 1, 1e6, NULL, "8",
+     "gan classify: passes over the training split"},
     {"classifier.lr", K_REAL, OFF(cls_lr), 0, 0, 10, NULL, "0.001",
      "gan classify: Adam learning rate (betas 0.9, 0.999), divided by 10 for the last quarter of the epochs"},
     {"classifier.test_split", K_REAL, OFF(cls_test_split), 0, 0.01, 0.9, NULL, "0.1",
@@ -84,7 +95,8 @@ static const key_spec KEYS[] = {
      "write a sample grid every N steps (0: only at the end)"},
     {"output.checkpoint_every", K_I64, OFF(checkpoint_every), 0, 0, 1e12, NULL, "500",
      "write checkpoints every N steps (0: only at the end)"},
-    {"output.log_every", K_I64, OFF(log_every), 0, 1, 1e12, NULL, "50", "progress line and metrics row every N steps"},
+    {"output.log_every", K_I64, OFF(log_every), 0, 1, 1e12, NULL, "50",
+     "progress line and metrics row every N steps"},
     {"output.sample_count", K_INT, OFF(sample_count), 0, 1, 1024, NULL, "64", "images in each sample grid"},
 };
 #undef OFF
@@ -141,7 +153,8 @@ static void show(const cJSON *v, char *buf, size_t len)
     free(s);
 }
 
-static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *label, gan_error *err)
+static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *label,
+                            gan_error *err)
 {
     char got[64];
     show(v, got, sizeof got);
@@ -153,10 +166,10 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
         if (!(x == floor(x)) || x < k->min || x > k->max) {
             if (k->max >= 1e12 || k->type == K_U64)
-                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an integer >= %.0f, got %s", label, k->path,
-                                k->min, got);
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an integer from %.0f to %.0f, got %s", label,
-                            k->path, k->min, k->max, got);
+                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an integer >= %.0f, got %s", label,
+                                k->path, k->min, got);
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an integer from %.0f to %.0f, got %s",
+                            label, k->path, k->min, k->max, got);
         }
         if (k->type == K_INT) *(int *)(base + k->offset) = (int)x;
         else if (k->type == K_I64) *(int64_t *)(base + k->offset) = (int64_t)x;
@@ -166,8 +179,8 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
     case K_REAL: {
         double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
         if (!(x >= k->min && x <= k->max))
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a number from %g to %g, got %s", label, k->path,
-                            k->min, k->max, got);
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a number from %g to %g, got %s", label,
+                            k->path, k->min, k->max, got);
         *(double *)(base + k->offset) = x;
         return GAN_OK;
     }
@@ -183,13 +196,14 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
                 ok = strlen(s) == len && strncmp(c, s, len) == 0;
             }
             if (!ok)
-                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected one of %s, got %s", label, k->path, k->choices,
-                                got);
+                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected one of %s, got %s", label, k->path,
+                                k->choices, got);
         }
         if (strlen(s) == 0 && strcmp(k->def, "\"\"") != 0) /* "" is allowed where it is the default */
             return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a non-empty string", label, k->path);
         if (strlen(s) >= k->size)
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: longer than %zu characters", label, k->path, k->size - 1);
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: longer than %zu characters", label, k->path,
+                            k->size - 1);
         /* Zero-fill: a config is a plain value, compared and copied whole. */
         memset(base + k->offset, 0, k->size);
         strcpy(base + k->offset, s);
@@ -242,8 +256,8 @@ static gan_status apply_set(cJSON *root, const char *set, gan_error *err)
     return GAN_OK;
 }
 
-gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets, int nsets,
-                     gan_error *err)
+gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets,
+                            int nsets, gan_error *err)
 {
     gan_config_defaults(cfg);
     const char *at = NULL;
@@ -256,7 +270,8 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
     }
     gan_status rc = GAN_OK;
     if (!cJSON_IsObject(root)) {
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected a JSON object with sections such as data, model, train, output", label);
+        rc = gan_fail(err, GAN_ERR_INPUT,
+                      "%s: expected a JSON object with sections such as data, model, train, output", label);
         goto done;
     }
     for (int i = 0; i < nsets && rc == GAN_OK; i++) rc = apply_set(root, sets[i], err);
@@ -269,10 +284,12 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
         }
         if (rc != GAN_OK) break;
         int known = 0;
-        for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) known |= strcmp(sec->string, SECTIONS[i]) == 0;
+        for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++)
+            known |= strcmp(sec->string, SECTIONS[i]) == 0;
         if (!known) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown section (expected data, model, train, classifier, eval or output)", label,
-                          sec->string);
+            rc = gan_fail(err, GAN_ERR_INPUT,
+                          "%s: %s: unknown section (expected data, model, train, classifier, eval or output)",
+                          label, sec->string);
             break;
         }
         if (!cJSON_IsObject(sec)) {
@@ -292,8 +309,8 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
             if (rc != GAN_OK) break;
             if (!k) {
                 const char *s = suggest(path);
-                rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown key%s%s%s", label, path, s ? " (did you mean " : "",
-                              s ? s : "", s ? "?)" : "");
+                rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown key%s%s%s", label, path,
+                              s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
                 break;
             }
             rc = set_value(cfg, k, item, label, err);
@@ -301,8 +318,8 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
     }
     if (rc == GAN_OK) {
         if (!gan_image_size_valid(cfg->image_size))
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.image_size: expected " GAN_IMAGE_SIZES ", got %d", label,
-                          cfg->image_size);
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.image_size: expected " GAN_IMAGE_SIZES ", got %d",
+                          label, cfg->image_size);
         else if (cfg->channels == 2)
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.channels: expected 1 or 3, got 2", label);
     }
@@ -311,7 +328,8 @@ done:
     return rc;
 }
 
-gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets, gan_error *err)
+gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets,
+                           gan_error *err)
 {
     if (!path) return gan_config_parse(cfg, NULL, "config", sets, nsets, err);
     FILE *f = fopen(path, "rb");

@@ -17,7 +17,8 @@ gan_status gan_npy_save(const char *path, const float *data, int ndim, const int
     size_t count = 1;
     for (int i = 0; i < ndim; i++) {
         /* numpy's own spelling: "(10, 1, 16, 16)", and "(10,)" for one dimension */
-        pos += snprintf(dict + pos, sizeof dict - pos, "%s%lld%s", i ? ", " : "", (long long)shape[i], ndim == 1 ? "," : "");
+        pos += snprintf(dict + pos, sizeof dict - pos, "%s%lld%s", i ? ", " : "", (long long)shape[i],
+                        ndim == 1 ? "," : "");
         count *= (size_t)shape[i];
     }
     pos += snprintf(dict + pos, sizeof dict - pos, "), }");
@@ -57,8 +58,8 @@ static const char *dict_value(const char *dict, const char *key)
     return p;
 }
 
-gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim, int64_t *shape,
-                  gan_error *err)
+gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim,
+                         int64_t *shape, gan_error *err)
 {
     if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: not a .npy file", label);
@@ -73,7 +74,8 @@ gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, floa
     } else {
         return gan_fail(err, GAN_ERR_INPUT, "%s: unsupported .npy version %d", label, buf[6]);
     }
-    if (hlen > 65536 || start + hlen > len) return gan_fail(err, GAN_ERR_INPUT, "%s: truncated .npy header", label);
+    if (hlen > 65536 || start + hlen > len)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: truncated .npy header", label);
     char dict[65537];
     memcpy(dict, buf + start, hlen);
     dict[hlen] = '\0';
@@ -85,7 +87,8 @@ gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, floa
         snprintf(d, sizeof d, "%.*s", (int)strcspn(descr, ",}"), descr);
         return gan_fail(err, GAN_ERR_INPUT, "%s: dtype %s, expected float32 ('<f4')", label, d);
     }
-    if (strncmp(fo, "False", 5) != 0) return gan_fail(err, GAN_ERR_INPUT, "%s: Fortran-ordered arrays are not supported", label);
+    if (strncmp(fo, "False", 5) != 0)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: Fortran-ordered arrays are not supported", label);
     if (*sh != '(') return gan_fail(err, GAN_ERR_INPUT, "%s: malformed shape in .npy header", label);
     sh++;
     int nd = 0;
@@ -96,15 +99,18 @@ gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, floa
         char *end;
         errno = 0;
         long long v = strtoll(sh, &end, 10);
-        if (end == sh || v < 0 || errno || nd == 8) return gan_fail(err, GAN_ERR_INPUT, "%s: malformed shape in .npy header", label);
-        if (v != 0 && count > MAX_NPY_BYTES / 4 / (size_t)v) return gan_fail(err, GAN_ERR_INPUT, "%s: array too large", label);
+        if (end == sh || v < 0 || errno || nd == 8)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: malformed shape in .npy header", label);
+        if (v != 0 && count > MAX_NPY_BYTES / 4 / (size_t)v)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: array too large", label);
         shape[nd++] = v;
         count *= (size_t)v;
         sh = end;
     }
     size_t body = len - start - hlen;
     if (body != count * 4)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes of data for %zu float32 values (truncated?)", label, body, count);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes of data for %zu float32 values (truncated?)",
+                        label, body, count);
     float *out = malloc(count ? count * 4 : 4);
     if (!out) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
     memcpy(out, buf + start + hlen, count * 4);

@@ -72,13 +72,15 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
     f->size = size;
     gan_status rc = GAN_ERR_INPUT;
     if (size < 8) {
-        gan_fail(err, rc, "%s: not a safetensors file (%zu bytes, too short for the header length)", label, size);
+        gan_fail(err, rc, "%s: not a safetensors file (%zu bytes, too short for the header length)", label,
+                 size);
         goto fail;
     }
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | buf[i];
     if (hlen > MAX_HEADER_BYTES) {
-        gan_fail(err, rc, "%s: header length %llu is larger than the 100 MB limit (not a checkpoint, or corrupt)",
+        gan_fail(err, rc,
+                 "%s: header length %llu is larger than the 100 MB limit (not a checkpoint, or corrupt)",
                  label, (unsigned long long)hlen);
         goto fail;
     }
@@ -117,7 +119,8 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
             }
             for (cJSON *m = it->child; m; m = m->next) {
                 if (!cJSON_IsString(m)) {
-                    gan_fail(err, rc, "%s: __metadata__.%s is not a string", label, m->string ? m->string : "");
+                    gan_fail(err, rc, "%s: __metadata__.%s is not a string", label,
+                             m->string ? m->string : "");
                     goto fail;
                 }
             }
@@ -139,17 +142,19 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
         const cJSON *shape = cJSON_GetObjectItemCaseSensitive(it, "shape");
         const cJSON *offs = cJSON_GetObjectItemCaseSensitive(it, "data_offsets");
         if (!cJSON_IsObject(it) || !cJSON_IsString(dt) || !cJSON_IsArray(shape) || !cJSON_IsArray(offs)) {
-            gan_fail(err, rc, "%s: tensor '%s': expected an object with dtype, shape and data_offsets", label, name);
+            gan_fail(err, rc, "%s: tensor '%s': expected an object with dtype, shape and data_offsets", label,
+                     name);
             goto fail;
         }
         if (dtype_parse(dt->valuestring, &t->dtype) != 0) {
-            gan_fail(err, rc, "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, I64, U64)", label, name,
-                     dt->valuestring);
+            gan_fail(err, rc, "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, I64, U64)", label,
+                     name, dt->valuestring);
             goto fail;
         }
         int nd = cJSON_GetArraySize(shape);
         if (nd > GAN_ST_MAX_DIMS) {
-            gan_fail(err, rc, "%s: tensor '%s': %d dimensions (at most %d)", label, name, nd, GAN_ST_MAX_DIMS);
+            gan_fail(err, rc, "%s: tensor '%s': %d dimensions (at most %d)", label, name, nd,
+                     GAN_ST_MAX_DIMS);
             goto fail;
         }
         t->ndim = nd;
@@ -158,7 +163,8 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
         for (const cJSON *d = shape->child; d; d = d->next, i++) {
             uint64_t v;
             if (json_uint(d, &v) != 0) {
-                gan_fail(err, rc, "%s: tensor '%s': shape holds a value that is not a non-negative integer", label, name);
+                gan_fail(err, rc, "%s: tensor '%s': shape holds a value that is not a non-negative integer",
+                         label, name);
                 goto fail;
             }
             t->shape[i] = (int64_t)v;
@@ -170,15 +176,18 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
         }
         t->nelem = (size_t)nelem;
         uint64_t b, e;
-        if (cJSON_GetArraySize(offs) != 2 || json_uint(offs->child, &b) != 0 || json_uint(offs->child->next, &e) != 0 ||
-            b > e) {
-            gan_fail(err, rc, "%s: tensor '%s': data_offsets must be two integers [begin, end] with begin <= end", label,
-                     name);
+        if (cJSON_GetArraySize(offs) != 2 || json_uint(offs->child, &b) != 0 ||
+            json_uint(offs->child->next, &e) != 0 || b > e) {
+            gan_fail(err, rc,
+                     "%s: tensor '%s': data_offsets must be two integers [begin, end] with begin <= end",
+                     label, name);
             goto fail;
         }
         if (e > data_size) {
-            gan_fail(err, rc, "%s: tensor '%s': data_offsets [%llu, %llu] run past the end of the data (%zu bytes; truncated?)",
-                     label, name, (unsigned long long)b, (unsigned long long)e, data_size);
+            gan_fail(
+                err, rc,
+                "%s: tensor '%s': data_offsets [%llu, %llu] run past the end of the data (%zu bytes; truncated?)",
+                label, name, (unsigned long long)b, (unsigned long long)e, data_size);
             goto fail;
         }
         if (e - b != nelem * dtype_size(t->dtype)) {
@@ -200,8 +209,8 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
     size_t pos = data_start;
     for (int i = 0; i < f->count; i++) {
         if (sorted[i].offset != pos) {
-            gan_fail(err, rc, "%s: tensor '%s': data_offsets %s the previous tensor's data", label, sorted[i].name,
-                     sorted[i].offset < pos ? "overlap" : "leave a gap after");
+            gan_fail(err, rc, "%s: tensor '%s': data_offsets %s the previous tensor's data", label,
+                     sorted[i].name, sorted[i].offset < pos ? "overlap" : "leave a gap after");
             free(sorted);
             goto fail;
         }
@@ -209,7 +218,8 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
     }
     free(sorted);
     if (pos != size) {
-        gan_fail(err, rc, "%s: %zu bytes after the last tensor's data (corrupt, or not a checkpoint)", label, size - pos);
+        gan_fail(err, rc, "%s: %zu bytes after the last tensor's data (corrupt, or not a checkpoint)", label,
+                 size - pos);
         goto fail;
     }
     return GAN_OK;
@@ -272,7 +282,7 @@ static void shape_str(char *out, size_t len, int ndim, const int64_t *shape)
 }
 
 gan_status gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndim,
-                const int64_t *shape, void *dst, gan_error *err)
+                       const int64_t *shape, void *dst, gan_error *err)
 {
     const gan_st_tensor *t = gan_st_find(f, name);
     if (!t) return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' is missing", f->path, name);
@@ -285,7 +295,8 @@ gan_status gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, 
         char want[128], got[128];
         shape_str(want, sizeof want, ndim, shape);
         shape_str(got, sizeof got, t->ndim, t->shape);
-        return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' has shape %s, expected %s", f->path, name, got, want);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' has shape %s, expected %s", f->path, name, got,
+                        want);
     }
     if (t->nelem) memcpy(dst, f->buf + t->offset, t->nelem * dtype_size(dtype));
     return GAN_OK;
@@ -305,8 +316,8 @@ void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim
     l->count++;
 }
 
-gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count,
-                const char *const *meta, int nmeta, gan_error *err)
+gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count, const char *const *meta,
+                       int nmeta, gan_error *err)
 {
     cJSON *h = cJSON_CreateObject();
     if (!h) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
@@ -330,7 +341,8 @@ gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count,
             return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
         }
         cJSON_AddStringToObject(t, "dtype", dtype_name(e->dtype));
-        for (int d = 0; d < e->ndim; d++) cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)e->shape[d]));
+        for (int d = 0; d < e->ndim; d++)
+            cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)e->shape[d]));
         cJSON_AddItemToObject(t, "shape", shape);
         cJSON_AddItemToArray(offs, cJSON_CreateNumber((double)off));
         cJSON_AddItemToArray(offs, cJSON_CreateNumber((double)(off + nbytes)));

@@ -21,10 +21,12 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
     t.data.channels = cfg->channels;
     t.data.pixels = malloc((size_t)t.data.count * img);
     t.steps_per_epoch = 4;
-    gan_status rc = t.data.pixels ? gan_trainer_build(&t, cfg, B, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    gan_status rc =
+        t.data.pixels ? gan_trainer_build(&t, cfg, B, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     if (rc == GAN_OK) {
         gan_rng_seed(&t.rng, cfg->seed);
-        for (long i = 0; i < t.data.count * img; i++) t.data.pixels[i] = (uint8_t)(gan_rng_next(&t.rng) >> 56);
+        for (long i = 0; i < t.data.count * img; i++)
+            t.data.pixels[i] = (uint8_t)(gan_rng_next(&t.rng) >> 56);
         gan_net_init_weights(&t.g, &t.rng);
         gan_net_init_weights(&t.d, &t.rng);
         for (int i = 0; i < warmup; i++) gan_trainer_step(&t);
@@ -33,9 +35,13 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
         const double dt = gan_seconds() - t0;
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        *result = (gan_bench_result){.steps = steps, .seconds = dt,
-                                     .images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0,
-                                     .peak_rss_kb = ru.ru_maxrss, .loss_d = t.last.loss_d, .loss_g = t.last.loss_g};
+        *result =
+            (gan_bench_result){.steps = steps,
+                               .seconds = dt,
+                               .images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0,
+                               .peak_rss_kb = ru.ru_maxrss,
+                               .loss_d = t.last.loss_d,
+                               .loss_g = t.last.loss_g};
     }
     gan_trainer_free(&t);
     return rc;

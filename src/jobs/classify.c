@@ -34,7 +34,8 @@ static void random_shift(float *x, int n, int channels, int size, int shift, gan
             for (int y = 0; y < size; y++)
                 for (int xx = 0; xx < size; xx++) {
                     const int sy = y - dy, sx = xx - dx;
-                    tmp[(size_t)y * size + xx] = (sy >= 0 && sy < size && sx >= 0 && sx < size) ? img[(size_t)sy * size + sx] : -1.0f;
+                    tmp[(size_t)y * size + xx] =
+                        (sy >= 0 && sy < size && sx >= 0 && sx < size) ? img[(size_t)sy * size + sx] : -1.0f;
                 }
             memcpy(img, tmp, sizeof(float) * plane);
         }
@@ -77,21 +78,23 @@ typedef struct {
 static gan_status load_data(job *j, const gan_config *cfg, gan_error *err)
 {
     if (strcmp(cfg->data_format, "idx") != 0)
-        return gan_fail(err, GAN_ERR_INPUT, "config: data.format: gan classify train reads labelled IDX data (\"idx\"), got \"%s\"",
-                        cfg->data_format);
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "config: data.format: gan classify train reads labelled IDX data (\"idx\"), got \"%s\"",
+            cfg->data_format);
     gan_status rc = gan_dataset_load(&j->data, cfg, err);
     long nlabels = 0;
     if (rc == GAN_OK) rc = gan_idx_labels_read(cfg->data_labels, cfg->cls_classes, &j->labels, &nlabels, err);
     if (rc != GAN_OK) return rc;
     /* data.limit keeps the first images; their labels are the first labels. */
     if (nlabels < j->data.count || (cfg->data_limit == 0 && nlabels != j->data.count))
-        return gan_fail(err, GAN_ERR_INPUT, "%s: %ld labels for the %ld images of %s", cfg->data_labels, nlabels,
-                        j->data.count, cfg->data_path);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: %ld labels for the %ld images of %s", cfg->data_labels,
+                        nlabels, j->data.count, cfg->data_path);
     return GAN_OK;
 }
 
-gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan_classify_result *result,
-                       gan_error *err)
+gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts,
+                              gan_classify_result *result, gan_error *err)
 {
     job j;
     memset(&j, 0, sizeof j);
@@ -134,20 +137,24 @@ gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *op
         gan_rng_shuffle(&rng, j.order, count);
         int32_t *test = j.order, *train = j.order + ntest;
         if (!opts->quiet)
-            fprintf(log, "gan classify: %ld training and %ld test images %dx%dx%d from %s; %zu parameters; %d epochs\n",
-                     ntrain, ntest, S, S, C, cfg->data_path, j.net.trunk.nparams + j.net.nparams, cfg->cls_epochs);
+            fprintf(
+                log,
+                "gan classify: %ld training and %ld test images %dx%dx%d from %s; %zu parameters; %d epochs\n",
+                ntrain, ntest, S, S, C, cfg->data_path, j.net.trunk.nparams + j.net.nparams, cfg->cls_epochs);
         int64_t t = 0;
         const long steps_per_epoch = ntrain / B;
         for (int epoch = 1; epoch <= cfg->cls_epochs && rc == GAN_OK; epoch++) {
             const double te = gan_seconds();
             /* Last quarter of the epochs at a tenth of the rate: a short fine-tuning phase. */
-            const float lr = (float)(epoch > cfg->cls_epochs - cfg->cls_epochs / 4 ? cfg->cls_lr / 10.0 : cfg->cls_lr);
+            const float lr =
+                (float)(epoch > cfg->cls_epochs - cfg->cls_epochs / 4 ? cfg->cls_lr / 10.0 : cfg->cls_lr);
             gan_rng_shuffle(&rng, train, ntrain);
             double loss_sum = 0.0;
             long right = 0;
             for (long b = 0; b < steps_per_epoch; b++) {
                 if (opts->stop && *opts->stop) {
-                    rc = gan_fail(err, GAN_INTERRUPTED, "interrupted in epoch %d; no classifier written", epoch);
+                    rc = gan_fail(err, GAN_INTERRUPTED, "interrupted in epoch %d; no classifier written",
+                                  epoch);
                     break;
                 }
                 const int32_t *idx = train + b * B;
@@ -157,8 +164,9 @@ gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *op
                 const float *logits = gan_classifier_forward(&j.net, &j.work, j.batch, B, GAN_MODE_TRAIN);
                 const float loss = gan_softmax_ce_forward(logits, j.batch_labels, B, K);
                 if (!isfinite(loss)) {
-                    rc = gan_fail(err, GAN_ERR_NUMERIC, "epoch %d: loss %g: training diverged; no classifier written",
-                                  epoch, (double)loss);
+                    rc = gan_fail(err, GAN_ERR_NUMERIC,
+                                  "epoch %d: loss %g: training diverged; no classifier written", epoch,
+                                  (double)loss);
                     break;
                 }
                 loss_sum += loss;
@@ -173,15 +181,17 @@ gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *op
             result->test_accuracy = accuracy(&j.net, &j.work, &j.data, j.labels, test, ntest, j.batch);
             if (!opts->quiet)
                 fprintf(log, "epoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s\n", epoch,
-                        cfg->cls_epochs, result->train_loss, 100.0 * (double)right / (double)(steps_per_epoch * B),
-                        100.0 * result->test_accuracy, (double)(steps_per_epoch * B) / (gan_seconds() - te));
+                        cfg->cls_epochs, result->train_loss,
+                        100.0 * (double)right / (double)(steps_per_epoch * B), 100.0 * result->test_accuracy,
+                        (double)(steps_per_epoch * B) / (gan_seconds() - te));
         }
         result->train_count = ntrain;
         result->test_count = ntest;
     }
     if (rc == GAN_OK) {
         rc = gan_path_join(result->path, cfg->out_dir, GAN_RUN_CLASSIFIER, err);
-        if (rc == GAN_OK) rc = gan_classifier_save(result->path, &j.net, result->test_accuracy, j.config_json, err);
+        if (rc == GAN_OK)
+            rc = gan_classifier_save(result->path, &j.net, result->test_accuracy, j.config_json, err);
     }
     result->seconds = gan_seconds() - t0;
     gan_classifier_free(&j.net);

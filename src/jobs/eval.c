@@ -84,7 +84,8 @@ int gan_sqrtm_psd(double *out, const double *a, int d)
 double gan_frechet_distance(const double *mu1, const double *c1, const double *mu2, const double *c2, int d)
 {
     const size_t dd = (size_t)d * d;
-    double *s1 = malloc(sizeof(double) * dd), *t = malloc(sizeof(double) * dd), *m = malloc(sizeof(double) * dd);
+    double *s1 = malloc(sizeof(double) * dd), *t = malloc(sizeof(double) * dd),
+           *m = malloc(sizeof(double) * dd);
     double *w = malloc(sizeof(double) * d);
     double fid = NAN;
     /* Tr((C1 C2)^(1/2)) = Tr((S C2 S)^(1/2)) with S = C1^(1/2): the same
@@ -147,8 +148,8 @@ double gan_entropy_bits(const long *counts, int k)
     return h;
 }
 
-gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work, gan_image_source src,
-                                void *ctx, long n, gan_error *err)
+gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work,
+                                gan_image_source src, void *ctx, long n, gan_error *err)
 {
     memset(s, 0, sizeof *s);
     if (n < 2) return gan_fail(err, GAN_ERR_INPUT, "evaluation needs at least 2 images, got %ld", n);
@@ -163,7 +164,8 @@ gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_wo
     float *batch = malloc(sizeof(float) * (size_t)B * img), *feats = malloc(sizeof(float) * (size_t)n * d);
     double *probs = malloc(sizeof(double) * (size_t)n * k);
     gan_status rc = GAN_OK;
-    if (!s->mean || !s->cov || !s->counts || !batch || !feats || !probs) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (!s->mean || !s->cov || !s->counts || !batch || !feats || !probs)
+        rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     for (long first = 0; first < n && rc == GAN_OK; first += B) {
         const int m = (int)(n - first < B ? n - first : B);
         src(ctx, first, m, batch);
@@ -182,10 +184,12 @@ gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_wo
     }
     if (rc == GAN_OK) {
         for (long i = 0; i < n * d && rc == GAN_OK; i++)
-            if (!isfinite(feats[i])) rc = gan_fail(err, GAN_ERR_NUMERIC, "the classifier's features are not finite");
+            if (!isfinite(feats[i]))
+                rc = gan_fail(err, GAN_ERR_NUMERIC, "the classifier's features are not finite");
     }
     if (rc == GAN_OK) {
-        if (gan_gaussian_fit(s->mean, s->cov, feats, n, d) != 0) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        if (gan_gaussian_fit(s->mean, s->cov, feats, n, d) != 0)
+            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
         s->inception_score = gan_inception_score(probs, n, k);
     }
     free(batch);
@@ -227,17 +231,20 @@ void gan_dataset_images(void *ctx, long first, int n, float *out)
 
 static void warn(gan_eval_report *r, const char *text)
 {
-    if (r->nwarnings < GAN_EVAL_MAX_WARNINGS) snprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], "%s", text);
+    if (r->nwarnings < GAN_EVAL_MAX_WARNINGS)
+        snprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], "%s", text);
 }
 
-gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err)
+gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
+                            gan_error *err)
 {
     memset(r, 0, sizeof *r);
     if (real->dim != gen->dim || real->classes != gen->classes)
         return gan_fail(err, GAN_ERR_INPUT, "real and generated statistics come from different classifiers");
     const int k = real->classes;
     r->fid = gan_frechet_distance(real->mean, real->cov, gen->mean, gen->cov, real->dim);
-    if (isnan(r->fid)) return gan_fail(err, GAN_ERR_NUMERIC, "FID: the eigensolver failed on the feature covariances");
+    if (isnan(r->fid))
+        return gan_fail(err, GAN_ERR_NUMERIC, "FID: the eigensolver failed on the feature covariances");
     r->is_real = real->inception_score;
     r->is_gen = gen->inception_score;
     r->entropy_real = gan_entropy_bits(real->counts, k);
@@ -247,24 +254,27 @@ gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const 
     int nmissing = 0;
     double missing_share = 0.0;
     for (int j = 0; j < k; j++) {
-        const double pr = (double)real->counts[j] / (double)real->n, pg = (double)gen->counts[j] / (double)gen->n;
+        const double pr = (double)real->counts[j] / (double)real->n,
+                     pg = (double)gen->counts[j] / (double)gen->n;
         if (pr > 0.0 && pg >= 0.25 * pr) r->classes_covered++;
         if (gen->counts[j] == 0 && real->counts[j] > 0) {
             size_t len = strlen(missing);
-            if (len + 16 < sizeof missing) snprintf(missing + len, sizeof missing - len, "%s%d", nmissing ? ", " : "", j);
+            if (len + 16 < sizeof missing)
+                snprintf(missing + len, sizeof missing - len, "%s%d", nmissing ? ", " : "", j);
             else if (len + 5 < sizeof missing && !strstr(missing, "...")) strcat(missing, ", ...");
             nmissing++;
             missing_share += pr;
         }
         if (pg > 2.0 * pr && pg > 2.0 / k) {
-            snprintf(line, sizeof line, "class %d dominates: %.1f%% of the samples against %.1f%% of the real images", j,
+            snprintf(line, sizeof line,
+                     "class %d dominates: %.1f%% of the samples against %.1f%% of the real images", j,
                      100.0 * pg, 100.0 * pr);
             warn(r, line);
         }
     }
     if (nmissing) {
-        snprintf(line, sizeof line, "%d %s missing from the samples (%s: %.1f%% of the real images)", nmissing,
-                 nmissing == 1 ? "class" : "classes", missing, 100.0 * missing_share);
+        snprintf(line, sizeof line, "%d %s missing from the samples (%s: %.1f%% of the real images)",
+                 nmissing, nmissing == 1 ? "class" : "classes", missing, 100.0 * missing_share);
         warn(r, line);
     }
     return GAN_OK;

@@ -27,8 +27,13 @@ static gan_status write_samples(gan_run *r, gan_error *err)
     /* Inference mode: running statistics, nothing in the nets changes. */
     const int n = t->cfg->sample_count;
     const float *imgs = gan_net_forward(&r->t.g, &r->t.work, r->fixed_z, n, GAN_MODE_EVAL);
-    const gan_grid grid = {.images = imgs, .batch = n, .count = n, .channels = t->cfg->channels,
-                           .size = t->cfg->image_size, .per_row = gan_grid_square_row(n), .pad = 2};
+    const gan_grid grid = {.images = imgs,
+                           .batch = n,
+                           .count = n,
+                           .channels = t->cfg->channels,
+                           .size = t->cfg->image_size,
+                           .per_row = gan_grid_square_row(n),
+                           .pad = 2};
     return gan_grid_png(path, &grid, err);
 }
 
@@ -43,8 +48,13 @@ static gan_status write_real_grid(gan_run *r, gan_error *err)
     if (rc == GAN_OK) {
         for (int i = 0; i < n; i++) idx[i] = i;
         gan_dataset_batch(&r->t.data, idx, n, imgs);
-        const gan_grid grid = {.images = imgs, .batch = n, .count = n, .channels = c->channels,
-                               .size = c->image_size, .per_row = gan_grid_square_row(n), .pad = 2};
+        const gan_grid grid = {.images = imgs,
+                               .batch = n,
+                               .count = n,
+                               .channels = c->channels,
+                               .size = c->image_size,
+                               .per_row = gan_grid_square_row(n),
+                               .pad = 2};
         rc = gan_grid_png(r->paths.real, &grid, err);
     }
     free(idx);
@@ -66,12 +76,14 @@ static gan_status log_progress(gan_run *r, gan_error *err)
     const double tn = gan_seconds(), elapsed = tn - r->t_start;
     const double ips = r->log_images / (tn - r->t_log > 1e-9 ? tn - r->t_log : 1e-9);
     const long long epoch = (t->cursor - 1) / t->steps_per_epoch + 1;
-    const long long total_epochs = (r->total_steps * t->cfg->d_steps + t->steps_per_epoch - 1) / t->steps_per_epoch;
+    const long long total_epochs =
+        (r->total_steps * t->cfg->d_steps + t->steps_per_epoch - 1) / t->steps_per_epoch;
     r->log_images = 0;
     r->t_log = tn;
-    fprintf(r->metrics, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, epoch, s->loss_d, s->loss_g,
-            s->d_x, s->d_g_z, ips, elapsed);
-    if (r->evaluated) fprintf(r->metrics, ",%.4f,%.4f,%.4f\n", r->report.fid, r->report.is_gen, r->report.entropy_gen);
+    fprintf(r->metrics, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, epoch, s->loss_d,
+            s->loss_g, s->d_x, s->d_g_z, ips, elapsed);
+    if (r->evaluated)
+        fprintf(r->metrics, ",%.4f,%.4f,%.4f\n", r->report.fid, r->report.is_gen, r->report.entropy_gen);
     else fputs(",,,\n", r->metrics);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
@@ -80,20 +92,26 @@ static gan_status log_progress(gan_run *r, gan_error *err)
         const double done = (double)(t->step - r->session_start_step);
         fmt_time(el, sizeof el, elapsed);
         fmt_time(eta, sizeof eta, done > 0 ? elapsed / done * (double)(r->total_steps - t->step) : 0.0);
-        fprintf(log_stream(r),
-                "epoch %lld/%lld  step %lld/%lld  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.0f img/s  %s "
-                "elapsed  %s left\n",
-                epoch, total_epochs, (long long)t->step, (long long)r->total_steps, s->loss_d, s->loss_g, s->d_x,
-                s->d_g_z, ips, el, eta);
+        fprintf(
+            log_stream(r),
+            "epoch %lld/%lld  step %lld/%lld  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.0f img/s  %s "
+            "elapsed  %s left\n",
+            epoch, total_epochs, (long long)t->step, (long long)r->total_steps, s->loss_d, s->loss_g, s->d_x,
+            s->d_g_z, ips, el, eta);
     }
     return GAN_OK;
 }
 
 static gan_status join_paths(gan_run_paths *p, const char *dir, gan_error *err)
 {
-    const struct { char *out; const char *name; } files[] = {
-        {p->state, GAN_RUN_STATE}, {p->g, GAN_RUN_G},       {p->d, GAN_RUN_D},     {p->g_best, GAN_RUN_G_BEST},
-        {p->config, GAN_RUN_CONFIG}, {p->metrics, GAN_RUN_METRICS}, {p->real, GAN_RUN_REAL}, {p->samples, GAN_RUN_SAMPLES},
+    const struct {
+        char *out;
+        const char *name;
+    } files[] = {
+        {p->state, GAN_RUN_STATE},   {p->g, GAN_RUN_G},
+        {p->d, GAN_RUN_D},           {p->g_best, GAN_RUN_G_BEST},
+        {p->config, GAN_RUN_CONFIG}, {p->metrics, GAN_RUN_METRICS},
+        {p->real, GAN_RUN_REAL},     {p->samples, GAN_RUN_SAMPLES},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         gan_status rc = gan_path_join(files[i].out, dir, files[i].name, err);
@@ -109,9 +127,10 @@ static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
     if (rc != GAN_OK) return rc;
     const bool resume = r->opts->start == GAN_RUN_RESUME;
     if (r->opts->start == GAN_RUN_NEW && access(r->paths.state, F_OK) == 0)
-        return gan_fail(err, GAN_ERR_INPUT,
-                        "%s: already holds a run (%s); continue it with --resume %s, or start over with --force",
-                        c->out_dir, GAN_RUN_STATE, c->out_dir);
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: already holds a run (%s); continue it with --resume %s, or start over with --force",
+            c->out_dir, GAN_RUN_STATE, c->out_dir);
     if (resume && access(r->paths.state, F_OK) != 0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", c->out_dir, GAN_RUN_STATE);
     rc = gan_dataset_load(&t->data, c, err);
@@ -121,7 +140,8 @@ static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
         return gan_fail(err, GAN_ERR_INPUT, "%s: %ld images, fewer than train.batch_size (%d)", c->data_path,
                         t->data.count, B);
     t->steps_per_epoch = t->data.count / B;
-    r->total_steps = c->steps > 0 ? c->steps : ((int64_t)c->epochs * t->steps_per_epoch + c->d_steps - 1) / c->d_steps;
+    r->total_steps =
+        c->steps > 0 ? c->steps : ((int64_t)c->epochs * t->steps_per_epoch + c->d_steps - 1) / c->d_steps;
     rc = gan_trainer_build(t, c, B > c->sample_count ? B : c->sample_count, err);
     if (rc != GAN_OK) return rc;
     r->fixed_z = malloc(sizeof(float) * (size_t)c->sample_count * c->nz);
@@ -142,7 +162,8 @@ static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
         rc = write_real_grid(r, err);
     }
     if (rc == GAN_OK) rc = gan_run_eval_setup(r, err);
-    if (rc == GAN_OK) rc = gan_write_file_atomic(r->paths.config, r->config_json, strlen(r->config_json), err);
+    if (rc == GAN_OK)
+        rc = gan_write_file_atomic(r->paths.config, r->config_json, strlen(r->config_json), err);
     if (rc == GAN_OK) rc = gan_run_open_metrics(r, err);
     return rc;
 }
@@ -158,7 +179,8 @@ static void teardown(gan_run *r)
 
 static bool every(int64_t step, int64_t interval) { return interval > 0 && step % interval == 0; }
 
-gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result, gan_error *err)
+gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result,
+                     gan_error *err)
 {
     gan_run r;
     memset(&r, 0, sizeof r);
@@ -169,11 +191,14 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     gan_status rc = setup(&r, cfg, err);
     if (rc == GAN_OK && !opts->quiet) {
         const bool resume = opts->start == GAN_RUN_RESUME;
-        fprintf(log, "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
-                     "OpenBLAS %s, %d threads; run folder %s\n",
-                resume ? "resuming on" : "training on", t->data.count, cfg->image_size, cfg->image_size, cfg->channels,
-                cfg->data_path, t->g.nparams, t->d.nparams, cfg->batch_size, resume ? "from" : "at",
-                (long long)t->step, (long long)r.total_steps, gan_blas_core(), gan_pool_threads(t->pool), cfg->out_dir);
+        fprintf(
+            log,
+            "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
+            "OpenBLAS %s, %d threads; run folder %s\n",
+            resume ? "resuming on" : "training on", t->data.count, cfg->image_size, cfg->image_size,
+            cfg->channels, cfg->data_path, t->g.nparams, t->d.nparams, cfg->batch_size,
+            resume ? "from" : "at", (long long)t->step, (long long)r.total_steps, gan_blas_core(),
+            gan_pool_threads(t->pool), cfg->out_dir);
         if (gan_blas_note()) fprintf(log, "gan: %s\n", gan_blas_note());
     }
     r.t_start = r.t_log = gan_seconds();
@@ -182,17 +207,20 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
         gan_trainer_step(t);
         r.log_images += (long)cfg->batch_size * cfg->d_steps;
         if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) {
-            rc = gan_fail(err, GAN_ERR_NUMERIC,
-                          "step %lld: loss_D = %g, loss_G = %g: training diverged; the checkpoint of step %lld in %s is "
-                          "intact",
-                          (long long)t->step, t->last.loss_d, t->last.loss_g, (long long)r.last_ckpt_step, cfg->out_dir);
+            rc = gan_fail(
+                err, GAN_ERR_NUMERIC,
+                "step %lld: loss_D = %g, loss_G = %g: training diverged; the checkpoint of step %lld in %s is "
+                "intact",
+                (long long)t->step, t->last.loss_d, t->last.loss_g, (long long)r.last_ckpt_step,
+                cfg->out_dir);
             break;
         }
         const bool last = t->step == r.total_steps;
         const bool stopping = opts->stop && *opts->stop;
         r.evaluated = false;
         if (r.eval_on && (every(t->step, cfg->eval_every) || last)) rc = gan_run_evaluate(&r, err);
-        if (rc == GAN_OK && (every(t->step, cfg->log_every) || last || r.evaluated)) rc = log_progress(&r, err);
+        if (rc == GAN_OK && (every(t->step, cfg->log_every) || last || r.evaluated))
+            rc = log_progress(&r, err);
         if (rc == GAN_OK && (every(t->step, cfg->sample_every) || last)) rc = write_samples(&r, err);
         if (rc == GAN_OK && (every(t->step, cfg->checkpoint_every) || last || stopping))
             rc = gan_run_save_checkpoint(&r, err);
@@ -202,9 +230,13 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                           (long long)t->step, cfg->out_dir, cfg->out_dir);
     }
     if (result) {
-        *result = (gan_train_result){.step = t->step, .steps_run = t->step - r.session_start_step,
-                                     .loss_d = t->last.loss_d, .loss_g = t->last.loss_g, .d_x = t->last.d_x,
-                                     .d_g_z = t->last.d_g_z, .seconds = gan_seconds() - r.t_start};
+        *result = (gan_train_result){.step = t->step,
+                                     .steps_run = t->step - r.session_start_step,
+                                     .loss_d = t->last.loss_d,
+                                     .loss_g = t->last.loss_g,
+                                     .d_x = t->last.d_x,
+                                     .d_g_z = t->last.d_g_z,
+                                     .seconds = gan_seconds() - r.t_start};
     }
     teardown(&r);
     return rc;

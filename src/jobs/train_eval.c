@@ -17,7 +17,8 @@ gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
 {
     const gan_config *c = r->t.cfg;
     if (!c->eval_classifier[0]) {
-        if (c->eval_every > 0) return gan_fail(err, GAN_ERR_INPUT, "config: eval.every needs eval.classifier");
+        if (c->eval_every > 0)
+            return gan_fail(err, GAN_ERR_INPUT, "config: eval.every needs eval.classifier");
         return GAN_OK;
     }
     gan_status rc = gan_classifier_load(c->eval_classifier, &r->cls, EVAL_BATCH, NULL, err);
@@ -26,9 +27,9 @@ gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
     if (gan_work_alloc(&r->cls_work, gan_classifier_work_plan(&r->cls), r->t.pool) != GAN_OK)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory for the classifier");
     if (r->cls.arch.image_size != c->image_size || r->cls.arch.channels != c->channels)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: reads %dx%dx%d images, but this run makes %dx%dx%d", c->eval_classifier,
-                        r->cls.arch.image_size, r->cls.arch.image_size, r->cls.arch.channels, c->image_size,
-                        c->image_size, c->channels);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: reads %dx%dx%d images, but this run makes %dx%dx%d",
+                        c->eval_classifier, r->cls.arch.image_size, r->cls.arch.image_size,
+                        r->cls.arch.channels, c->image_size, c->image_size, c->channels);
     const gan_dataset *data = &r->t.data;
     const long n = c->eval_samples < data->count ? c->eval_samples : data->count;
     int32_t *idx = malloc(sizeof(int32_t) * (size_t)data->count);
@@ -55,7 +56,8 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
     gan_generator_source src = {.g = &r->t.g, .work = &r->t.work, .bn_mode = GAN_MODE_EVAL, .z = r->eval_z};
     gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
     gan_eval_set gen;
-    gan_status rc = gan_eval_set_compute(&gen, &r->cls, &r->cls_work, gan_generator_images, &src, c->eval_samples, err);
+    gan_status rc =
+        gan_eval_set_compute(&gen, &r->cls, &r->cls_work, gan_generator_images, &src, c->eval_samples, err);
     if (rc == GAN_OK) rc = gan_eval_compare(&r->report, &r->real_stats, &gen, err);
     gan_eval_set_free(&gen);
     if (rc != GAN_OK) return rc;
@@ -69,9 +71,12 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
     if (!r->opts->quiet) {
         FILE *log = r->opts->log ? r->opts->log : stderr;
         const long long step = (long long)r->t.step;
-        fprintf(log, "eval step %lld: FID %.3f%s  IS %.3f (real %.3f)  classes %d/%d  entropy %.3f bits (real %.3f)\n",
-                step, r->report.fid, best ? " (best so far: g_best.bin)" : "", r->report.is_gen, r->report.is_real,
-                r->report.classes_covered, r->cls.arch.classes, r->report.entropy_gen, r->report.entropy_real);
+        fprintf(
+            log,
+            "eval step %lld: FID %.3f%s  IS %.3f (real %.3f)  classes %d/%d  entropy %.3f bits (real %.3f)\n",
+            step, r->report.fid, best ? " (best so far: g_best.bin)" : "", r->report.is_gen,
+            r->report.is_real, r->report.classes_covered, r->cls.arch.classes, r->report.entropy_gen,
+            r->report.entropy_real);
         for (int i = 0; i < r->report.nwarnings; i++)
             fprintf(log, "eval step %lld: warning: %s\n", step, r->report.warnings[i]);
     }

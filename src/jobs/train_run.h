@@ -17,19 +17,19 @@ typedef struct {
     gan_trainer t;
     const gan_train_opts *opts;
     gan_run_paths paths;
-    char *config_json;          /* the resolved config, written into every checkpoint */
-    float *fixed_z;             /* [nz, sample_count]: the latents of every sample grid */
+    char *config_json; /* the resolved config, written into every checkpoint */
+    float *fixed_z;    /* [nz, sample_count]: the latents of every sample grid */
     int64_t total_steps;
     FILE *metrics;
     /* evaluation during training (eval.classifier) */
     bool eval_on;
     gan_classifier cls;
     gan_work cls_work;
-    gan_eval_set real_stats;    /* the real images' statistics, computed once */
+    gan_eval_set real_stats; /* the real images' statistics, computed once */
     float *eval_z;
-    double best_fid;            /* of g_best.bin; INFINITY: none yet */
-    bool evaluated;             /* this step was evaluated: */
-    gan_eval_report report;     /* its results */
+    double best_fid;        /* of g_best.bin; INFINITY: none yet */
+    bool evaluated;         /* this step was evaluated: */
+    gan_eval_report report; /* its results */
     /* timing and progress */
     double t_start, t_log;
     int64_t last_ckpt_step, session_start_step;

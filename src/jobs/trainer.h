@@ -32,17 +32,17 @@ typedef struct {
     const gan_config *cfg;
     gan_dataset data;
     gan_net g, d;
-    gan_pool *pool;          /* gan's own threads (gan_threads_start) */
-    gan_work work;           /* one working block for G and D: they never run at once */
-    gan_rng rng;             /* latent draws */
-    int32_t *perm;           /* this epoch's order of the images */
-    int64_t perm_epoch;      /* epoch perm was made for, -1: none */
-    int64_t steps_per_epoch; /* batches per epoch (the last partial batch is dropped) */
-    int64_t step;            /* generator updates done */
-    int64_t cursor;          /* batches consumed */
-    int64_t t_g, t_d;        /* Adam step counts (D's may lag when updates are skipped) */
+    gan_pool *pool;            /* gan's own threads (gan_threads_start) */
+    gan_work work;             /* one working block for G and D: they never run at once */
+    gan_rng rng;               /* latent draws */
+    int32_t *perm;             /* this epoch's order of the images */
+    int64_t perm_epoch;        /* epoch perm was made for, -1: none */
+    int64_t steps_per_epoch;   /* batches per epoch (the last partial batch is dropped) */
+    int64_t step;              /* generator updates done */
+    int64_t cursor;            /* batches consumed */
+    int64_t t_g, t_d;          /* Adam step counts (D's may lag when updates are skipped) */
     float *real, *z, *dlogits; /* [C, B, S, S], [nz, B], [B] */
-    int32_t *batch_idx;      /* [B] */
+    int32_t *batch_idx;        /* [B] */
     gan_step_stats last;
 } gan_trainer;
 

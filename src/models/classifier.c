@@ -14,22 +14,27 @@
 gan_status gan_classifier_arch_check(const gan_classifier_arch *a, const char *where, gan_error *err)
 {
     if (!gan_image_size_valid(a->image_size))
-        return gan_fail(err, GAN_ERR_INPUT, "%simage_size: expected " GAN_IMAGE_SIZES ", got %d", where, a->image_size);
+        return gan_fail(err, GAN_ERR_INPUT, "%simage_size: expected " GAN_IMAGE_SIZES ", got %d", where,
+                        a->image_size);
     if (a->channels != 1 && a->channels != 3)
         return gan_fail(err, GAN_ERR_INPUT, "%schannels: expected 1 or 3, got %d", where, a->channels);
     if (a->width < 1 || a->width > 1024)
-        return gan_fail(err, GAN_ERR_INPUT, "%swidth: expected an integer from 1 to 1024, got %d", where, a->width);
+        return gan_fail(err, GAN_ERR_INPUT, "%swidth: expected an integer from 1 to 1024, got %d", where,
+                        a->width);
     if (a->hidden < 1 || a->hidden > 4096)
-        return gan_fail(err, GAN_ERR_INPUT, "%shidden: expected an integer from 1 to 4096, got %d", where, a->hidden);
+        return gan_fail(err, GAN_ERR_INPUT, "%shidden: expected an integer from 1 to 4096, got %d", where,
+                        a->hidden);
     if (a->classes < 2 || a->classes > 1000)
-        return gan_fail(err, GAN_ERR_INPUT, "%sclasses: expected an integer from 2 to 1000, got %d", where, a->classes);
+        return gan_fail(err, GAN_ERR_INPUT, "%sclasses: expected an integer from 2 to 1000, got %d", where,
+                        a->classes);
     return GAN_OK;
 }
 
 /* The trunk is a DCGAN discriminator's; nz and ngf mean nothing to it. */
 static gan_arch trunk_arch(const gan_classifier_arch *a)
 {
-    return (gan_arch){.image_size = a->image_size, .channels = a->channels, .nz = 1, .ngf = 1, .ndf = a->width};
+    return (gan_arch){
+        .image_size = a->image_size, .channels = a->channels, .nz = 1, .ngf = 1, .ndf = a->width};
 }
 
 gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch)
@@ -42,7 +47,8 @@ gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *ar
     gan_arch ta = trunk_arch(arch);
     if (gan_net_build(&c->trunk, &ta, GAN_NET_TRUNK, max_batch) != GAN_OK) return GAN_ERR_NOMEM;
     c->flat = (int)gan_net_out_size(&c->trunk);
-    const size_t F = (size_t)c->flat, H = (size_t)arch->hidden, K = (size_t)arch->classes, B = (size_t)max_batch;
+    const size_t F = (size_t)c->flat, H = (size_t)arch->hidden, K = (size_t)arch->classes,
+                 B = (size_t)max_batch;
     c->nparams = H * F + H + K * H + K;
     const size_t total = 4 * c->nparams + B * (2 * F + H + K) + B * (F + H);
     c->block = calloc(total, sizeof(float));
@@ -51,7 +57,10 @@ gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *ar
         return GAN_ERR_NOMEM;
     }
     /* one table of (pointer, size) walked once: every buffer's place in the block */
-    struct { float **p; size_t n; } carve[] = {
+    struct {
+        float **p;
+        size_t n;
+    } carve[] = {
         {&c->params, c->nparams}, {&c->grads, c->nparams}, {&c->adam_m, c->nparams}, {&c->adam_v, c->nparams},
         {&c->x_flat, B * F},      {&c->d_flat, B * F},     {&c->features, B * H},    {&c->logits, B * K},
         {&c->d_features, B * H},  {&c->d_trunk, B * F},
@@ -95,7 +104,8 @@ void gan_classifier_init_weights(gan_classifier *c, gan_rng *rng)
 
 static int trunk_channels(const gan_classifier *c) { return c->trunk.st[c->trunk.nstages - 1].geom.oc; }
 
-const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, const float *x, int n, gan_mode mode)
+const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, const float *x, int n,
+                                    gan_mode mode)
 {
     GAN_ASSERT(n >= 1 && n <= c->max_batch);
     const int F = c->flat, H = c->arch.hidden, K = c->arch.classes, ch = trunk_channels(c), plane = F / ch;
@@ -116,7 +126,8 @@ void gan_classifier_backward(gan_classifier *c, const gan_work *work, const floa
     gan_linear_backward(c->d_features, c->dw2, c->db2, dlogits, c->features, c->w2, n, H, K);
     gan_leakyrelu_backward(c->d_features, c->d_features, c->features, (long)n * H, c->slope);
     gan_linear_backward(c->d_flat, c->dw1, c->db1, c->d_features, c->x_flat, c->w1, n, F, H);
-    gan_copy_images(c->d_trunk, gan_layout_cnhw(n, plane), c->d_flat, gan_layout_nchw(ch, plane), n, ch, plane);
+    gan_copy_images(c->d_trunk, gan_layout_cnhw(n, plane), c->d_flat, gan_layout_nchw(ch, plane), n, ch,
+                    plane);
     gan_net_backward(&c->trunk, work, c->d_trunk, GAN_GRAD_PARAMS);
 }
 

@@ -12,15 +12,18 @@
 gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
 {
     if (!gan_image_size_valid(a->image_size))
-        return gan_fail(err, GAN_ERR_INPUT, "%simage_size: expected " GAN_IMAGE_SIZES ", got %d", where, a->image_size);
+        return gan_fail(err, GAN_ERR_INPUT, "%simage_size: expected " GAN_IMAGE_SIZES ", got %d", where,
+                        a->image_size);
     if (a->channels != 1 && a->channels != 3)
         return gan_fail(err, GAN_ERR_INPUT, "%schannels: expected 1 or 3, got %d", where, a->channels);
     if (a->nz < 1 || a->nz > 4096)
         return gan_fail(err, GAN_ERR_INPUT, "%snz: expected an integer from 1 to 4096, got %d", where, a->nz);
     if (a->ngf < 1 || a->ngf > 1024)
-        return gan_fail(err, GAN_ERR_INPUT, "%sngf: expected an integer from 1 to 1024, got %d", where, a->ngf);
+        return gan_fail(err, GAN_ERR_INPUT, "%sngf: expected an integer from 1 to 1024, got %d", where,
+                        a->ngf);
     if (a->ndf < 1 || a->ndf > 1024)
-        return gan_fail(err, GAN_ERR_INPUT, "%sndf: expected an integer from 1 to 1024, got %d", where, a->ndf);
+        return gan_fail(err, GAN_ERR_INPUT, "%sndf: expected an integer from 1 to 1024, got %d", where,
+                        a->ndf);
     return GAN_OK;
 }
 
@@ -48,7 +51,8 @@ static void plan_stages(gan_net *net)
             const int oc = i == L ? a->channels : a->ngf << (L - i - 1);
             const int h = i == 0 ? 1 : 4 << (i - 1);
             s->transposed = true;
-            s->geom = i == 0 ? gan_convt_geom_make(B, c, h, h, oc, 4, 1, 0) : gan_convt_geom_make(B, c, h, h, oc, 4, 2, 1);
+            s->geom = i == 0 ? gan_convt_geom_make(B, c, h, h, oc, 4, 1, 0)
+                             : gan_convt_geom_make(B, c, h, h, oc, 4, 2, 1);
             s->bn = i < L;
             s->act = i < L ? GAN_ACT_RELU : GAN_ACT_TANH;
         } else {
@@ -56,7 +60,8 @@ static void plan_stages(gan_net *net)
             const int oc = i == L ? 1 : a->ndf << i;
             const int h = a->image_size >> i;
             s->transposed = false;
-            s->geom = i == L ? gan_conv_geom_make(B, c, h, h, oc, 4, 1, 0) : gan_conv_geom_make(B, c, h, h, oc, 4, 2, 1);
+            s->geom = i == L ? gan_conv_geom_make(B, c, h, h, oc, 4, 1, 0)
+                             : gan_conv_geom_make(B, c, h, h, oc, 4, 2, 1);
             s->bn = (i > 0 || trunk) && i < L;
             s->act = i < L ? GAN_ACT_LEAKY : GAN_ACT_NONE;
         }
@@ -65,7 +70,10 @@ static void plan_stages(gan_net *net)
     }
 }
 
-static size_t stage_weight_count(const gan_stage *s) { return (size_t)s->geom.c * s->geom.oc * s->geom.k * s->geom.k; }
+static size_t stage_weight_count(const gan_stage *s)
+{
+    return (size_t)s->geom.c * s->geom.oc * s->geom.k * s->geom.k;
+}
 
 /* The im2col/col2im workspace a stage needs. */
 static size_t stage_scratch(const gan_stage *s)
@@ -238,16 +246,18 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
         gan_stage *s = &net->st[i];
         gan_conv_geom g = s->geom;
         g.n = n;
-        if (s->transposed) gan_conv_transpose2d_forward(s->pre, work->scratch, in, s->w, NULL, &g, work->pool);
+        if (s->transposed)
+            gan_conv_transpose2d_forward(s->pre, work->scratch, in, s->w, NULL, &g, work->pool);
         else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, s->w, NULL, &g, work->pool);
         const long m = (long)n * g.oh * g.ow;
         if (s->bn) {
             if (mode == GAN_MODE_TRAIN)
-                gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var, s->pre,
-                                              s->gamma, s->beta, g.oc, m, net->bn_momentum, net->bn_eps, work->pool);
+                gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var,
+                                              s->pre, s->gamma, s->beta, g.oc, m, net->bn_momentum,
+                                              net->bn_eps, work->pool);
             else
-                gan_batchnorm2d_forward_eval(s->out, s->pre, s->gamma, s->beta, s->running_mean, s->running_var, g.oc,
-                                             m, net->bn_eps);
+                gan_batchnorm2d_forward_eval(s->out, s->pre, s->gamma, s->beta, s->running_mean,
+                                             s->running_var, g.oc, m, net->bn_eps);
         }
         activate(s->act, s->out, (long)g.oc * m, net->slope);
         in = s->out;
@@ -272,8 +282,8 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         const long m = (long)n * geom.oh * geom.ow;
         activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope);
         if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
-            gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre, s->mean,
-                                           s->invstd, s->gamma, geom.oc, m, work->pool);
+            gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
+                                           s->mean, s->invstd, s->gamma, geom.oc, m, work->pool);
         const float *in = i == 0 ? net->input : net->st[i - 1].out;
         float *din = (i > 0 || input_grad) ? work->grad[next] : NULL;
         next ^= 1;
@@ -292,7 +302,8 @@ void gan_net_zero_grad(gan_net *net) { memset(net->grads, 0, sizeof(float) * net
 
 void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, int64_t t)
 {
-    gan_adam_update(net->params, net->grads, net->adam_m, net->adam_v, net->nparams, lr, beta1, beta2, eps, t);
+    gan_adam_update(net->params, net->grads, net->adam_m, net->adam_v, net->nparams, lr, beta1, beta2, eps,
+                    t);
 }
 
 int gan_net_tensor_count(const gan_net *net)
@@ -311,7 +322,8 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
         if (index == 0) {
             snprintf(r->name, sizeof r->name, "%d.weight", s->seq_conv);
             r->ndim = 4;
-            r->shape[0] = s->transposed ? g->c : g->oc; /* PyTorch: ConvTranspose2d weights are [C, OC, K, K] */
+            r->shape[0] =
+                s->transposed ? g->c : g->oc; /* PyTorch: ConvTranspose2d weights are [C, OC, K, K] */
             r->shape[1] = s->transposed ? g->oc : g->c;
             r->shape[2] = r->shape[3] = g->k;
             r->data = s->w;
@@ -322,9 +334,11 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
         index--;
         if (!s->bn) continue;
         if (index < 5) {
-            static const char *const names[5] = {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"};
-            static const gan_tensor_kind kinds[5] = {GAN_TENSOR_PARAM, GAN_TENSOR_PARAM, GAN_TENSOR_RUNNING_STAT,
-                                                     GAN_TENSOR_RUNNING_STAT, GAN_TENSOR_BATCH_COUNT};
+            static const char *const names[5] = {"weight", "bias", "running_mean", "running_var",
+                                                 "num_batches_tracked"};
+            static const gan_tensor_kind kinds[5] = {GAN_TENSOR_PARAM, GAN_TENSOR_PARAM,
+                                                     GAN_TENSOR_RUNNING_STAT, GAN_TENSOR_RUNNING_STAT,
+                                                     GAN_TENSOR_BATCH_COUNT};
             float *const data[5] = {s->gamma, s->beta, s->running_mean, s->running_var, NULL};
             snprintf(r->name, sizeof r->name, "%d.%s", s->seq_bn, names[index]);
             r->kind = kinds[index];

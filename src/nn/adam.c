@@ -6,8 +6,8 @@
 
 #include <math.h>
 
-void gan_adam_update(float *param, const float *grad, float *m, float *v, size_t n,
-                     float lr, float beta1, float beta2, float eps, int64_t t)
+void gan_adam_update(float *param, const float *grad, float *m, float *v, size_t n, float lr, float beta1,
+                     float beta2, float eps, int64_t t)
 {
     const double bc1 = 1.0 - pow(beta1, (double)t);
     const double bc2_sqrt = sqrt(1.0 - pow(beta2, (double)t));

@@ -39,18 +39,27 @@ static void forward_train_channels(void *arg, long begin, long end)
         for (long i = 0; i < m; i++) y[i] = x[i] * scale + shift;
         const double mom = j->momentum;
         j->running_mean[ci] = (float)((1.0 - mom) * j->running_mean[ci] + mom * mu);
-        j->running_var[ci] = (float)((1.0 - mom) * j->running_var[ci] + mom * var * (double)m / (double)(m - 1));
+        j->running_var[ci] =
+            (float)((1.0 - mom) * j->running_var[ci] + mom * var * (double)m / (double)(m - 1));
     }
 }
 
-void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd,
-                                   float *running_mean, float *running_var,
-                                   const float *in, const float *gamma, const float *beta,
+void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd, float *running_mean,
+                                   float *running_var, const float *in, const float *gamma, const float *beta,
                                    int c, long m, float momentum, float eps, gan_pool *pool)
 {
     GAN_ASSERT(m > 1); /* PyTorch refuses a single value per channel in training too */
-    bn_job j = {.out = out, .mean = mean, .invstd = invstd, .running_mean = running_mean, .running_var = running_var,
-                .in = in, .gamma = gamma, .beta = beta, .m = m, .momentum = momentum, .eps = eps};
+    bn_job j = {.out = out,
+                .mean = mean,
+                .invstd = invstd,
+                .running_mean = running_mean,
+                .running_var = running_var,
+                .in = in,
+                .gamma = gamma,
+                .beta = beta,
+                .m = m,
+                .momentum = momentum,
+                .eps = eps};
     gan_pool_for(pool, c, 1, forward_train_channels, &j);
 }
 
@@ -81,19 +90,25 @@ static void backward_train_channels(void *arg, long begin, long end)
     }
 }
 
-void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta,
-                                    const float *dout, const float *in,
-                                    const float *mean, const float *invstd, const float *gamma,
-                                    int c, long m, gan_pool *pool)
+void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, const float *dout,
+                                    const float *in, const float *mean, const float *invstd,
+                                    const float *gamma, int c, long m, gan_pool *pool)
 {
-    bn_job j = {.out = din, .dgamma = dgamma, .dbeta = dbeta, .dout = dout, .in = in, .cmean = mean,
-                .cinvstd = invstd, .gamma = gamma, .m = m};
+    bn_job j = {.out = din,
+                .dgamma = dgamma,
+                .dbeta = dbeta,
+                .dout = dout,
+                .in = in,
+                .cmean = mean,
+                .cinvstd = invstd,
+                .gamma = gamma,
+                .m = m};
     gan_pool_for(pool, c, 1, backward_train_channels, &j);
 }
 
 void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
-                                  const float *running_mean, const float *running_var,
-                                  int c, long m, float eps)
+                                  const float *running_mean, const float *running_var, int c, long m,
+                                  float eps)
 {
     for (int ci = 0; ci < c; ci++) {
         const double is = 1.0 / sqrt((double)running_var[ci] + eps);
@@ -105,10 +120,9 @@ void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamm
     }
 }
 
-void gan_batchnorm2d_backward_eval(float *din, float *dgamma, float *dbeta,
-                                   const float *dout, const float *in, const float *gamma,
-                                   const float *running_mean, const float *running_var,
-                                   int c, long m, float eps)
+void gan_batchnorm2d_backward_eval(float *din, float *dgamma, float *dbeta, const float *dout,
+                                   const float *in, const float *gamma, const float *running_mean,
+                                   const float *running_var, int c, long m, float eps)
 {
     for (int ci = 0; ci < c; ci++) {
         const float is = (float)(1.0 / sqrt((double)running_var[ci] + eps));

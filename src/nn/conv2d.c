@@ -12,12 +12,14 @@ void gan_conv2d_forward(float *out, float *col, const float *in, const float *we
     const int ckk = g->c * g->k * g->k, cols = g->n * g->oh * g->ow;
     gan_im2col(col, in, g, pool);
     /* out[OC, N*OH*OW] = weight[OC, CKK] @ col[CKK, N*OH*OW] */
-    gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, g->oc, cols, ckk, 1.0f, weight, ckk, col, cols, 0.0f, out, cols, pool);
+    gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, g->oc, cols, ckk, 1.0f, weight, ckk, col, cols, 0.0f, out, cols,
+             pool);
     if (bias) gan_bias_add(out, bias, g->oc, cols);
 }
 
-void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws, const float *dout, const float *in,
-                         const float *saved_col, const float *weight, const gan_conv_geom *g, gan_pool *pool)
+void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws, const float *dout,
+                         const float *in, const float *saved_col, const float *weight, const gan_conv_geom *g,
+                         gan_pool *pool)
 {
     const int ckk = g->c * g->k * g->k, cols = g->n * g->oh * g->ow;
     if (dbias) gan_bias_backward(dbias, dout, g->oc, cols);
@@ -28,11 +30,13 @@ void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws, co
             gan_im2col(ws, in, g, pool);
             col = ws;
         }
-        gan_gemm(GAN_NO_TRANS, GAN_TRANS, g->oc, ckk, cols, 1.0f, dout, cols, col, cols, 1.0f, dweight, ckk, pool);
+        gan_gemm(GAN_NO_TRANS, GAN_TRANS, g->oc, ckk, cols, 1.0f, dout, cols, col, cols, 1.0f, dweight, ckk,
+                 pool);
     }
     if (din) {
         /* dcol[CKK, cols] = weight^T[CKK, OC] @ dout[OC, cols], then scatter back */
-        gan_gemm(GAN_TRANS, GAN_NO_TRANS, ckk, cols, g->oc, 1.0f, weight, ckk, dout, cols, 0.0f, ws, cols, pool);
+        gan_gemm(GAN_TRANS, GAN_NO_TRANS, ckk, cols, g->oc, 1.0f, weight, ckk, dout, cols, 0.0f, ws, cols,
+                 pool);
         gan_col2im(din, ws, g, pool);
     }
 }

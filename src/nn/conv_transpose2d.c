@@ -8,8 +8,8 @@
 #include "gan/nn/conv.h"
 #include "gan/nn/im2col.h"
 
-void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const float *weight, const float *bias,
-                                  const gan_conv_geom *g, gan_pool *pool)
+void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const float *weight,
+                                  const float *bias, const gan_conv_geom *g, gan_pool *pool)
 {
     GAN_ASSERT(g->oh > 0 && g->ow > 0);
     const int okk = g->oc * g->k * g->k, cols = g->n * g->h * g->w;
@@ -21,7 +21,8 @@ void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const
 }
 
 void gan_conv_transpose2d_backward(float *din, float *dweight, float *dbias, float *dcol, const float *dout,
-                                   const float *in, const float *weight, const gan_conv_geom *g, gan_pool *pool)
+                                   const float *in, const float *weight, const gan_conv_geom *g,
+                                   gan_pool *pool)
 {
     const int okk = g->oc * g->k * g->k, cols = g->n * g->h * g->w;
     const gan_conv_geom adj = gan_conv_geom_adjoint(g);
@@ -31,10 +32,12 @@ void gan_conv_transpose2d_backward(float *din, float *dweight, float *dbias, flo
     gan_im2col(dcol, dout, &adj, pool);
     if (dweight) {
         /* dweight[C, OCKK] += in[C, cols] @ dcol^T[cols, OCKK] */
-        gan_gemm(GAN_NO_TRANS, GAN_TRANS, g->c, okk, cols, 1.0f, in, cols, dcol, cols, 1.0f, dweight, okk, pool);
+        gan_gemm(GAN_NO_TRANS, GAN_TRANS, g->c, okk, cols, 1.0f, in, cols, dcol, cols, 1.0f, dweight, okk,
+                 pool);
     }
     if (din) {
         /* din[C, cols] = weight[C, OCKK] @ dcol[OCKK, cols] */
-        gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, g->c, cols, okk, 1.0f, weight, okk, dcol, cols, 0.0f, din, cols, pool);
+        gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, g->c, cols, okk, 1.0f, weight, okk, dcol, cols, 0.0f, din, cols,
+                 pool);
     }
 }

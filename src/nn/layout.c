@@ -7,6 +7,6 @@ void gan_copy_images(float *dst, gan_layout dst_layout, const float *src, gan_la
 {
     for (int c = 0; c < channels; c++)
         for (long i = 0; i < count; i++)
-            memcpy(dst + i * dst_layout.image + c * dst_layout.channel, src + i * src_layout.image + c * src_layout.channel,
-                   sizeof(float) * (size_t)plane);
+            memcpy(dst + i * dst_layout.image + c * dst_layout.channel,
+                   src + i * src_layout.image + c * src_layout.channel, sizeof(float) * (size_t)plane);
 }

@@ -101,6 +101,29 @@ expect 3 "$T/a.npy: shape must be [n, nz]" "$GAN" sample --ckpt "$G" --z-in "$T/
 expect 4 "$T/no/such/dir/x.png: cannot create" "$GAN" sample --ckpt "$G" --out "$T/no/such/dir/x.png"
 expect 4 "/dev/full: write failed: No space left on device" "$GAN" sample --ckpt "$G" --out /dev/full
 
+# ---- long paths: checked, never cut short
+long=$T/$(printf 'd%.0s' $(seq 200))
+for i in 1 2 3 4; do long=$long/$(printf 'e%.0s' $(seq 200)); done
+mkdir -p "$long"
+check "the long folder is over 1,000 characters (${#long})" test "${#long}" -gt 1000
+"$GAN" train "${SMALL[@]}" --set train.steps=4 --set "output.dir=$T/A" --quiet >/dev/null 2>&1
+cp "$T/A/g.bin" "$T/A.g.orig"
+cp -r "$T/A" "$long/B"  # B's config.json still says output.dir = .../A
+"$GAN" train --resume "$long/B" --set train.steps=6 --quiet >"$T/out" 2>"$T/err"
+check "resume through a ${#long}-character path exits 0 ($(head -c 200 "$T/err"))" test $? -eq 0
+check "the resumed run trains in the folder given (stdout)" test "$(cat "$T/out")" = "$long/B/g.bin"
+check "the resumed run reached step 6 there" bash -c "'$GAN' info '$long/B/g.bin' | grep -q 'step:       6'"
+check "the folder config.json names is untouched" cmp -s "$T/A/g.bin" "$T/A.g.orig"
+huge=$T/$(printf 'x%.0s' $(seq 4100))
+expect 3 "data.path: longer than 4095 characters" "$GAN" train "${SMALL[@]}" --set "data.path=$huge"
+near=$(printf 'n%.0s' $(seq 4090))
+expect 3 "(at most 4095 fit)" "$GAN" train "${SMALL[@]}" --set "output.dir=$near"
+check "a run folder that would not fit is refused before anything is written" test ! -e "$near"
+out5k=$T/$(printf 'o%.0s' $(seq 5000)).png
+expect 4 "File name too long" "$GAN" sample --ckpt "$T/A/g.bin" -n 4 --out "$out5k"
+check "the error keeps both ends of the long name" grep -q "$T/ooo.*oo\.\.\.oo.*ooo\.png" "$T/err"
+check "the error is shorter than 600 characters" test "$(wc -c <"$T/err")" -lt 600
+
 # ---- Ctrl-C: finish the step, save, exit 130; the run resumes
 "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/sig" >/dev/null 2>"$T/err" &
 pid=$!

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "gan/io/checkpoint.h"
-#include "gan/models/classifier.h"
 #include "gan/io/safetensors.h"
+#include "gan/models/classifier.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

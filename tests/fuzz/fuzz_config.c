@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *json = gan_config_to_json(&cfg);
         gan_config back;
         /* What gan writes, gan reads back to the same values. */
-        if (json && (gan_config_parse(&back, json, "resolved", NULL, 0, &err) != GAN_OK || memcmp(&back, &cfg, sizeof cfg) != 0))
+        if (json && (gan_config_parse(&back, json, "resolved", NULL, 0, &err) != GAN_OK ||
+                     memcmp(&back, &cfg, sizeof cfg) != 0))
             abort();
         free(json);
     }

@@ -8,6 +8,7 @@
 
 #include "../common/check.h"
 #include "gan/io/checkpoint.h"
+#include "gan/io/safetensors.h"
 #include "gan/models/classifier.h"
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
@@ -15,7 +16,6 @@
 #include "gan/nn/conv.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
-#include "gan/io/safetensors.h"
 
 static const gan_st_file *ref;
 static const double TOL = 1e-5;
@@ -59,7 +59,8 @@ static void conv_case(const char *prefix, int transpose)
     float *dims = get(prefix, "dims", NULL);
     /* dims: n, c, h (= w), w, oc, k, s, p */
     const gan_conv_geom d = (transpose ? gan_convt_geom_make : gan_conv_geom_make)(
-        (int)dims[0], (int)dims[1], (int)dims[2], (int)dims[3], (int)dims[4], (int)dims[5], (int)dims[6], (int)dims[7]);
+        (int)dims[0], (int)dims[1], (int)dims[2], (int)dims[3], (int)dims[4], (int)dims[5], (int)dims[6],
+        (int)dims[7]);
     long nx, nw, nout, nb = 0;
     float *x = get(prefix, "x", &nx), *w = get(prefix, "w", &nw), *want = get(prefix, "out", &nout);
     float *g = get(prefix, "g", NULL), *dx_ref = get(prefix, "dx", NULL), *dw_ref = get(prefix, "dw", NULL);
@@ -70,8 +71,10 @@ static void conv_case(const char *prefix, int transpose)
     const int oh = d.oh, ow = d.ow;
     long ncol = transpose ? (long)d.oc * d.k * d.k * d.n * d.h * d.w : (long)d.c * d.k * d.k * d.n * oh * ow;
     CHECK(nout == (long)d.oc * d.n * oh * ow);
-    float *y = calloc(nout, sizeof(float)), *col = calloc(ncol, sizeof(float)), *dcol = calloc(ncol, sizeof(float));
-    float *dx = calloc(nx, sizeof(float)), *dw = calloc(nw, sizeof(float)), *db = calloc(nb + 1, sizeof(float));
+    float *y = calloc(nout, sizeof(float)), *col = calloc(ncol, sizeof(float)),
+          *dcol = calloc(ncol, sizeof(float));
+    float *dx = calloc(nx, sizeof(float)), *dw = calloc(nw, sizeof(float)),
+          *db = calloc(nb + 1, sizeof(float));
     if (transpose) {
         gan_conv_transpose2d_forward(y, col, x, w, b, &d, NULL);
         gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d, NULL);
@@ -113,7 +116,8 @@ static void bn_case(const char *prefix, int train)
     compare(prefix, "running_mean", rm, rm_ref, c);
     compare(prefix, "running_var", rv, rv_ref, c);
     free(x), free(gamma), free(beta), free(rm), free(rv), free(want), free(g), free(dx_ref), free(dg_ref);
-    free(dbeta_ref), free(rm_ref), free(rv_ref), free(y), free(dx), free(mean), free(invstd), free(dg), free(dbeta);
+    free(dbeta_ref), free(rm_ref), free(rv_ref), free(y), free(dx), free(mean), free(invstd), free(dg),
+        free(dbeta);
 }
 
 enum { ACT_RELU, ACT_LEAKY, ACT_TANH, ACT_SIGMOID };
@@ -139,7 +143,8 @@ static void linear_case(void)
     long nx, nw, nb, nout;
     float *x = get("linear", "x", &nx), *w = get("linear", "w", &nw), *b = get("linear", "b", &nb);
     float *want = get("linear", "out", &nout), *g = get("linear", "g", NULL);
-    float *dx_ref = get("linear", "dx", NULL), *dw_ref = get("linear", "dw", NULL), *db_ref = get("linear", "db", NULL);
+    float *dx_ref = get("linear", "dx", NULL), *dw_ref = get("linear", "dw", NULL),
+          *db_ref = get("linear", "db", NULL);
     int out_f = (int)nb, in_f = (int)(nw / nb), n = (int)(nx / in_f);
     float *y = calloc(nout, sizeof(float)), *dx = calloc(nx, sizeof(float));
     float *dw = calloc(nw, sizeof(float)), *db = calloc(nb, sizeof(float));
@@ -208,7 +213,9 @@ static void compare_net(gan_net *net, const char *tag)
         gan_tensor_ref r;
         gan_net_tensor(net, i, &r);
         char key[GAN_ST_MAX_NAME], label[64];
-        const char *what = r.kind == GAN_TENSOR_PARAM ? "grad" : r.kind == GAN_TENSOR_RUNNING_STAT ? "after" : NULL;
+        const char *what = r.kind == GAN_TENSOR_PARAM          ? "grad"
+                           : r.kind == GAN_TENSOR_RUNNING_STAT ? "after"
+                                                               : NULL;
         if (!what) continue;
         snprintf(key, sizeof key, "%s.%s", what, r.name);
         float *want = get(tag, key, NULL);
@@ -223,7 +230,8 @@ static void compare_net(gan_net *net, const char *tag)
 static void dcgan_case(void)
 {
     float *a = get("dcgan", "arch", NULL);
-    gan_arch arch = {.image_size = (int)a[0], .channels = (int)a[1], .nz = (int)a[2], .ngf = (int)a[3], .ndf = (int)a[4]};
+    gan_arch arch = {
+        .image_size = (int)a[0], .channels = (int)a[1], .nz = (int)a[2], .ngf = (int)a[3], .ndf = (int)a[4]};
     int n = (int)a[5];
     free(a);
     gan_net g, d;
@@ -231,7 +239,8 @@ static void dcgan_case(void)
     gan_error err;
     CHECK(gan_net_build(&g, &arch, GAN_NET_GENERATOR, n) == GAN_OK);
     CHECK(gan_net_build(&d, &arch, GAN_NET_DISCRIMINATOR, n) == GAN_OK);
-    CHECK(gan_work_alloc(&w, gan_work_plan_max(gan_net_work_plan(&g), gan_net_work_plan(&d)), NULL) == GAN_OK);
+    CHECK(gan_work_alloc(&w, gan_work_plan_max(gan_net_work_plan(&g), gan_net_work_plan(&d)), NULL) ==
+          GAN_OK);
     gan_status rc = gan_net_read_tensors(&g, ref, "G.", &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     rc = gan_net_read_tensors(&d, ref, "D.", &err);
@@ -278,7 +287,8 @@ static void classifier_case(void)
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     long nx, nlogits, nfeat;
     float *x = get("classifier", "x", &nx), *labels_f = get("classifier", "labels", NULL);
-    float *logits_ref = get("classifier", "logits", &nlogits), *feat_ref = get("classifier", "features", &nfeat);
+    float *logits_ref = get("classifier", "logits", &nlogits),
+          *feat_ref = get("classifier", "features", &nfeat);
     float *loss_ref = get("classifier", "loss", NULL);
     int32_t labels[64];
     for (int i = 0; i < n; i++) labels[i] = (int32_t)labels_f[i];
@@ -313,7 +323,8 @@ static void classifier_case(void)
 int main(int argc, char **argv)
 {
     if (argc < 2 || access(argv[1], R_OK) != 0) {
-        fprintf(stderr, "test_torch_parity: no reference file (run scripts/torch/torch_reference.py): skipped\n");
+        fprintf(stderr,
+                "test_torch_parity: no reference file (run scripts/torch/torch_reference.py): skipped\n");
         return 77;
     }
     gan_st_file f;

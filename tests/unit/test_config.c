@@ -46,21 +46,25 @@ int main(void)
     expect("{}", NULL, NULL);
 
     /* The example from the issue, and every kind of mistake. */
-    expect("{\"train\": {\"batch_size\": \"64\"}}", NULL, "x.json: train.batch_size: expected an integer from 2 to 4096, got \"64\"");
-    expect("{\"train\": {\"batch_size\": 0}}", NULL, "train.batch_size: expected an integer from 2 to 4096, got 0");
+    expect("{\"train\": {\"batch_size\": \"64\"}}", NULL,
+           "x.json: train.batch_size: expected an integer from 2 to 4096, got \"64\"");
+    expect("{\"train\": {\"batch_size\": 0}}", NULL,
+           "train.batch_size: expected an integer from 2 to 4096, got 0");
     expect("{\"train\": {\"batch_size\": 2147483648}}", NULL, "train.batch_size");
     expect("{\"train\": {\"batch_size\": 12.5}}", NULL, "train.batch_size");
     expect("{\"data\": {\"image_size\": 48}}", NULL, "data.image_size: expected 16, 32, 64 or 128, got 48");
     expect("{\"data\": {\"image_size\": 1e9}}", NULL, "data.image_size");
     expect("{\"data\": {\"channels\": 2}}", NULL, "data.channels");
     expect("{\"train\": {\"lr_g\": -0.001}}", NULL, "train.lr_g: expected a number from 0 to 10, got -0.001");
-    expect("{\"train\": {\"batchsize\": 64}}", NULL, "train.batchsize: unknown key (did you mean train.batch_size?)");
+    expect("{\"train\": {\"batchsize\": 64}}", NULL,
+           "train.batchsize: unknown key (did you mean train.batch_size?)");
     expect("{\"trian\": {}}", NULL, "trian: unknown section");
     expect("{\"train\": 5}", NULL, "train: expected an object");
     expect("[1, 2]", NULL, "expected a JSON object");
     expect("{\"train\": {\"epochs\": 3,}", NULL, "not valid JSON (error near line 1)");
     expect("{\n\"train\": {\n\"epochs\": 3\n}\n,,}", NULL, "near line 5");
-    expect("{\"data\": {\"format\": \"tiff\"}}", NULL, "data.format: expected one of idx|folder|cifar10, got \"tiff\"");
+    expect("{\"data\": {\"format\": \"tiff\"}}", NULL,
+           "data.format: expected one of idx|folder|cifar10, got \"tiff\"");
     expect("{\"data\": {\"format\": \"idx|folder\"}}", NULL, "data.format");
     expect("{\"data\": {\"path\": \"\"}}", NULL, "data.path: expected a non-empty string");
     expect("{\"data\": {\"path\": 7}}", NULL, "data.path: expected a string, got 7");
@@ -74,7 +78,8 @@ int main(void)
     gan_error err;
     const char *sets[] = {"train.epochs=3", "data.path=/tmp/x.gz", "model.nz=16", "output.dir=\"a b\""};
     CHECK(gan_config_parse(&cfg, "{\"train\": {\"epochs\": 9}}", "x.json", sets, 4, &err) == GAN_OK);
-    CHECK(cfg.epochs == 3 && cfg.nz == 16 && strcmp(cfg.data_path, "/tmp/x.gz") == 0 && strcmp(cfg.out_dir, "a b") == 0);
+    CHECK(cfg.epochs == 3 && cfg.nz == 16 && strcmp(cfg.data_path, "/tmp/x.gz") == 0 &&
+          strcmp(cfg.out_dir, "a b") == 0);
     expect("{}", "train.batch_size=0", "train.batch_size");
     expect("{}", "train.bogus=1", "--set train.bogus: unknown key");
     expect("{}", "nodot=1", "--set nodot=1: expected section.key=value");
@@ -90,9 +95,13 @@ int main(void)
     /* Numbers read back bit for bit (strtod equality, no epsilon): the
      * regressions of tests/fuzz/regressions/config/, and a sweep of doubles
      * that need 15, 16 and 17 significant digits. */
-    const char *exact[] = {"train.beta1=0.888888888888888888888888888888888888888888888888888888888888888888888888888888888885",
-                           "train.lr_g=0.00010000055408454499", "train.seed=9007199254740991",
-                           "train.lr_d=5e-324", "train.adam_eps=1e-12", "train.beta2=0.999999"};
+    const char *exact[] = {
+        "train.beta1=0.888888888888888888888888888888888888888888888888888888888888888888888888888888888885",
+        "train.lr_g=0.00010000055408454499",
+        "train.seed=9007199254740991",
+        "train.lr_d=5e-324",
+        "train.adam_eps=1e-12",
+        "train.beta2=0.999999"};
     for (int i = 0; i < 6; i++) check_round_trip(exact[i]);
     gan_rng rng;
     gan_rng_seed(&rng, 3);
@@ -103,9 +112,11 @@ int main(void)
     }
 
     /* Files: missing, and every shipped config is valid. */
-    CHECK(gan_config_load(&cfg, "/nonexistent/x.json", NULL, 0, &err) == GAN_ERR_IO && strstr(err.msg, "/nonexistent/x.json"));
-    const char *shipped[] = {GAN_SOURCE_DIR "/configs/mnist.json", GAN_SOURCE_DIR "/configs/fashion-mnist.json",
-                             GAN_SOURCE_DIR "/configs/folder-64-rgb.json", GAN_SOURCE_DIR "/configs/cifar10.json"};
+    CHECK(gan_config_load(&cfg, "/nonexistent/x.json", NULL, 0, &err) == GAN_ERR_IO &&
+          strstr(err.msg, "/nonexistent/x.json"));
+    const char *shipped[] = {
+        GAN_SOURCE_DIR "/configs/mnist.json", GAN_SOURCE_DIR "/configs/fashion-mnist.json",
+        GAN_SOURCE_DIR "/configs/folder-64-rgb.json", GAN_SOURCE_DIR "/configs/cifar10.json"};
     for (int i = 0; i < 4; i++) {
         int rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
         CHECK_MSG(rc == GAN_OK, "%s: %s", shipped[i], err.msg);

@@ -47,8 +47,8 @@ static size_t make_idx(uint8_t *buf, uint32_t magic, uint32_t n, uint32_t r, uin
     return make_idx_header(buf, magic, n, r, c, 1);
 }
 
-static int load(gan_config *cfg, const char *format, const char *name, int size, int channels, const char *fit,
-                gan_dataset *ds, gan_error *err)
+static int load(gan_config *cfg, const char *format, const char *name, int size, int channels,
+                const char *fit, gan_dataset *ds, gan_error *err)
 {
     gan_config_defaults(cfg);
     strcpy(cfg->data_format, format);
@@ -66,8 +66,8 @@ static void expect_fail(const char *format, const char *name, const char *fit, c
     gan_error err = {{0}};
     int rc = load(&cfg, format, name, 16, 1, fit, &ds, &err);
     CHECK_MSG(rc != GAN_OK, "%s: accepted", name);
-    CHECK_MSG(strstr(err.msg, want) && strstr(err.msg, name), "%s: message '%s' lacks '%s' or the file name", name,
-              err.msg, want);
+    CHECK_MSG(strstr(err.msg, want) && strstr(err.msg, name), "%s: message '%s' lacks '%s' or the file name",
+              name, err.msg, want);
 }
 
 static void test_idx(void)
@@ -86,7 +86,8 @@ static void test_idx(void)
         CHECK(ds.count == 5 && ds.size == 16 && ds.channels == 1);
         /* 10 wide, 12 high centred in 16x16: x0 = 3, y0 = 2. Pixel (y, x) of image 2. */
         const uint8_t *img = ds.pixels + 2 * 256;
-        CHECK(img[0] == 0 && img[2 * 16 + 3] == (uint8_t)(14 + 0) && img[(2 + 5) * 16 + 3 + 4] == (uint8_t)(14 + 54));
+        CHECK(img[0] == 0 && img[2 * 16 + 3] == (uint8_t)(14 + 0) &&
+              img[(2 + 5) * 16 + 3 + 4] == (uint8_t)(14 + 54));
         CHECK(img[15 * 16 + 15] == 0);
         /* Batches are channel-major floats in [-1, 1]. */
         int32_t idx[2] = {2, 0};
@@ -147,7 +148,8 @@ static void test_folder(void)
         for (int c = 0; c < 3; c++)
             for (int p = 0; p < 900; p++) px[c * 900 + p] = (c == i) ? 1.0f : -1.0f;
         snprintf(path, sizeof path, "%s/imgs/%s%d.png", dir, i == 2 ? "class_a/" : "", i);
-        const gan_grid one = {.images = px, .batch = 1, .count = 1, .channels = 3, .size = 30, .per_row = 1, .pad = 0};
+        const gan_grid one = {
+            .images = px, .batch = 1, .count = 1, .channels = 3, .size = 30, .per_row = 1, .pad = 0};
         CHECK(gan_grid_png(path, &one, &err) == GAN_OK);
     }
     write_bytes("imgs/readme.txt", "not an image", 12, 0);
@@ -181,7 +183,7 @@ static void test_folder(void)
     snprintf(path, sizeof path, "%s/imgs/9_empty.jpg", dir);
     unlink(path);
     uint8_t huge[64];
-    memcpy(huge, png, 33);  /* signature + IHDR chunk */
+    memcpy(huge, png, 33); /* signature + IHDR chunk */
     uint32_t side = 100000;
     for (int b = 0; b < 4; b++) huge[16 + b] = huge[20 + b] = (uint8_t)(side >> (24 - 8 * b));
     write_bytes("imgs/9_huge.png", huge, 33, 0);
@@ -202,7 +204,8 @@ static void test_folder(void)
     gan_config_defaults(&c2);
     strcpy(c2.data_format, "folder");
     strcpy(c2.data_path, "/tmp/gan_test_empty_dir");
-    CHECK(gan_dataset_load(&ds2, &c2, &err) == GAN_ERR_INPUT && strstr(err.msg, "no PNG, JPEG or BMP images"));
+    CHECK(gan_dataset_load(&ds2, &c2, &err) == GAN_ERR_INPUT &&
+          strstr(err.msg, "no PNG, JPEG or BMP images"));
     rmdir("/tmp/gan_test_empty_dir");
 }
 
@@ -247,12 +250,16 @@ static void test_labels(void)
     const uint8_t ok[11] = {0, 0, 8, 1, 0, 0, 0, 3, 4, 9, 2};
     CHECK(gan_idx_labels_parse(ok, 11, "l", 10, &labels, &n, &err) == GAN_OK && n == 3 && labels[1] == 9);
     if (n == 3) free(labels);
-    CHECK(gan_idx_labels_parse(ok, 11, "l", 9, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "label 9 of item 1"));
-    CHECK(gan_idx_labels_parse(ok, 10, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "header says 3 labels"));
+    CHECK(gan_idx_labels_parse(ok, 11, "l", 9, &labels, &n, &err) == GAN_ERR_INPUT &&
+          strstr(err.msg, "label 9 of item 1"));
+    CHECK(gan_idx_labels_parse(ok, 10, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT &&
+          strstr(err.msg, "header says 3 labels"));
     const uint8_t img[16] = {0, 0, 8, 3};
-    CHECK(gan_idx_labels_parse(img, 16, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "IDX image file"));
+    CHECK(gan_idx_labels_parse(img, 16, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT &&
+          strstr(err.msg, "IDX image file"));
     const uint8_t none[8] = {0, 0, 8, 1, 0, 0, 0, 0};
-    CHECK(gan_idx_labels_parse(none, 8, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT && strstr(err.msg, "zero labels"));
+    CHECK(gan_idx_labels_parse(none, 8, "l", 10, &labels, &n, &err) == GAN_ERR_INPUT &&
+          strstr(err.msg, "zero labels"));
 }
 
 /* Inputs the fuzzers found, kept so they stay fixed. */
@@ -272,7 +279,8 @@ static void test_regressions(void)
         uint8_t *px = NULL;
         int w, h;
         gan_error err;
-        CHECK_MSG(gan_image_decode(buf, n, files[i], 3, &px, &w, &h, &err) == GAN_ERR_INPUT && strstr(err.msg, "Huffman table"),
+        CHECK_MSG(gan_image_decode(buf, n, files[i], 3, &px, &w, &h, &err) == GAN_ERR_INPUT &&
+                      strstr(err.msg, "Huffman table"),
                   "%s: accepted or wrong message", files[i]);
     }
 }

@@ -63,7 +63,8 @@ static void check_sqrtm(gan_rng *rng)
     CHECK_MSG(max_abs_diff(got, want, 4) < 1e-12, "sqrtm 2x2: %g %g %g %g", got[0], got[1], got[2], got[3]);
     /* a 40 x 40 positive definite matrix with known eigenvalues 0.01 .. 100, and a singular one */
     enum { D = 40 };
-    double *q = malloc(sizeof(double) * D * D), *m = malloc(sizeof(double) * D * D), *r = malloc(sizeof(double) * D * D);
+    double *q = malloc(sizeof(double) * D * D), *m = malloc(sizeof(double) * D * D),
+           *r = malloc(sizeof(double) * D * D);
     double *sq = malloc(sizeof(double) * D * D), w[D], sw[D];
     random_orthogonal(q, D, rng);
     for (int i = 0; i < D; i++) w[i] = pow(10.0, -2.0 + 4.0 * i / (D - 1)), sw[i] = sqrt(w[i]);
@@ -86,7 +87,8 @@ static void check_frechet(gan_rng *rng)
 {
     /* Covariances sharing eigenvectors: FID = |mu1 - mu2|^2 + sum (sqrt a_i - sqrt b_i)^2. */
     enum { D = 30 };
-    double *q = malloc(sizeof(double) * D * D), *c1 = malloc(sizeof(double) * D * D), *c2 = malloc(sizeof(double) * D * D);
+    double *q = malloc(sizeof(double) * D * D), *c1 = malloc(sizeof(double) * D * D),
+           *c2 = malloc(sizeof(double) * D * D);
     double a[D], b[D], mu1[D], mu2[D], want = 0.0;
     random_orthogonal(q, D, rng);
     for (int i = 0; i < D; i++) {
@@ -107,13 +109,15 @@ static void check_frechet(gan_rng *rng)
     from_eigen(c2, q, b, D);
     double ab = gan_frechet_distance(mu1, c1, mu2, c2, D), ba = gan_frechet_distance(mu2, c2, mu1, c1, D);
     CHECK_MSG(fabs(ab - ba) < 1e-9 * ab, "not symmetric: %.12g against %.12g", ab, ba);
-    printf("  Frechet distance: closed form %.6f, computed %.6f; symmetric to %.1e\n", want, got, fabs(ab - ba) / ab);
+    printf("  Frechet distance: closed form %.6f, computed %.6f; symmetric to %.1e\n", want, got,
+           fabs(ab - ba) / ab);
     /* Mean and covariance from samples: x = (t, 2t) puts all variance on one line. */
     float x[6] = {1, 2, 2, 4, 3, 6};
     double mean[2], cov[4];
     CHECK(gan_gaussian_fit(mean, cov, x, 3, 2) == 0);
     CHECK(fabs(mean[0] - 2) < 1e-12 && fabs(mean[1] - 4) < 1e-12);
-    CHECK(fabs(cov[0] - 1) < 1e-12 && fabs(cov[1] - 2) < 1e-12 && fabs(cov[2] - 2) < 1e-12 && fabs(cov[3] - 4) < 1e-12);
+    CHECK(fabs(cov[0] - 1) < 1e-12 && fabs(cov[1] - 2) < 1e-12 && fabs(cov[2] - 2) < 1e-12 &&
+          fabs(cov[3] - 4) < 1e-12);
     free(q), free(c1), free(c2);
 }
 
@@ -137,7 +141,7 @@ static void check_scores(void)
 /* ------------------------------------------------ with a trained classifier */
 typedef struct {
     int channels, size;
-    float value;  /* constant images; NAN: uniform noise */
+    float value; /* constant images; NAN: uniform noise */
     gan_rng rng;
 } synthetic;
 
@@ -146,7 +150,8 @@ static void synthetic_images(void *ctx, long first, int n, float *out)
     (void)first;
     synthetic *s = ctx;
     const long len = (long)s->channels * n * s->size * s->size;
-    for (long i = 0; i < len; i++) out[i] = isnan(s->value) ? (float)(2.0 * gan_rng_uniform(&s->rng) - 1.0) : s->value;
+    for (long i = 0; i < len; i++)
+        out[i] = isnan(s->value) ? (float)(2.0 * gan_rng_uniform(&s->rng) - 1.0) : s->value;
 }
 
 static void check_with_classifier(const char *dir)
@@ -157,8 +162,13 @@ static void check_with_classifier(const char *dir)
     snprintf(out_dir, sizeof out_dir, "output.dir=\"%s\"", dir);
     const char *sets[] = {"data.path=\"" GAN_SOURCE_DIR "/data/mnist10k/images-idx3-ubyte.gz\"",
                           "data.labels=\"" GAN_SOURCE_DIR "/data/mnist10k/labels-idx1-ubyte.gz\"",
-                          "data.fit=\"pad\"", "data.limit=3000", "classifier.epochs=3", "classifier.width=16",
-                          "classifier.hidden=64", "train.threads=1", out_dir};
+                          "data.fit=\"pad\"",
+                          "data.limit=3000",
+                          "classifier.epochs=3",
+                          "classifier.width=16",
+                          "classifier.hidden=64",
+                          "train.threads=1",
+                          out_dir};
     gan_status rc = gan_config_parse(&cfg, NULL, "test", sets, 9, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     gan_classify_opts opts = {.quiet = 1};
@@ -192,16 +202,18 @@ static void check_with_classifier(const char *dir)
     CHECK(gan_eval_compare(&halves, &a, &b, &err) == GAN_OK);
     CHECK(gan_eval_compare(&vs_noise, &a, &n, &err) == GAN_OK);
     CHECK(gan_eval_compare(&vs_flat, &a, &k, &err) == GAN_OK);
-    printf("  FID real half / real half %.3f, real / uniform noise %.3f, real / constant image %.3f\n", halves.fid,
-           vs_noise.fid, vs_flat.fid);
-    printf("  IS real %.3f, noise %.3f, constant %.3f; class entropy real %.3f, constant %.3f bits\n", halves.is_real,
-           vs_noise.is_gen, vs_flat.is_gen, halves.entropy_real, vs_flat.entropy_gen);
-    CHECK_MSG(halves.fid * 20.0 < vs_noise.fid && halves.fid * 20.0 < vs_flat.fid, "FID does not separate real from fake");
+    printf("  FID real half / real half %.3f, real / uniform noise %.3f, real / constant image %.3f\n",
+           halves.fid, vs_noise.fid, vs_flat.fid);
+    printf("  IS real %.3f, noise %.3f, constant %.3f; class entropy real %.3f, constant %.3f bits\n",
+           halves.is_real, vs_noise.is_gen, vs_flat.is_gen, halves.entropy_real, vs_flat.entropy_gen);
+    CHECK_MSG(halves.fid * 20.0 < vs_noise.fid && halves.fid * 20.0 < vs_flat.fid,
+              "FID does not separate real from fake");
     CHECK(halves.is_real > 5.0 && fabs(vs_flat.is_gen - 1.0) < 1e-6);
     CHECK(halves.classes_covered == 10 && halves.nwarnings == 0);
     /* every constant image gets one class: it dominates and nine are missing */
     CHECK(vs_flat.classes_covered == 1 && vs_flat.entropy_gen == 0.0 && vs_flat.nwarnings == 2);
-    for (int i = 0; i < vs_flat.nwarnings; i++) printf("  constant images: warning: %s\n", vs_flat.warnings[i]);
+    for (int i = 0; i < vs_flat.nwarnings; i++)
+        printf("  constant images: warning: %s\n", vs_flat.warnings[i]);
     CHECK(strstr(vs_flat.warnings[0], "dominates") && strstr(vs_flat.warnings[1], "9 classes missing"));
     gan_eval_set_free(&a), gan_eval_set_free(&b), gan_eval_set_free(&n), gan_eval_set_free(&k);
     free(idx);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/check.h"
+#include "gan/core/rng.h"
 #include "gan/models/classifier.h"
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
@@ -17,7 +18,6 @@
 #include "gan/nn/conv.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
-#include "gan/core/rng.h"
 
 typedef double (*objective_fn)(void *ctx);
 
@@ -29,7 +29,8 @@ static double dot(const float *a, const float *b, long n)
 }
 
 /* Compares grad with central differences of f along each entry of x. */
-static void gradcheck(const char *label, objective_fn f, void *ctx, float *x, const float *grad, long n, float h)
+static void gradcheck(const char *label, objective_fn f, void *ctx, float *x, const float *grad, long n,
+                      float h)
 {
     double max_err = 0.0, scale = 1e-3;
     for (long i = 0; i < n; i++)
@@ -76,7 +77,8 @@ static void check_conv(gan_rng *rng, gan_conv_geom d, int bias)
 {
     conv_case c = {.d = d};
     const int oh = d.oh, ow = d.ow;
-    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, ncol = (long)d.c * d.k * d.k * d.n * oh * ow;
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k,
+         ncol = (long)d.c * d.k * d.k * d.n * oh * ow;
     c.nout = (long)d.oc * d.n * oh * ow;
     c.in = randn(rng, nin, 1), c.w = randn(rng, nw, 0.5f), c.b = bias ? randn(rng, d.oc, 1) : NULL;
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
@@ -97,7 +99,8 @@ static void check_conv(gan_rng *rng, gan_conv_geom d, int bias)
     for (long i = 0; i < nw; i++) bad += fabsf(dw2[i] - 2 * dw[i]) > 1e-4f * (1 + fabsf(dw[i]));
     CHECK_MSG(bad == 0, "conv2d dweight does not accumulate (%ld entries)", bad);
     free(dw2);
-    free(c.in), free(c.w), free(c.b), free(c.out), free(c.col), free(c.r), free(din), free(dw), free(db), free(dcol);
+    free(c.in), free(c.w), free(c.b), free(c.out), free(c.col), free(c.r), free(din), free(dw), free(db),
+        free(dcol);
 }
 
 /* ------------------------------------------------------ transposed conv2d */
@@ -112,7 +115,8 @@ static void check_convt(gan_rng *rng, gan_conv_geom d, int bias)
 {
     conv_case c = {.d = d};
     const int oh = d.oh, ow = d.ow;
-    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, ncol = (long)d.oc * d.k * d.k * d.n * d.h * d.w;
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k,
+         ncol = (long)d.oc * d.k * d.k * d.n * d.h * d.w;
     c.nout = (long)d.oc * d.n * oh * ow;
     c.in = randn(rng, nin, 1), c.w = randn(rng, nw, 0.5f), c.b = bias ? randn(rng, d.oc, 1) : NULL;
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
@@ -125,7 +129,8 @@ static void check_convt(gan_rng *rng, gan_conv_geom d, int bias)
     snprintf(label, sizeof label, "convT k%d s%d p%d dweight", d.k, d.s, d.p);
     gradcheck(label, convt_obj, &c, c.w, dw, nw, 0.05f);
     if (bias) gradcheck("convT dbias", convt_obj, &c, c.b, db, d.oc, 0.05f);
-    free(c.in), free(c.w), free(c.b), free(c.out), free(c.col), free(c.r), free(din), free(dw), free(db), free(dcol);
+    free(c.in), free(c.w), free(c.b), free(c.out), free(c.col), free(c.r), free(din), free(dw), free(db),
+        free(dcol);
 }
 
 /* -------------------------------------------------------------- batchnorm */
@@ -139,10 +144,9 @@ static double bn_obj(void *p)
 {
     bn_case *b = p;
     if (b->train)
-        gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rmean, b->rvar, b->in, b->gamma, b->beta, b->c,
-                                      b->m, 0.1f, 1e-5f, NULL);
-    else
-        gan_batchnorm2d_forward_eval(b->out, b->in, b->gamma, b->beta, b->rmean, b->rvar, b->c, b->m, 1e-5f);
+        gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rmean, b->rvar, b->in, b->gamma, b->beta,
+                                      b->c, b->m, 0.1f, 1e-5f, NULL);
+    else gan_batchnorm2d_forward_eval(b->out, b->in, b->gamma, b->beta, b->rmean, b->rvar, b->c, b->m, 1e-5f);
     return dot(b->out, b->r, (long)b->c * b->m);
 }
 
@@ -158,12 +162,15 @@ static void check_bn(gan_rng *rng, int train)
     bn_obj(&b);
     if (train)
         gan_batchnorm2d_backward_train(din, dg, dbeta, b.r, b.in, b.mean, b.invstd, b.gamma, b.c, b.m, NULL);
-    else
-        gan_batchnorm2d_backward_eval(din, dg, dbeta, b.r, b.in, b.gamma, b.rmean, b.rvar, b.c, b.m, 1e-5f);
-    gradcheck(train ? "batchnorm2d train dinput" : "batchnorm2d eval dinput", bn_obj, &b, b.in, din, n, 1e-2f);
-    gradcheck(train ? "batchnorm2d train dgamma" : "batchnorm2d eval dgamma", bn_obj, &b, b.gamma, dg, b.c, 1e-2f);
-    gradcheck(train ? "batchnorm2d train dbeta" : "batchnorm2d eval dbeta", bn_obj, &b, b.beta, dbeta, b.c, 1e-2f);
-    free(b.in), free(b.gamma), free(b.beta), free(b.out), free(b.mean), free(b.invstd), free(b.rmean), free(b.rvar);
+    else gan_batchnorm2d_backward_eval(din, dg, dbeta, b.r, b.in, b.gamma, b.rmean, b.rvar, b.c, b.m, 1e-5f);
+    gradcheck(train ? "batchnorm2d train dinput" : "batchnorm2d eval dinput", bn_obj, &b, b.in, din, n,
+              1e-2f);
+    gradcheck(train ? "batchnorm2d train dgamma" : "batchnorm2d eval dgamma", bn_obj, &b, b.gamma, dg, b.c,
+              1e-2f);
+    gradcheck(train ? "batchnorm2d train dbeta" : "batchnorm2d eval dbeta", bn_obj, &b, b.beta, dbeta, b.c,
+              1e-2f);
+    free(b.in), free(b.gamma), free(b.beta), free(b.out), free(b.mean), free(b.invstd), free(b.rmean),
+        free(b.rvar);
     free(b.r), free(din), free(dg), free(dbeta);
 }
 
@@ -343,8 +350,8 @@ static void check_classifier(gan_rng *rng)
     gan_softmax_ce_backward(dlogits, logits, c.labels, c.n, 3);
     gan_classifier_zero_grad(&c.net);
     gan_classifier_backward(&c.net, &c.work, dlogits);
-    gradcheck("classifier trunk params", cls_obj, &c, c.net.trunk.params, c.net.trunk.grads, (long)c.net.trunk.nparams,
-              1e-2f);
+    gradcheck("classifier trunk params", cls_obj, &c, c.net.trunk.params, c.net.trunk.grads,
+              (long)c.net.trunk.nparams, 1e-2f);
     gradcheck("classifier head params", cls_obj, &c, c.net.params, c.net.grads, (long)c.net.nparams, 3e-3f);
     free(c.x);
     gan_classifier_free(&c.net);

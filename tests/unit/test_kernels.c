@@ -5,10 +5,10 @@
 
 #include "../common/check.h"
 #include "gan/core/gemm.h"
-#include "gan/nn/batchnorm.h"
-#include "gan/nn/conv.h"
 #include "gan/core/pool.h"
 #include "gan/core/rng.h"
+#include "gan/nn/batchnorm.h"
+#include "gan/nn/conv.h"
 
 /* Direct convolution in the channel-major layout, written from the definition. */
 static void conv_direct(float *out, const float *in, const float *wt, const gan_conv_geom *d)
@@ -59,7 +59,8 @@ static void ramp(float *x, long n, int mod, int shift)
 static void test_conv(gan_conv_geom d)
 {
     const int oh = d.oh, ow = d.ow;
-    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.oc * d.c * d.k * d.k,
+         nout = (long)d.oc * d.n * oh * ow;
     float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
     float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
     float *col = malloc(sizeof(float) * (long)d.c * d.k * d.k * d.n * oh * ow);
@@ -69,15 +70,16 @@ static void test_conv(gan_conv_geom d)
     conv_direct(ref, in, wt, &d);
     long bad = 0;
     for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
-    CHECK_MSG(bad == 0, "conv2d c%d n%d %dx%d oc%d k%d s%d p%d: %ld of %ld outputs differ", d.c, d.n, d.h, d.w,
-              d.oc, d.k, d.s, d.p, bad, nout);
+    CHECK_MSG(bad == 0, "conv2d c%d n%d %dx%d oc%d k%d s%d p%d: %ld of %ld outputs differ", d.c, d.n, d.h,
+              d.w, d.oc, d.k, d.s, d.p, bad, nout);
     free(in), free(wt), free(out), free(ref), free(col);
 }
 
 static void test_convt(gan_conv_geom d)
 {
     const int oh = d.oh, ow = d.ow;
-    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k, nout = (long)d.oc * d.n * oh * ow;
+    long nin = (long)d.c * d.n * d.h * d.w, nw = (long)d.c * d.oc * d.k * d.k,
+         nout = (long)d.oc * d.n * oh * ow;
     float *in = malloc(sizeof(float) * nin), *wt = malloc(sizeof(float) * nw);
     float *out = malloc(sizeof(float) * nout), *ref = malloc(sizeof(float) * nout);
     float *col = malloc(sizeof(float) * (long)d.oc * d.k * d.k * d.n * d.h * d.w);
@@ -146,7 +148,8 @@ static void test_pool_identity(void)
     gan_rng_seed(&rng, 99);
     const gan_conv_geom d = gan_conv_geom_make(5, 6, 8, 8, 7, 4, 2, 1);
     const long nin = 6 * 5 * 64, nw = 7 * 6 * 16, nout = 7 * 5 * 16, ncol = 6 * 16 * 5 * 16;
-    float *in = malloc(sizeof(float) * nin), *w = malloc(sizeof(float) * nw), *g = malloc(sizeof(float) * nout);
+    float *in = malloc(sizeof(float) * nin), *w = malloc(sizeof(float) * nw),
+          *g = malloc(sizeof(float) * nout);
     gan_rng_normal(&rng, in, nin, 0, 1);
     gan_rng_normal(&rng, w, nw, 0, 1);
     gan_rng_normal(&rng, g, nout, 0, 1);
@@ -154,14 +157,17 @@ static void test_pool_identity(void)
     for (int t = 0; t < 2; t++) {
         gan_pool *p = t ? pool : NULL;
         out[t] = calloc(nout, sizeof(float)), col[t] = calloc(ncol, sizeof(float));
-        din[t] = calloc(nin, sizeof(float)), dw[t] = calloc(nw, sizeof(float)), bn[t] = calloc(nout, sizeof(float));
+        din[t] = calloc(nin, sizeof(float)), dw[t] = calloc(nw, sizeof(float)),
+        bn[t] = calloc(nout, sizeof(float));
         mean[t] = calloc(7, sizeof(float)), is[t] = calloc(7, sizeof(float));
         rm[t] = calloc(7, sizeof(float)), rv[t] = calloc(7, sizeof(float));
-        float *dcol = calloc(ncol, sizeof(float)), *gamma = malloc(7 * sizeof(float)), *beta = calloc(7, sizeof(float));
+        float *dcol = calloc(ncol, sizeof(float)), *gamma = malloc(7 * sizeof(float)),
+              *beta = calloc(7, sizeof(float));
         for (int i = 0; i < 7; i++) gamma[i] = 1.0f + 0.1f * i;
         gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p);
         gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, in, t ? col[t] : NULL, w, &d, p);
-        gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16, 0.1f, 1e-5f, p);
+        gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16,
+                                      0.1f, 1e-5f, p);
         gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p);
         free(dcol), free(gamma), free(beta);
     }

@@ -12,9 +12,9 @@
 #include "gan/core/error.h"
 
 typedef struct {
-    float *base;    /* start of the block, NULL until gan_arena_reserve */
-    size_t cap;     /* capacity in floats */
-    size_t used;    /* floats handed out so far */
+    float *base; /* start of the block, NULL until gan_arena_reserve */
+    size_t cap;  /* capacity in floats */
+    size_t used; /* floats handed out so far */
 } gan_arena;
 
 /* Allocates room for `floats` floats (zeroed): GAN_OK or GAN_ERR_NOMEM. */

@@ -15,6 +15,6 @@ _Noreturn void gan_abort(const char *file, int line, const char *fmt, ...)
     ;
 
 #define GAN_ABORT(...) gan_abort(__FILE__, __LINE__, __VA_ARGS__)
-#define GAN_ASSERT(x) ((x) ? (void)0 : GAN_ABORT("GAN_ASSERT(%s) failed", #x))
+#define GAN_ASSERT(x)  ((x) ? (void)0 : GAN_ABORT("GAN_ASSERT(%s) failed", #x))
 
 #endif

@@ -5,8 +5,8 @@
  * very cores OpenBLAS's threads need for the next SGEMM. These workers sleep
  * on a condition variable instead. The pool is an explicit object; a NULL
  * pool runs everything on the caller's thread. */
-#ifndef GAN_POOL_H
-#define GAN_POOL_H
+#ifndef GAN_CORE_POOL_H
+#define GAN_CORE_POOL_H
 
 typedef struct gan_pool gan_pool;
 

@@ -1,8 +1,8 @@
 /* Seeded pseudo-random numbers: xoshiro256** with a splitmix64 seeder.
  * The state is an explicit value the caller owns and saves with a checkpoint,
  * so every random draw of a run is reproducible from (seed, position). */
-#ifndef GAN_RNG_H
-#define GAN_RNG_H
+#ifndef GAN_CORE_RNG_H
+#define GAN_CORE_RNG_H
 
 #include <stdint.h>
 

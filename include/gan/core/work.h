@@ -19,10 +19,10 @@ typedef struct {
 
 typedef struct {
     gan_work_plan plan;
-    float *scratch;  /* [plan.scratch], 64-byte aligned */
-    float *grad[2];  /* [plan.grad] each */
-    gan_pool *pool;  /* threads for gan's loops and SGEMM blocks; NULL: serial. Not owned. */
-    void *block;     /* the one allocation behind the three */
+    float *scratch; /* [plan.scratch], 64-byte aligned */
+    float *grad[2]; /* [plan.grad] each */
+    gan_pool *pool; /* threads for gan's loops and SGEMM blocks; NULL: serial. Not owned. */
+    void *block;    /* the one allocation behind the three */
 } gan_work;
 
 /* A plan that serves both a and b. */

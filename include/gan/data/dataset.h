@@ -22,7 +22,8 @@ void gan_dataset_free(gan_dataset *ds);
 /* Bytes of one image, channels x size x size. */
 size_t gan_dataset_image_bytes(const gan_dataset *ds);
 /* Room for count images at cfg's size (pixels uninitialised). */
-gan_status gan_dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg, const char *label, gan_error *err);
+gan_status gan_dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg, const char *label,
+                             gan_error *err);
 /* Images idx[0..n) as channel-major floats [C, n, S, S] scaled to [-1, 1]. */
 void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out);
 

@@ -10,13 +10,13 @@
 #include "gan/core/error.h"
 
 /* Caps that keep a hostile file from making gan allocate without bound. */
-#define GAN_MAX_IMAGE_FILE ((long)64 << 20) /* one encoded image, bytes */
-#define GAN_MAX_IMAGE_SIDE 16384
+#define GAN_MAX_IMAGE_FILE   ((long)64 << 20) /* one encoded image, bytes */
+#define GAN_MAX_IMAGE_SIDE   16384
 #define GAN_MAX_IMAGE_PIXELS ((long)1 << 26)
 
 /* Decodes one PNG/JPEG/BMP from memory into HWC bytes with want_channels
  * (1 or 3). Free *pixels with free(). */
-gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels, uint8_t **pixels,
-                            int *w, int *h, gan_error *err);
+gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels,
+                            uint8_t **pixels, int *w, int *h, gan_error *err);
 
 #endif

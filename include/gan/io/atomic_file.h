@@ -12,10 +12,10 @@
 #include "gan/core/path.h"
 
 typedef struct {
-    int fd;              /* -1 when closed */
-    int direct;          /* the target is a device or pipe: written in place, no rename */
-    char path[GAN_PATH_MAX];      /* final name */
-    char tmp[GAN_PATH_MAX + 32];  /* temporary name beside it: .NAME.tmp.XXXXXX */
+    int fd;                      /* -1 when closed */
+    int direct;                  /* the target is a device or pipe: written in place, no rename */
+    char path[GAN_PATH_MAX];     /* final name */
+    char tmp[GAN_PATH_MAX + 32]; /* temporary name beside it: .NAME.tmp.XXXXXX */
 } gan_atomic_file;
 
 /* Creates the temporary file. */

@@ -31,7 +31,8 @@ struct cJSON;
 int gan_meta_int(const struct cJSON *o, const char *key, int *out);
 
 /* Writes net to path atomically. config_json may be NULL. */
-gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json, gan_error *err);
+gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json,
+                          gan_error *err);
 /* Reads the arch and kind (generator or discriminator) from a model file's metadata. */
 gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err);
 /* Loads a model file of the wanted kind (GAN_NET_GENERATOR or
@@ -42,9 +43,10 @@ gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int
 
 /* The classifier's checkpoint (kind "classifier"). */
 void gan_classifier_list_tensors(gan_classifier *c, const char *prefix, gan_st_list *list);
-gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix, gan_error *err);
-gan_status gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy, const char *config_json,
-                               gan_error *err);
+gan_status gan_classifier_read_tensors(gan_classifier *c, const gan_st_file *f, const char *prefix,
+                                       gan_error *err);
+gan_status gan_classifier_save(const char *path, gan_classifier *c, double test_accuracy,
+                               const char *config_json, gan_error *err);
 /* Builds a classifier from an open checkpoint file (the fuzzer's entry point):
  * metadata checked, the largest tensor's shape checked before allocating. */
 gan_status gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int max_batch, gan_error *err);

@@ -11,25 +11,25 @@
 
 typedef struct {
     /* data */
-    char data_format[16];  /* "idx", "folder" or "cifar10" */
+    char data_format[16]; /* "idx", "folder" or "cifar10" */
     char data_path[GAN_PATH_MAX];
-    int image_size;        /* 16, 32, 64 or 128 */
-    int channels;          /* 1 or 3 */
-    char data_fit[16];     /* "pad" (centre on background) or "resize" (scale + centre-crop) */
-    int64_t data_limit;    /* use only the first N images; 0 = all */
+    int image_size;                 /* 16, 32, 64 or 128 */
+    int channels;                   /* 1 or 3 */
+    char data_fit[16];              /* "pad" (centre on background) or "resize" (scale + centre-crop) */
+    int64_t data_limit;             /* use only the first N images; 0 = all */
     char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify) */
     /* model */
     int nz, ngf, ndf;
     /* train */
     int batch_size;
     int epochs;
-    int64_t steps;         /* when > 0, wins over epochs */
+    int64_t steps; /* when > 0, wins over epochs */
     double lr_g, lr_d, beta1, beta2, adam_eps;
     uint64_t seed;
-    int threads;           /* 0 = OpenBLAS's default (all cores) */
-    int d_steps;           /* discriminator updates per generator update */
-    double d_loss_floor;   /* skip the D update while its loss is below this; 0 = never */
-    double label_smoothing;/* real label = 1 - label_smoothing (one-sided) */
+    int threads;            /* 0 = OpenBLAS's default (all cores) */
+    int d_steps;            /* discriminator updates per generator update */
+    double d_loss_floor;    /* skip the D update while its loss is below this; 0 = never */
+    double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */
     /* classifier (gan classify train) */
     int cls_width, cls_hidden, cls_classes, cls_epochs, cls_shift;
     double cls_lr, cls_test_split;
@@ -40,17 +40,18 @@ typedef struct {
     /* output */
     char out_dir[GAN_PATH_MAX];
     int64_t sample_every, checkpoint_every, log_every;
-    int sample_count;      /* images in each sample grid */
+    int sample_count; /* images in each sample grid */
 } gan_config;
 
 void gan_config_defaults(gan_config *cfg);
 /* Loads path (NULL: defaults only), applies overrides "a.b=value" (value is
  * JSON, or a bare string), validates everything. label names the source in
  * messages (usually the path). */
-gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets, gan_error *err);
+gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets,
+                           gan_error *err);
 /* The same from a JSON text already in memory. */
-gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets, int nsets,
-                     gan_error *err);
+gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets,
+                            int nsets, gan_error *err);
 /* The resolved config (every key) as pretty JSON; malloc'ed, caller frees. */
 char *gan_config_to_json(const gan_config *cfg);
 /* Markdown table of every key, type, default and meaning (for the README). */

@@ -10,8 +10,8 @@ typedef struct {
     int batch;           /* images in the batch (the layout's N) */
     int first, count;    /* the images drawn */
     int channels, size;
-    int per_row;         /* images per grid row (at least 1, at most count) */
-    int pad;             /* black pixels around each image (torchvision's save_image: 2) */
+    int per_row; /* images per grid row (at least 1, at most count) */
+    int pad;     /* black pixels around each image (torchvision's save_image: 2) */
 } gan_grid;
 
 /* Writes the grid as one PNG, atomically. */

@@ -13,7 +13,7 @@ gan_status gan_npy_save(const char *path, const float *data, int ndim, const int
  * Anything else (another dtype, Fortran order, big-endian) is an error. */
 gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err);
 /* The same from memory (the fuzzer's entry point). */
-gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim, int64_t *shape,
-                  gan_error *err);
+gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim,
+                         int64_t *shape, gan_error *err);
 
 #endif

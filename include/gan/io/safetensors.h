@@ -29,7 +29,7 @@ typedef struct {
 
 typedef struct {
     char path[GAN_PATH_MAX]; /* for messages */
-    unsigned char *buf; /* whole file */
+    unsigned char *buf;      /* whole file */
     size_t size;
     gan_st_tensor *tensors;
     int count;
@@ -50,7 +50,7 @@ const char *gan_st_meta(const gan_st_file *f, const char *key);
 /* Copies tensor `name` into dst after checking it exists, has the dtype and
  * exactly the shape given (ndim values). Messages name the file and tensor. */
 gan_status gan_st_read(const gan_st_file *f, const char *name, gan_dtype dtype, int ndim,
-                const int64_t *shape, void *dst, gan_error *err);
+                       const int64_t *shape, void *dst, gan_error *err);
 
 typedef struct {
     const char *name;
@@ -74,7 +74,7 @@ void gan_st_list_add(gan_st_list *l, const char *name, gan_dtype dtype, int ndim
 
 /* Writes the tensors (in the order given) and metadata key/value pairs
  * (meta[2i] = key, meta[2i+1] = value) atomically to path. */
-gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count,
-                const char *const *meta, int nmeta, gan_error *err);
+gan_status gan_st_save(const char *path, const gan_st_entry *entries, int count, const char *const *meta,
+                       int nmeta, gan_error *err);
 
 #endif

@@ -6,11 +6,11 @@
 #include "gan/io/config.h"
 
 typedef struct {
-    int steps;                 /* timed steps */
-    double seconds;            /* wall time of the timed steps */
-    double images_per_second;  /* real images through the step per second */
-    long peak_rss_kb;          /* peak resident memory of the process */
-    double loss_d, loss_g;     /* after the last step (a sanity check, not a result) */
+    int steps;                /* timed steps */
+    double seconds;           /* wall time of the timed steps */
+    double images_per_second; /* real images through the step per second */
+    long peak_rss_kb;         /* peak resident memory of the process */
+    double loss_d, loss_g;    /* after the last step (a sanity check, not a result) */
 } gan_bench_result;
 
 /* Times the training step of cfg's architecture and batch on synthetic

@@ -23,13 +23,13 @@ typedef struct {
 
 typedef struct {
     long train_count, test_count;
-    double test_accuracy;        /* fraction of the held-out images classified right */
-    double train_loss;           /* mean cross-entropy over the last epoch */
+    double test_accuracy; /* fraction of the held-out images classified right */
+    double train_loss;    /* mean cross-entropy over the last epoch */
     double seconds;
-    char path[GAN_PATH_MAX];     /* the classifier written */
+    char path[GAN_PATH_MAX]; /* the classifier written */
 } gan_classify_result;
 
-gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts, gan_classify_result *result,
-                       gan_error *err);
+gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts,
+                              gan_classify_result *result, gan_error *err);
 
 #endif

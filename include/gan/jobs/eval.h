@@ -38,8 +38,8 @@ double gan_entropy_bits(const long *counts, int k);
 typedef struct {
     long n;
     int dim, classes;
-    double *mean, *cov;   /* features: [dim], [dim, dim] */
-    long *counts;         /* predicted-class histogram [classes] */
+    double *mean, *cov; /* features: [dim], [dim, dim] */
+    long *counts;       /* predicted-class histogram [classes] */
     double inception_score;
 } gan_eval_set;
 
@@ -47,8 +47,8 @@ typedef struct {
 typedef void (*gan_image_source)(void *ctx, long first, int n, float *out);
 /* Runs n >= 2 images from src through the classifier (inference mode) in
  * batches of its max_batch; work is the classifier's (gan_classifier_work_plan). */
-gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work, gan_image_source src,
-                                void *ctx, long n, gan_error *err);
+gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work,
+                                gan_image_source src, void *ctx, long n, gan_error *err);
 void gan_eval_set_free(gan_eval_set *s);
 
 /* Image sources for gan_eval_set_compute. */
@@ -63,7 +63,7 @@ void gan_generator_images(void *ctx, long first, int n, float *out);
 
 typedef struct {
     const gan_dataset *data;
-    const int32_t *idx;  /* which images, in order */
+    const int32_t *idx; /* which images, in order */
 } gan_dataset_source;
 void gan_dataset_images(void *ctx, long first, int n, float *out);
 
@@ -72,7 +72,7 @@ typedef struct {
     double fid;
     double is_real, is_gen;
     double entropy_real, entropy_gen, entropy_max; /* bits; max = log2(classes) */
-    int classes_covered;  /* classes whose generated share is at least a quarter of their real share */
+    int classes_covered; /* classes whose generated share is at least a quarter of their real share */
     int nwarnings;
     char warnings[GAN_EVAL_MAX_WARNINGS][200];
 } gan_eval_report;
@@ -80,6 +80,7 @@ typedef struct {
 /* Compares generated images with real ones. Warns when a class that real
  * data has is missing from the samples, or when one class takes more than
  * twice its real share and more than 2/classes of the samples. */
-gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen, gan_error *err);
+gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
+                            gan_error *err);
 
 #endif

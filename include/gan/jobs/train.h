@@ -12,37 +12,38 @@
 #include "gan/io/config.h"
 
 typedef enum {
-    GAN_RUN_NEW,    /* start in cfg->out_dir, which must not hold a run */
-    GAN_RUN_FORCE,  /* start afresh even if cfg->out_dir holds a run */
-    GAN_RUN_RESUME  /* continue the run in cfg->out_dir from its state.bin */
+    GAN_RUN_NEW,   /* start in cfg->out_dir, which must not hold a run */
+    GAN_RUN_FORCE, /* start afresh even if cfg->out_dir holds a run */
+    GAN_RUN_RESUME /* continue the run in cfg->out_dir from its state.bin */
 } gan_run_start;
 
 typedef struct {
     gan_run_start start;
-    bool quiet;                       /* no progress lines */
-    volatile sig_atomic_t *stop;      /* set asynchronously (Ctrl-C): finish the step, save, return */
-    FILE *log;                        /* progress lines go here (stderr when NULL) */
+    bool quiet;                  /* no progress lines */
+    volatile sig_atomic_t *stop; /* set asynchronously (Ctrl-C): finish the step, save, return */
+    FILE *log;                   /* progress lines go here (stderr when NULL) */
 } gan_train_opts;
 
 typedef struct {
-    int64_t step;                     /* steps completed */
-    int64_t steps_run;                /* of which in this call */
+    int64_t step;      /* steps completed */
+    int64_t steps_run; /* of which in this call */
     double loss_d, loss_g, d_x, d_g_z;
     double seconds;
 } gan_train_result;
 
 /* Runs the job. Returns GAN_OK, GAN_INTERRUPTED (checkpoint written) or an error. */
-gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result, gan_error *err);
+gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result,
+                     gan_error *err);
 
 /* File names inside a run folder. */
-#define GAN_RUN_STATE "state.bin"
-#define GAN_RUN_G "g.bin"
-#define GAN_RUN_D "d.bin"
-#define GAN_RUN_G_BEST "g_best.bin" /* the generator with the lowest FID so far (eval.classifier) */
-#define GAN_RUN_CONFIG "config.json"
-#define GAN_RUN_METRICS "metrics.csv"
-#define GAN_RUN_REAL "real.png"
-#define GAN_RUN_SAMPLES "samples"
+#define GAN_RUN_STATE    "state.bin"
+#define GAN_RUN_G        "g.bin"
+#define GAN_RUN_D        "d.bin"
+#define GAN_RUN_G_BEST   "g_best.bin" /* the generator with the lowest FID so far (eval.classifier) */
+#define GAN_RUN_CONFIG   "config.json"
+#define GAN_RUN_METRICS  "metrics.csv"
+#define GAN_RUN_REAL     "real.png"
+#define GAN_RUN_SAMPLES  "samples"
 #define GAN_STATE_FORMAT "gan-train-state-v1"
 
 #endif

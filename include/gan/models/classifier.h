@@ -29,8 +29,8 @@ typedef struct {
 typedef struct {
     gan_classifier_arch arch;
     int max_batch;
-    gan_net trunk;            /* convolutions: [C, N, S, S] -> [F/16, N, 4, 4] */
-    int flat;                 /* F: trunk outputs per image */
+    gan_net trunk; /* convolutions: [C, N, S, S] -> [F/16, N, 4, 4] */
+    int flat;      /* F: trunk outputs per image */
     float slope;
     /* head parameters in one buffer: w1 [hidden, F], b1 [hidden], w2 [classes, hidden], b2 [classes] */
     size_t nparams;
@@ -39,7 +39,7 @@ typedef struct {
     /* activations and their gradients, batch-major [N, .] */
     float *x_flat, *features, *logits;
     float *d_flat, *d_features, *d_trunk;
-    float *block;             /* one allocation for all of the above */
+    float *block; /* one allocation for all of the above */
 } gan_classifier;
 
 /* Checks an architecture; messages read "<where><field>: ...". */
@@ -56,7 +56,8 @@ void gan_classifier_init_weights(gan_classifier *c, gan_rng *rng);
 /* Forward for n images, channel-major [C, n, S, S] in [-1, 1] (as
  * gan_dataset_batch and the generator produce). Returns the logits [n, classes];
  * c->features holds the penultimate activations [n, hidden]. */
-const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, const float *x, int n, gan_mode mode);
+const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, const float *x, int n,
+                                    gan_mode mode);
 /* Backward of the last (training) forward from dlogits [n, classes]: accumulates every
  * parameter gradient (zero them first). No input gradient. */
 void gan_classifier_backward(gan_classifier *c, const gan_work *work, const float *dlogits);

@@ -64,9 +64,9 @@ typedef enum { GAN_ACT_NONE, GAN_ACT_RELU, GAN_ACT_LEAKY, GAN_ACT_TANH } gan_act
 enum { GAN_MAX_STAGES = 8 };
 
 typedef struct {
-    bool transposed;      /* ConvTranspose2d rather than Conv2d */
-    gan_conv_geom geom;   /* at n = max_batch */
-    bool bn;              /* followed by BatchNorm2d */
+    bool transposed;    /* ConvTranspose2d rather than Conv2d */
+    gan_conv_geom geom; /* at n = max_batch */
+    bool bn;            /* followed by BatchNorm2d */
     gan_act act;
     int seq_conv, seq_bn; /* indices in the equivalent nn.Sequential */
     /* parameters, gradients (views into the net's flat buffers) */
@@ -144,7 +144,7 @@ typedef struct {
     char name[48];
     int ndim;
     int64_t shape[4];
-    float *data;   /* NULL for GAN_TENSOR_BATCH_COUNT (net->num_batches_tracked) */
+    float *data; /* NULL for GAN_TENSOR_BATCH_COUNT (net->num_batches_tracked) */
     size_t count;
     gan_tensor_kind kind;
 } gan_tensor_ref;

@@ -16,17 +16,19 @@
  * costs memory, rebuilding costs an im2col: the network chooses. */
 void gan_conv2d_forward(float *out, float *col, const float *in, const float *weight, const float *bias,
                         const gan_conv_geom *g, gan_pool *pool);
-void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws, const float *dout, const float *in,
-                         const float *saved_col, const float *weight, const gan_conv_geom *g, gan_pool *pool);
+void gan_conv2d_backward(float *din, float *dweight, float *dbias, float *ws, const float *dout,
+                         const float *in, const float *saved_col, const float *weight, const gan_conv_geom *g,
+                         gan_pool *pool);
 
 /* ---- transposed conv2d: weight [C, OC, K, K] (PyTorch's layout), bias [OC]
  * or NULL, out [OC, N, OH, OW] with OH = (H-1)*S - 2P + K (gan_convt_geom_make).
  * col: workspace [OC*K*K, N*H*W] in forward; dcol: the same size in backward
  * (holds im2col(dout)). */
-void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const float *weight, const float *bias,
-                                  const gan_conv_geom *g, gan_pool *pool);
+void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const float *weight,
+                                  const float *bias, const gan_conv_geom *g, gan_pool *pool);
 void gan_conv_transpose2d_backward(float *din, float *dweight, float *dbias, float *dcol, const float *dout,
-                                   const float *in, const float *weight, const gan_conv_geom *g, gan_pool *pool);
+                                   const float *in, const float *weight, const gan_conv_geom *g,
+                                   gan_pool *pool);
 
 /* Floats of the workspace a transposed convolution needs, [OC*K*K, N*H*W]. */
 static inline size_t gan_convt_col_floats(const gan_conv_geom *g)

@@ -20,23 +20,47 @@ typedef struct {
 /* Conv2d: OH = (H + 2P - K) / S + 1. */
 static inline gan_conv_geom gan_conv_geom_make(int n, int c, int h, int w, int oc, int k, int s, int p)
 {
-    return (gan_conv_geom){.n = n, .c = c, .h = h, .w = w, .oc = oc, .oh = (h + 2 * p - k) / s + 1,
-                           .ow = (w + 2 * p - k) / s + 1, .k = k, .s = s, .p = p};
+    return (gan_conv_geom){.n = n,
+                           .c = c,
+                           .h = h,
+                           .w = w,
+                           .oc = oc,
+                           .oh = (h + 2 * p - k) / s + 1,
+                           .ow = (w + 2 * p - k) / s + 1,
+                           .k = k,
+                           .s = s,
+                           .p = p};
 }
 
 /* ConvTranspose2d: OH = (H - 1) S - 2P + K. */
 static inline gan_conv_geom gan_convt_geom_make(int n, int c, int h, int w, int oc, int k, int s, int p)
 {
-    return (gan_conv_geom){.n = n, .c = c, .h = h, .w = w, .oc = oc, .oh = (h - 1) * s - 2 * p + k,
-                           .ow = (w - 1) * s - 2 * p + k, .k = k, .s = s, .p = p};
+    return (gan_conv_geom){.n = n,
+                           .c = c,
+                           .h = h,
+                           .w = w,
+                           .oc = oc,
+                           .oh = (h - 1) * s - 2 * p + k,
+                           .ow = (w - 1) * s - 2 * p + k,
+                           .k = k,
+                           .s = s,
+                           .p = p};
 }
 
 /* A transposed convolution is the adjoint of the convolution with input
  * and output swapped: that convolution's geometry. */
 static inline gan_conv_geom gan_conv_geom_adjoint(const gan_conv_geom *g)
 {
-    return (gan_conv_geom){.n = g->n, .c = g->oc, .h = g->oh, .w = g->ow, .oc = g->c, .oh = g->h, .ow = g->w,
-                           .k = g->k, .s = g->s, .p = g->p};
+    return (gan_conv_geom){.n = g->n,
+                           .c = g->oc,
+                           .h = g->oh,
+                           .w = g->ow,
+                           .oc = g->c,
+                           .oh = g->h,
+                           .ow = g->w,
+                           .k = g->k,
+                           .s = g->s,
+                           .p = g->p};
 }
 
 /* Floats of the im2col matrix of a convolution, [C*K*K, N*OH*OW]. */
@@ -47,6 +71,9 @@ static inline size_t gan_conv_col_floats(const gan_conv_geom *g)
 
 /* Floats of the input and of the output, [C, N, H, W] and [OC, N, OH, OW]. */
 static inline size_t gan_conv_in_floats(const gan_conv_geom *g) { return (size_t)g->c * g->n * g->h * g->w; }
-static inline size_t gan_conv_out_floats(const gan_conv_geom *g) { return (size_t)g->oc * g->n * g->oh * g->ow; }
+static inline size_t gan_conv_out_floats(const gan_conv_geom *g)
+{
+    return (size_t)g->oc * g->n * g->oh * g->ow;
+}
 
 #endif

@@ -11,7 +11,10 @@ typedef struct {
 } gan_layout;
 
 /* Channel-major [C, batch, plane]: channel c of image i at (c * batch + i) * plane. */
-static inline gan_layout gan_layout_cnhw(long batch, long plane) { return (gan_layout){plane, batch * plane}; }
+static inline gan_layout gan_layout_cnhw(long batch, long plane)
+{
+    return (gan_layout){plane, batch * plane};
+}
 /* Image-major [batch, C, plane]: channel c of image i at (i * C + c) * plane. */
 static inline gan_layout gan_layout_nchw(int channels, long plane)
 {
