@@ -68,15 +68,15 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
 }
 
-int gan_meta_int(const struct cJSON *o, const char *key, int *out)
+bool gan_meta_int(const struct cJSON *o, const char *key, int *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     /* range first: converting a double outside int's range to int is undefined */
     if (!cJSON_IsNumber(v) || !(v->valuedouble >= -1e6 && v->valuedouble <= 1e6) ||
         v->valuedouble != (double)(int)v->valuedouble)
-        return -1;
+        return false;
     *out = (int)v->valuedouble;
-    return 0;
+    return true;
 }
 
 gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err)
@@ -93,9 +93,9 @@ gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *ki
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata kind must be generator or discriminator", f->path);
     *kind = strcmp(k, KIND_GENERATOR) == 0 ? GAN_NET_GENERATOR : GAN_NET_DISCRIMINATOR;
     cJSON *j = a ? cJSON_Parse(a) : NULL;
-    int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &arch->image_size) ||
-              gan_meta_int(j, "channels", &arch->channels) || gan_meta_int(j, "nz", &arch->nz) ||
-              gan_meta_int(j, "ngf", &arch->ngf) || gan_meta_int(j, "ndf", &arch->ndf);
+    const bool bad = !cJSON_IsObject(j) || !gan_meta_int(j, "image_size", &arch->image_size) ||
+                     !gan_meta_int(j, "channels", &arch->channels) || !gan_meta_int(j, "nz", &arch->nz) ||
+                     !gan_meta_int(j, "ngf", &arch->ngf) || !gan_meta_int(j, "ndf", &arch->ndf);
     cJSON_Delete(j);
     if (bad) return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
     char where[GAN_PATH_MAX + 32];
@@ -202,9 +202,9 @@ gan_status gan_classifier_from_st(const gan_st_file *f, gan_classifier *c, int m
                           kind ? kind : "missing");
     } else {
         cJSON *j = as ? cJSON_Parse(as) : NULL;
-        int bad = !cJSON_IsObject(j) || gan_meta_int(j, "image_size", &a.image_size) ||
-                  gan_meta_int(j, "channels", &a.channels) || gan_meta_int(j, "width", &a.width) ||
-                  gan_meta_int(j, "hidden", &a.hidden) || gan_meta_int(j, "classes", &a.classes);
+        const bool bad = !cJSON_IsObject(j) || !gan_meta_int(j, "image_size", &a.image_size) ||
+                         !gan_meta_int(j, "channels", &a.channels) || !gan_meta_int(j, "width", &a.width) ||
+                         !gan_meta_int(j, "hidden", &a.hidden) || !gan_meta_int(j, "classes", &a.classes);
         cJSON_Delete(j);
         if (bad) {
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", path);

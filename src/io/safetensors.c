@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,23 +32,23 @@ static const char *dtype_name(gan_dtype d)
 
 static size_t dtype_size(gan_dtype d) { return d == GAN_DT_F32 ? 4 : 8; }
 
-static int dtype_parse(const char *s, gan_dtype *d)
+static bool dtype_parse(const char *s, gan_dtype *d)
 {
     if (strcmp(s, "F32") == 0) *d = GAN_DT_F32;
     else if (strcmp(s, "I64") == 0) *d = GAN_DT_I64;
     else if (strcmp(s, "U64") == 0) *d = GAN_DT_U64;
-    else return -1;
-    return 0;
+    else return false;
+    return true;
 }
 
 /* A JSON number that is a whole number in [0, 2^53). */
-static int json_uint(const cJSON *j, uint64_t *out)
+static bool json_uint(const cJSON *j, uint64_t *out)
 {
-    if (!cJSON_IsNumber(j)) return -1;
+    if (!cJSON_IsNumber(j)) return false;
     double v = j->valuedouble;
-    if (!(v >= 0.0 && v < 9007199254740992.0) || v != (double)(uint64_t)v) return -1;
+    if (!(v >= 0.0 && v < 9007199254740992.0) || v != (double)(uint64_t)v) return false;
     *out = (uint64_t)v;
-    return 0;
+    return true;
 }
 
 void gan_st_close(gan_st_file *f)
@@ -146,7 +147,7 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
                      name);
             goto fail;
         }
-        if (dtype_parse(dt->valuestring, &t->dtype) != 0) {
+        if (!dtype_parse(dt->valuestring, &t->dtype)) {
             gan_fail(err, rc, "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, I64, U64)", label,
                      name, dt->valuestring);
             goto fail;
@@ -162,7 +163,7 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
         int i = 0;
         for (const cJSON *d = shape->child; d; d = d->next, i++) {
             uint64_t v;
-            if (json_uint(d, &v) != 0) {
+            if (!json_uint(d, &v)) {
                 gan_fail(err, rc, "%s: tensor '%s': shape holds a value that is not a non-negative integer",
                          label, name);
                 goto fail;
@@ -176,8 +177,8 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
         }
         t->nelem = (size_t)nelem;
         uint64_t b, e;
-        if (cJSON_GetArraySize(offs) != 2 || json_uint(offs->child, &b) != 0 ||
-            json_uint(offs->child->next, &e) != 0 || b > e) {
+        if (cJSON_GetArraySize(offs) != 2 || !json_uint(offs->child, &b) ||
+            !json_uint(offs->child->next, &e) || b > e) {
             gan_fail(err, rc,
                      "%s: tensor '%s': data_offsets must be two integers [begin, end] with begin <= end",
                      label, name);

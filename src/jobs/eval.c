@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,14 @@ extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
                     size_t uplo_len);
 
 /* Eigenvalues w (ascending) and, with vectors, eigenvectors as the rows of a
- * (a symmetric matrix reads the same in either order). */
-static int sym_eigen(double *a, double *w, int d, int vectors)
+ * (a symmetric matrix reads the same in either order). false: LAPACK failed. */
+static bool sym_eigen(double *a, double *w, int d, bool vectors)
 {
     const char jobz = vectors ? 'V' : 'N', uplo = 'U';
     int lwork = -1, liwork = -1, info = 0, iwork_query = 0;
     double work_query = 0.0;
     dsyevd_(&jobz, &uplo, &d, a, &d, w, &work_query, &lwork, &iwork_query, &liwork, &info, 1, 1);
-    if (info != 0) return -1;
+    if (info != 0) return false;
     lwork = (int)work_query + 1;
     liwork = iwork_query + 1;
     double *work = malloc(sizeof(double) * (size_t)lwork);
@@ -33,14 +34,14 @@ static int sym_eigen(double *a, double *w, int d, int vectors)
     else info = -1;
     free(work);
     free(iwork);
-    return info == 0 ? 0 : -1;
+    return info == 0;
 }
 
-int gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d)
+gan_status gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d)
 {
     enum { ROWS = 256 };
     double *xc = malloc(sizeof(double) * ROWS * (size_t)d);
-    if (!xc) return -1;
+    if (!xc) return GAN_ERR_NOMEM;
     memset(mean, 0, sizeof(double) * d);
     for (long i = 0; i < n; i++)
         for (int j = 0; j < d; j++) mean[j] += x[i * d + j];
@@ -55,19 +56,19 @@ int gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d)
     }
     free(xc);
     for (size_t i = 0; i < (size_t)d * d; i++) cov[i] /= (double)(n - 1);
-    return 0;
+    return GAN_OK;
 }
 
-int gan_sqrtm_psd(double *out, const double *a, int d)
+gan_status gan_sqrtm_psd(double *out, const double *a, int d)
 {
     double *v = malloc(sizeof(double) * (size_t)d * d), *w = malloc(sizeof(double) * d);
     double *sv = malloc(sizeof(double) * (size_t)d * d);
-    int rc = -1;
+    gan_status rc = GAN_ERR_NOMEM;
     if (v && w && sv) {
         memcpy(v, a, sizeof(double) * (size_t)d * d);
-        rc = sym_eigen(v, w, d, 1);
+        rc = sym_eigen(v, w, d, 1) ? GAN_OK : GAN_ERR_NUMERIC;
     }
-    if (rc == 0) {
+    if (rc == GAN_OK) {
         /* A = V^T diag(w) V with eigenvectors as rows of V: sqrt(A) = V^T diag(sqrt w) V. */
         for (int j = 0; j < d; j++) {
             double s = w[j] > 0.0 ? sqrt(w[j]) : 0.0;
@@ -90,7 +91,7 @@ double gan_frechet_distance(const double *mu1, const double *c1, const double *m
     double fid = NAN;
     /* Tr((C1 C2)^(1/2)) = Tr((S C2 S)^(1/2)) with S = C1^(1/2): the same
      * eigenvalues, but S C2 S is symmetric, so a symmetric solver applies. */
-    if (s1 && t && m && w && gan_sqrtm_psd(s1, c1, d) == 0) {
+    if (s1 && t && m && w && gan_sqrtm_psd(s1, c1, d) == GAN_OK) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, d, d, 1.0, s1, d, c2, d, 0.0, t, d);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, d, d, 1.0, t, d, s1, d, 0.0, m, d);
         for (int i = 0; i < d; i++)
@@ -98,7 +99,7 @@ double gan_frechet_distance(const double *mu1, const double *c1, const double *m
                 double avg = 0.5 * (m[(size_t)i * d + j] + m[(size_t)j * d + i]);
                 m[(size_t)i * d + j] = m[(size_t)j * d + i] = avg;
             }
-        if (sym_eigen(m, w, d, 0) == 0) {
+        if (sym_eigen(m, w, d, false)) {
             double dist = 0.0, trace = 0.0, tr_sqrt = 0.0;
             for (int i = 0; i < d; i++) {
                 dist += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]);
@@ -188,7 +189,7 @@ gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_wo
                 rc = gan_fail(err, GAN_ERR_NUMERIC, "the classifier's features are not finite");
     }
     if (rc == GAN_OK) {
-        if (gan_gaussian_fit(s->mean, s->cov, feats, n, d) != 0)
+        if (gan_gaussian_fit(s->mean, s->cov, feats, n, d) != GAN_OK)
             rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
         s->inception_score = gan_inception_score(probs, n, k);
     }

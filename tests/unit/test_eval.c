@@ -59,7 +59,7 @@ static void check_sqrtm(gan_rng *rng)
     /* [[5, 4], [4, 5]] = [[2, 1], [1, 2]]^2 */
     const double a[4] = {5, 4, 4, 5}, want[4] = {2, 1, 1, 2};
     double got[4];
-    CHECK(gan_sqrtm_psd(got, a, 2) == 0);
+    CHECK(gan_sqrtm_psd(got, a, 2) == GAN_OK);
     CHECK_MSG(max_abs_diff(got, want, 4) < 1e-12, "sqrtm 2x2: %g %g %g %g", got[0], got[1], got[2], got[3]);
     /* a 40 x 40 positive definite matrix with known eigenvalues 0.01 .. 100, and a singular one */
     enum { D = 40 };
@@ -70,14 +70,14 @@ static void check_sqrtm(gan_rng *rng)
     for (int i = 0; i < D; i++) w[i] = pow(10.0, -2.0 + 4.0 * i / (D - 1)), sw[i] = sqrt(w[i]);
     from_eigen(m, q, w, D);
     from_eigen(r, q, sw, D);
-    CHECK(gan_sqrtm_psd(sq, m, D) == 0);
+    CHECK(gan_sqrtm_psd(sq, m, D) == GAN_OK);
     double e = max_abs_diff(sq, r, (long)D * D);
     CHECK_MSG(e < 1e-10, "sqrtm 40x40: max error %g", e);
     printf("  sqrtm 2x2 exact; 40x40 (eigenvalues 1e-2..1e2) max error %.2e\n", e);
     for (int i = 0; i < D / 2; i++) w[i] = 0.0, sw[i] = 0.0; /* rank 20 */
     from_eigen(m, q, w, D);
     from_eigen(r, q, sw, D);
-    CHECK(gan_sqrtm_psd(sq, m, D) == 0);
+    CHECK(gan_sqrtm_psd(sq, m, D) == GAN_OK);
     e = max_abs_diff(sq, r, (long)D * D);
     CHECK_MSG(e < 1e-7, "sqrtm of a singular matrix: max error %g", e);
     free(q), free(m), free(r), free(sq);
@@ -114,7 +114,7 @@ static void check_frechet(gan_rng *rng)
     /* Mean and covariance from samples: x = (t, 2t) puts all variance on one line. */
     float x[6] = {1, 2, 2, 4, 3, 6};
     double mean[2], cov[4];
-    CHECK(gan_gaussian_fit(mean, cov, x, 3, 2) == 0);
+    CHECK(gan_gaussian_fit(mean, cov, x, 3, 2) == GAN_OK);
     CHECK(fabs(mean[0] - 2) < 1e-12 && fabs(mean[1] - 4) < 1e-12);
     CHECK(fabs(cov[0] - 1) < 1e-12 && fabs(cov[1] - 2) < 1e-12 && fabs(cov[2] - 2) < 1e-12 &&
           fabs(cov[3] - 4) < 1e-12);

@@ -10,6 +10,7 @@
 #ifndef GAN_IO_CHECKPOINT_H
 #define GAN_IO_CHECKPOINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gan/core/error.h"
@@ -25,10 +26,10 @@ void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list);
  * checking dtype and shape. */
 gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *prefix, gan_error *err);
 
-/* Reads integer `key` of a parsed metadata object (an arch) into *out: -1
+/* Reads integer `key` of a parsed metadata object (an arch) into *out; false
  * when missing, not a whole number, or beyond +-1e6 (no arch field is larger). */
 struct cJSON;
-int gan_meta_int(const struct cJSON *o, const char *key, int *out);
+bool gan_meta_int(const struct cJSON *o, const char *key, int *out);
 
 /* Writes net to path atomically. config_json may be NULL. */
 gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json,

@@ -20,13 +20,13 @@
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"
 
-/* Mean [d] and unbiased covariance [d, d] of n >= 2 row vectors x [n, d].
- * Returns 0, or -1 when memory runs out. */
-int gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d);
+/* Mean [d] and unbiased covariance [d, d] of n >= 2 row vectors x [n, d]:
+ * GAN_OK or GAN_ERR_NOMEM. */
+gan_status gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d);
 /* out = A^(1/2) for a symmetric positive semi-definite A [d, d] (eigenvalues
- * below zero, from rounding, count as zero). Returns 0, or -1 when LAPACK
- * fails or memory runs out. */
-int gan_sqrtm_psd(double *out, const double *a, int d);
+ * below zero, from rounding, count as zero): GAN_OK, GAN_ERR_NUMERIC when
+ * LAPACK fails, GAN_ERR_NOMEM. */
+gan_status gan_sqrtm_psd(double *out, const double *a, int d);
 /* The Fréchet distance of two Gaussians; NAN when the eigensolver fails. */
 double gan_frechet_distance(const double *mu1, const double *c1, const double *mu2, const double *c2, int d);
 /* exp(mean KL(p_i || mean p)) over n rows of probabilities p [n, k]. */
