@@ -162,7 +162,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
             break;
         }
         if (c == '?') {
-            rc = bad_option(cmd, optopt ? NULL : argv[optind - 1], optopt);
+            if (optopt >= LONG_BASE && optopt < LONG_BASE + n) /* a flag given "=value" */
+                rc = cli_usage_error(cmd->name, "option '--%s' takes no value",
+                                     cmd->options[optopt - LONG_BASE].name);
+            else rc = bad_option(cmd, optopt ? NULL : argv[optind - 1], optopt);
             break;
         }
         if (c == ':') {

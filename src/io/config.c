@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +18,15 @@
 #include "gan/core/number.h"
 #include "gan/models/dcgan.h"
 
-typedef enum { K_INT, K_I64, K_U64, K_REAL, K_STRING, K_ENUM } key_type;
+typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM } key_type;
 
 typedef struct {
-    const char *path; /* "section.key" */
+    const char *path; /* "section.key" (or "key" at the top level) */
     key_type type;
     size_t offset;
     size_t size;         /* string capacity */
     double min, max;     /* numeric range (inclusive) */
-    const char *choices; /* K_ENUM: "a|b|c" */
+    const char *choices; /* K_ENUM: "a|b|c"; K_INT: the allowed values "16|32", or NULL for the range */
     const char *def;     /* default, as JSON text */
     const char *help;
 } key_spec;
@@ -38,9 +39,9 @@ static const key_spec KEYS[] = {
     {"data.path", K_STRING, OFF(data_path), SZ(data_path), 0, 0, NULL,
      "\"data/mnist10k/images-idx3-ubyte.gz\"",
      "the IDX file, the image folder, or a CIFAR-10 .bin file or folder of them"},
-    {"data.image_size", K_INT, OFF(image_size), 0, 16, 128, NULL, "32",
-     "side of the square images: 16, 32, 64 or 128"},
-    {"data.channels", K_INT, OFF(channels), 0, 1, 3, NULL, "1", "1 (grey) or 3 (RGB); images are converted"},
+    {"data.image_size", K_INT, OFF(image_size), 0, 16, 128, "16|32|64|128", "32",
+     "side of the square images"},
+    {"data.channels", K_INT, OFF(channels), 0, 1, 3, "1|3", "1", "1 (grey) or 3 (RGB); images are converted"},
     {"data.fit", K_ENUM, OFF(data_fit), SZ(data_fit), 0, 0, "pad|resize", "\"resize\"",
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
     {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL,
@@ -98,11 +99,15 @@ static const key_spec KEYS[] = {
     {"output.log_every", K_I64, OFF(log_every), 0, 1, 1e12, NULL, "50",
      "progress line and metrics row every N steps"},
     {"output.sample_count", K_INT, OFF(sample_count), 0, 1, 1024, NULL, "64", "images in each sample grid"},
+    {"run_id", K_STRING, OFF(run_id), SZ(run_id), 0, 0, NULL, "\"\"",
+     "written by gan train into a run folder's config.json: the run's id, which every checkpoint of the run "
+     "records and --resume checks (leave it out of your own configs)"},
 };
 #undef OFF
 #undef SZ
 enum { NKEYS = sizeof KEYS / sizeof KEYS[0] };
 static const char *const SECTIONS[] = {"data", "model", "train", "classifier", "eval", "output"};
+#define SECTION_LIST "data, model, train, classifier, eval or output"
 
 static const key_spec *find_key(const char *path)
 {
@@ -153,8 +158,38 @@ static void show(const cJSON *v, char *buf, size_t len)
     free(s);
 }
 
-static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *label,
-                            gan_error *err)
+/* choices "a|b|c" as "a, b or c". */
+static void list_choices(const char *choices, char *buf, size_t len)
+{
+    size_t n = 0;
+    int count = 1;
+    for (const char *c = choices; *c; c++) count += *c == '|';
+    int seen = 0;
+    for (const char *c = choices; *c && n + 8 < len; c++) {
+        if (*c != '|') {
+            buf[n++] = *c;
+            continue;
+        }
+        seen++;
+        const char *sep = seen == count - 1 ? " or " : ", ";
+        for (const char *p = sep; *p && n + 1 < len; p++) buf[n++] = *p;
+    }
+    buf[n] = '\0';
+}
+
+static bool is_choice(const char *choices, const char *s)
+{
+    for (const char *c = choices; *c; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|')) {
+        const size_t len = strcspn(c, "|");
+        if (strlen(s) == len && strncmp(c, s, len) == 0) return true;
+    }
+    return false;
+}
+
+/* Stores v into cfg's field for k, or fails with "<where>: expected ..., got
+ * ..." and `code` (GAN_ERR_INPUT for a file, GAN_ERR_USAGE for --set). */
+static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *where,
+                            gan_status code, gan_error *err)
 {
     char got[64];
     show(v, got, sizeof got);
@@ -163,13 +198,16 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
     case K_INT:
     case K_I64:
     case K_U64: {
-        double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-        if (!(x == floor(x)) || x < k->min || x > k->max) {
-            if (k->max >= 1e12 || k->type == K_U64)
-                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an integer >= %.0f, got %s", label,
-                                k->path, k->min, got);
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an integer from %.0f to %.0f, got %s",
-                            label, k->path, k->min, k->max, got);
+        const double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        if (k->choices) {
+            char c[64], xs[32];
+            list_choices(k->choices, c, sizeof c);
+            snprintf(xs, sizeof xs, "%.0f", x);
+            if (!(x == floor(x)) || !is_choice(k->choices, xs))
+                return gan_fail(err, code, "%s: expected %s, got %s", where, c, got);
+        } else if (!(x == floor(x)) || x < k->min || x > k->max) {
+            return gan_fail(err, code, "%s: expected an integer from %.0f to %.0f, got %s", where, k->min,
+                            k->max, got);
         }
         if (k->type == K_INT) *(int *)(base + k->offset) = (int)x;
         else if (k->type == K_I64) *(int64_t *)(base + k->offset) = (int64_t)x;
@@ -177,36 +215,33 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         return GAN_OK;
     }
     case K_REAL: {
-        double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        const double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
         if (!(x >= k->min && x <= k->max))
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a number from %g to %g, got %s", label,
-                            k->path, k->min, k->max, got);
+            return gan_fail(err, code, "%s: expected a number from %g to %g, got %s", where, k->min, k->max,
+                            got);
         *(double *)(base + k->offset) = x;
         return GAN_OK;
     }
+    case K_BOOL:
+        if (!cJSON_IsBool(v)) return gan_fail(err, code, "%s: expected true or false, got %s", where, got);
+        *(bool *)(base + k->offset) = cJSON_IsTrue(v);
+        return GAN_OK;
     case K_STRING:
     case K_ENUM: {
-        if (!cJSON_IsString(v))
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a string, got %s", label, k->path, got);
+        if (!cJSON_IsString(v)) return gan_fail(err, code, "%s: expected a string, got %s", where, got);
         const char *s = v->valuestring;
-        if (k->type == K_ENUM) {
-            int ok = 0;
-            for (const char *c = k->choices; *c && !ok; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|')) {
-                size_t len = strcspn(c, "|");
-                ok = strlen(s) == len && strncmp(c, s, len) == 0;
-            }
-            if (!ok)
-                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected one of %s, got %s", label, k->path,
-                                k->choices, got);
+        if (k->type == K_ENUM && !is_choice(k->choices, s)) {
+            char c[256];
+            list_choices(k->choices, c, sizeof c);
+            return gan_fail(err, code, "%s: expected %s, got %s", where, c, got);
         }
         if (strlen(s) == 0 && strcmp(k->def, "\"\"") != 0) /* "" is allowed where it is the default */
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected a non-empty string", label, k->path);
+            return gan_fail(err, code, "%s: expected a non-empty string", where);
         if (strlen(s) >= k->size)
-            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: longer than %zu characters", label, k->path,
-                            k->size - 1);
+            return gan_fail(err, code, "%s: longer than %zu characters", where, k->size - 1);
         /* Zero-fill: a config is a plain value, compared and copied whole. */
         memset(base + k->offset, 0, k->size);
-        strcpy(base + k->offset, s);
+        memcpy(base + k->offset, s, strlen(s));
         return GAN_OK;
     }
     }
@@ -218,41 +253,163 @@ void gan_config_defaults(gan_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     for (int i = 0; i < NKEYS; i++) {
         cJSON *v = cJSON_Parse(KEYS[i].def);
-        gan_status rc = set_value(cfg, &KEYS[i], v, "defaults", NULL);
-        GAN_ASSERT(rc == GAN_OK); /* the table's defaults are in range */
+        gan_status rc = set_value(cfg, &KEYS[i], v, "defaults", GAN_ERR_INPUT, NULL);
+        GAN_ASSERT(rc == GAN_OK); /* the table's defaults are valid */
         cJSON_Delete(v);
     }
 }
 
-/* Applies "a.b=value": value parsed as JSON, or taken as a bare string. */
-static gan_status apply_set(cJSON *root, const char *set, gan_error *err)
+/* JSON's number grammar, whole: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * (strtod alone would take "0x10", "inf", "1_000" up to the underscore...). */
+static bool is_json_number(const char *s)
+{
+    if (*s == '-') s++;
+    if (*s == '0') s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9') s++;
+    else return false;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9')) return false;
+        while (*s >= '0' && *s <= '9') s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-') s++;
+        if (!(*s >= '0' && *s <= '9')) return false;
+        while (*s >= '0' && *s <= '9') s++;
+    }
+    return *s == '\0';
+}
+
+/* The value of "--set key=text" as JSON, by the key's type: a string key
+ * takes the text as it is (so output.dir=2024 is the folder "2024"), unless
+ * it is a quoted JSON string; a number must be a whole JSON number and
+ * finite; a boolean is true or false. NULL: the text is not one. */
+static cJSON *set_text_value(const key_spec *k, const char *text, bool *out_of_range)
+{
+    *out_of_range = false;
+    switch (k->type) {
+    case K_STRING:
+    case K_ENUM: {
+        cJSON *quoted = text[0] == '"' ? cJSON_ParseWithOpts(text, NULL, 1) : NULL;
+        if (cJSON_IsString(quoted)) return quoted;
+        cJSON_Delete(quoted);
+        return cJSON_CreateString(text);
+    }
+    case K_BOOL:
+        if (strcmp(text, "true") == 0) return cJSON_CreateTrue();
+        if (strcmp(text, "false") == 0) return cJSON_CreateFalse();
+        return NULL;
+    default: {
+        if (!is_json_number(text)) return NULL;
+        const double x = strtod(text, NULL);
+        if (!isfinite(x)) {
+            *out_of_range = true;
+            return NULL;
+        }
+        return cJSON_CreateNumber(x);
+    }
+    }
+}
+
+/* Applies one "section.key=value" to cfg (after the file). Every mistake is
+ * the command line's: GAN_ERR_USAGE, and the message names --set. */
+static gan_status apply_set(gan_config *cfg, const char *set, gan_error *err)
 {
     const char *eq = strchr(set, '=');
-    const char *dot = strchr(set, '.');
-    if (!eq || !dot || dot > eq || dot == set || eq == dot + 1)
-        return gan_fail(err, GAN_ERR_INPUT, "--set %s: expected section.key=value", set);
-    char section[32], key[64];
-    if ((size_t)(dot - set) >= sizeof section || (size_t)(eq - dot - 1) >= sizeof key)
-        return gan_fail(err, GAN_ERR_INPUT, "--set %s: key too long", set);
-    snprintf(section, sizeof section, "%.*s", (int)(dot - set), set);
-    snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
+    if (!eq || eq == set) return gan_fail(err, GAN_ERR_USAGE, "--set %s: expected section.key=value", set);
     char path[100];
-    snprintf(path, sizeof path, "%s.%s", section, key);
-    if (!find_key(path)) {
+    if ((size_t)(eq - set) >= sizeof path)
+        return gan_fail(err, GAN_ERR_USAGE, "--set %.60s...: unknown key", set);
+    snprintf(path, sizeof path, "%.*s", (int)(eq - set), set);
+    const key_spec *k = find_key(path);
+    if (!k) {
         const char *s = suggest(path);
-        return gan_fail(err, GAN_ERR_INPUT, "--set %s: unknown key%s%s%s", path, s ? " (did you mean " : "",
+        if (!strchr(path, '.') && !s)
+            return gan_fail(err, GAN_ERR_USAGE, "--set %s: expected section.key=value", set);
+        return gan_fail(err, GAN_ERR_USAGE, "--set %s: unknown key%s%s%s", path, s ? " (did you mean " : "",
                         s ? s : "", s ? "?)" : "");
     }
-    cJSON *value = cJSON_Parse(eq + 1);
-    if (!value) value = cJSON_CreateString(eq + 1);
-    cJSON *sec = cJSON_GetObjectItemCaseSensitive(root, section);
-    if (!sec) sec = cJSON_AddObjectToObject(root, section);
-    if (!cJSON_IsObject(sec)) {
-        cJSON_Delete(value);
-        return gan_fail(err, GAN_ERR_INPUT, "--set %s: section %s is not an object", set, section);
+    char where[160];
+    snprintf(where, sizeof where, "--set %s", path);
+    bool out_of_range = false;
+    cJSON *v = set_text_value(k, eq + 1, &out_of_range);
+    gan_status rc;
+    if (v) {
+        rc = set_value(cfg, k, v, where, GAN_ERR_USAGE, err);
+    } else {
+        /* not a value of the key's type at all: say what was expected, and the text as given */
+        cJSON *text = cJSON_CreateString(eq + 1);
+        rc = set_value(cfg, k, text, where, GAN_ERR_USAGE, err);
+        cJSON_Delete(text);
+        if (rc == GAN_OK) rc = gan_fail(err, GAN_ERR_USAGE, "%s: not a value: '%s'", where, eq + 1);
+        if (out_of_range) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            rc = gan_fail(err, GAN_ERR_USAGE, "%.400s (out of the range of a double)", why);
+        }
     }
-    if (cJSON_GetObjectItemCaseSensitive(sec, key)) cJSON_ReplaceItemInObjectCaseSensitive(sec, key, value);
-    else cJSON_AddItemToObject(sec, key, value);
+    cJSON_Delete(v);
+    return rc;
+}
+
+/* A NUL written as \u0000 inside a JSON string would cut it short in C: refuse it. */
+static bool has_escaped_nul(const char *json)
+{
+    for (const char *p = json; (p = strstr(p, "u0000")) != NULL; p++) {
+        int slashes = 0;
+        for (const char *q = p - 1; q >= json && *q == '\\'; q--) slashes++;
+        if (slashes % 2 == 1) return true; /* an odd run of backslashes escapes the u */
+    }
+    return false;
+}
+
+static bool is_section(const char *name)
+{
+    for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++)
+        if (strcmp(name, SECTIONS[i]) == 0) return true;
+    return false;
+}
+
+/* Fills cfg from the members of a parsed config object. */
+static gan_status read_sections(gan_config *cfg, const cJSON *root, const char *label, gan_error *err)
+{
+    for (const cJSON *sec = root->child; sec; sec = sec->next) {
+        for (const cJSON *prev = root->child; prev != sec; prev = prev->next)
+            if (strcmp(prev->string, sec->string) == 0)
+                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: %s appears twice", label, sec->string,
+                                is_section(sec->string) ? "section" : "key");
+        char where[GAN_PATH_MAX + 128];
+        const key_spec *top = find_key(sec->string);
+        if (top) { /* a top-level key (run_id) */
+            snprintf(where, sizeof where, "%s: %s", label, sec->string);
+            gan_status rc = set_value(cfg, top, sec, where, GAN_ERR_INPUT, err);
+            if (rc != GAN_OK) return rc;
+            continue;
+        }
+        if (!is_section(sec->string))
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown section (expected " SECTION_LIST ")", label,
+                            sec->string);
+        if (!cJSON_IsObject(sec))
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an object", label, sec->string);
+        for (const cJSON *item = sec->child; item; item = item->next) {
+            char path[256];
+            snprintf(path, sizeof path, "%s.%s", sec->string, item->string);
+            const key_spec *k = find_key(path);
+            for (const cJSON *prev = sec->child; k && prev != item; prev = prev->next)
+                if (strcmp(prev->string, item->string) == 0)
+                    return gan_fail(err, GAN_ERR_INPUT, "%s: %s: appears twice", label, path);
+            if (!k) {
+                const char *s = suggest(path);
+                return gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown key%s%s%s", label, path,
+                                s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
+            }
+            snprintf(where, sizeof where, "%s: %s", label, path);
+            gan_status rc = set_value(cfg, k, item, where, GAN_ERR_INPUT, err);
+            if (rc != GAN_OK) return rc;
+        }
+    }
     return GAN_OK;
 }
 
@@ -260,6 +417,9 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
                             int nsets, gan_error *err)
 {
     gan_config_defaults(cfg);
+    if (json && has_escaped_nul(json))
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: a string holds \\u0000 (a NUL character), which gan cannot use", label);
     const char *at = NULL;
     cJSON *root = json ? cJSON_ParseWithOpts(json, &at, 1) : cJSON_CreateObject();
     if (!root) {
@@ -268,63 +428,14 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
         for (const char *p = json; at && p < at && *p; p++) line += *p == '\n';
         return gan_fail(err, GAN_ERR_INPUT, "%s: not valid JSON (error near line %d)", label, line);
     }
-    gan_status rc = GAN_OK;
-    if (!cJSON_IsObject(root)) {
-        rc = gan_fail(err, GAN_ERR_INPUT,
-                      "%s: expected a JSON object with sections such as data, model, train, output", label);
-        goto done;
-    }
-    for (int i = 0; i < nsets && rc == GAN_OK; i++) rc = apply_set(root, sets[i], err);
-    for (cJSON *sec = root->child; sec && rc == GAN_OK; sec = sec->next) {
-        for (cJSON *prev = root->child; prev != sec; prev = prev->next) {
-            if (strcmp(prev->string, sec->string) == 0) {
-                rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: section appears twice", label, sec->string);
-                break;
-            }
-        }
-        if (rc != GAN_OK) break;
-        int known = 0;
-        for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++)
-            known |= strcmp(sec->string, SECTIONS[i]) == 0;
-        if (!known) {
-            rc = gan_fail(err, GAN_ERR_INPUT,
-                          "%s: %s: unknown section (expected data, model, train, classifier, eval or output)",
-                          label, sec->string);
-            break;
-        }
-        if (!cJSON_IsObject(sec)) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: expected an object", label, sec->string);
-            break;
-        }
-        for (cJSON *item = sec->child; item && rc == GAN_OK; item = item->next) {
-            char path[256];
-            snprintf(path, sizeof path, "%s.%s", sec->string, item->string);
-            const key_spec *k = find_key(path);
-            for (cJSON *prev = sec->child; k && prev != item; prev = prev->next) {
-                if (strcmp(prev->string, item->string) == 0) {
-                    rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: appears twice", label, path);
-                    break;
-                }
-            }
-            if (rc != GAN_OK) break;
-            if (!k) {
-                const char *s = suggest(path);
-                rc = gan_fail(err, GAN_ERR_INPUT, "%s: %s: unknown key%s%s%s", label, path,
-                              s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
-                break;
-            }
-            rc = set_value(cfg, k, item, label, err);
-        }
-    }
-    if (rc == GAN_OK) {
-        if (!gan_image_size_valid(cfg->image_size))
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.image_size: expected " GAN_IMAGE_SIZES ", got %d",
-                          label, cfg->image_size);
-        else if (cfg->channels == 2)
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: data.channels: expected 1 or 3, got 2", label);
-    }
-done:
+    gan_status rc = cJSON_IsObject(root)
+                        ? read_sections(cfg, root, label, err)
+                        : gan_fail(err, GAN_ERR_INPUT,
+                                   "%s: expected a JSON object with sections such as data, model, "
+                                   "train, output",
+                                   label);
     cJSON_Delete(root);
+    for (int i = 0; i < nsets && rc == GAN_OK; i++) rc = apply_set(cfg, sets[i], err);
     return rc;
 }
 
@@ -362,11 +473,15 @@ char *gan_config_to_json(const gan_config *cfg)
     const char *base = (const char *)cfg;
     for (int i = 0; i < NKEYS; i++) {
         const key_spec *k = &KEYS[i];
-        char section[16];
         const char *dot = strchr(k->path, '.');
-        snprintf(section, sizeof section, "%.*s", (int)(dot - k->path), k->path);
-        cJSON *sec = cJSON_GetObjectItemCaseSensitive(root, section);
-        if (!sec) sec = cJSON_AddObjectToObject(root, section);
+        cJSON *sec = root; /* a top-level key, or a key in its section */
+        if (dot) {
+            char section[16];
+            snprintf(section, sizeof section, "%.*s", (int)(dot - k->path), k->path);
+            sec = cJSON_GetObjectItemCaseSensitive(root, section);
+            if (!sec) sec = cJSON_AddObjectToObject(root, section);
+        }
+        const char *name = dot ? dot + 1 : k->path;
         const void *p = base + k->offset;
         /* Numbers as raw text: cJSON's own printing keeps 15 digits whenever
          * they come within an epsilon, so a resumed run would read back a
@@ -377,10 +492,12 @@ char *gan_config_to_json(const gan_config *cfg)
         case K_I64: snprintf(num, sizeof num, "%lld", (long long)*(const int64_t *)p); break;
         case K_U64: snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)p); break;
         case K_REAL: gan_double_to_text(*(const double *)p, num); break;
+        case K_BOOL: snprintf(num, sizeof num, "%s", *(const bool *)p ? "true" : "false"); break;
         default: num[0] = '\0'; break;
         }
-        if (num[0]) cJSON_AddRawToObject(sec, dot + 1, num);
-        else cJSON_AddStringToObject(sec, dot + 1, (const char *)p);
+        if (k->type == K_STRING && !dot && !*(const char *)p) continue; /* no run id yet: leave it out */
+        if (num[0]) cJSON_AddRawToObject(sec, name, num);
+        else cJSON_AddStringToObject(sec, name, (const char *)p);
     }
     char *s = cJSON_Print(root);
     cJSON_Delete(root);
@@ -390,7 +507,8 @@ char *gan_config_to_json(const gan_config *cfg)
 void gan_config_print_reference(void)
 {
     printf("| key | type | default | meaning |\n|---|---|---|---|\n");
-    static const char *const tnames[] = {"integer", "integer", "integer", "number", "string", "string"};
+    static const char *const tnames[] = {"integer", "integer", "integer", "number",
+                                         "boolean", "string",  "string"};
     for (int i = 0; i < NKEYS; i++) {
         const key_spec *k = &KEYS[i];
         printf("| `%s` | %s | `%s` | %s", k->path, tnames[k->type], k->def, k->help);

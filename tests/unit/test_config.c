@@ -5,20 +5,24 @@
 #include "gan/core/rng.h"
 #include "gan/io/config.h"
 
-/* Parses json with overrides; expects failure with a message containing want
- * (or success when want is NULL). */
+/* Parses json with one override; expects failure with a message containing
+ * want (or success when want is NULL): GAN_ERR_INPUT for the file's
+ * mistakes, GAN_ERR_USAGE for --set's. */
 static void expect(const char *json, const char *set, const char *want)
 {
     gan_config cfg;
     gan_error err = {{0}};
     const char *sets[1] = {set};
-    int rc = gan_config_parse(&cfg, json, "x.json", sets, set ? 1 : 0, &err);
+    gan_status rc = gan_config_parse(&cfg, json, "x.json", sets, set ? 1 : 0, &err);
     if (!want) {
-        CHECK_MSG(rc == GAN_OK, "%s: unexpected error: %s", json, err.msg);
+        CHECK_MSG(rc == GAN_OK, "%s %s: unexpected error: %s", json, set ? set : "", err.msg);
         return;
     }
-    CHECK_MSG(rc == GAN_ERR_INPUT, "%s: accepted, expected an error containing '%s'", json, want);
-    CHECK_MSG(strstr(err.msg, want) != NULL, "%s: message '%s' lacks '%s'", json, err.msg, want);
+    const gan_status code = set ? GAN_ERR_USAGE : GAN_ERR_INPUT;
+    CHECK_MSG(rc == code, "%s %s: returned %d, expected %d with an error containing '%s'", json,
+              set ? set : "", rc, code, want);
+    CHECK_MSG(strstr(err.msg, want) != NULL, "%s %s: message '%s' lacks '%s'", json, set ? set : "", err.msg,
+              want);
 }
 
 /* The config with one override, written as gan writes it (config.json,
@@ -64,7 +68,7 @@ int main(void)
     expect("{\"train\": {\"epochs\": 3,}", NULL, "not valid JSON (error near line 1)");
     expect("{\n\"train\": {\n\"epochs\": 3\n}\n,,}", NULL, "near line 5");
     expect("{\"data\": {\"format\": \"tiff\"}}", NULL,
-           "data.format: expected one of idx|folder|cifar10, got \"tiff\"");
+           "data.format: expected idx, folder or cifar10, got \"tiff\"");
     expect("{\"data\": {\"format\": \"idx|folder\"}}", NULL, "data.format");
     expect("{\"data\": {\"path\": \"\"}}", NULL, "data.path: expected a non-empty string");
     expect("{\"data\": {\"path\": 7}}", NULL, "data.path: expected a string, got 7");
@@ -80,10 +84,34 @@ int main(void)
     CHECK(gan_config_parse(&cfg, "{\"train\": {\"epochs\": 9}}", "x.json", sets, 4, &err) == GAN_OK);
     CHECK(cfg.epochs == 3 && cfg.nz == 16 && strcmp(cfg.data_path, "/tmp/x.gz") == 0 &&
           strcmp(cfg.out_dir, "a b") == 0);
-    expect("{}", "train.batch_size=0", "train.batch_size");
+    expect("{}", "train.batch_size=0", "--set train.batch_size: expected an integer from 2 to 4096, got 0");
     expect("{}", "train.bogus=1", "--set train.bogus: unknown key");
     expect("{}", "nodot=1", "--set nodot=1: expected section.key=value");
     expect("{}", "train.steps", "expected section.key=value");
+    /* A value parses whole or is refused, naming --set (not the file). */
+    expect("{}", "train.steps=0x10",
+           "--set train.steps: expected an integer from 0 to 1000000000000, got \"0x10\"");
+    expect("{}", "train.steps=1_000", "--set train.steps: expected an integer");
+    expect("{}", "train.steps=12abc", "--set train.steps: expected an integer");
+    expect("{}", "model.ngf=12}]junk",
+           "--set model.ngf: expected an integer from 1 to 1024, got \"12}]junk\"");
+    expect("{}", "train.lr_g=inf", "--set train.lr_g: expected a number");
+    expect("{}", "train.lr_g=1e309",
+           "--set train.lr_g: expected a number from 0 to 10, got \"1e309\" (out of the range of a double)");
+    expect("{}", "train.seed=9007199254740993",
+           "--set train.seed: expected an integer from 0 to 9007199254740991");
+    expect("{}", "data.image_size=48", "--set data.image_size: expected 16, 32, 64 or 128, got 48");
+    expect("{}", "data.format=tiff", "--set data.format: expected idx, folder or cifar10, got \"tiff\"");
+    expect("{}", "train.steps=12", NULL);
+    expect("{}", "train.lr_g=2e-4", NULL);
+    /* String keys take the text as it is: a numeric folder name needs no quotes. */
+    const char *numeric_dir[] = {"output.dir=2024"};
+    CHECK(gan_config_parse(&cfg, "{}", "x.json", numeric_dir, 1, &err) == GAN_OK &&
+          strcmp(cfg.out_dir, "2024") == 0);
+    /* \u0000 would cut a key or value short in C: refused; an escaped backslash before u0000 is not a NUL. */
+    expect("{\"train\": {\"steps\\u0000junk\": 5}}", NULL, "x.json: a string holds \\u0000");
+    expect("{\"output\": {\"dir\": \"a\\u0000b\"}}", NULL, "a string holds \\u0000");
+    expect("{\"output\": {\"dir\": \"a\\\\u0000b\"}}", NULL, NULL);
 
     /* The resolved config parses back to the same values. */
     char *json = gan_config_to_json(&cfg);
@@ -118,7 +146,7 @@ int main(void)
         GAN_SOURCE_DIR "/configs/mnist.json", GAN_SOURCE_DIR "/configs/fashion-mnist.json",
         GAN_SOURCE_DIR "/configs/folder-64-rgb.json", GAN_SOURCE_DIR "/configs/cifar10.json"};
     for (int i = 0; i < 4; i++) {
-        int rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
+        gan_status rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
         CHECK_MSG(rc == GAN_OK, "%s: %s", shipped[i], err.msg);
     }
     return check_exit("test_config");

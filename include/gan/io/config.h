@@ -4,6 +4,7 @@
 #ifndef GAN_IO_CONFIG_H
 #define GAN_IO_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gan/core/error.h"
@@ -41,15 +42,19 @@ typedef struct {
     char out_dir[GAN_PATH_MAX];
     int64_t sample_every, checkpoint_every, log_every;
     int sample_count; /* images in each sample grid */
+    /* the run's id (gan train writes it into the run folder's config.json) */
+    char run_id[32];
 } gan_config;
 
 void gan_config_defaults(gan_config *cfg);
-/* Loads path (NULL: defaults only), applies overrides "a.b=value" (value is
- * JSON, or a bare string), validates everything. label names the source in
- * messages (usually the path). */
+/* Loads path (NULL: defaults only), then applies overrides "a.b=value" and
+ * validates everything. A string key takes the value as given (or a quoted
+ * JSON string), a number key a whole JSON number, a boolean true or false;
+ * an override's mistakes are GAN_ERR_USAGE and name --set, a file's are
+ * GAN_ERR_INPUT and name the file. */
 gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets,
                            gan_error *err);
-/* The same from a JSON text already in memory. */
+/* The same from a JSON text already in memory; label names it in messages. */
 gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets,
                             int nsets, gan_error *err);
 /* The resolved config (every key) as pretty JSON; malloc'ed, caller frees. */
