@@ -1,6 +1,7 @@
 #include "gan/io/npy.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "gan/io/atomic_file.h"
 
 #define MAX_NPY_BYTES ((size_t)2 << 30)
+/* NumPy itself refuses headers above 10,000 bytes by default (np.load's max_header_size). */
+enum { MAX_HEADER_BYTES = 65536 };
 
 gan_status gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err)
 {
@@ -43,19 +46,111 @@ gan_status gan_npy_save(const char *path, const float *data, int ndim, const int
     return gan_atomic_commit(&f, err);
 }
 
-/* Finds 'key': in the header dict and returns the text after the colon. */
-static const char *dict_value(const char *dict, const char *key)
+/* The header dict, read as NumPy reads it (a Python literal): exactly the
+ * keys 'descr', 'fortran_order' and 'shape', each once, with a string, a
+ * bool and a tuple of non-negative integers. A 'shape' inside another value
+ * is just text. */
+typedef struct {
+    char descr[16];
+    bool fortran_order;
+    int ndim;
+    int64_t shape[GAN_NPY_MAX_DIMS];
+} npy_header;
+
+typedef struct {
+    const char *p, *end;
+} cursor;
+
+static void skip_blanks(cursor *c)
 {
-    char pat[32];
-    snprintf(pat, sizeof pat, "'%s'", key);
-    const char *p = strstr(dict, pat);
-    if (!p) return NULL;
-    p += strlen(pat);
-    while (*p == ' ') p++;
-    if (*p != ':') return NULL;
-    p++;
-    while (*p == ' ') p++;
-    return p;
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n')) c->p++;
+}
+
+static bool take(cursor *c, char ch)
+{
+    skip_blanks(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return true;
+    }
+    return false;
+}
+
+/* 'text' or "text" without escapes (NumPy writes none). */
+static bool read_string(cursor *c, char *out, size_t len)
+{
+    skip_blanks(c);
+    if (c->p >= c->end || (*c->p != '\'' && *c->p != '"')) return false;
+    const char q = *c->p++;
+    size_t n = 0;
+    while (c->p < c->end && *c->p != q) {
+        if (*c->p == '\\' || n + 1 >= len) return false;
+        out[n++] = *c->p++;
+    }
+    out[n] = '\0';
+    return c->p < c->end && *c->p++ == q;
+}
+
+static bool read_word(cursor *c, const char *word)
+{
+    skip_blanks(c);
+    const size_t n = strlen(word);
+    if ((size_t)(c->end - c->p) < n || strncmp(c->p, word, n) != 0) return false;
+    c->p += n;
+    return true;
+}
+
+/* (), (7,), (10, 100) ... */
+static bool read_shape(cursor *c, npy_header *h)
+{
+    if (!take(c, '(')) return false;
+    h->ndim = 0;
+    for (;;) {
+        if (take(c, ')')) return true;
+        if (h->ndim > 0 && !take(c, ',')) return false;
+        if (take(c, ')')) return true; /* a trailing comma: (7,) */
+        skip_blanks(c);
+        if (c->p >= c->end || !(*c->p >= '0' && *c->p <= '9') || h->ndim == GAN_NPY_MAX_DIMS) return false;
+        int64_t v = 0;
+        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+            if (v > (INT64_MAX - 9) / 10) return false;
+            v = v * 10 + (*c->p++ - '0');
+        }
+        h->shape[h->ndim++] = v;
+    }
+}
+
+static bool parse_header(const char *text, size_t len, npy_header *h)
+{
+    cursor c = {text, text + len};
+    bool seen[3] = {false, false, false};
+    if (!take(&c, '{')) return false;
+    while (!take(&c, '}')) {
+        char key[32];
+        if (!read_string(&c, key, sizeof key) || !take(&c, ':')) return false;
+        const int k = strcmp(key, "descr") == 0           ? 0
+                      : strcmp(key, "fortran_order") == 0 ? 1
+                      : strcmp(key, "shape") == 0         ? 2
+                                                          : -1;
+        if (k < 0 || seen[k]) return false;
+        seen[k] = true;
+        bool ok = false;
+        if (k == 0) {
+            ok = read_string(&c, h->descr, sizeof h->descr);
+        } else if (k == 1) {
+            h->fortran_order = read_word(&c, "True");
+            ok = h->fortran_order || read_word(&c, "False");
+        } else {
+            ok = read_shape(&c, h);
+        }
+        if (!ok) return false;
+        if (!take(&c, ',')) {
+            if (!take(&c, '}')) return false;
+            break;
+        }
+    }
+    skip_blanks(&c);
+    return seen[0] && seen[1] && seen[2] && c.p == c.end;
 }
 
 gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim,
@@ -74,40 +169,29 @@ gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, floa
     } else {
         return gan_fail(err, GAN_ERR_INPUT, "%s: unsupported .npy version %d", label, buf[6]);
     }
-    if (hlen > 65536 || start + hlen > len)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: truncated .npy header", label);
-    char dict[65537];
-    memcpy(dict, buf + start, hlen);
-    dict[hlen] = '\0';
-    const char *descr = dict_value(dict, "descr"), *fo = dict_value(dict, "fortran_order"),
-               *sh = dict_value(dict, "shape");
-    if (!descr || !fo || !sh) return gan_fail(err, GAN_ERR_INPUT, "%s: malformed .npy header", label);
-    if (strncmp(descr, "'<f4'", 5) != 0) {
-        char d[16];
-        snprintf(d, sizeof d, "%.*s", (int)strcspn(descr, ",}"), descr);
-        return gan_fail(err, GAN_ERR_INPUT, "%s: dtype %s, expected float32 ('<f4')", label, d);
-    }
-    if (strncmp(fo, "False", 5) != 0)
+    if (hlen > MAX_HEADER_BYTES)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a .npy header of %zu bytes is larger than gan reads (%d)",
+                        label, hlen, MAX_HEADER_BYTES);
+    if (start + hlen > len) return gan_fail(err, GAN_ERR_INPUT, "%s: truncated .npy header", label);
+    npy_header h;
+    memset(&h, 0, sizeof h);
+    if (!parse_header((const char *)buf + start, hlen, &h))
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: malformed .npy header (expected a dict of 'descr', 'fortran_order' and 'shape')",
+                        label);
+    if (strcmp(h.descr, "<f4") != 0)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: dtype '%s', expected float32 ('<f4')", label, h.descr);
+    if (h.fortran_order)
         return gan_fail(err, GAN_ERR_INPUT, "%s: Fortran-ordered arrays are not supported", label);
-    if (*sh != '(') return gan_fail(err, GAN_ERR_INPUT, "%s: malformed shape in .npy header", label);
-    sh++;
-    int nd = 0;
     size_t count = 1;
-    for (;;) {
-        while (*sh == ' ' || *sh == ',') sh++;
-        if (*sh == ')') break;
-        char *end;
-        errno = 0;
-        long long v = strtoll(sh, &end, 10);
-        if (end == sh || v < 0 || errno || nd == 8)
-            return gan_fail(err, GAN_ERR_INPUT, "%s: malformed shape in .npy header", label);
-        if (v != 0 && count > MAX_NPY_BYTES / 4 / (size_t)v)
+    for (int i = 0; i < h.ndim; i++) {
+        const int64_t v = h.shape[i];
+        if (v != 0 && count > MAX_NPY_BYTES / 4 / (uint64_t)v)
             return gan_fail(err, GAN_ERR_INPUT, "%s: array too large", label);
-        shape[nd++] = v;
         count *= (size_t)v;
-        sh = end;
+        shape[i] = v;
     }
-    size_t body = len - start - hlen;
+    const size_t body = len - start - hlen;
     if (body != count * 4)
         return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes of data for %zu float32 values (truncated?)",
                         label, body, count);
@@ -115,7 +199,7 @@ gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, floa
     if (!out) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
     memcpy(out, buf + start + hlen, count * 4);
     *data = out;
-    *ndim = nd;
+    *ndim = h.ndim;
     return GAN_OK;
 }
 

@@ -7,9 +7,12 @@
 
 #include "gan/core/error.h"
 
+enum { GAN_NPY_MAX_DIMS = 8 };
+
 /* Writes data with the given shape atomically. */
 gan_status gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err);
-/* Reads a float32 array; *ndim and shape[0..*ndim) are filled (max 8 dims).
+/* Reads a float32 array; *ndim and shape[0..*ndim) are filled (at most
+ * GAN_NPY_MAX_DIMS). The header is read as NumPy reads it, a dict literal.
  * Anything else (another dtype, Fortran order, big-endian) is an error. */
 gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err);
 /* The same from memory (the fuzzer's entry point). */

@@ -135,4 +135,12 @@ put("z-truncated.npy", npy("<f4", "(4, 2)", bytes(20)))
 put("z-fortran.npy", npy("<f4", "(4, 2)", bytes(32), fortran=True))
 put("z-big-endian.npy", npy(">f4", "(4, 2)", bytes(32)))
 put("z-not-npy.npy", "not numpy\n")
+# 'shape' inside another value: the dict must hold exactly NumPy's three keys
+d = "{'descr': '<f4', 'fortran_order': False, 'note': \"'shape': (1, 2)\", 'shape': (4, 2), }"
+d += " " * (-(10 + len(d) + 1) % 64) + "\n"
+put("z-shape-in-value.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(d)) + d.encode() + bytes(32))
+# a valid version-2 file whose header (70,000 bytes of padding) is larger than gan reads
+d = "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 2), }"
+d += " " * (70000 - 12 - len(d) - 1) + "\n"
+put("z-header-70k.npy", b"\x93NUMPY\x02\x00" + struct.pack("<I", len(d)) + d.encode() + bytes(32))
 print(f"make_corpus.py: {len(os.listdir(OUT))} files in {OUT}")
