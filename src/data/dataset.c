@@ -1,5 +1,6 @@
 #include "gan/data/dataset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,31 @@ void gan_dataset_free(gan_dataset *ds)
 {
     free(ds->pixels);
     memset(ds, 0, sizeof *ds);
+}
+
+void gan_dataset_skip_note(const gan_dataset *ds, char *buf, size_t len)
+{
+    const gan_folder_skips *k = &ds->skips;
+    const struct {
+        long n;
+        const char *one, *many;
+    } why[] = {{k->dangling_links, "dangling link", "dangling links"},
+               {k->folders_seen_before, "folder seen before through a link", "folders seen before through links"},
+               {k->too_deep, "folder more than 3 levels down", "folders more than 3 levels down"},
+               {k->not_images, "file that is not a PNG, JPEG or BMP", "files that are not PNG, JPEG or BMP"},
+               {k->unreadable, "entry that could not be read", "entries that could not be read"}};
+    long total = 0;
+    for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) total += why[i].n;
+    buf[0] = '\0';
+    if (total == 0) return;
+    size_t used = (size_t)snprintf(buf, len, "skipped %ld entr%s:", total, total == 1 ? "y" : "ies");
+    const char *sep = " ";
+    for (size_t i = 0; i < sizeof why / sizeof why[0] && used < len; i++) {
+        if (!why[i].n) continue;
+        used += (size_t)snprintf(buf + used, len - used, "%s%ld %s", sep, why[i].n,
+                                 why[i].n == 1 ? why[i].one : why[i].many);
+        sep = ", ";
+    }
 }
 
 void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out)

@@ -1,5 +1,6 @@
 /* Image folders: every PNG/JPEG/BMP below the folder (3 levels deep), sorted by path. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,25 +15,68 @@
 typedef struct {
     char **paths;
     long count, cap;
-} path_list;
+    /* every folder entered, by device and inode: a folder reached again (a
+     * symlink loop, or two links to one folder) is not read twice */
+    struct folder_id {
+        dev_t dev;
+        ino_t ino;
+    } *seen;
+    long nseen, seen_cap;
+    gan_folder_skips skips;
+} walk_state;
 
-static int has_ext(const char *name, const char *const *exts)
+static bool has_ext(const char *name, const char *const *exts)
 {
     const char *dot = strrchr(name, '.');
-    if (!dot) return 0;
+    if (!dot) return false;
     for (int i = 0; exts[i]; i++) {
         const char *a = dot + 1, *b = exts[i];
         while (*a && *b && tolower((unsigned char)*a) == *b) a++, b++;
-        if (!*a && !*b) return 1;
+        if (!*a && !*b) return true;
     }
-    return 0;
+    return false;
 }
 
 static const char *const READ_EXTS[] = {"png", "jpg", "jpeg", "bmp", NULL};
 static const char *const OTHER_IMAGE_EXTS[] = {"gif", "tga", "psd",  "hdr", "pic",  "pnm",
                                                "ppm", "pgm", "webp", "tif", "tiff", NULL};
+enum { MAX_DEPTH = 3 }; /* folders below data.path that are searched */
 
-static gan_status walk(const char *dir, int depth, path_list *list, gan_error *err)
+/* Records a folder as entered; false when it was entered before. */
+static bool first_visit(walk_state *w, const struct stat *st, bool *nomem)
+{
+    for (long i = 0; i < w->nseen; i++)
+        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) return false;
+    if (w->nseen == w->seen_cap) {
+        const long cap = w->seen_cap ? 2 * w->seen_cap : 16;
+        struct folder_id *grown = realloc(w->seen, sizeof *grown * (size_t)cap);
+        if (!grown) {
+            *nomem = true;
+            return false;
+        }
+        w->seen = grown;
+        w->seen_cap = cap;
+    }
+    w->seen[w->nseen++] = (struct folder_id){st->st_dev, st->st_ino};
+    return true;
+}
+
+static gan_status add_path(walk_state *w, const char *path, gan_error *err)
+{
+    if (w->count == w->cap) {
+        const long cap = w->cap ? w->cap * 2 : 256;
+        char **grown = realloc(w->paths, sizeof(char *) * (size_t)cap);
+        if (!grown) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
+        w->paths = grown;
+        w->cap = cap;
+    }
+    w->paths[w->count] = strdup(path);
+    if (!w->paths[w->count]) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
+    w->count++;
+    return GAN_OK;
+}
+
+static gan_status walk(walk_state *w, const char *dir, int depth, gan_error *err)
 {
     DIR *d = opendir(dir);
     if (!d) return gan_fail(err, GAN_ERR_IO, "%s: cannot open folder: %s", dir, strerror(errno));
@@ -44,9 +88,18 @@ static gan_status walk(const char *dir, int depth, path_list *list, gan_error *e
         rc = gan_path_join(path, dir, e->d_name, err);
         if (rc != GAN_OK) break;
         struct stat st;
-        if (stat(path, &st) != 0) continue;
+        if (stat(path, &st) != 0) { /* a link to nothing, or an entry that vanished */
+            struct stat lst;
+            if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) w->skips.dangling_links++;
+            else w->skips.unreadable++;
+            continue;
+        }
         if (S_ISDIR(st.st_mode)) {
-            if (depth < 3) rc = walk(path, depth + 1, list, err);
+            bool nomem = false;
+            if (depth >= MAX_DEPTH) w->skips.too_deep++;
+            else if (first_visit(w, &st, &nomem)) rc = walk(w, path, depth + 1, err);
+            else if (nomem) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", dir);
+            else w->skips.folders_seen_before++;
             continue;
         }
         if (has_ext(e->d_name, OTHER_IMAGE_EXTS)) {
@@ -54,20 +107,11 @@ static gan_status walk(const char *dir, int depth, path_list *list, gan_error *e
                           path);
             break;
         }
-        if (!S_ISREG(st.st_mode) || !has_ext(e->d_name, READ_EXTS)) continue;
-        if (list->count == list->cap) {
-            long ncap = list->cap ? list->cap * 2 : 256;
-            char **np = realloc(list->paths, sizeof(char *) * ncap);
-            if (!np) {
-                rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", dir);
-                break;
-            }
-            list->paths = np;
-            list->cap = ncap;
+        if (!S_ISREG(st.st_mode) || !has_ext(e->d_name, READ_EXTS)) {
+            w->skips.not_images++;
+            continue;
         }
-        list->paths[list->count] = strdup(path);
-        if (!list->paths[list->count]) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", dir);
-        else list->count++;
+        rc = add_path(w, path, err);
     }
     closedir(d);
     return rc;
@@ -97,8 +141,15 @@ static gan_status load_file(const char *path, uint8_t **buf, size_t *len, gan_er
 
 gan_status gan_load_folder(gan_dataset *ds, const gan_config *cfg, const gan_fit *fit, gan_error *err)
 {
-    path_list list = {0};
-    gan_status rc = walk(cfg->data_path, 0, &list, err);
+    walk_state list = {0};
+    struct stat top;
+    gan_status rc = GAN_OK;
+    bool nomem = false;
+    if (stat(cfg->data_path, &top) != 0)
+        rc = gan_fail(err, GAN_ERR_IO, "%s: cannot open folder: %s", cfg->data_path, strerror(errno));
+    else if (!S_ISDIR(top.st_mode)) rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a folder", cfg->data_path);
+    else if (!first_visit(&list, &top, &nomem)) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (rc == GAN_OK) rc = walk(&list, cfg->data_path, 0, err);
     if (rc == GAN_OK && list.count == 0)
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: no PNG, JPEG or BMP images found", cfg->data_path);
     if (rc == GAN_OK) {
@@ -119,7 +170,9 @@ gan_status gan_load_folder(gan_dataset *ds, const gan_config *cfg, const gan_fit
             free(px);
         }
     }
+    ds->skips = list.skips;
     for (long i = 0; i < list.count; i++) free(list.paths[i]);
     free(list.paths);
+    free(list.seen);
     return rc;
 }

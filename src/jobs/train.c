@@ -200,6 +200,9 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
             resume ? "from" : "at", (long long)t->step, (long long)r.total_steps, gan_blas_core(),
             gan_pool_threads(t->pool), cfg->out_dir);
         if (gan_blas_note()) fprintf(log, "gan: %s\n", gan_blas_note());
+        char skipped[256];
+        gan_dataset_skip_note(&t->data, skipped, sizeof skipped);
+        if (skipped[0]) fprintf(log, "gan: %s: %s\n", cfg->data_path, skipped);
     }
     r.t_start = r.t_log = gan_seconds();
     r.session_start_step = r.last_ckpt_step = t->step;

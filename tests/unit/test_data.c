@@ -155,7 +155,7 @@ static void test_folder(void)
     write_bytes("imgs/readme.txt", "not an image", 12, 0);
     gan_config cfg;
     gan_dataset ds;
-    int rc = load(&cfg, "folder", "imgs", 16, 3, "resize", &ds, &err);
+    gan_status rc = load(&cfg, "folder", "imgs", 16, 3, "resize", &ds, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     if (rc == GAN_OK) {
         /* Sorted paths: 0.png (red), 1.png (green), class_a/2.png (blue). */
@@ -167,6 +167,33 @@ static void test_folder(void)
     /* RGB -> grey. */
     CHECK(load(&cfg, "folder", "imgs", 16, 1, "resize", &ds, &err) == GAN_OK && ds.pixels[0] == 76);
     gan_dataset_free(&ds);
+    /* A symlink loop (loop -> .), a second link to a folder, a dangling link:
+     * each image is read once, and what was skipped is counted and said. */
+    char link[400];
+    snprintf(link, sizeof link, "%s/imgs/loop", dir);
+    CHECK(symlink(".", link) == 0);
+    snprintf(link, sizeof link, "%s/imgs/again", dir);
+    CHECK(symlink("class_a", link) == 0);
+    snprintf(link, sizeof link, "%s/imgs/gone.png", dir);
+    CHECK(symlink("nowhere.png", link) == 0);
+    rc = load(&cfg, "folder", "imgs", 16, 3, "resize", &ds, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        CHECK_MSG(ds.count == 3, "a folder with links reads %ld images, not 3", ds.count);
+        CHECK(ds.skips.dangling_links == 1 && ds.skips.folders_seen_before == 2 && ds.skips.not_images == 1);
+        char note[256];
+        gan_dataset_skip_note(&ds, note, sizeof note);
+        CHECK_MSG(strcmp(note,
+                         "skipped 4 entries: 1 dangling link, 2 folders seen before through links, 1 file "
+                         "that is not a PNG, JPEG or BMP") == 0,
+                  "note: %s", note);
+        gan_dataset_free(&ds);
+    }
+    static const char *const links[] = {"loop", "again", "gone.png"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(link, sizeof link, "%s/imgs/%s", dir, links[i]);
+        unlink(link);
+    }
 
     /* A truncated PNG, an empty file, a GIF, a PNG header claiming 100000x100000. */
     snprintf(path, sizeof path, "%s/imgs/0.png", dir);

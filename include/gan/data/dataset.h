@@ -9,16 +9,29 @@
 #include "gan/core/error.h"
 #include "gan/io/config.h"
 
+/* What an image folder held besides the images read, and why each was left out. */
+typedef struct {
+    long dangling_links;      /* links to nothing */
+    long folders_seen_before; /* a folder reached again through a link (a loop, or two links to one) */
+    long too_deep;            /* folders more than 3 levels below data.path */
+    long not_images;          /* files without a .png, .jpg, .jpeg or .bmp name */
+    long unreadable;          /* entries that could not be inspected */
+} gan_folder_skips;
+
 typedef struct {
     uint8_t *pixels; /* count x channels x size x size */
     long count;
     int size, channels;
+    gan_folder_skips skips; /* format "folder" only */
 } gan_dataset;
 
 /* Loads cfg->data_format from cfg->data_path, converted to cfg->channels and
  * fitted to cfg->image_size (cfg->data_fit), at most cfg->data_limit images. */
 gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *err);
 void gan_dataset_free(gan_dataset *ds);
+/* "skipped 3 entries of data.path: 2 dangling links, 1 folder seen before
+ * through a link" into buf, or "" when nothing was skipped. */
+void gan_dataset_skip_note(const gan_dataset *ds, char *buf, size_t len);
 /* Bytes of one image, channels x size x size. */
 size_t gan_dataset_image_bytes(const gan_dataset *ds);
 /* Room for count images at cfg's size (pixels uninitialised). */
