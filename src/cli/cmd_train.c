@@ -93,8 +93,12 @@ int cmd_train(int argc, char **argv)
     if (!quiet && res.steps_run == 0)
         fprintf(
             stderr,
-            "gan: nothing to do: the run is at step %lld, its last (raise train.steps or train.epochs with --set)\n",
-            (long long)res.step);
+            "gan: nothing to do: the run is at step %lld, its last (raise train.steps or train.epochs with "
+            "--set)%s\n",
+            (long long)res.step,
+            res.outputs_rewritten
+                ? "; g.bin and d.bin were missing or damaged and are written again from state.bin"
+                : "");
     else if (!quiet)
         fprintf(
             stderr,

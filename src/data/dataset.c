@@ -62,11 +62,12 @@ void gan_dataset_skip_note(const gan_dataset *ds, char *buf, size_t len)
     const struct {
         long n;
         const char *one, *many;
-    } why[] = {{k->dangling_links, "dangling link", "dangling links"},
-               {k->folders_seen_before, "folder seen before through a link", "folders seen before through links"},
-               {k->too_deep, "folder more than 3 levels down", "folders more than 3 levels down"},
-               {k->not_images, "file that is not a PNG, JPEG or BMP", "files that are not PNG, JPEG or BMP"},
-               {k->unreadable, "entry that could not be read", "entries that could not be read"}};
+    } why[] = {
+        {k->dangling_links, "dangling link", "dangling links"},
+        {k->folders_seen_before, "folder seen before through a link", "folders seen before through links"},
+        {k->too_deep, "folder more than 3 levels down", "folders more than 3 levels down"},
+        {k->not_images, "file that is not a PNG, JPEG or BMP", "files that are not PNG, JPEG or BMP"},
+        {k->unreadable, "entry that could not be read", "entries that could not be read"}};
     long total = 0;
     for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) total += why[i].n;
     buf[0] = '\0';

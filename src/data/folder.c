@@ -1,8 +1,8 @@
 /* Image folders: every PNG/JPEG/BMP below the folder (3 levels deep), sorted by path. */
 #include <ctype.h>
-#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ typedef struct {
     struct folder_id {
         dev_t dev;
         ino_t ino;
-    } *seen;
+    } * seen;
     long nseen, seen_cap;
     gan_folder_skips skips;
 } walk_state;

@@ -331,6 +331,8 @@ static gan_status apply_set(gan_config *cfg, const char *set, gan_error *err)
         return gan_fail(err, GAN_ERR_USAGE, "--set %s: unknown key%s%s%s", path, s ? " (did you mean " : "",
                         s ? s : "", s ? "?)" : "");
     }
+    if (!strchr(path, '.'))
+        return gan_fail(err, GAN_ERR_USAGE, "--set %s: gan writes this key; it cannot be set", path);
     char where[160];
     snprintf(where, sizeof where, "--set %s", path);
     bool out_of_range = false;

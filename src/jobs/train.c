@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gan/core/blas.h"
@@ -14,6 +15,7 @@
 #include "gan/core/pool.h"
 #include "gan/io/atomic_file.h"
 #include "gan/io/image_grid.h"
+#include "run_folder.h"
 #include "train_run.h"
 
 static FILE *log_stream(const gan_run *r) { return r->opts->log ? r->opts->log : stderr; }
@@ -120,19 +122,42 @@ static gan_status join_paths(gan_run_paths *p, const char *dir, gan_error *err)
     return GAN_OK;
 }
 
-static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
+/* The run folder, locked for this job, holding this run only. */
+static gan_status open_run_folder(gan_run *r, gan_config *c, gan_error *err)
 {
-    gan_trainer *t = &r->t;
     gan_status rc = join_paths(&r->paths, c->out_dir, err);
     if (rc != GAN_OK) return rc;
+    struct stat st;
+    r->created_dir = stat(c->out_dir, &st) != 0;
+    rc = gan_run_folder_lock(c->out_dir, &r->lock_fd, err);
+    if (rc != GAN_OK) return rc;
+    gan_run_folder_remove_stale(c->out_dir); /* a killed writer's temporary files */
+    const bool holds_run = access(r->paths.state, F_OK) == 0;
+    switch (r->opts->start) {
+    case GAN_RUN_NEW:
+        if (holds_run)
+            return gan_fail(
+                err, GAN_ERR_INPUT,
+                "%s: already holds a run (%s); continue it with --resume %s, or start over with --force",
+                c->out_dir, GAN_RUN_STATE, c->out_dir);
+        break;
+    case GAN_RUN_FORCE: /* the earlier run's files go before this run writes anything */
+        rc = gan_run_folder_clear(c->out_dir, err);
+        break;
+    case GAN_RUN_RESUME:
+        if (!holds_run)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", c->out_dir, GAN_RUN_STATE);
+        break;
+    }
+    return rc;
+}
+
+static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
+{
+    gan_trainer *t = &r->t;
     const bool resume = r->opts->start == GAN_RUN_RESUME;
-    if (r->opts->start == GAN_RUN_NEW && access(r->paths.state, F_OK) == 0)
-        return gan_fail(
-            err, GAN_ERR_INPUT,
-            "%s: already holds a run (%s); continue it with --resume %s, or start over with --force",
-            c->out_dir, GAN_RUN_STATE, c->out_dir);
-    if (resume && access(r->paths.state, F_OK) != 0)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", c->out_dir, GAN_RUN_STATE);
+    gan_status rc = open_run_folder(r, c, err);
+    if (rc != GAN_OK) return rc;
     rc = gan_dataset_load(&t->data, c, err);
     if (rc != GAN_OK) return rc;
     const int B = c->batch_size;
@@ -145,7 +170,13 @@ static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
     rc = gan_trainer_build(t, c, B > c->sample_count ? B : c->sample_count, err);
     if (rc != GAN_OK) return rc;
     r->fixed_z = malloc(sizeof(float) * (size_t)c->sample_count * c->nz);
-    r->config_json = gan_config_to_json(c);
+    /* The checkpoints record the config without the run id, so that two runs
+     * of one config write the same bytes; the id is the hash of the config
+     * the run started with, kept in config.json and state.bin. */
+    gan_config plain = *c;
+    plain.run_id[0] = '\0';
+    r->config_json = gan_config_to_json(&plain);
+    if (r->config_json && !resume) gan_run_id_of(r->config_json, c->run_id, sizeof c->run_id);
     if (!r->fixed_z || !r->config_json) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
 
     rc = gan_mkdir_p(c->out_dir, err);
@@ -153,6 +184,7 @@ static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
     if (rc != GAN_OK) return rc;
     if (resume) {
         rc = gan_run_load_state(r, err);
+        r->have_checkpoint = rc == GAN_OK;
     } else {
         /* One seeded stream: weights first, then the fixed grid noise, then per-step latents. */
         gan_rng_seed(&t->rng, c->seed);
@@ -162,15 +194,27 @@ static gan_status setup(gan_run *r, const gan_config *c, gan_error *err)
         rc = write_real_grid(r, err);
     }
     if (rc == GAN_OK) rc = gan_run_eval_setup(r, err);
-    if (rc == GAN_OK)
-        rc = gan_write_file_atomic(r->paths.config, r->config_json, strlen(r->config_json), err);
+    if (rc == GAN_OK) { /* config.json: the resolved config with the run id */
+        char *folder_json = gan_config_to_json(c);
+        rc = folder_json ? gan_write_file_atomic(r->paths.config, folder_json, strlen(folder_json), err)
+                         : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        free(folder_json);
+    }
     if (rc == GAN_OK) rc = gan_run_open_metrics(r, err);
     return rc;
 }
 
-static void teardown(gan_run *r)
+static void teardown(gan_run *r, bool failed_setup)
 {
     if (r->metrics) fclose(r->metrics);
+    if (failed_setup && r->created_dir && r->lock_fd >= 0) {
+        /* a run that never started leaves no folder behind it made */
+        char lock[GAN_PATH_MAX];
+        if (gan_path_join(lock, r->cfg.out_dir, GAN_RUN_LOCK, NULL) == GAN_OK) unlink(lock);
+        rmdir(r->paths.samples);
+        rmdir(r->cfg.out_dir);
+    }
+    gan_run_folder_unlock(r->lock_fd);
     gan_run_eval_free(r);
     gan_trainer_free(&r->t);
     free(r->fixed_z);
@@ -184,11 +228,15 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
 {
     gan_run r;
     memset(&r, 0, sizeof r);
+    r.cfg = *cfg;
     r.opts = opts;
     r.best_fid = INFINITY;
+    r.lock_fd = -1;
     gan_trainer *t = &r.t;
     FILE *log = log_stream(&r);
-    gan_status rc = setup(&r, cfg, err);
+    gan_status rc = setup(&r, &r.cfg, err);
+    const bool failed_setup = rc != GAN_OK;
+    cfg = &r.cfg;
     if (rc == GAN_OK && !opts->quiet) {
         const bool resume = opts->start == GAN_RUN_RESUME;
         fprintf(
@@ -210,12 +258,14 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
         gan_trainer_step(t);
         r.log_images += (long)cfg->batch_size * cfg->d_steps;
         if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) {
-            rc = gan_fail(
-                err, GAN_ERR_NUMERIC,
-                "step %lld: loss_D = %g, loss_G = %g: training diverged; the checkpoint of step %lld in %s is "
-                "intact",
-                (long long)t->step, t->last.loss_d, t->last.loss_g, (long long)r.last_ckpt_step,
-                cfg->out_dir);
+            char kept[128];
+            if (r.have_checkpoint)
+                snprintf(kept, sizeof kept, "the checkpoint of step %lld is intact",
+                         (long long)r.last_ckpt_step);
+            else snprintf(kept, sizeof kept, "no checkpoint had been written");
+            rc = gan_fail(err, GAN_ERR_NUMERIC,
+                          "step %lld: loss_D = %g, loss_G = %g: training diverged; in %s, %s",
+                          (long long)t->step, t->last.loss_d, t->last.loss_g, cfg->out_dir, kept);
             break;
         }
         const bool last = t->step == r.total_steps;
@@ -232,8 +282,11 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                           "interrupted at step %lld; checkpoint written to %s (continue with --resume %s)",
                           (long long)t->step, cfg->out_dir, cfg->out_dir);
     }
+    bool rewritten = false; /* a finished run's g.bin or d.bin was missing or damaged */
+    if (rc == GAN_OK && t->step == r.session_start_step) rc = gan_run_check_outputs(&r, &rewritten, err);
     if (result) {
         *result = (gan_train_result){.step = t->step,
+                                     .outputs_rewritten = rewritten,
                                      .steps_run = t->step - r.session_start_step,
                                      .loss_d = t->last.loss_d,
                                      .loss_g = t->last.loss_g,
@@ -241,6 +294,6 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                                      .d_g_z = t->last.d_g_z,
                                      .seconds = gan_seconds() - r.t_start};
     }
-    teardown(&r);
+    teardown(&r, failed_setup);
     return rc;
 }

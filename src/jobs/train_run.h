@@ -15,7 +15,11 @@
 
 typedef struct {
     gan_trainer t;
+    gan_config cfg; /* the job's config, with the run id filled in */
     const gan_train_opts *opts;
+    int lock_fd;          /* holds the run folder's lock; -1: none */
+    bool created_dir;     /* this job made the run folder */
+    bool have_checkpoint; /* the folder holds a complete checkpoint of this run */
     gan_run_paths paths;
     char *config_json; /* the resolved config, written into every checkpoint */
     float *fixed_z;    /* [nz, sample_count]: the latents of every sample grid */
@@ -40,6 +44,9 @@ typedef struct {
 gan_status gan_run_save_checkpoint(gan_run *r, gan_error *err);
 gan_status gan_run_load_state(gan_run *r, gan_error *err);
 gan_status gan_run_open_metrics(gan_run *r, gan_error *err);
+/* A finished run's g.bin and d.bin load; when not, they are written again
+ * from the state (*rewritten says so). */
+gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err);
 
 /* train_eval.c */
 gan_status gan_run_eval_setup(gan_run *r, gan_error *err);

@@ -28,8 +28,9 @@ static gan_status save_state(gan_run *r, gan_error *err)
     gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
     char step[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
-    const char *meta[6] = {"format", GAN_STATE_FORMAT, "step", step, "config", r->config_json};
-    return gan_st_save(r->paths.state, list.e, list.count, meta, 3, err);
+    const char *meta[8] = {"format", GAN_STATE_FORMAT, "step",   step,
+                           "config", r->config_json,   "run_id", r->cfg.run_id};
+    return gan_st_save(r->paths.state, list.e, list.count, meta, r->cfg.run_id[0] ? 4 : 3, err);
 }
 
 gan_status gan_run_load_state(gan_run *r, gan_error *err)
@@ -42,6 +43,12 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     const char *format = gan_st_meta(&f, "format");
     if (!format || strcmp(format, GAN_STATE_FORMAT) != 0)
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: not a gan training-state file", path);
+    /* config.json and state.bin of two different runs (runs before run ids have none: accepted) */
+    const char *run_id = gan_st_meta(&f, "run_id");
+    if (rc == GAN_OK && run_id && r->cfg.run_id[0] && strcmp(run_id, r->cfg.run_id) != 0)
+        rc = gan_fail(err, GAN_ERR_INPUT,
+                      "%s: belongs to run %s, but config.json beside it to run %s: the folder mixes two runs",
+                      path, run_id, r->cfg.run_id);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->g, &f, "G.", err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->d, &f, "D.", err);
     int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams, four = 4;
@@ -68,17 +75,54 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
 gan_status gan_run_save_checkpoint(gan_run *r, gan_error *err)
 {
     gan_trainer *t = &r->t;
+    /* Each file is replaced atomically, so a failed write leaves that file
+     * as it was; the files written before it already hold this step. */
+    int written = 0; /* files of this checkpoint written: state.bin, then g.bin, then d.bin */
     gan_status rc = save_state(r, err);
-    if (rc == GAN_OK) rc = gan_model_save(r->paths.g, &t->g, t->step, r->config_json, err);
-    if (rc == GAN_OK) rc = gan_model_save(r->paths.d, &t->d, t->step, r->config_json, err);
+    if (rc == GAN_OK) {
+        written = 1;
+        rc = gan_model_save(r->paths.g, &t->g, t->step, r->config_json, err);
+    }
+    if (rc == GAN_OK) {
+        written = 2;
+        rc = gan_model_save(r->paths.d, &t->d, t->step, r->config_json, err);
+    }
     if (rc == GAN_OK) {
         r->last_ckpt_step = t->step;
-    } else {
-        /* Every file is replaced atomically, so a failed write changed nothing. */
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        gan_fail(err, rc, "%.400s; the earlier checkpoint files are intact", why);
+        r->have_checkpoint = true;
+        return GAN_OK;
     }
+    /* Say what is true of each file now. */
+    static const char *const rest[3] = {"state.bin, g.bin and d.bin", "g.bin and d.bin", "d.bin"};
+    static const char *const newer[3] = {"", "state.bin holds", "state.bin and g.bin hold"};
+    char why[sizeof err->msg], older[96], now[64] = "";
+    snprintf(why, sizeof why, "%s", err->msg);
+    if (r->have_checkpoint)
+        snprintf(older, sizeof older, "%s still hold%s step %lld", rest[written], written == 2 ? "s" : "",
+                 (long long)r->last_ckpt_step);
+    else if (written == 0) snprintf(older, sizeof older, "no checkpoint of this run has been written yet");
+    else snprintf(older, sizeof older, "%s not written yet", rest[written]);
+    if (written > 0) snprintf(now, sizeof now, "%s step %lld, ", newer[written], (long long)t->step);
+    gan_fail(err, rc, "%.300s; %s%s", why, now, older);
+    return rc;
+}
+
+gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err)
+{
+    *rewritten = false;
+    const char *paths[2] = {r->paths.g, r->paths.d};
+    for (int i = 0; i < 2; i++) {
+        gan_st_file f;
+        gan_arch arch;
+        gan_net_kind kind;
+        const bool ok =
+            gan_st_load(&f, paths[i], NULL) == GAN_OK && gan_model_arch(&f, &arch, &kind, NULL) == GAN_OK;
+        if (ok) gan_st_close(&f);
+        if (!ok) *rewritten = true;
+    }
+    if (!*rewritten) return GAN_OK;
+    gan_status rc = gan_model_save(r->paths.g, &r->t.g, r->t.step, r->config_json, err);
+    if (rc == GAN_OK) rc = gan_model_save(r->paths.d, &r->t.d, r->t.step, r->config_json, err);
     return rc;
 }
 

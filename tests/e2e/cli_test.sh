@@ -158,6 +158,49 @@ expect 4 "File name too long" "$GAN" sample --ckpt "$T/A/g.bin" -n 4 --out "$out
 check "the error keeps both ends of the long name" grep -q "$T/ooo.*oo\.\.\.oo.*ooo\.png" "$T/err"
 check "the error is shorter than 600 characters" test "$(wc -c <"$T/err")" -lt 600
 
+# ---- one run per folder: the lock, --force, stale temporary files, mixed runs
+"$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=2 --set "output.dir=$T/lk" >/dev/null 2>"$T/lk.err" &
+pid=$!
+for _ in $(seq 200); do grep -q "step 4/" "$T/lk.err" 2>/dev/null && break; sleep 0.05; done
+cp "$T/lk/config.json" "$T/lk.config"
+expect 3 "$T/lk: run folder in use by pid $pid" "$GAN" train "${SMALL[@]}" --set "output.dir=$T/lk" --force --set train.seed=222
+expect 3 "run folder in use by pid $pid" "$GAN" train --resume "$T/lk" --set train.steps=20
+check "a refused second job touched nothing (config.json)" cmp -s "$T/lk/config.json" "$T/lk.config"
+kill -TERM $pid
+wait $pid
+check "the first job ends on SIGTERM with 143" test $? -eq 143
+s=$(sed -n 's/^step: *//p' <("$GAN" info "$T/lk/state.bin"))
+expect 0 "" "$GAN" train --resume "$T/lk" --set "train.steps=$((s + 2))" --quiet
+# --force leaves a folder that holds one run only
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/fo" --quiet >/dev/null 2>&1
+check "the first run wrote step_000010.png" test -e "$T/fo/samples/step_000010.png"
+touch "$T/fo/.state.bin.tmp.Ab12Cd" "$T/fo/samples/.step_000012.png.tmp.Zz99Yy"
+"$GAN" train "${SMALL[@]}" --set train.steps=3 --set output.sample_every=0 --set train.seed=222 --set "output.dir=$T/fo" --force --quiet >/dev/null 2>&1
+check "--force removed the earlier run's sample grids" test "$(ls "$T/fo/samples")" = "step_000003.png"
+check "--force: metrics.csv holds the new run's rows only" test "$(cut -d, -f1 "$T/fo/metrics.csv" | tr '\n' ' ')" = "step 3 "
+check "stale temporary files are gone" test -z "$(find "$T/fo" -name '*.tmp.*')"
+# a --force run killed before its first checkpoint leaves nothing to resume (the old state.bin went first)
+"$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/fo" --force >/dev/null 2>"$T/fo.err" &
+pid=$!
+for _ in $(seq 200); do grep -q "step 4/" "$T/fo.err" 2>/dev/null && break; sleep 0.05; done
+kill -9 $pid
+wait $pid 2>/dev/null
+expect 3 "nothing to resume" "$GAN" train --resume "$T/fo"
+# config.json and state.bin of two runs in one folder are refused
+"$GAN" train "${SMALL[@]}" --set train.steps=2 --set "output.dir=$T/m1" --quiet >/dev/null 2>&1
+"$GAN" train "${SMALL[@]}" --set train.steps=2 --set train.seed=99 --set "output.dir=$T/m2" --quiet >/dev/null 2>&1
+cp "$T/m2/config.json" "$T/m1/config.json"
+expect 3 "the folder mixes two runs" "$GAN" train --resume "$T/m1" --set train.steps=4
+expect 2 "--set run_id: gan writes this key" "$GAN" train --resume "$T/m2" --set run_id=x
+# a finished run whose g.bin is gone: resume writes it again from state.bin
+rm "$T/m2/g.bin"
+expect 0 "" "$GAN" train --resume "$T/m2"
+check "resuming a finished run without g.bin says it wrote it again" grep -q "written again from state.bin" "$T/err"
+check "...and g.bin is there and loads" "$GAN" info "$T/m2/g.bin" >/dev/null
+head -c 300 "$T/m2/d.bin" >"$T/d.part" && mv "$T/d.part" "$T/m2/d.bin"
+expect 0 "" "$GAN" train --resume "$T/m2" --quiet
+check "a truncated d.bin is written again too" "$GAN" info "$T/m2/d.bin" >/dev/null
+
 # ---- Ctrl-C: finish the step, save, exit 130; the run resumes
 "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/sig" >/dev/null 2>"$T/err" &
 pid=$!
@@ -192,11 +235,17 @@ done
 
 # ---- disk full while checkpointing: exit 4, one line, the earlier checkpoint intact
 if mkdir -p "$T/small" && mount -t tmpfs -o size=160k tmpfs "$T/small" 2>/dev/null; then
-  expect 4 "state.bin: write failed: No space left on device; the earlier checkpoint files are intact" \
+  expect 4 "state.bin: write failed: No space left on device; state.bin, g.bin and d.bin still hold step 2" \
     "$GAN" train "${SMALL[@]}" --set train.steps=4 --set output.checkpoint_every=2 --set output.sample_every=0 \
     --set "output.dir=$T/small/run" --quiet
   check "after a full disk the earlier state.bin loads (step 2)" bash -c "'$GAN' info '$T/small/run/state.bin' | grep -q 'step:       2'"
   check "after a full disk no temporary file is left" test -z "$(ls -A "$T/small/run" | grep tmp)"
+  umount "$T/small"
+  # disk full at the first checkpoint: there is no earlier one, and the message says so
+  mount -t tmpfs -o size=64k tmpfs "$T/small"
+  expect 4 "state.bin: write failed: No space left on device; no checkpoint of this run has been written yet" \
+    "$GAN" train "${SMALL[@]}" --set train.steps=2 --set output.sample_every=0 --set "output.dir=$T/small/run" --quiet
+  check "after a full disk at the first checkpoint there is no state.bin or g.bin" test ! -e "$T/small/run/state.bin" -a ! -e "$T/small/run/g.bin"
   umount "$T/small"
 else
   echo "cli_test: disk-full test skipped (mounting a tmpfs needs root)" >&2

@@ -27,6 +27,8 @@ typedef struct {
 typedef struct {
     int64_t step;      /* steps completed */
     int64_t steps_run; /* of which in this call */
+    bool
+        outputs_rewritten; /* nothing to train, but g.bin/d.bin were missing or damaged: written from state.bin */
     double loss_d, loss_g, d_x, d_g_z;
     double seconds;
 } gan_train_result;

@@ -35,6 +35,8 @@ put("string-nz.json", '{"model": {"nz": "100"}}')
 put("duplicate-key.json", '{"model": {"nz": 100, "nz": 64}}')
 put("bad-format.json", '{"data": {"format": "tiff"}}')
 put("nul-byte.json", b'{"train": {}}\x00{}')
+put("nul-escape-key.json", '{"train": {"steps\\u0000junk": 5}}')
+put("nul-escape-value.json", '{"output": {"dir": "runs/a\\u0000b"}}')
 put("missing-data.json", '{"data": {"path": "/nonexistent/gan/train-images.gz"}}')
 
 # ---- checkpoints, from the tiny valid generator
