@@ -50,13 +50,15 @@ int cmd_bench(int argc, char **argv)
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (json)
         printf(
-            "{\"images_per_second\": %.2f, \"seconds_per_step\": %.6f, \"peak_rss_kb\": %ld, \"steps\": %d, "
-            "\"batch_size\": %d, \"image_size\": %d, \"channels\": %d, \"loss_d\": %.4f, \"loss_g\": %.4f}\n",
-            r.images_per_second, r.seconds / r.steps, r.peak_rss_kb, r.steps, cfg.batch_size, cfg.image_size,
-            cfg.channels, r.loss_d, r.loss_g);
+            "{\"images_per_second\": %.2f, \"seconds_per_step\": %.6f, \"peak_rss_kb\": %ld, "
+            "\"estimated_kb\": %ld, \"steps\": %d, \"batch_size\": %d, \"image_size\": %d, \"channels\": %d, "
+            "\"loss_d\": %.4f, \"loss_g\": %.4f}\n",
+            r.images_per_second, r.seconds / r.steps, r.peak_rss_kb, r.estimated_kb, r.steps, cfg.batch_size,
+            cfg.image_size, cfg.channels, r.loss_d, r.loss_g);
     else
-        printf("%dx%dx%d batch %d: %.1f images/s, %.4f s/step over %d steps, peak RSS %.1f MiB\n",
+        printf("%dx%dx%d batch %d: %.1f images/s, %.4f s/step over %d steps, peak RSS %.1f MiB (estimated "
+               "beforehand: %.1f MiB on top of the program's own)\n",
                cfg.image_size, cfg.image_size, cfg.channels, cfg.batch_size, r.images_per_second,
-               r.seconds / r.steps, r.steps, r.peak_rss_kb / 1024.0);
+               r.seconds / r.steps, r.steps, r.peak_rss_kb / 1024.0, r.estimated_kb / 1024.0);
     return EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gan/core/blas.h"
 #include "gan/core/work.h"
 #include "gan/data/dataset.h"
 #include "gan/io/checkpoint.h"
@@ -250,12 +251,13 @@ int cmd_eval(int argc, char **argv)
         cli_args_free(&args);
         return cli_report(rc, &err);
     }
-    if (gan_work_alloc(&cls_work, gan_classifier_work_plan(&cls), NULL) != GAN_OK)
+    gan_pool *pool = gan_threads_start(0);
+    if (gan_work_alloc(&cls_work, gan_classifier_work_plan(&cls), pool) != GAN_OK)
         rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     const gan_classifier_arch *ca = &cls.arch;
     if (rc == GAN_OK && a.ckpt) {
         rc = gan_model_load(a.ckpt, &g, GAN_NET_GENERATOR, BATCH, &step, &err);
-        if (rc == GAN_OK && gan_work_alloc(&g_work, gan_net_work_plan(&g), NULL) != GAN_OK)
+        if (rc == GAN_OK && gan_work_alloc(&g_work, gan_net_work_plan(&g), pool) != GAN_OK)
             rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         if (rc == GAN_OK && (g.arch.image_size != ca->image_size || g.arch.channels != ca->channels))
             rc = gan_fail(&err, GAN_ERR_INPUT,
@@ -318,6 +320,7 @@ int cmd_eval(int argc, char **argv)
     gan_net_free(&g);
     gan_work_free(&cls_work);
     gan_work_free(&g_work);
+    gan_pool_free(pool);
     free(cls_config), free(npy), free(z), free(idx);
     code = rc == GAN_OK ? EXIT_OK : cli_report(rc, &err);
     cli_args_free(&args);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gan/core/blas.h"
 #include "gan/core/rng.h"
 #include "gan/core/work.h"
 #include "gan/io/checkpoint.h"
@@ -77,9 +78,10 @@ int cmd_interp(int argc, char **argv)
     gan_status rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, n, NULL, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
     const int nz = g.arch.nz;
+    gan_pool *pool = gan_threads_start(0);
     float *ends = malloc(sizeof(float) * 2 * rows * nz), *z = malloc(sizeof(float) * (size_t)n * nz);
     float *zi = malloc(sizeof(float) * nz);
-    if (!ends || !z || !zi || gan_work_alloc(&work, gan_net_work_plan(&g), NULL) != GAN_OK) {
+    if (!ends || !z || !zi || gan_work_alloc(&work, gan_net_work_plan(&g), pool) != GAN_OK) {
         rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     } else {
         gan_rng rng;
@@ -109,6 +111,7 @@ int cmd_interp(int argc, char **argv)
     free(ends), free(z), free(zi);
     gan_net_free(&g);
     gan_work_free(&work);
+    gan_pool_free(pool);
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet) printf("%s\n", out);
     return EXIT_OK;

@@ -125,7 +125,8 @@ int cmd_sample(int argc, char **argv)
     const int chunk =
         (int)(bn_mode == GAN_MODE_TRAIN ? (n < BN_CHUNK ? n : BN_CHUNK) : (n < CHUNK ? n : CHUNK));
     if (rc == GAN_OK) rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, chunk, NULL, &err);
-    if (rc == GAN_OK && gan_work_alloc(&work, gan_net_work_plan(&g), NULL) != GAN_OK)
+    gan_pool *pool = rc == GAN_OK ? gan_threads_start(0) : NULL;
+    if (rc == GAN_OK && gan_work_alloc(&work, gan_net_work_plan(&g), pool) != GAN_OK)
         rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     const int nz = g.arch.nz, C = g.arch.channels, S = g.arch.image_size;
     const long plane = (long)S * S;
@@ -207,6 +208,7 @@ done:
     if (rc != GAN_OK) code = cli_report(rc, &err);
     gan_net_free(&g);
     gan_work_free(&work);
+    gan_pool_free(pool);
     free(z), free(imgs), free(zc), free(nchw);
     cli_args_free(&a);
     return code;

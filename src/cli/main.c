@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gan/core/blas.h"
 
 static const char USAGE[] =
     "usage: gan <command> [options]\n"
@@ -52,6 +53,7 @@ void cli_catch_signals(void)
 
 int main(int argc, char **argv)
 {
+    gan_blas_single_under_limit(argv);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(USAGE, argc < 2 ? stderr : stdout);

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "gan/core/blas.h"
 #include "gan/core/clock.h"
+#include "gan/jobs/memory.h"
 #include "trainer.h"
 
 gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err)
@@ -21,8 +23,15 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
     t.data.channels = cfg->channels;
     t.data.pixels = malloc((size_t)t.data.count * img);
     t.steps_per_epoch = 4;
+    gan_mem_estimate mem;
+    gan_train_memory_estimate(cfg, t.data.count, cfg->threads > 0 ? cfg->threads : gan_default_threads(),
+                              &mem);
+    mem.resident -= mem.eval + mem.data; /* nothing is evaluated; the images are allocated already */
+    mem.address -= mem.eval + mem.data;
+    mem.eval = 0;
     gan_status rc =
-        t.data.pixels ? gan_trainer_build(&t, cfg, B, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        t.data.pixels ? gan_memory_check(&mem, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (rc == GAN_OK) rc = gan_trainer_build(&t, cfg, B, err);
     if (rc == GAN_OK) {
         gan_rng_seed(&t.rng, cfg->seed);
         for (long i = 0; i < t.data.count * img; i++)
@@ -40,6 +49,7 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
                                .seconds = dt,
                                .images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0,
                                .peak_rss_kb = ru.ru_maxrss,
+                               .estimated_kb = (long)((mem.resident + mem.data) >> 10),
                                .loss_d = t.last.loss_d,
                                .loss_g = t.last.loss_g};
     }

@@ -15,6 +15,7 @@
 #include "gan/core/pool.h"
 #include "gan/io/atomic_file.h"
 #include "gan/io/image_grid.h"
+#include "gan/jobs/memory.h"
 #include "run_folder.h"
 #include "train_run.h"
 
@@ -165,6 +166,11 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
         return gan_fail(err, GAN_ERR_INPUT, "%s: %ld images, fewer than train.batch_size (%d)", c->data_path,
                         t->data.count, B);
     t->steps_per_epoch = t->data.count / B;
+    /* Before the networks, their working memory and OpenBLAS's buffers: a
+     * job that cannot fit is refused with its figures, not half-way. */
+    gan_train_memory_estimate(c, 0, c->threads > 0 ? c->threads : gan_default_threads(), &r->mem);
+    rc = gan_memory_check(&r->mem, err); /* the images are loaded: 0 more for data */
+    if (rc != GAN_OK) return rc;
     r->total_steps =
         c->steps > 0 ? c->steps : ((int64_t)c->epochs * t->steps_per_epoch + c->d_steps - 1) / c->d_steps;
     rc = gan_trainer_build(t, c, B > c->sample_count ? B : c->sample_count, err);
@@ -239,14 +245,17 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     cfg = &r.cfg;
     if (rc == GAN_OK && !opts->quiet) {
         const bool resume = opts->start == GAN_RUN_RESUME;
+        char mem[32];
+        gan_format_bytes((double)(r.mem.resident + (size_t)t->data.count * gan_dataset_image_bytes(&t->data)),
+                         mem, sizeof mem);
         fprintf(
             log,
             "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
-            "OpenBLAS %s, %d threads; run folder %s\n",
+            "OpenBLAS %s, %d threads; memory about %s; run folder %s\n",
             resume ? "resuming on" : "training on", t->data.count, cfg->image_size, cfg->image_size,
             cfg->channels, cfg->data_path, t->g.nparams, t->d.nparams, cfg->batch_size,
             resume ? "from" : "at", (long long)t->step, (long long)r.total_steps, gan_blas_core(),
-            gan_pool_threads(t->pool), cfg->out_dir);
+            gan_pool_threads(t->pool), mem, cfg->out_dir);
         if (gan_blas_note()) fprintf(log, "gan: %s\n", gan_blas_note());
         char skipped[256];
         gan_dataset_skip_note(&t->data, skipped, sizeof skipped);

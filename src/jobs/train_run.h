@@ -10,6 +10,7 @@
 
 #include "gan/core/work.h"
 #include "gan/jobs/eval.h"
+#include "gan/jobs/memory.h"
 #include "gan/models/classifier.h"
 #include "trainer.h"
 
@@ -24,6 +25,7 @@ typedef struct {
     char *config_json; /* the resolved config, written into every checkpoint */
     float *fixed_z;    /* [nz, sample_count]: the latents of every sample grid */
     int64_t total_steps;
+    gan_mem_estimate mem; /* what the job was expected to need */
     FILE *metrics;
     /* evaluation during training (eval.classifier) */
     bool eval_on;

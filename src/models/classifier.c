@@ -37,6 +37,17 @@ static gan_arch trunk_arch(const gan_classifier_arch *a)
         .image_size = a->image_size, .channels = a->channels, .nz = 1, .ngf = 1, .ndf = a->width};
 }
 
+size_t gan_classifier_plan_bytes(const gan_classifier_arch *arch, int max_batch, gan_work_plan *work)
+{
+    gan_net trunk;
+    gan_arch ta = trunk_arch(arch);
+    const size_t trunk_bytes = gan_net_plan(&trunk, &ta, GAN_NET_TRUNK, max_batch);
+    *work = gan_net_work_plan(&trunk);
+    const size_t F = (size_t)gan_net_out_size(&trunk), H = (size_t)arch->hidden, K = (size_t)arch->classes;
+    const size_t B = (size_t)max_batch, nparams = H * F + H + K * H + K;
+    return trunk_bytes + sizeof(float) * (4 * nparams + B * (2 * F + H + K) + B * (F + H));
+}
+
 gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch)
 {
     GAN_ASSERT(gan_classifier_arch_check(arch, "", NULL) == GAN_OK && max_batch >= 1);

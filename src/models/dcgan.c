@@ -145,7 +145,7 @@ static size_t layout(gan_net *net)
     return total;
 }
 
-gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch)
+size_t gan_net_plan(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch)
 {
     GAN_ASSERT(gan_arch_check(arch, "", NULL) == GAN_OK && max_batch >= 1);
     memset(net, 0, sizeof *net);
@@ -156,7 +156,13 @@ gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, 
     net->bn_momentum = 0.1f;
     net->bn_eps = 1e-5f;
     plan_stages(net);
-    if (gan_arena_reserve(&net->arena, layout(net)) != GAN_OK) return GAN_ERR_NOMEM;
+    return layout(net) * sizeof(float);
+}
+
+gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch)
+{
+    const size_t bytes = gan_net_plan(net, arch, kind, max_batch);
+    if (gan_arena_reserve(&net->arena, bytes / sizeof(float)) != GAN_OK) return GAN_ERR_NOMEM;
     layout(net);
     for (int i = 0; i < net->nstages; i++)
         if (net->st[i].bn)

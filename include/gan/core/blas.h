@@ -9,6 +9,18 @@
  * itself switched to one thread so that no idle OpenBLAS worker spins on a
  * core gan's own loops need. NULL: serial (one thread). */
 gan_pool *gan_threads_start(int threads);
+/* The thread count train.threads = 0 means: the user's OPENBLAS_NUM_THREADS
+ * when set, else the CPUs this process may run on. */
+int gan_default_threads(void);
+
+/* Under an address-space limit (ulimit -v), OpenBLAS's own worker threads
+ * cannot get their 128 MiB buffers and spin for ever, in its start-up code
+ * and again at exit, even for 'gan --version'. gan runs OpenBLAS single-
+ * threaded anyway (it owns the threads), so when such a limit is set and the
+ * user has not chosen OPENBLAS_NUM_THREADS, main re-executes the program
+ * once with OPENBLAS_NUM_THREADS=1 (keeping the default thread count).
+ * Returns only when no re-execution was needed or it failed. */
+void gan_blas_single_under_limit(char **argv);
 
 /* The kernels OpenBLAS chose ("Haswell", "SkylakeX", ...). */
 const char *gan_blas_core(void);

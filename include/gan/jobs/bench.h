@@ -10,6 +10,7 @@ typedef struct {
     double seconds;           /* wall time of the timed steps */
     double images_per_second; /* real images through the step per second */
     long peak_rss_kb;         /* peak resident memory of the process */
+    long estimated_kb;        /* what gan_train_memory_estimate said the job adds to the process */
     double loss_d, loss_g;    /* after the last step (a sanity check, not a result) */
 } gan_bench_result;
 

@@ -47,6 +47,8 @@ gan_status gan_classifier_arch_check(const gan_classifier_arch *a, const char *w
 /* Builds with buffers for batches up to max_batch: GAN_OK or GAN_ERR_NOMEM. */
 gan_status gan_classifier_build(gan_classifier *c, const gan_classifier_arch *arch, int max_batch);
 void gan_classifier_free(gan_classifier *c);
+/* The bytes gan_classifier_build takes, and its work plan, without allocating. */
+size_t gan_classifier_plan_bytes(const gan_classifier_arch *arch, int max_batch, gan_work_plan *work);
 /* The working memory of forward and backward. */
 gan_work_plan gan_classifier_work_plan(const gan_classifier *c);
 /* Convolutions N(0, 0.02), batchnorm as DCGAN; Linear layers as PyTorch's

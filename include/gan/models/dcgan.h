@@ -107,6 +107,11 @@ gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err);
  * Parameters are zero; call gan_net_init_weights. GAN_OK or GAN_ERR_NOMEM. */
 gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch);
 void gan_net_free(gan_net *net);
+/* Plans the net without allocating (stage table and sizes only, so
+ * gan_net_work_plan works on it) and returns the bytes gan_net_build would
+ * take for its buffers: what a memory estimate needs before anything is
+ * allocated. Free nothing afterwards. */
+size_t gan_net_plan(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch);
 /* The working memory forward and backward need (see gan/core/work.h). */
 gan_work_plan gan_net_work_plan(const gan_net *net);
 /* DCGAN init: conv weights N(0, 0.02); BN gamma N(1, 0.02), beta 0; running mean 0, var 1. */
