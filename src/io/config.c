@@ -100,8 +100,8 @@ static const key_spec KEYS[] = {
      "progress line and metrics row every N steps"},
     {"output.sample_count", K_INT, OFF(sample_count), 0, 1, 1024, NULL, "64", "images in each sample grid"},
     {"run_id", K_STRING, OFF(run_id), SZ(run_id), 0, 0, NULL, "\"\"",
-     "written by gan train into a run folder's config.json: the run's id, which every checkpoint of the run "
-     "records and --resume checks (leave it out of your own configs)"},
+     "written by gan train into a run folder's config.json: the run's id, which state.bin records too and "
+     "--resume checks (leave it out of your own configs; --set cannot change it)"},
 };
 #undef OFF
 #undef SZ
