@@ -87,7 +87,7 @@ def main():
         unset = dict(base)
         del unset["OPENBLAS_CORETYPE"]
         envs.append(("OPENBLAS_CORETYPE unset", unset))
-    rows = []
+    rows, samples = [], []
     for env_label, env in envs:
         peak = sgemm_gflops(env, 1024 if a.quick else 4096, 1 if a.quick else 5)
         print(f"== {env_label}: SGEMM 4096^3 on this machine: {peak:.0f} GFLOP/s", flush=True)
@@ -102,7 +102,9 @@ def main():
             pt = max(torch_runs, key=lambda r: r["images_per_second"])
             ratio = gan["images_per_second"] / pt["images_per_second"]
             gflops = gan["images_per_second"] * need / 1e9
+            bound = gan["gemm_bound_images_per_second"]
             row = dict(env=env_label, config=label, gan_ips=gan["images_per_second"], gan_sps=gan["seconds_per_step"],
+                       bound=bound, of_bound=gan["images_per_second"] / bound if bound else 0.0,
                        gan_gflops=gflops, gan_rss=gan["peak_rss_kb"] / 1024, pt_ips=pt["images_per_second"],
                        pt_sps=pt["seconds_per_step"], pt_gflops=pt["images_per_second"] * need / 1e9,
                        pt_rss=pt["peak_rss_kb"] / 1024, pt_threads=pt["threads"], ratio=ratio,
@@ -111,16 +113,40 @@ def main():
             print(f"{label}: FLOPs/image {need / 1e9:.3f} G needed ({allg / 1e9:.3f} G with every gradient)\n"
                   f"  gan     {row['gan_ips']:7.1f} img/s  {row['gan_sps']:.4f} s/step  {gflops:6.1f} GFLOP/s"
                   f"  ({row['share']:.0%} of SGEMM)  peak RSS {row['gan_rss']:6.1f} MiB\n"
+                  f"  GEMM-only bound {bound:7.1f} img/s ({gan['gemms_per_step']} SGEMMs a step, back to back): "
+                  f"gan reaches {row['of_bound']:.0%} of it\n"
                   f"  PyTorch {row['pt_ips']:7.1f} img/s  {row['pt_sps']:.4f} s/step  {row['pt_gflops']:6.1f} GFLOP/s"
                   f"  ({pt['threads']} thread{'s' if pt['threads'] > 1 else ''})      peak RSS {row['pt_rss']:6.1f} MiB\n"
                   f"  ratio gan/PyTorch {ratio:.2f}x   memory {row['gan_rss'] / row['pt_rss']:.2f}x", flush=True)
+        # sampling: gan sample's path against PyTorch's eval-mode G, 10,000 images of the first configuration
+        if not a.quick:
+            label, size, ch, _ = configs[0]
+            n = 10000
+            gs = run([a.gan, "bench", "--json", "--sample", str(n), "--set", f"data.image_size={size}",
+                      "--set", f"data.channels={ch}"], env)
+            ps = max((run([sys.executable, os.path.join(HERE, "torch", "bench_torch.py"), "--size", str(size),
+                           "--channels", str(ch), "--sample", str(n), "--chunk", str(gs["chunk"]),
+                           "--threads", str(t)], env) for t in (1, 2)), key=lambda r: r["sample_images_per_second"])
+            samples.append(dict(env=env_label, config=f"{size}x{size}x{ch}", gan=gs["sample_images_per_second"],
+                                pt=ps["sample_images_per_second"], pt_threads=ps["threads"], chunk=gs["chunk"]))
+            print(f"sampling {n} images {size}x{size}x{ch}: gan {gs['sample_images_per_second']:.0f} img/s "
+                  f"(chunks of {gs['chunk']}), PyTorch eval-mode G {ps['sample_images_per_second']:.0f} img/s "
+                  f"({ps['threads']} thread{'s' if ps['threads'] > 1 else ''}): "
+                  f"{gs['sample_images_per_second'] / ps['sample_images_per_second']:.2f}x", flush=True)
     if a.markdown:
-        print("\n| OpenBLAS | configuration | gan img/s | PyTorch img/s (threads) | ratio | gan GFLOP/s (share of SGEMM) | "
-              "gan / PyTorch peak RSS (MiB) |\n|---|---|---|---|---|---|---|")
+        print("\n| OpenBLAS | configuration | gan img/s | PyTorch img/s (threads) | ratio | share of the GEMM bound | "
+              "gan GFLOP/s (share of SGEMM) | gan / PyTorch peak RSS (MiB) |\n|---|---|---|---|---|---|---|---|")
         for r in rows:
             print(f"| {r['env']} | {r['config']} | {r['gan_ips']:.0f} | {r['pt_ips']:.0f} ({r['pt_threads']}) | "
-                  f"**{r['ratio']:.2f}x** | {r['gan_gflops']:.0f} ({r['share']:.0%} of {r['peak']:.0f}) | "
+                  f"**{r['ratio']:.2f}x** | {r['of_bound']:.0%} of {r['bound']:.0f} | "
+                  f"{r['gan_gflops']:.0f} ({r['share']:.0%} of {r['peak']:.0f}) | "
                   f"{r['gan_rss']:.0f} / {r['pt_rss']:.0f} |")
+        if samples:
+            print("\n| OpenBLAS | sampling 10,000 images | gan img/s | PyTorch eval-mode G img/s (threads) | ratio |"
+                  "\n|---|---|---|---|---|")
+            for r in samples:
+                print(f"| {r['env']} | {r['config']} | {r['gan']:.0f} | {r['pt']:.0f} ({r['pt_threads']}) | "
+                      f"**{r['gan'] / r['pt']:.2f}x** |")
 
 
 main()

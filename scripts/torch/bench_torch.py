@@ -27,6 +27,8 @@ ap.add_argument("--ndf", type=int, default=64)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--warmup", type=int, default=5)
 ap.add_argument("--steps", type=int, default=30)
+ap.add_argument("--sample", type=int, default=0, help="time generating N images in eval mode instead")
+ap.add_argument("--chunk", type=int, default=1000, help="with --sample: images per forward pass")
 a = ap.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -38,6 +40,17 @@ dcgan_torch.dcgan_init(D)
 opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
 opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
 loss = nn.BCEWithLogitsLoss()
+if a.sample:
+    G.eval()
+    z = torch.randn(a.sample, a.nz, 1, 1)
+    with torch.no_grad():
+        G(z[:a.chunk])  # warm-up
+        t0 = time.perf_counter()
+        for i in range(0, a.sample, a.chunk):
+            G(z[i:i + a.chunk])
+        dt = time.perf_counter() - t0
+    print(json.dumps({"sample_images_per_second": a.sample / dt, "threads": a.threads, "chunk": a.chunk}))
+    sys.exit(0)
 B = a.batch
 data = torch.rand(4, B, a.channels, a.size, a.size) * 2 - 1
 ones, zeros = torch.ones(B), torch.zeros(B)

@@ -11,6 +11,7 @@ static const cli_option OPTIONS[] = {
     {"set", 0, "KEY=VALUE", true, "override a key, e.g. --set train.batch_size=128 (repeatable)"},
     {"warmup", 0, "N", false, "untimed steps first (default 5)"},
     {"steps", 0, "N", false, "timed steps (default 30)"},
+    {"sample", 0, "N", false, "time generating N images (gan sample's path) instead of the training step"},
     {"json", 0, NULL, false, "print one JSON object"},
 };
 
@@ -33,9 +34,10 @@ int cmd_bench(int argc, char **argv)
     const char *config = cli_get(&CMD, &a, "config");
     const cli_value *sets = &a.opt[cli_find(&CMD, "set")];
     const bool json = cli_flag(&CMD, &a, "json");
-    int64_t warmup = 5, steps = 30;
+    int64_t warmup = 5, steps = 30, sample = 0;
     code = cli_get_int64(&CMD, &a, "warmup", 0, 100000, &warmup);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "steps", 1, 100000, &steps);
+    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "sample", 1, 100000, &sample);
     if (code == EXIT_OK && a.noperands > 0)
         code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
     gan_config cfg;
@@ -45,20 +47,42 @@ int cmd_bench(int argc, char **argv)
     if (code != EXIT_OK) return code;
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (gan_blas_note()) fprintf(stderr, "gan: %s\n", gan_blas_note());
+    if (sample > 0) {
+        double ips = 0.0;
+        int chunk = 0;
+        rc = gan_bench_sample(&cfg, (long)sample, &ips, &chunk, &err);
+        if (rc != GAN_OK) return cli_report(rc, &err);
+        if (json)
+            printf(
+                "{\"sample_images_per_second\": %.2f, \"images\": %lld, \"chunk\": %d, \"image_size\": %d, "
+                "\"channels\": %d}\n",
+                ips, (long long)sample, chunk, cfg.image_size, cfg.channels);
+        else
+            printf("%dx%dx%d: generated %lld images at %.1f images/s in chunks of %d\n", cfg.image_size,
+                   cfg.image_size, cfg.channels, (long long)sample, ips, chunk);
+        return EXIT_OK;
+    }
     gan_bench_result r;
     rc = gan_bench(&cfg, (int)warmup, (int)steps, &r, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (json)
         printf(
             "{\"images_per_second\": %.2f, \"seconds_per_step\": %.6f, \"peak_rss_kb\": %ld, "
-            "\"estimated_kb\": %ld, \"steps\": %d, \"batch_size\": %d, \"image_size\": %d, \"channels\": %d, "
+            "\"estimated_kb\": %ld, \"gemm_bound_images_per_second\": %.2f, \"gemms_per_step\": %d, \"steps\": %d, \"batch_size\": %d, \"image_size\": %d, \"channels\": %d, "
             "\"loss_d\": %.4f, \"loss_g\": %.4f}\n",
-            r.images_per_second, r.seconds / r.steps, r.peak_rss_kb, r.estimated_kb, r.steps, cfg.batch_size,
-            cfg.image_size, cfg.channels, r.loss_d, r.loss_g);
-    else
+            r.images_per_second, r.seconds / r.steps, r.peak_rss_kb, r.estimated_kb,
+            r.gemm_bound_images_per_second, r.gemms_per_step, r.steps, cfg.batch_size, cfg.image_size,
+            cfg.channels, r.loss_d, r.loss_g);
+    else {
         printf("%dx%dx%d batch %d: %.1f images/s, %.4f s/step over %d steps, peak RSS %.1f MiB (estimated "
                "beforehand: %.1f MiB on top of the program's own)\n",
                cfg.image_size, cfg.image_size, cfg.channels, cfg.batch_size, r.images_per_second,
                r.seconds / r.steps, r.steps, r.peak_rss_kb / 1024.0, r.estimated_kb / 1024.0);
+        printf("  its %d SGEMMs alone, back to back: %.1f images/s; the step reaches %.0f%% of that bound\n",
+               r.gemms_per_step, r.gemm_bound_images_per_second,
+               r.gemm_bound_images_per_second > 0
+                   ? 100.0 * r.images_per_second / r.gemm_bound_images_per_second
+                   : 0.0);
+    }
     return EXIT_OK;
 }

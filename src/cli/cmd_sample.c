@@ -13,9 +13,10 @@
 #include "gan/io/checkpoint.h"
 #include "gan/io/image_grid.h"
 #include "gan/io/npy.h"
+#include "gan/jobs/generate.h"
 #include "gan/nn/layout.h"
 
-enum { MAX_N = 10000, CHUNK = 256, BN_CHUNK = 1024 };
+enum { MAX_N = 10000, BN_CHUNK = 1024 };
 
 static const cli_option OPTIONS[] = {
     {"ckpt", 0, "FILE", false, "generator checkpoint (g.bin from gan train)"},
@@ -122,8 +123,13 @@ int cmd_sample(int argc, char **argv)
         n = z_rows;
     }
     if (n < 0) n = 64;
-    const int chunk =
-        (int)(bn_mode == GAN_MODE_TRAIN ? (n < BN_CHUNK ? n : BN_CHUNK) : (n < CHUNK ? n : CHUNK));
+    /* Inference: chunks as large as GAN_GENERATE_BUDGET allows (the results do
+     * not depend on it). Batch statistics do: --bn-batch keeps chunks of 1024. */
+    gan_arch arch;
+    if (rc == GAN_OK) rc = gan_model_peek(ckpt, &arch, GAN_NET_GENERATOR, &err);
+    const int chunk = rc != GAN_OK                ? 1
+                      : bn_mode == GAN_MODE_TRAIN ? (int)(n < BN_CHUNK ? n : BN_CHUNK)
+                                                  : gan_generate_chunk(&arch, n, GAN_GENERATE_BUDGET);
     if (rc == GAN_OK) rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, chunk, NULL, &err);
     gan_pool *pool = rc == GAN_OK ? gan_threads_start(0) : NULL;
     if (rc == GAN_OK && gan_work_alloc(&work, gan_net_work_plan(&g), pool) != GAN_OK)
@@ -152,14 +158,7 @@ int cmd_sample(int argc, char **argv)
         zc = malloc(sizeof(float) * (size_t)chunk * nz);
         if (!imgs || !zc) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     }
-    for (long start = 0; rc == GAN_OK && start < n; start += chunk) {
-        const int m = (int)(n - start < chunk ? n - start : chunk);
-        /* [n, nz] rows (a .npy) -> gan's channel-major [nz, m] */
-        gan_copy_images(zc, gan_layout_cnhw(m, 1), z + start * nz, gan_layout_nchw(nz, 1), m, nz, 1);
-        const float *o = gan_net_forward(&g, &work, zc, m, bn_mode);
-        gan_copy_images(imgs + start * plane, gan_layout_cnhw(n, plane), o, gan_layout_cnhw(m, plane), m, C,
-                        plane);
-    }
+    if (rc == GAN_OK) gan_generate(&g, &work, z, n, bn_mode, zc, imgs);
     if (rc == GAN_OK) {
         const gan_grid grid = {.images = imgs,
                                .batch = (int)n,

@@ -114,6 +114,28 @@ static int64_t meta_step(const gan_st_file *f)
     return (end != s && *end == '\0' && errno == 0 && v >= 0) ? (int64_t)v : 0;
 }
 
+/* The file's arch, checked to be of the wanted kind. */
+static gan_status wanted_arch(const gan_st_file *f, gan_net_kind want, gan_arch *arch, gan_error *err)
+{
+    gan_net_kind kind = GAN_NET_GENERATOR;
+    gan_status rc = gan_model_arch(f, arch, &kind, err);
+    if (rc == GAN_OK && kind != want)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a %s is needed here", f->path,
+                      kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
+                      want == GAN_NET_GENERATOR ? "generator (g.bin)" : "discriminator (d.bin)");
+    return rc;
+}
+
+gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, gan_error *err)
+{
+    gan_st_file f;
+    gan_status rc = gan_st_load(&f, path, err);
+    if (rc != GAN_OK) return rc;
+    rc = wanted_arch(&f, want, arch, err);
+    gan_st_close(&f);
+    return rc;
+}
+
 gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int max_batch, int64_t *step,
                           gan_error *err)
 {
@@ -121,12 +143,8 @@ gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int
     gan_status rc = gan_st_load(&f, path, err);
     if (rc != GAN_OK) return rc;
     gan_arch arch;
-    gan_net_kind kind = GAN_NET_GENERATOR;
-    rc = gan_model_arch(&f, &arch, &kind, err);
-    if (rc == GAN_OK && kind != want)
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: this is a %s checkpoint; a %s is needed here", path,
-                      kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
-                      want == GAN_NET_GENERATOR ? "generator (g.bin)" : "discriminator (d.bin)");
+    const gan_net_kind kind = want;
+    rc = wanted_arch(&f, want, &arch, err);
     if (rc == GAN_OK && gan_net_build(net, &arch, kind, max_batch) != GAN_OK)
         rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the network", path);
     if (rc == GAN_OK) {

@@ -8,7 +8,9 @@
 
 #include "gan/core/blas.h"
 #include "gan/core/clock.h"
+#include "gan/jobs/generate.h"
 #include "gan/jobs/memory.h"
+#include "gemm_bound.h"
 #include "trainer.h"
 
 gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err)
@@ -44,15 +46,58 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
         const double dt = gan_seconds() - t0;
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        *result =
-            (gan_bench_result){.steps = steps,
-                               .seconds = dt,
-                               .images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0,
-                               .peak_rss_kb = ru.ru_maxrss,
-                               .estimated_kb = (long)((mem.resident + mem.data) >> 10),
-                               .loss_d = t.last.loss_d,
-                               .loss_g = t.last.loss_g};
+        double gemm_seconds = 0.0;
+        int gemms = 0;
+        rc = gan_gemm_bound(&t.g, &t.d, B, cfg->d_steps, t.pool, 10, &gemm_seconds, &gemms, err);
+        *result = (gan_bench_result){
+            .steps = steps,
+            .seconds = dt,
+            .images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0,
+            .peak_rss_kb = ru.ru_maxrss,
+            .estimated_kb = (long)((mem.resident + mem.data) >> 10),
+            .gemm_bound_images_per_second = gemm_seconds > 0 ? (double)B * cfg->d_steps / gemm_seconds : 0.0,
+            .gemms_per_step = gemms,
+            .loss_d = t.last.loss_d,
+            .loss_g = t.last.loss_g};
     }
     gan_trainer_free(&t);
+    return rc;
+}
+
+gan_status gan_bench_sample(const gan_config *cfg, long n, double *images_per_second, int *chunk_out,
+                            gan_error *err)
+{
+    const gan_arch arch = {cfg->image_size, cfg->channels, cfg->nz, cfg->ngf, cfg->ndf};
+    gan_status rc = gan_arch_check(&arch, "config: model.", err);
+    if (rc != GAN_OK) return rc;
+    const int chunk = gan_generate_chunk(&arch, n, GAN_GENERATE_BUDGET);
+    gan_net g;
+    gan_work work;
+    memset(&work, 0, sizeof work);
+    if (gan_net_build(&g, &arch, GAN_NET_GENERATOR, chunk) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the generator");
+    gan_pool *pool = gan_threads_start(cfg->threads);
+    const size_t img = (size_t)cfg->channels * cfg->image_size * cfg->image_size;
+    float *z = malloc(sizeof(float) * (size_t)n * cfg->nz),
+          *zc = malloc(sizeof(float) * (size_t)chunk * cfg->nz);
+    float *images = malloc(sizeof(float) * (size_t)n * img);
+    if (!z || !zc || !images || gan_work_alloc(&work, gan_net_work_plan(&g), pool) != GAN_OK)
+        rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory for %ld images", n);
+    if (rc == GAN_OK) {
+        gan_rng rng;
+        gan_rng_seed(&rng, cfg->seed);
+        gan_net_init_weights(&g, &rng);
+        gan_rng_normal(&rng, z, (long)n * cfg->nz, 0.0f, 1.0f);
+        gan_generate(&g, &work, z, chunk, GAN_MODE_EVAL, zc, images); /* warm-up: one chunk */
+        const double t0 = gan_seconds();
+        gan_generate(&g, &work, z, n, GAN_MODE_EVAL, zc, images);
+        const double dt = gan_seconds() - t0;
+        *images_per_second = dt > 0 ? (double)n / dt : 0.0;
+        *chunk_out = chunk;
+    }
+    free(z), free(zc), free(images);
+    gan_work_free(&work);
+    gan_net_free(&g);
+    gan_pool_free(pool);
     return rc;
 }

@@ -36,6 +36,8 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
                           gan_error *err);
 /* Reads the arch and kind (generator or discriminator) from a model file's metadata. */
 gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err);
+/* The arch of a model file of the wanted kind, without building anything. */
+gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, gan_error *err);
 /* Loads a model file of the wanted kind (GAN_NET_GENERATOR or
  * GAN_NET_DISCRIMINATOR) into a newly built net for batches up to
  * max_batch. On success *step holds the saved step (if step != NULL). */
