@@ -104,6 +104,25 @@ for name, target in (("bce_t1", 1.0), ("bce_t0", 0.0), ("bce_t09", 0.9)):
     loss.backward()
     put(name, x=x, loss=loss.reshape(1), dx=x.grad, target=torch.tensor([target]))
 
+# The adversarial losses' terms (nn/gan_loss.h): hinge and least squares, as
+# SNGAN/BigGAN and LSGAN write them in PyTorch. Logits stay away from hinge's
+# kinks at +-1.
+adv = torch.randn(64) * 2
+adv[(adv.abs() - 1).abs() < 0.05] += 0.2
+terms = {
+    "hinge_d_real": lambda x: torch.relu(1 - x).mean(),
+    "hinge_d_fake": lambda x: torch.relu(1 + x).mean(),
+    "hinge_g": lambda x: -x.mean(),
+    "lsgan_d_real": lambda x: 0.5 * ((x - 0.9) ** 2).mean(),  # with label smoothing 0.1
+    "lsgan_d_fake": lambda x: 0.5 * (x ** 2).mean(),
+    "lsgan_g": lambda x: 0.5 * ((x - 1) ** 2).mean(),
+}
+for name, f in terms.items():
+    x = adv.clone().requires_grad_(True)
+    loss = f(x)
+    loss.backward()
+    put(name, x=x, loss=loss.reshape(1), dx=x.grad)
+
 # Softmax cross-entropy over 10 classes, with saturated logits in one row.
 ce_logits = torch.randn(8, 10) * 3
 ce_logits[0, 3], ce_logits[1, 7] = 80.0, -80.0

@@ -18,7 +18,7 @@
 #include "gan/core/number.h"
 #include "gan/models/dcgan.h"
 
-typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM } key_type;
+typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM, K_FLAGS } key_type;
 
 typedef struct {
     const char *path; /* "section.key" (or "key" at the top level) */
@@ -26,7 +26,8 @@ typedef struct {
     size_t offset;
     size_t size;         /* string capacity */
     double min, max;     /* numeric range (inclusive) */
-    const char *choices; /* K_ENUM: "a|b|c"; K_INT: the allowed values "16|32", or NULL for the range */
+    const char *choices; /* K_ENUM, K_FLAGS: "a|b|c" (K_FLAGS: bit i is choice i); K_INT: the allowed values
+                            "16|32", or NULL for the range */
     const char *def;     /* default, as JSON text */
     const char *help;
 } key_spec;
@@ -51,6 +52,9 @@ static const key_spec KEYS[] = {
     {"model.nz", K_INT, OFF(nz), 0, 1, 4096, NULL, "100", "latent vector size"},
     {"model.ngf", K_INT, OFF(ngf), 0, 1, 1024, NULL, "64", "generator base width"},
     {"model.ndf", K_INT, OFF(ndf), 0, 1, 1024, NULL, "64", "discriminator base width"},
+    {"model.d_norm", K_ENUM, OFF(d_norm), SZ(d_norm), 0, 0, "batchnorm|spectral|none", "\"batchnorm\"",
+     "D's normalisation: batchnorm (DCGAN), spectral (spectral norm of every conv weight, SNGAN; no batchnorm) "
+     "or none"},
     {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64",
      "images per step (>= 2: batchnorm needs two)"},
     {"train.epochs", K_INT, OFF(epochs), 0, 1, 1e6, NULL, "5",
@@ -69,6 +73,13 @@ static const key_spec KEYS[] = {
      "discriminator updates per generator update"},
     {"train.d_loss_floor", K_REAL, OFF(d_loss_floor), 0, 0, 100, NULL, "0",
      "skip the D update while loss_D is below this (0: never skip)"},
+    {"train.loss", K_ENUM, OFF(loss), SZ(loss), 0, 0, "bce|hinge|lsgan", "\"bce\"",
+     "adversarial loss: bce (non-saturating, DCGAN), hinge, lsgan (least squares)"},
+    {"train.ema", K_REAL, OFF(ema), 0, 0, 0.99999, NULL, "0",
+     "decay of an exponential moving average of G's weights, the generator g.bin holds (0: off); it warms up "
+     "as min(ema, (1+t)/(10+t))"},
+    {"train.augment", K_FLAGS, OFF(augment), 0, 0, 0, "color|translation|cutout", "[]",
+     "DiffAugment policies applied to real and generated images before D, in both phases (a list)"},
     {"train.label_smoothing", K_REAL, OFF(label_smoothing), 0, 0, 0.5, NULL, "0",
      "one-sided: real images are labelled 1 - this"},
     {"classifier.width", K_INT, OFF(cls_width), 0, 1, 1024, NULL, "32",
@@ -177,13 +188,32 @@ static void list_choices(const char *choices, char *buf, size_t len)
     buf[n] = '\0';
 }
 
-static bool is_choice(const char *choices, const char *s)
+/* The index of s among choices "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *s)
 {
-    for (const char *c = choices; *c; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|')) {
+    int i = 0;
+    for (const char *c = choices; *c; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|'), i++) {
         const size_t len = strcspn(c, "|");
-        if (strlen(s) == len && strncmp(c, s, len) == 0) return true;
+        if (strlen(s) == len && strncmp(c, s, len) == 0) return i;
     }
-    return false;
+    return -1;
+}
+
+static bool is_choice(const char *choices, const char *s) { return choice_index(choices, s) >= 0; }
+
+/* " (did you mean hinge?)" when a choice is close to s, else "". */
+static void suggest_choice(const char *choices, const char *s, char *buf, size_t len)
+{
+    char best[64] = "";
+    int bd = 3;
+    for (const char *c = choices; *c; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|')) {
+        char one[64];
+        snprintf(one, sizeof one, "%.*s", (int)strcspn(c, "|"), c);
+        const int d = distance(s, one);
+        if (d < bd) bd = d, snprintf(best, sizeof best, "%s", one);
+    }
+    if (best[0]) snprintf(buf, len, " (did you mean %s?)", best);
+    else buf[0] = '\0';
 }
 
 /* Stores v into cfg's field for k, or fails with "<where>: expected ..., got
@@ -226,14 +256,35 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         if (!cJSON_IsBool(v)) return gan_fail(err, code, "%s: expected true or false, got %s", where, got);
         *(bool *)(base + k->offset) = cJSON_IsTrue(v);
         return GAN_OK;
+    case K_FLAGS: {
+        char c[256];
+        list_choices(k->choices, c, sizeof c);
+        if (!cJSON_IsArray(v)) return gan_fail(err, code, "%s: expected a list of %s, got %s", where, c, got);
+        int flags = 0;
+        for (const cJSON *item = v->child; item; item = item->next) {
+            const int i = cJSON_IsString(item) ? choice_index(k->choices, item->valuestring) : -1;
+            if (i < 0) {
+                char one[64], hint[96] = "";
+                show(item, one, sizeof one);
+                if (cJSON_IsString(item)) suggest_choice(k->choices, item->valuestring, hint, sizeof hint);
+                return gan_fail(err, code, "%s: expected a list of %s, got %s%s", where, c, one, hint);
+            }
+            if (flags & (1 << i))
+                return gan_fail(err, code, "%s: %s is listed twice", where, item->valuestring);
+            flags |= 1 << i;
+        }
+        *(int *)(base + k->offset) = flags;
+        return GAN_OK;
+    }
     case K_STRING:
     case K_ENUM: {
         if (!cJSON_IsString(v)) return gan_fail(err, code, "%s: expected a string, got %s", where, got);
         const char *s = v->valuestring;
         if (k->type == K_ENUM && !is_choice(k->choices, s)) {
-            char c[256];
+            char c[256], hint[96];
             list_choices(k->choices, c, sizeof c);
-            return gan_fail(err, code, "%s: expected %s, got %s", where, c, got);
+            suggest_choice(k->choices, s, hint, sizeof hint);
+            return gan_fail(err, code, "%s: expected %s, got %s%s", where, c, got, hint);
         }
         if (strlen(s) == 0 && strcmp(k->def, "\"\"") != 0) /* "" is allowed where it is the default */
             return gan_fail(err, code, "%s: expected a non-empty string", where);
@@ -296,6 +347,18 @@ static cJSON *set_text_value(const key_spec *k, const char *text, bool *out_of_r
         if (cJSON_IsString(quoted)) return quoted;
         cJSON_Delete(quoted);
         return cJSON_CreateString(text);
+    }
+    case K_FLAGS: { /* [..] as JSON, or names separated by commas ("" for none) */
+        if (text[0] == '[') return cJSON_ParseWithOpts(text, NULL, 1);
+        cJSON *list = cJSON_CreateArray();
+        for (const char *p = text; list && *p;) {
+            const size_t len = strcspn(p, ",");
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)len, p);
+            cJSON_AddItemToArray(list, cJSON_CreateString(name));
+            p += len + (p[len] == ',');
+        }
+        return list;
     }
     case K_BOOL:
         if (strcmp(text, "true") == 0) return cJSON_CreateTrue();
@@ -495,6 +558,16 @@ char *gan_config_to_json(const gan_config *cfg)
         case K_U64: snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)p); break;
         case K_REAL: gan_double_to_text(*(const double *)p, num); break;
         case K_BOOL: snprintf(num, sizeof num, "%s", *(const bool *)p ? "true" : "false"); break;
+        case K_FLAGS: {
+            cJSON *list = cJSON_AddArrayToObject(sec, name);
+            int bit = 0;
+            for (const char *c = k->choices; *c; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|'), bit++) {
+                char one[64];
+                snprintf(one, sizeof one, "%.*s", (int)strcspn(c, "|"), c);
+                if (*(const int *)p & (1 << bit)) cJSON_AddItemToArray(list, cJSON_CreateString(one));
+            }
+            continue;
+        }
         default: num[0] = '\0'; break;
         }
         if (k->type == K_STRING && !dot && !*(const char *)p) continue; /* no run id yet: leave it out */
@@ -510,7 +583,7 @@ void gan_config_print_reference(void)
 {
     printf("| key | type | default | meaning |\n|---|---|---|---|\n");
     static const char *const tnames[] = {"integer", "integer", "integer", "number",
-                                         "boolean", "string",  "string"};
+                                         "boolean", "string",  "string",  "list"};
     for (int i = 0; i < NKEYS; i++) {
         const key_spec *k = &KEYS[i];
         printf("| `%s` | %s | `%s` | %s", k->path, tnames[k->type], k->def, k->help);

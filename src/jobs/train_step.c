@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include "gan/core/blas.h"
-#include "gan/nn/loss.h"
+#include "gan/nn/gan_loss.h"
 #include "trainer.h"
 
 gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
 {
     t->cfg = c;
+    t->loss = strcmp(c->loss, "hinge") == 0   ? GAN_LOSS_HINGE
+              : strcmp(c->loss, "lsgan") == 0 ? GAN_LOSS_LSGAN
+                                              : GAN_LOSS_BCE;
     const int B = c->batch_size;
     const gan_arch arch = {c->image_size, c->channels, c->nz, c->ngf, c->ndf};
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
@@ -67,19 +70,13 @@ static void next_real_batch(gan_trainer *t)
     t->cursor++;
 }
 
-static double mean_sigmoid(const float *x, int n)
-{
-    double s = 0.0;
-    for (int i = 0; i < n; i++) s += 1.0 / (1.0 + exp(-(double)x[i]));
-    return s / n;
-}
-
 void gan_trainer_step(gan_trainer *t)
 {
     const gan_config *c = t->cfg;
     const gan_work *w = &t->work;
     const int B = c->batch_size;
     const float real_label = (float)(1.0 - c->label_smoothing);
+    const gan_loss_kind loss = t->loss;
     const float *fake = NULL;
     double loss_d = 0.0, d_x = 0.0, d_g_z = 0.0;
 
@@ -91,15 +88,13 @@ void gan_trainer_step(gan_trainer *t)
         /* D on real, then D on fake: weight gradients only (no input gradient). */
         gan_net_zero_grad(&t->d);
         const float *logits = gan_net_forward(&t->d, w, t->real, B, GAN_MODE_TRAIN);
-        loss_d = gan_bce_logits_forward(logits, real_label, B);
-        d_x = mean_sigmoid(logits, B);
-        gan_bce_logits_backward(t->dlogits, logits, real_label, B, 1.0f);
+        loss_d = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
+        d_x = gan_mean_d_output(loss, logits, B);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
         logits = gan_net_forward(&t->d, w, fake, B, GAN_MODE_TRAIN);
-        loss_d += gan_bce_logits_forward(logits, 0.0f, B);
-        d_g_z = mean_sigmoid(logits, B);
-        gan_bce_logits_backward(t->dlogits, logits, 0.0f, B, 1.0f);
+        loss_d += gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
+        d_g_z = gan_mean_d_output(loss, logits, B);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
         /* D update, unless it is already winning by more than the floor. */
@@ -109,12 +104,11 @@ void gan_trainer_step(gan_trainer *t)
         }
     }
 
-    /* G through D (non-saturating loss, target 1): D's input gradient only,
-     * then G's weight gradients; G's first layer computes no input gradient. */
+    /* G through D: D's input gradient only, then G's weight gradients; G's
+     * first layer computes no input gradient. */
     gan_net_zero_grad(&t->g);
     const float *logits = gan_net_forward(&t->d, w, fake, B, GAN_MODE_TRAIN);
-    const double loss_g = gan_bce_logits_forward(logits, 1.0f, B);
-    gan_bce_logits_backward(t->dlogits, logits, 1.0f, B, 1.0f);
+    const double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
     t->t_g++;

@@ -16,6 +16,7 @@
 #include "gan/jobs/train.h"
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"
+#include "gan/nn/gan_loss.h"
 
 /* The run folder's files, joined (and length-checked) once. */
 typedef struct {
@@ -43,6 +44,7 @@ typedef struct {
     int64_t t_g, t_d;          /* Adam step counts (D's may lag when updates are skipped) */
     float *real, *z, *dlogits; /* [C, B, S, S], [nz, B], [B] */
     int32_t *batch_idx;        /* [B] */
+    gan_loss_kind loss;        /* train.loss */
     gan_step_stats last;
 } gan_trainer;
 

@@ -14,6 +14,7 @@
 #include "gan/nn/adam.h"
 #include "gan/nn/batchnorm.h"
 #include "gan/nn/conv.h"
+#include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
 
@@ -168,6 +169,18 @@ static void bce_case(const char *prefix)
     compare(prefix, "loss", &loss, loss_ref, 1);
     compare(prefix, "dlogits", dx, dx_ref, n);
     free(x), free(loss_ref), free(dx_ref), free(target), free(dx);
+}
+
+/* One term of a hinge or least-squares loss (real target 0.9 for lsgan). */
+static void adversarial_case(const char *prefix, gan_loss_kind kind, gan_loss_term term)
+{
+    long n;
+    float *x = get(prefix, "x", &n), *loss_ref = get(prefix, "loss", NULL), *dx_ref = get(prefix, "dx", NULL);
+    float *dx = calloc(n, sizeof(float));
+    const float loss = (float)gan_adversarial_loss(kind, term, x, (int)n, 0.9f, dx);
+    compare(prefix, "loss", &loss, loss_ref, 1);
+    compare(prefix, "dlogits", dx, dx_ref, n);
+    free(x), free(loss_ref), free(dx_ref), free(dx);
 }
 
 static void softmax_ce_case(void)
@@ -350,6 +363,12 @@ int main(int argc, char **argv)
     bce_case("bce_t1");
     bce_case("bce_t0");
     bce_case("bce_t09");
+    adversarial_case("hinge_d_real", GAN_LOSS_HINGE, GAN_LOSS_D_REAL);
+    adversarial_case("hinge_d_fake", GAN_LOSS_HINGE, GAN_LOSS_D_FAKE);
+    adversarial_case("hinge_g", GAN_LOSS_HINGE, GAN_LOSS_G);
+    adversarial_case("lsgan_d_real", GAN_LOSS_LSGAN, GAN_LOSS_D_REAL);
+    adversarial_case("lsgan_d_fake", GAN_LOSS_LSGAN, GAN_LOSS_D_FAKE);
+    adversarial_case("lsgan_g", GAN_LOSS_LSGAN, GAN_LOSS_G);
     softmax_ce_case();
     adam_case("adam_dcgan");
     adam_case("adam_default");

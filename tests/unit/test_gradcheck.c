@@ -16,6 +16,7 @@
 #include "gan/nn/adam.h"
 #include "gan/nn/batchnorm.h"
 #include "gan/nn/conv.h"
+#include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
 
@@ -278,6 +279,39 @@ static void check_bce(gan_rng *rng)
     CHECK(d[0] == 0.0f && d[2] == 0.0f && fabsf(d[1] + 0.25f) < 1e-7f && fabsf(d[3] + 0.25f) < 1e-7f);
 }
 
+/* ------------------------------------------------ adversarial losses */
+typedef struct {
+    gan_loss_kind kind;
+    gan_loss_term term;
+    int n;
+    float *x, *scratch;
+} adv_case;
+
+static double adv_obj(void *p)
+{
+    adv_case *a = p;
+    return gan_adversarial_loss(a->kind, a->term, a->x, a->n, 0.9f, a->scratch);
+}
+
+static void check_adversarial(gan_rng *rng)
+{
+    static const char *const kinds[] = {"bce", "hinge", "lsgan"}, *const terms[] = {"D real", "D fake", "G"};
+    for (int k = 0; k < 3; k++)
+        for (int t = 0; t < 3; t++) {
+            adv_case a = {.kind = (gan_loss_kind)k, .term = (gan_loss_term)t, .n = 32};
+            a.x = randn(rng, a.n, 2);
+            for (int i = 0; i < a.n; i++) /* away from hinge's kinks at +-1 */
+                if (fabsf(fabsf(a.x[i]) - 1.0f) < 0.1f) a.x[i] += 0.25f;
+            a.scratch = zeros(a.n);
+            float *dx = zeros(a.n);
+            gan_adversarial_loss(a.kind, a.term, a.x, a.n, 0.9f, dx);
+            char label[64];
+            snprintf(label, sizeof label, "%s loss, %s term", kinds[k], terms[t]);
+            gradcheck(label, adv_obj, &a, a.x, dx, a.n, 1e-2f);
+            free(a.x), free(a.scratch), free(dx);
+        }
+}
+
 /* ------------------------------------------------------- softmax + CE */
 typedef struct {
     int n, k;
@@ -386,6 +420,7 @@ int main(void)
     check_linear(&rng);
     check_bce(&rng);
     check_softmax_ce(&rng);
+    check_adversarial(&rng);
     check_classifier(&rng);
     check_adam();
     return check_exit("test_gradcheck");

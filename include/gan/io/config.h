@@ -10,6 +10,9 @@
 #include "gan/core/error.h"
 #include "gan/core/path.h"
 
+/* train.augment's flags, in the order the policies apply */
+enum { GAN_AUGMENT_COLOR = 1, GAN_AUGMENT_TRANSLATION = 2, GAN_AUGMENT_CUTOUT = 4 };
+
 typedef struct {
     /* data */
     char data_format[16]; /* "idx", "folder" or "cifar10" */
@@ -21,6 +24,7 @@ typedef struct {
     char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify) */
     /* model */
     int nz, ngf, ndf;
+    char d_norm[16]; /* "batchnorm", "spectral" or "none": D's normalisation */
     /* train */
     int batch_size;
     int epochs;
@@ -31,6 +35,9 @@ typedef struct {
     int d_steps;            /* discriminator updates per generator update */
     double d_loss_floor;    /* skip the D update while its loss is below this; 0 = never */
     double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */
+    char loss[16];          /* "bce", "hinge" or "lsgan" */
+    double ema;             /* decay of G's exponential moving average; 0 = off */
+    int augment;            /* DiffAugment policies, GAN_AUGMENT_* flags */
     /* classifier (gan classify train) */
     int cls_width, cls_hidden, cls_classes, cls_epochs, cls_shift;
     double cls_lr, cls_test_split;
