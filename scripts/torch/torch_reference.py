@@ -146,6 +146,27 @@ for name, lr, betas in (("adam_dcgan", 2e-4, (0.5, 0.999)), ("adam_default", 1e-
         put(name, **{f"p{t + 1}": w.clone()})
     put(name, grads=grads)
 
+# A spectrally normalised D trained for 3 steps (hinge loss, Adam): the power
+# iteration's u and v update in every training forward, the gradient flows
+# through W / sigma. gan must reach the same weights, u and v.
+SD = dcgan_torch.discriminator(16, 1, 4, "spectral")
+dcgan_torch.dcgan_init(SD, 0.2)
+for k, v in SD.state_dict().items():
+    out[f"sn.init.{k}"] = v.detach().numpy().copy()
+sn_opt = torch.optim.Adam(SD.parameters(), lr=2e-3, betas=(0.5, 0.999))
+sn_real, sn_fake = torch.randn(3, 5, 1, 16, 16), torch.randn(3, 5, 1, 16, 16)
+put("sn", activation=True, real=sn_real.reshape(15, 1, 16, 16), fake=sn_fake.reshape(15, 1, 16, 16))
+for t in range(3):
+    sn_opt.zero_grad()
+    lr_ = SD(sn_real[t]).view(-1)
+    torch.relu(1 - lr_).mean().backward()
+    lf = SD(sn_fake[t]).view(-1)
+    torch.relu(1 + lf).mean().backward()
+    sn_opt.step()
+    put("sn", **{f"logits_real{t}": lr_, f"logits_fake{t}": lf})
+for k, v in SD.state_dict().items():
+    out[f"sn.final.{k}"] = v.detach().numpy().copy()
+
 # A whole DCGAN step, as the trainer's G phase computes it: z -> G -> D -> BCE(., 1),
 # backward into every parameter of both nets; batchnorm in training mode.
 S, C, NZ, NGF, NDF, N = 32, 1, 10, 8, 8, 6

@@ -56,11 +56,14 @@ int cmd_info(int argc, char **argv)
         }
         size_t params = 0;
         for (int i = 0; i < f.count; i++)
-            if (f.tensors[i].dtype == GAN_DT_F32 && !strstr(f.tensors[i].name, "running_"))
-                params += f.tensors[i].nelem;
+            if (f.tensors[i].dtype == GAN_DT_F32 && !strstr(f.tensors[i].name, "running_") &&
+                !strstr(f.tensors[i].name, "weight_u") && !strstr(f.tensors[i].name, "weight_v"))
+                params += f.tensors[i].nelem; /* parameters, not buffers */
         printf("kind:       %s (DCGAN)\n", net_kind == GAN_NET_GENERATOR ? "generator" : "discriminator");
-        printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d\n", arch.image_size, arch.image_size,
-               arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf);
+        static const char *const norms[] = {"batchnorm", "spectral norm", "no normalisation"};
+        printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d (D: %s)\n", arch.image_size,
+               arch.image_size, arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf,
+               norms[arch.d_norm]);
         printf("parameters: %zu\n", params);
     } else if (format && strcmp(format, GAN_STATE_FORMAT) == 0) {
         printf("kind:       training state (both networks, Adam moments, RNG, counters)\n");

@@ -57,8 +57,12 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     gan_net_list_tensors(net, "", &list);
     char arch[160], stepbuf[32];
     const gan_arch *a = &net->arch;
-    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d}",
-             a->image_size, a->channels, a->nz, a->ngf, a->ndf);
+    /* d_norm only when it is not DCGAN's batchnorm, so such files read as before */
+    const char *norm = a->d_norm == GAN_NORM_SPECTRAL ? ",\"d_norm\":\"spectral\""
+                       : a->d_norm == GAN_NORM_NONE   ? ",\"d_norm\":\"none\""
+                                                      : "";
+    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s}",
+             a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
     const char *meta[10] = {"format", GAN_CKPT_FORMAT,
                             "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
@@ -96,8 +100,18 @@ gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *ki
     const bool bad = !cJSON_IsObject(j) || !gan_meta_int(j, "image_size", &arch->image_size) ||
                      !gan_meta_int(j, "channels", &arch->channels) || !gan_meta_int(j, "nz", &arch->nz) ||
                      !gan_meta_int(j, "ngf", &arch->ngf) || !gan_meta_int(j, "ndf", &arch->ndf);
+    const cJSON *norm = cJSON_GetObjectItemCaseSensitive(j, "d_norm");
+    const char *nm = cJSON_IsString(norm) ? norm->valuestring : norm ? "?" : "batchnorm";
+    const bool bad_norm =
+        strcmp(nm, "batchnorm") != 0 && strcmp(nm, "spectral") != 0 && strcmp(nm, "none") != 0;
+    arch->d_norm = strcmp(nm, "spectral") == 0 ? GAN_NORM_SPECTRAL
+                   : strcmp(nm, "none") == 0   ? GAN_NORM_NONE
+                                               : GAN_NORM_BATCH;
     cJSON_Delete(j);
     if (bad) return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
+    if (bad_norm)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.d_norm: expected batchnorm, spectral or none",
+                        f->path);
     char where[GAN_PATH_MAX + 32];
     snprintf(where, sizeof where, "%s: metadata arch.", f->path);
     return gan_arch_check(arch, where, err);

@@ -532,6 +532,19 @@ gan_status gan_config_load(gan_config *cfg, const char *path, const char *const 
     return rc;
 }
 
+gan_arch gan_config_arch(const gan_config *c)
+{
+    const gan_norm norm = strcmp(c->d_norm, "spectral") == 0 ? GAN_NORM_SPECTRAL
+                          : strcmp(c->d_norm, "none") == 0   ? GAN_NORM_NONE
+                                                             : GAN_NORM_BATCH;
+    return (gan_arch){.image_size = c->image_size,
+                      .channels = c->channels,
+                      .nz = c->nz,
+                      .ngf = c->ngf,
+                      .ndf = c->ndf,
+                      .d_norm = norm};
+}
+
 char *gan_config_to_json(const gan_config *cfg)
 {
     cJSON *root = cJSON_CreateObject();

@@ -67,7 +67,7 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
 gan_status gan_bench_sample(const gan_config *cfg, long n, double *images_per_second, int *chunk_out,
                             gan_error *err)
 {
-    const gan_arch arch = {cfg->image_size, cfg->channels, cfg->nz, cfg->ngf, cfg->ndf};
+    const gan_arch arch = gan_config_arch(cfg);
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
     if (rc != GAN_OK) return rc;
     const int chunk = gan_generate_chunk(&arch, n, GAN_GENERATE_BUDGET);

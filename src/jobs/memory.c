@@ -17,7 +17,7 @@ enum { EVAL_BATCH = 250 };                  /* as train_eval.c */
 void gan_train_memory_estimate(const gan_config *c, long images, int threads, gan_mem_estimate *e)
 {
     memset(e, 0, sizeof *e);
-    const gan_arch arch = {c->image_size, c->channels, c->nz, c->ngf, c->ndf};
+    const gan_arch arch = gan_config_arch(c);
     const int B = c->batch_size, g_batch = B > c->sample_count ? B : c->sample_count;
     const size_t img = (size_t)c->channels * c->image_size * c->image_size;
     gan_net g, d;

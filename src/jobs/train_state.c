@@ -33,6 +33,38 @@ static gan_status save_state(gan_run *r, gan_error *err)
     return gan_st_save(r->paths.state, list.e, list.count, meta, r->cfg.run_id[0] ? 4 : 3, err);
 }
 
+/* The keys that shape the networks and the state: they cannot change on
+ * resume (a spectral-norm D's tensors do not fit a batchnorm D, say). */
+static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_error *err)
+{
+    const char *saved = gan_st_meta(f, "config");
+    gan_config then;
+    if (!saved || gan_config_parse(&then, saved, f->path, NULL, 0, NULL) != GAN_OK)
+        return GAN_OK; /* the tensors tell */
+    char a[7][32], b[7][32];
+    const char *keys[7] = {"data.image_size", "data.channels", "model.nz", "model.ngf",
+                           "model.ndf",       "model.d_norm",  "train.ema"};
+    const gan_config *c[2] = {&then, now};
+    for (int i = 0; i < 2; i++) {
+        char(*v)[32] = i == 0 ? a : b;
+        snprintf(v[0], 32, "%d", c[i]->image_size);
+        snprintf(v[1], 32, "%d", c[i]->channels);
+        snprintf(v[2], 32, "%d", c[i]->nz);
+        snprintf(v[3], 32, "%d", c[i]->ngf);
+        snprintf(v[4], 32, "%d", c[i]->ndf);
+        snprintf(v[5], 32, "\"%s\"", c[i]->d_norm);
+        snprintf(v[6], 32, "%s", c[i]->ema > 0 ? "on" : "off"); /* on or off: the decay itself may change */
+    }
+    for (int k = 0; k < 7; k++)
+        if (strcmp(a[k], b[k]) != 0)
+            return gan_fail(
+                err, GAN_ERR_INPUT,
+                "%s: the run has %s %s, the config now %s: it shapes the networks and cannot change on "
+                "resume",
+                f->path, keys[k], a[k], b[k]);
+    return GAN_OK;
+}
+
 gan_status gan_run_load_state(gan_run *r, gan_error *err)
 {
     gan_trainer *t = &r->t;
@@ -49,6 +81,7 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
         rc = gan_fail(err, GAN_ERR_INPUT,
                       "%s: belongs to run %s, but config.json beside it to run %s: the folder mixes two runs",
                       path, run_id, r->cfg.run_id);
+    if (rc == GAN_OK) rc = same_shape(&f, t->cfg, err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->g, &f, "G.", err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->d, &f, "D.", err);
     int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams, four = 4;

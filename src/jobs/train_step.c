@@ -15,7 +15,7 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
               : strcmp(c->loss, "lsgan") == 0 ? GAN_LOSS_LSGAN
                                               : GAN_LOSS_BCE;
     const int B = c->batch_size;
-    const gan_arch arch = {c->image_size, c->channels, c->nz, c->ngf, c->ndf};
+    const gan_arch arch = gan_config_arch(c);
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
     if (rc != GAN_OK) return rc;
     if (gan_net_build(&t->g, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK ||

@@ -8,6 +8,7 @@
 #include "gan/nn/adam.h"
 #include "gan/nn/batchnorm.h"
 #include "gan/nn/conv.h"
+#include "gan/nn/spectral_norm.h"
 
 gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
 {
@@ -21,6 +22,8 @@ gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
     if (a->ngf < 1 || a->ngf > 1024)
         return gan_fail(err, GAN_ERR_INPUT, "%sngf: expected an integer from 1 to 1024, got %d", where,
                         a->ngf);
+    if (a->d_norm != GAN_NORM_BATCH && a->d_norm != GAN_NORM_SPECTRAL && a->d_norm != GAN_NORM_NONE)
+        return gan_fail(err, GAN_ERR_INPUT, "%sd_norm: expected batchnorm, spectral or none", where);
     if (a->ndf < 1 || a->ndf > 1024)
         return gan_fail(err, GAN_ERR_INPUT, "%sndf: expected an integer from 1 to 1024, got %d", where,
                         a->ndf);
@@ -62,7 +65,9 @@ static void plan_stages(gan_net *net)
             s->transposed = false;
             s->geom = i == L ? gan_conv_geom_make(B, c, h, h, oc, 4, 1, 0)
                              : gan_conv_geom_make(B, c, h, h, oc, 4, 2, 1);
-            s->bn = (i > 0 || trunk) && i < L;
+            const bool d_bn = trunk || a->d_norm == GAN_NORM_BATCH;
+            s->bn = (i > 0 || trunk) && i < L && d_bn;
+            s->sn = !trunk && a->d_norm == GAN_NORM_SPECTRAL;
             s->act = i < L ? GAN_ACT_LEAKY : GAN_ACT_NONE;
         }
         if (s->bn) s->seq_bn = seq++;
@@ -97,16 +102,22 @@ static size_t layout(gan_net *net)
     size_t total = 0;
     gan_arena *a = &net->arena;
     net->nparams = net->nstats = 0;
+    size_t largest_sn = 0;
     for (int i = 0; i < net->nstages; i++) {
         const gan_stage *s = &net->st[i];
         net->nparams += stage_weight_count(s) + (s->bn ? 2u * s->geom.oc : 0);
         net->nstats += s->bn ? 2u * s->geom.oc : 0;
+        if (s->sn) {
+            net->nstats += (size_t)s->geom.oc + (size_t)s->geom.c * s->geom.k * s->geom.k;
+            if (stage_weight_count(s) > largest_sn) largest_sn = stage_weight_count(s);
+        }
     }
     net->params = carve(a, net->nparams, &total);
     net->grads = carve(a, net->nparams, &total);
     net->adam_m = carve(a, net->nparams, &total);
     net->adam_v = carve(a, net->nparams, &total);
     net->stats = carve(a, net->nstats, &total);
+    net->sn_grad = largest_sn ? carve(a, largest_sn, &total) : NULL;
     /* keep the conv layers' im2col matrices if they are small enough */
     size_t cols_total = 0;
     for (int i = 0; i < net->nstages; i++)
@@ -132,6 +143,15 @@ static size_t layout(gan_net *net)
             }
             pofs += 2u * oc;
             sofs += 2u * oc;
+        }
+        if (s->sn) {
+            const size_t ckk = (size_t)s->geom.c * s->geom.k * s->geom.k;
+            if (net->params) {
+                s->u = net->stats + sofs;
+                s->v = net->stats + sofs + oc;
+            }
+            sofs += oc + ckk;
+            s->w_sn = carve(a, stage_weight_count(s), &total);
         }
         const size_t act = gan_conv_out_floats(&s->geom);
         s->pre = carve(a, act, &total);
@@ -200,6 +220,13 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
             memset(s->running_mean, 0, sizeof(float) * oc);
             for (int c = 0; c < oc; c++) s->running_var[c] = 1.0f;
         }
+        if (s->sn) { /* as PyTorch: u and v drawn from N(0, 1), then normalised */
+            const int ckk = s->geom.c * s->geom.k * s->geom.k;
+            gan_rng_normal(rng, s->u, oc, 0.0f, 1.0f);
+            gan_normalize(s->u, oc);
+            gan_rng_normal(rng, s->v, ckk, 0.0f, 1.0f);
+            gan_normalize(s->v, ckk);
+        }
     }
     net->num_batches_tracked = 0;
 }
@@ -252,9 +279,14 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
         gan_stage *s = &net->st[i];
         gan_conv_geom g = s->geom;
         g.n = n;
-        if (s->transposed)
-            gan_conv_transpose2d_forward(s->pre, work->scratch, in, s->w, NULL, &g, work->pool);
-        else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, s->w, NULL, &g, work->pool);
+        const float *w = s->w;
+        if (s->sn) { /* the weight this forward (and its backward) uses: w / sigma */
+            s->sigma = gan_spectral_norm_forward(s->w_sn, s->u, s->v, s->w, g.oc, g.c * g.k * g.k,
+                                                 mode == GAN_MODE_TRAIN);
+            w = s->w_sn;
+        }
+        if (s->transposed) gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool);
+        else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool);
         const long m = (long)n * g.oh * g.ow;
         if (s->bn) {
             if (mode == GAN_MODE_TRAIN)
@@ -293,12 +325,16 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         const float *in = i == 0 ? net->input : net->st[i - 1].out;
         float *din = (i > 0 || input_grad) ? work->grad[next] : NULL;
         next ^= 1;
+        const float *w = s->sn ? s->w_sn : s->w;
+        /* spectral norm: the conv's weight gradient is w_sn's; it becomes w's below */
+        float *dw = params ? (s->sn ? net->sn_grad : s->dw) : NULL;
+        if (dw && s->sn) memset(dw, 0, sizeof(float) * stage_weight_count(s));
         if (s->transposed)
-            gan_conv_transpose2d_backward(din, params ? s->dw : NULL, NULL, work->scratch, g, in, s->w, &geom,
-                                          work->pool);
-        else
-            gan_conv2d_backward(din, params ? s->dw : NULL, NULL, work->scratch, g, in, s->col, s->w, &geom,
-                                work->pool);
+            gan_conv_transpose2d_backward(din, dw, NULL, work->scratch, g, in, w, &geom, work->pool);
+        else gan_conv2d_backward(din, dw, NULL, work->scratch, g, in, s->col, w, &geom, work->pool);
+        if (dw && s->sn)
+            gan_spectral_norm_backward(s->dw, dw, s->w_sn, s->u, s->v, s->sigma, geom.oc,
+                                       geom.c * geom.k * geom.k);
         g = din;
     }
     return g;
@@ -315,7 +351,7 @@ void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, i
 int gan_net_tensor_count(const gan_net *net)
 {
     int count = 0;
-    for (int i = 0; i < net->nstages; i++) count += net->st[i].bn ? 6 : 1;
+    for (int i = 0; i < net->nstages; i++) count += (net->st[i].bn ? 6 : 1) + (net->st[i].sn ? 2 : 0);
     return count;
 }
 
@@ -326,7 +362,8 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
         const gan_stage *s = &net->st[i];
         const gan_conv_geom *g = &s->geom;
         if (index == 0) {
-            snprintf(r->name, sizeof r->name, "%d.weight", s->seq_conv);
+            /* spectral norm: PyTorch's parametrisation keeps the weight as weight_orig */
+            snprintf(r->name, sizeof r->name, "%d.%s", s->seq_conv, s->sn ? "weight_orig" : "weight");
             r->ndim = 4;
             r->shape[0] =
                 s->transposed ? g->c : g->oc; /* PyTorch: ConvTranspose2d weights are [C, OC, K, K] */
@@ -338,6 +375,18 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
             return;
         }
         index--;
+        if (s->sn) {
+            if (index < 2) {
+                snprintf(r->name, sizeof r->name, "%d.%s", s->seq_conv, index == 0 ? "weight_u" : "weight_v");
+                r->kind = GAN_TENSOR_RUNNING_STAT;
+                r->ndim = 1;
+                r->shape[0] = index == 0 ? g->oc : (int64_t)g->c * g->k * g->k;
+                r->data = index == 0 ? s->u : s->v;
+                r->count = (size_t)r->shape[0];
+                return;
+            }
+            index -= 2;
+        }
         if (!s->bn) continue;
         if (index < 5) {
             static const char *const names[5] = {"weight", "bias", "running_mean", "running_var",

@@ -222,6 +222,14 @@ bash -c "ulimit -v 400000; timeout 60 '$GAN' train ${SMALL[*]} --set train.steps
 check "a small job on one thread trains under the same limit ($(head -c 200 "$T/err"))" test -s "$T/ulimit1/g.bin"
 fi
 
+# ---- the recipe's keys: a spectral-norm D with the hinge loss trains; its shape cannot change on resume
+"$GAN" train "${SMALL[@]}" --set train.steps=3 --set model.d_norm=spectral --set train.loss=hinge --set "output.dir=$T/sn" --quiet >/dev/null 2>&1
+check "a spectral-norm run writes d.bin with weight_orig, weight_u, weight_v" bash -c "'$GAN' info '$T/sn/d.bin' | grep -q '0.weight_u'"
+expect 3 "the run has model.d_norm \"spectral\", the config now \"batchnorm\": it shapes the networks and cannot change on resume" \
+  "$GAN" train --resume "$T/sn" --set model.d_norm=batchnorm --set train.steps=5
+expect 2 "--set train.loss: expected bce, hinge or lsgan, got \"hinje\" (did you mean hinge?)" "$GAN" train "${SMALL[@]}" --set train.loss=hinje
+expect 2 "--set model.d_norm: expected batchnorm, spectral or none, got \"spectrl\" (did you mean spectral?)" "$GAN" train "${SMALL[@]}" --set model.d_norm=spectrl
+
 # ---- Ctrl-C: finish the step, save, exit 130; the run resumes
 "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/sig" >/dev/null 2>"$T/err" &
 pid=$!

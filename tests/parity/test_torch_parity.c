@@ -239,6 +239,55 @@ static void compare_net(gan_net *net, const char *tag)
     }
 }
 
+/* A spectrally normalised D over 3 training steps (hinge loss, Adam) against
+ * torch.nn.utils.spectral_norm: logits of every forward, then weight_orig,
+ * weight_u and weight_v of every layer. */
+static void spectral_norm_case(void)
+{
+    const gan_arch arch = {
+        .image_size = 16, .channels = 1, .nz = 1, .ngf = 1, .ndf = 4, .d_norm = GAN_NORM_SPECTRAL};
+    const int n = 5;
+    gan_net d;
+    gan_work w;
+    gan_error err;
+    CHECK(gan_net_build(&d, &arch, GAN_NET_DISCRIMINATOR, n) == GAN_OK);
+    CHECK(gan_work_alloc(&w, gan_net_work_plan(&d), NULL) == GAN_OK);
+    gan_status rc = gan_net_read_tensors(&d, ref, "sn.init.", &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    float *real = get("sn", "real", NULL), *fake = get("sn", "fake", NULL), dl[5];
+    for (int t = 0; t < 3; t++) {
+        char name[32];
+        gan_net_zero_grad(&d);
+        const float *logits = gan_net_forward(&d, &w, real + (long)t * n * 256, n, GAN_MODE_TRAIN);
+        snprintf(name, sizeof name, "logits_real%d", t);
+        float *want = get("sn", name, NULL);
+        compare("spectral", name, logits, want, n);
+        free(want);
+        gan_adversarial_loss(GAN_LOSS_HINGE, GAN_LOSS_D_REAL, logits, n, 1.0f, dl);
+        gan_net_backward(&d, &w, dl, GAN_GRAD_PARAMS);
+        logits = gan_net_forward(&d, &w, fake + (long)t * n * 256, n, GAN_MODE_TRAIN);
+        snprintf(name, sizeof name, "logits_fake%d", t);
+        want = get("sn", name, NULL);
+        compare("spectral", name, logits, want, n);
+        free(want);
+        gan_adversarial_loss(GAN_LOSS_HINGE, GAN_LOSS_D_FAKE, logits, n, 1.0f, dl);
+        gan_net_backward(&d, &w, dl, GAN_GRAD_PARAMS);
+        gan_net_adam(&d, 2e-3f, 0.5f, 0.999f, 1e-8f, t + 1);
+    }
+    for (int i = 0; i < gan_net_tensor_count(&d); i++) {
+        gan_tensor_ref r;
+        gan_net_tensor(&d, i, &r);
+        char key[64];
+        snprintf(key, sizeof key, "final.%s", r.name);
+        float *want = get("sn", key, NULL);
+        compare("spectral", r.name, r.data, want, (long)r.count);
+        free(want);
+    }
+    free(real), free(fake);
+    gan_net_free(&d);
+    gan_work_free(&w);
+}
+
 /* A whole G phase of a DCGAN step against PyTorch's nn.Sequential twins. */
 static void dcgan_case(void)
 {
@@ -369,6 +418,7 @@ int main(int argc, char **argv)
     adversarial_case("lsgan_d_real", GAN_LOSS_LSGAN, GAN_LOSS_D_REAL);
     adversarial_case("lsgan_d_fake", GAN_LOSS_LSGAN, GAN_LOSS_D_FAKE);
     adversarial_case("lsgan_g", GAN_LOSS_LSGAN, GAN_LOSS_G);
+    spectral_norm_case();
     softmax_ce_case();
     adam_case("adam_dcgan");
     adam_case("adam_default");

@@ -19,5 +19,20 @@ for arch in "32 1" "64 3"; do
   "$GAN" sample --ckpt "$T/run$1/g.bin" -n 20 --z-out "$T/z.npy" --npy "$T/x.npy" --out "$T/s.png" --quiet &&
   "$PY" "$SRC/scripts/torch/compare_torch_sample.py" "$T/run$1/g.bin" "$T/z.npy" "$T/x.npy" && pass=$((pass + 1)) || fail=$((fail + 1))
 done
+# a spectral-norm discriminator's d.bin loads strictly into PyTorch's spectral_norm twin
+"$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+  --set data.image_size=16 --set data.fit=resize --set data.limit=64 --set model.nz=4 --set model.ngf=4 \
+  --set model.ndf=4 --set train.batch_size=16 --set train.steps=2 --set model.d_norm=spectral \
+  --set output.sample_count=4 --set "output.dir=$T/sn" --quiet >/dev/null &&
+"$PY" - "$SRC/scripts/torch" "$T/sn/d.bin" <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import torch, dcgan_torch, st_write
+tensors, meta = st_write.load(sys.argv[2])
+a = json.loads(meta["arch"])
+D = dcgan_torch.discriminator(a["image_size"], a["channels"], a["ndf"], a.get("d_norm", "batchnorm"))
+D.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, strict=True)
+print("torch_interop: a spectral-norm d.bin loads strictly into PyTorch (" + ", ".join(sorted(tensors)[:3]) + ", ...)")
+PY
 echo "torch_interop: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,7 @@
 
 #include "gan/core/error.h"
 #include "gan/core/path.h"
+#include "gan/models/dcgan.h"
 
 /* train.augment's flags, in the order the policies apply */
 enum { GAN_AUGMENT_COLOR = 1, GAN_AUGMENT_TRANSLATION = 2, GAN_AUGMENT_CUTOUT = 4 };
@@ -64,6 +65,8 @@ gan_status gan_config_load(gan_config *cfg, const char *path, const char *const 
 /* The same from a JSON text already in memory; label names it in messages. */
 gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets,
                             int nsets, gan_error *err);
+/* The networks' architecture the config describes (data size, model.*). */
+gan_arch gan_config_arch(const gan_config *cfg);
 /* The resolved config (every key) as pretty JSON; malloc'ed, caller frees. */
 char *gan_config_to_json(const gan_config *cfg);
 /* Markdown table of every key, type, default and meaning (for the README). */

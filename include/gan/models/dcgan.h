@@ -36,11 +36,16 @@
 #define GAN_IMAGE_SIZES "16, 32, 64 or 128"
 static inline bool gan_image_size_valid(int s) { return s == 16 || s == 32 || s == 64 || s == 128; }
 
+/* D's normalisation: BatchNorm2d after each inner conv (DCGAN), spectral
+ * normalisation of every conv weight (SNGAN: no batchnorm), or neither. */
+typedef enum { GAN_NORM_BATCH, GAN_NORM_SPECTRAL, GAN_NORM_NONE } gan_norm;
+
 typedef struct {
-    int image_size; /* one of GAN_IMAGE_SIZES */
-    int channels;   /* 1 (grey) or 3 (RGB) */
-    int nz;         /* latent size */
-    int ngf, ndf;   /* base widths of G and D */
+    int image_size;  /* one of GAN_IMAGE_SIZES */
+    int channels;    /* 1 (grey) or 3 (RGB) */
+    int nz;          /* latent size */
+    int ngf, ndf;    /* base widths of G and D */
+    gan_norm d_norm; /* D's normalisation (G always has batchnorm) */
 } gan_arch;
 
 typedef enum {
@@ -67,6 +72,7 @@ typedef struct {
     bool transposed;    /* ConvTranspose2d rather than Conv2d */
     gan_conv_geom geom; /* at n = max_batch */
     bool bn;            /* followed by BatchNorm2d */
+    bool sn;            /* spectrally normalised weight: w is PyTorch's weight_orig */
     gan_act act;
     int seq_conv, seq_bn; /* indices in the equivalent nn.Sequential */
     /* parameters, gradients (views into the net's flat buffers) */
@@ -78,6 +84,9 @@ typedef struct {
     float *out;           /* after BN and activation (== pre when neither) */
     float *col;           /* conv: im2col of the input kept for the weight gradient, or NULL */
     float *mean, *invstd; /* batch statistics from the last training forward */
+    float *u, *v;         /* sn: the power iteration's vectors [OC], [C*K*K] (buffers, like running stats) */
+    float *w_sn;          /* sn: w / sigma, the weight the last forward used */
+    float sigma;          /* sn: its sigma */
 } gan_stage;
 
 typedef struct {
@@ -95,6 +104,7 @@ typedef struct {
     size_t nstats;
     float *stats;
     int64_t num_batches_tracked;
+    float *sn_grad;     /* spectral norm: the gradient of w_sn, before it becomes w's [largest weight] */
     const float *input; /* the input of the last forward */
     int last_n;         /* batch size of the last forward */
     gan_arena arena;
@@ -139,7 +149,7 @@ void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, i
 /* What a state_dict entry is, in PyTorch's terms. */
 typedef enum {
     GAN_TENSOR_PARAM,        /* a Parameter (conv weight, BN weight and bias) */
-    GAN_TENSOR_RUNNING_STAT, /* a BN buffer: running_mean, running_var */
+    GAN_TENSOR_RUNNING_STAT, /* a buffer: BN's running_mean, running_var; spectral norm's weight_u, weight_v */
     GAN_TENSOR_BATCH_COUNT   /* BN's num_batches_tracked, an int64 scalar */
 } gan_tensor_kind;
 
