@@ -65,6 +65,13 @@ int cmd_info(int argc, char **argv)
                arch.image_size, arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf,
                norms[arch.d_norm]);
         printf("parameters: %zu\n", params);
+        const char *weights = gan_st_meta(&f, "weights");
+        if (net_kind == GAN_NET_GENERATOR)
+            printf("weights:    %s%s\n",
+                   weights && strncmp(weights, "ema ", 4) == 0
+                       ? "an exponential moving average of G's, decay "
+                       : "G's own",
+                   weights && strncmp(weights, "ema ", 4) == 0 ? weights + 4 : "");
     } else if (format && strcmp(format, GAN_STATE_FORMAT) == 0) {
         printf("kind:       training state (both networks, Adam moments, RNG, counters)\n");
     } else {

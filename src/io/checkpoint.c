@@ -50,7 +50,7 @@ gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *
 }
 
 gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json,
-                          gan_error *err)
+                          const char *weights, gan_error *err)
 {
     GAN_ASSERT(net->kind != GAN_NET_TRUNK);
     gan_st_list list = {.count = 0};
@@ -64,12 +64,13 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s}",
              a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
-    const char *meta[10] = {"format", GAN_CKPT_FORMAT,
-                            "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
-                            "arch",   arch,
-                            "step",   stepbuf,
-                            "config", config_json};
-    return gan_st_save(path, list.e, list.count, meta, config_json ? 5 : 4, err);
+    const char *meta[12] = {"format", GAN_CKPT_FORMAT, "kind",
+                            net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
+                            "arch",   arch,            "step", stepbuf};
+    int nmeta = 4;
+    if (weights) meta[2 * nmeta] = "weights", meta[2 * nmeta + 1] = weights, nmeta++;
+    if (config_json) meta[2 * nmeta] = "config", meta[2 * nmeta + 1] = config_json, nmeta++;
+    return gan_st_save(path, list.e, list.count, meta, nmeta, err);
 }
 
 bool gan_meta_int(const struct cJSON *o, const char *key, int *out)

@@ -29,7 +29,7 @@ static gan_status write_samples(gan_run *r, gan_error *err)
     if (rc != GAN_OK) return rc;
     /* Inference mode: running statistics, nothing in the nets changes. */
     const int n = t->cfg->sample_count;
-    const float *imgs = gan_net_forward(&r->t.g, &r->t.work, r->fixed_z, n, GAN_MODE_EVAL);
+    const float *imgs = gan_net_forward(gan_trainer_sampler(&r->t), &r->t.work, r->fixed_z, n, GAN_MODE_EVAL);
     const gan_grid grid = {.images = imgs,
                            .batch = n,
                            .count = n,
@@ -196,6 +196,7 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
         gan_rng_seed(&t->rng, c->seed);
         gan_net_init_weights(&t->g, &t->rng);
         gan_net_init_weights(&t->d, &t->rng);
+        gan_trainer_ema_start(t);
         gan_rng_normal(&t->rng, r->fixed_z, (long)c->sample_count * c->nz, 0.0f, 1.0f);
         rc = write_real_grid(r, err);
     }

@@ -53,7 +53,8 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
 {
     const gan_config *c = r->t.cfg;
     const double t0 = gan_seconds();
-    gan_generator_source src = {.g = &r->t.g, .work = &r->t.work, .bn_mode = GAN_MODE_EVAL, .z = r->eval_z};
+    gan_generator_source src = {
+        .g = gan_trainer_sampler(&r->t), .work = &r->t.work, .bn_mode = GAN_MODE_EVAL, .z = r->eval_z};
     gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
     gan_eval_set gen;
     gan_status rc =
@@ -64,7 +65,8 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
     r->evaluated = true;
     const bool best = r->report.fid < r->best_fid;
     if (best) {
-        rc = gan_model_save(r->paths.g_best, &r->t.g, r->t.step, r->config_json, err);
+        rc = gan_model_save(r->paths.g_best, gan_trainer_sampler(&r->t), r->t.step, r->config_json,
+                            gan_run_weights_note(r), err);
         if (rc != GAN_OK) return rc;
         r->best_fid = r->report.fid;
     }

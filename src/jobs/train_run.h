@@ -23,6 +23,7 @@ typedef struct {
     bool have_checkpoint; /* the folder holds a complete checkpoint of this run */
     gan_run_paths paths;
     char *config_json; /* the resolved config, written into every checkpoint */
+    char weights_note[48]; /* g.bin's "weights" metadata ("ema 0.999"), or "" */
     float *fixed_z;    /* [nz, sample_count]: the latents of every sample grid */
     int64_t total_steps;
     gan_mem_estimate mem; /* what the job was expected to need */
@@ -43,6 +44,8 @@ typedef struct {
 } gan_run;
 
 /* train_state.c */
+/* What g.bin's weights are: "ema 0.999" with train.ema, else NULL (G's own). */
+const char *gan_run_weights_note(gan_run *r);
 gan_status gan_run_save_checkpoint(gan_run *r, gan_error *err);
 gan_status gan_run_load_state(gan_run *r, gan_error *err);
 gan_status gan_run_open_metrics(gan_run *r, gan_error *err);

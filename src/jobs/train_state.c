@@ -5,10 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/core/number.h"
 #include "gan/io/atomic_file.h"
 #include "gan/io/checkpoint.h"
 #include "gan/io/safetensors.h"
 #include "train_run.h"
+
+const char *gan_run_weights_note(gan_run *r)
+{
+    if (!r->t.ema_on) return NULL;
+    char decay[GAN_DOUBLE_CHARS];
+    gan_double_to_text(r->t.cfg->ema, decay);
+    snprintf(r->weights_note, sizeof r->weights_note, "ema %s", decay);
+    return r->weights_note;
+}
 
 static gan_status save_state(gan_run *r, gan_error *err)
 {
@@ -16,6 +26,7 @@ static gan_status save_state(gan_run *r, gan_error *err)
     gan_st_list list = {.count = 0};
     gan_net_list_tensors(&t->g, "G.", &list);
     gan_net_list_tensors(&t->d, "D.", &list);
+    if (t->ema_on) gan_net_list_tensors(&t->ema, "E.", &list); /* the average, beside G's own weights */
     int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams;
     gan_st_list_add(&list, "G.adam_m", GAN_DT_F32, 1, &np_g, t->g.adam_m);
     gan_st_list_add(&list, "G.adam_v", GAN_DT_F32, 1, &np_g, t->g.adam_v);
@@ -84,6 +95,7 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     if (rc == GAN_OK) rc = same_shape(&f, t->cfg, err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->g, &f, "G.", err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->d, &f, "D.", err);
+    if (rc == GAN_OK && t->ema_on) rc = gan_net_read_tensors(&t->ema, &f, "E.", err);
     int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams, four = 4;
     int64_t zshape[2] = {t->cfg->nz, t->cfg->sample_count}, counters[4];
     if (rc == GAN_OK) rc = gan_st_read(&f, "G.adam_m", GAN_DT_F32, 1, &np_g, t->g.adam_m, err);
@@ -114,11 +126,12 @@ gan_status gan_run_save_checkpoint(gan_run *r, gan_error *err)
     gan_status rc = save_state(r, err);
     if (rc == GAN_OK) {
         written = 1;
-        rc = gan_model_save(r->paths.g, &t->g, t->step, r->config_json, err);
+        rc = gan_model_save(r->paths.g, gan_trainer_sampler(t), t->step, r->config_json,
+                            gan_run_weights_note(r), err);
     }
     if (rc == GAN_OK) {
         written = 2;
-        rc = gan_model_save(r->paths.d, &t->d, t->step, r->config_json, err);
+        rc = gan_model_save(r->paths.d, &t->d, t->step, r->config_json, NULL, err);
     }
     if (rc == GAN_OK) {
         r->last_ckpt_step = t->step;
@@ -154,8 +167,9 @@ gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err)
         if (!ok) *rewritten = true;
     }
     if (!*rewritten) return GAN_OK;
-    gan_status rc = gan_model_save(r->paths.g, &r->t.g, r->t.step, r->config_json, err);
-    if (rc == GAN_OK) rc = gan_model_save(r->paths.d, &r->t.d, r->t.step, r->config_json, err);
+    gan_status rc = gan_model_save(r->paths.g, gan_trainer_sampler(&r->t), r->t.step, r->config_json,
+                                   gan_run_weights_note(r), err);
+    if (rc == GAN_OK) rc = gan_model_save(r->paths.d, &r->t.d, r->t.step, r->config_json, NULL, err);
     return rc;
 }
 

@@ -18,8 +18,11 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     const gan_arch arch = gan_config_arch(c);
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
     if (rc != GAN_OK) return rc;
+    t->ema_on = c->ema > 0.0;
+    t->ema_stats_step = -1;
     if (gan_net_build(&t->g, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK ||
-        gan_net_build(&t->d, &arch, GAN_NET_DISCRIMINATOR, B) != GAN_OK)
+        gan_net_build(&t->d, &arch, GAN_NET_DISCRIMINATOR, B) != GAN_OK ||
+        (t->ema_on && gan_net_build(&t->ema, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK))
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
     t->pool = gan_threads_start(c->threads);
     const gan_work_plan plan = gan_work_plan_max(gan_net_work_plan(&t->g), gan_net_work_plan(&t->d));
@@ -42,6 +45,7 @@ void gan_trainer_free(gan_trainer *t)
     gan_dataset_free(&t->data);
     gan_net_free(&t->d);
     gan_net_free(&t->g);
+    gan_net_free(&t->ema);
     gan_work_free(&t->work);
     gan_pool_free(t->pool);
     free(t->real), free(t->z), free(t->dlogits), free(t->batch_idx), free(t->perm);
@@ -50,6 +54,18 @@ void gan_trainer_free(gan_trainer *t)
 
 /* Data order: a permutation per epoch drawn from (seed, epoch) alone, so a
  * resumed run sees exactly the batches the uninterrupted one would. */
+/* ema = d ema + (1 - d) G, with a warm-up: d = min(train.ema, (1 + t) / (10 + t)), so the
+ * average is not dominated by the random initial weights in a short run. */
+static void ema_update(gan_trainer *t)
+{
+    const double tt = (double)t->t_g;
+    const double warm = (1.0 + tt) / (10.0 + tt);
+    const float d = (float)(t->cfg->ema < warm ? t->cfg->ema : warm), c = 1.0f - d;
+    float *e = t->ema.params;
+    const float *g = t->g.params;
+    for (size_t i = 0; i < t->g.nparams; i++) e[i] = d * e[i] + c * g[i];
+}
+
 static void ensure_perm(gan_trainer *t, int64_t epoch)
 {
     if (t->perm_epoch == epoch) return;
@@ -114,6 +130,39 @@ void gan_trainer_step(gan_trainer *t)
     t->t_g++;
     gan_net_adam(&t->g, (float)c->lr_g, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_g);
 
+    if (t->ema_on) ema_update(t);
+
     t->step++;
     t->last = (gan_step_stats){.loss_d = loss_d, .loss_g = loss_g, .d_x = d_x, .d_g_z = d_g_z};
+}
+
+void gan_trainer_ema_start(gan_trainer *t)
+{
+    if (!t->ema_on) return;
+    memcpy(t->ema.params, t->g.params, sizeof(float) * t->g.nparams);
+    memcpy(t->ema.stats, t->g.stats, sizeof(float) * t->g.nstats);
+}
+
+/* Batches of latents its batchnorm statistics are recomputed over (8 x B). */
+enum { EMA_STATS_BATCHES = 8 };
+static const uint64_t EMA_STATS_SALT = 0x5ca1ab1e5ca1ab1eULL;
+
+gan_net *gan_trainer_sampler(gan_trainer *t)
+{
+    if (!t->ema_on) return &t->g;
+    if (t->ema_stats_step == t->step) return &t->ema;
+    /* Averaged weights need statistics of their own: G's running statistics
+     * belong to G's weights, and an average of statistics is not the
+     * statistics of the averaged net. So they are measured afresh: the
+     * running mean and variance become the mean over EMA_STATS_BATCHES
+     * training-mode passes (momentum 1/k on pass k, PyTorch's momentum=None),
+     * on latents drawn from (seed, step) alone, so a resumed run measures
+     * the same numbers. */
+    gan_net *e = &t->ema;
+    gan_rng rng;
+    gan_rng_seed(&rng, t->cfg->seed ^ EMA_STATS_SALT ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(t->step + 1)));
+    gan_net_measure_bn(e, &t->work, &rng, t->z, t->cfg->batch_size, EMA_STATS_BATCHES);
+    e->num_batches_tracked = t->g.num_batches_tracked; /* PyTorch counts G's batches, not these */
+    t->ema_stats_step = t->step;
+    return e;
 }

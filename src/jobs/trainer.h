@@ -46,13 +46,24 @@ typedef struct {
     int32_t *batch_idx;        /* [B] */
     gan_loss_kind loss;        /* train.loss */
     gan_step_stats last;
+    /* train.ema: an exponential moving average of G's weights */
+    bool ema_on;
+    gan_net ema;               /* the averaged generator (only its params and BN statistics are used) */
+    int64_t ema_stats_step;    /* the step its BN statistics were recomputed at; -1: not yet */
 } gan_trainer;
 
 /* Builds G (for batches up to g_batch) and D (train.batch_size), the shared
  * work block, the threads and the step's buffers; t->data must be loaded. */
 gan_status gan_trainer_build(gan_trainer *t, const gan_config *cfg, int g_batch, gan_error *err);
 void gan_trainer_free(gan_trainer *t);
-/* One generator update after cfg->d_steps discriminator updates. */
+/* One generator update after cfg->d_steps discriminator updates (and the
+ * EMA's update after it). */
 void gan_trainer_step(gan_trainer *t);
+/* The EMA generator starts as G (after G's initialisation). */
+void gan_trainer_ema_start(gan_trainer *t);
+/* The generator to sample, evaluate and save as g.bin: the EMA one, its
+ * batchnorm statistics recomputed for its own weights at this step, when
+ * train.ema is on; else G. */
+gan_net *gan_trainer_sampler(gan_trainer *t);
 
 #endif

@@ -340,6 +340,18 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
     return g;
 }
 
+void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int n, int batches)
+{
+    GAN_ASSERT(net->kind == GAN_NET_GENERATOR && n >= 2 && n <= net->max_batch);
+    const float momentum = net->bn_momentum;
+    for (int k = 1; k <= batches; k++) {
+        gan_rng_normal(rng, z, (long)net->arch.nz * n, 0.0f, 1.0f);
+        net->bn_momentum = 1.0f / (float)k;
+        gan_net_forward(net, work, z, n, GAN_MODE_TRAIN);
+    }
+    net->bn_momentum = momentum;
+}
+
 void gan_net_zero_grad(gan_net *net) { memset(net->grads, 0, sizeof(float) * net->nparams); }
 
 void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, int64_t t)

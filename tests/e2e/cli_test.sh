@@ -230,6 +230,18 @@ expect 3 "the run has model.d_norm \"spectral\", the config now \"batchnorm\": i
 expect 2 "--set train.loss: expected bce, hinge or lsgan, got \"hinje\" (did you mean hinge?)" "$GAN" train "${SMALL[@]}" --set train.loss=hinje
 expect 2 "--set model.d_norm: expected batchnorm, spectral or none, got \"spectrl\" (did you mean spectral?)" "$GAN" train "${SMALL[@]}" --set model.d_norm=spectrl
 
+# ---- train.ema: g.bin is the average (with batchnorm statistics of its own); resume stays byte-identical
+EMA=(--set train.ema=0.999 --set output.checkpoint_every=5 --set output.sample_every=5)
+"$GAN" train "${SMALL[@]}" "${EMA[@]}" --set train.steps=12 --set "output.dir=$T/ema" --quiet >/dev/null 2>&1
+cp "$T/ema/g.bin" "$T/ema.g.bin"
+rm -rf "$T/ema"
+"$GAN" train "${SMALL[@]}" "${EMA[@]}" --set train.steps=7 --set "output.dir=$T/ema" --quiet >/dev/null 2>&1
+"$GAN" train --resume "$T/ema" --set train.steps=12 --quiet >/dev/null 2>&1
+check "with train.ema, 7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/ema/g.bin" "$T/ema.g.bin"
+check "gan info says g.bin holds the EMA" bash -c "'$GAN' info '$T/ema/g.bin' | grep -q 'weights:    an exponential moving average of G.s, decay 0.999'"
+check "state.bin keeps G's own weights and the average (E.)" bash -c "'$GAN' info '$T/ema/state.bin' | grep -q ' E.0.weight'"
+expect 2 "--set train.ema: expected a number from 0 to 0.99999, got 1" "$GAN" train "${SMALL[@]}" --set train.ema=1
+
 # ---- Ctrl-C: finish the step, save, exit 130; the run resumes
 "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/sig" >/dev/null 2>"$T/err" &
 pid=$!

@@ -31,9 +31,10 @@ gan_status gan_net_read_tensors(gan_net *net, const gan_st_file *f, const char *
 struct cJSON;
 bool gan_meta_int(const struct cJSON *o, const char *key, int *out);
 
-/* Writes net to path atomically. config_json may be NULL. */
+/* Writes net to path atomically. config_json may be NULL; weights, when not
+ * NULL, says what the weights are ("ema 0.999": an average of G's). */
 gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const char *config_json,
-                          gan_error *err);
+                          const char *weights, gan_error *err);
 /* Reads the arch and kind (generator or discriminator) from a model file's metadata. */
 gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err);
 /* The arch of a model file of the wanted kind, without building anything. */

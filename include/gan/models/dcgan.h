@@ -142,6 +142,12 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
  * and NULL returned. The input gradient lives in work->grad[]. */
 float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_grad grads);
 
+/* A generator's batchnorm running statistics measured afresh: the mean over
+ * `batches` training-mode passes on N(0, 1) latents from rng (momentum 1/k
+ * on pass k, PyTorch's momentum=None), each of n <= max_batch latents in z
+ * [nz, n]. The weights are untouched. */
+void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int n, int batches);
+
 void gan_net_zero_grad(gan_net *net);
 /* One Adam step (PyTorch's rule) over all parameters; t is the 1-based step. */
 void gan_net_adam(gan_net *net, float lr, float beta1, float beta2, float eps, int64_t t);
