@@ -146,6 +146,41 @@ for name, lr, betas in (("adam_dcgan", 2e-4, (0.5, 0.999)), ("adam_default", 1e-
         put(name, **{f"p{t + 1}": w.clone()})
     put(name, grads=grads)
 
+# DiffAugment with given draws: the functions of the authors' DiffAugment_pytorch.py
+# (color, translation, cutout), their torch.rand/randint replaced by the arrays
+# gan draws, so that gan's forward and backward can be compared exactly.
+def diff_augment(x, br, sa, co, tx, ty, cx, cy):
+    x = x + (br.view(-1, 1, 1, 1) - 0.5)
+    m = x.mean(dim=1, keepdim=True)
+    x = (x - m) * (sa.view(-1, 1, 1, 1) * 2) + m
+    m = x.mean(dim=[1, 2, 3], keepdim=True)
+    x = (x - m) * (co.view(-1, 1, 1, 1) + 0.5) + m
+    n, _, h, w = x.shape
+    gb, gx, gy = torch.meshgrid(torch.arange(n), torch.arange(h), torch.arange(w), indexing="ij")
+    gx = torch.clamp(gx + tx.view(-1, 1, 1) + 1, 0, h + 1)
+    gy = torch.clamp(gy + ty.view(-1, 1, 1) + 1, 0, w + 1)
+    x = torch.nn.functional.pad(x, [1, 1, 1, 1, 0, 0, 0, 0]).permute(0, 2, 3, 1)[gb, gx, gy].permute(0, 3, 1, 2)
+    size = int(h * 0.5 + 0.5)
+    gb, gx, gy = torch.meshgrid(torch.arange(n), torch.arange(size), torch.arange(size), indexing="ij")
+    gx = torch.clamp(gx + cx.view(-1, 1, 1) - size // 2, 0, h - 1)
+    gy = torch.clamp(gy + cy.view(-1, 1, 1) - size // 2, 0, w - 1)
+    mask = torch.ones(n, h, w)
+    mask[gb, gx, gy] = 0
+    return x * mask.unsqueeze(1)
+
+
+for name, ch in (("aug_rgb", 3), ("aug_grey", 1)):
+    n, s = 5, 16
+    br, sa, co = torch.rand(n), torch.rand(n), torch.rand(n)
+    tx, ty = torch.randint(-2, 3, (n,)), torch.randint(-2, 3, (n,))
+    cx, cy = torch.randint(0, s + 1, (n,)), torch.randint(0, s + 1, (n,))
+    x = (torch.rand(n, ch, s, s) * 2 - 1).requires_grad_(True)
+    y = diff_augment(x, br, sa, co, tx, ty, cx, cy)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    put(name, activation=True, x=x, out=y, g=g, dx=x.grad)
+    put(name, draws=torch.stack([br, sa, co, tx.float(), ty.float(), cx.float(), cy.float()], 1))
+
 # A spectrally normalised D trained for 3 steps (hinge loss, Adam): the power
 # iteration's u and v update in every training forward, the gradient flows
 # through W / sigma. gan must reach the same weights, u and v.

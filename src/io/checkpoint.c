@@ -64,9 +64,10 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s}",
              a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
-    const char *meta[12] = {"format", GAN_CKPT_FORMAT, "kind",
-                            net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
-                            "arch",   arch,            "step", stepbuf};
+    const char *meta[12] = {"format", GAN_CKPT_FORMAT,
+                            "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
+                            "arch",   arch,
+                            "step",   stepbuf};
     int nmeta = 4;
     if (weights) meta[2 * nmeta] = "weights", meta[2 * nmeta + 1] = weights, nmeta++;
     if (config_json) meta[2 * nmeta] = "config", meta[2 * nmeta + 1] = config_json, nmeta++;

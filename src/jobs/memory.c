@@ -28,6 +28,8 @@ void gan_train_memory_estimate(const gan_config *c, long images, int threads, ga
     /* real batch, latents, logits, the fixed grid latents, a grid's floats and pixels */
     e->buffers =
         sizeof(float) * ((size_t)B * (img + c->nz + 1) + (size_t)c->sample_count * (c->nz + 2 * img));
+    if (c->augment)
+        e->buffers += sizeof(float) * 3 * (size_t)B * img; /* augmented batches and their gradient */
     if (c->eval_classifier[0]) {
         /* the classifier's arch is in its file; its width and size are the config's in practice */
         const gan_classifier_arch ca = {c->image_size, c->channels, c->cls_width, c->cls_hidden,

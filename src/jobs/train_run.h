@@ -22,9 +22,9 @@ typedef struct {
     bool created_dir;     /* this job made the run folder */
     bool have_checkpoint; /* the folder holds a complete checkpoint of this run */
     gan_run_paths paths;
-    char *config_json; /* the resolved config, written into every checkpoint */
+    char *config_json;     /* the resolved config, written into every checkpoint */
     char weights_note[48]; /* g.bin's "weights" metadata ("ema 0.999"), or "" */
-    float *fixed_z;    /* [nz, sample_count]: the latents of every sample grid */
+    float *fixed_z;        /* [nz, sample_count]: the latents of every sample grid */
     int64_t total_steps;
     gan_mem_estimate mem; /* what the job was expected to need */
     FILE *metrics;

@@ -37,6 +37,16 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     t->perm_epoch = -1;
     if (!t->real || !t->z || !t->dlogits || !t->batch_idx || !t->perm)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    t->augment = c->augment; /* the config's GAN_AUGMENT_* flags are nn's GAN_AUG_* */
+    if (t->augment) {
+        t->aug_real = malloc(sizeof(float) * (size_t)B * img);
+        t->aug_fake = malloc(sizeof(float) * (size_t)B * img);
+        t->aug_grad = malloc(sizeof(float) * (size_t)B * img);
+        t->aug_scratch = malloc(sizeof(float) * 2 * (size_t)img);
+        t->aug_draws = malloc(sizeof *t->aug_draws * (size_t)B);
+        if (!t->aug_real || !t->aug_fake || !t->aug_grad || !t->aug_scratch || !t->aug_draws)
+            return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
     return GAN_OK;
 }
 
@@ -49,6 +59,7 @@ void gan_trainer_free(gan_trainer *t)
     gan_work_free(&t->work);
     gan_pool_free(t->pool);
     free(t->real), free(t->z), free(t->dlogits), free(t->batch_idx), free(t->perm);
+    free(t->aug_real), free(t->aug_fake), free(t->aug_grad), free(t->aug_scratch), free(t->aug_draws);
     memset(t, 0, sizeof *t);
 }
 
@@ -86,6 +97,23 @@ static void next_real_batch(gan_trainer *t)
     t->cursor++;
 }
 
+_Static_assert((int)GAN_AUGMENT_COLOR == (int)GAN_AUG_COLOR &&
+                   (int)GAN_AUGMENT_TRANSLATION == (int)GAN_AUG_TRANSLATION &&
+                   (int)GAN_AUGMENT_CUTOUT == (int)GAN_AUG_CUTOUT,
+               "train.augment's flags are nn/augment.h's");
+
+/* What D sees of a batch: the batch itself, or a DiffAugment of it (fresh
+ * draws from the run's stream each time, as DiffAugment draws per call). */
+static const float *augmented(gan_trainer *t, const float *x, float *out)
+{
+    if (!t->augment) return x;
+    const gan_config *c = t->cfg;
+    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, c->image_size, &t->rng);
+    gan_augment_forward(out, x, t->aug_draws, t->augment, c->channels, c->batch_size, c->image_size,
+                        t->aug_scratch);
+    return out;
+}
+
 void gan_trainer_step(gan_trainer *t)
 {
     const gan_config *c = t->cfg;
@@ -103,12 +131,13 @@ void gan_trainer_step(gan_trainer *t)
 
         /* D on real, then D on fake: weight gradients only (no input gradient). */
         gan_net_zero_grad(&t->d);
-        const float *logits = gan_net_forward(&t->d, w, t->real, B, GAN_MODE_TRAIN);
+        const float *logits =
+            gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), B, GAN_MODE_TRAIN);
         loss_d = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
         d_x = gan_mean_d_output(loss, logits, B);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
-        logits = gan_net_forward(&t->d, w, fake, B, GAN_MODE_TRAIN);
+        logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), B, GAN_MODE_TRAIN);
         loss_d += gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
         d_g_z = gan_mean_d_output(loss, logits, B);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
@@ -123,9 +152,14 @@ void gan_trainer_step(gan_trainer *t)
     /* G through D: D's input gradient only, then G's weight gradients; G's
      * first layer computes no input gradient. */
     gan_net_zero_grad(&t->g);
-    const float *logits = gan_net_forward(&t->d, w, fake, B, GAN_MODE_TRAIN);
+    const float *logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), B, GAN_MODE_TRAIN);
     const double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
+    if (t->augment) { /* back through the augmentation to G's output */
+        gan_augment_backward(t->aug_grad, dfake, t->aug_draws, t->augment, c->channels, B, c->image_size,
+                             t->aug_scratch);
+        dfake = t->aug_grad;
+    }
     gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
     t->t_g++;
     gan_net_adam(&t->g, (float)c->lr_g, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_g);

@@ -16,6 +16,7 @@
 #include "gan/jobs/train.h"
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"
+#include "gan/nn/augment.h"
 #include "gan/nn/gan_loss.h"
 
 /* The run folder's files, joined (and length-checked) once. */
@@ -33,23 +34,27 @@ typedef struct {
     const gan_config *cfg;
     gan_dataset data;
     gan_net g, d;
-    gan_pool *pool;            /* gan's own threads (gan_threads_start) */
-    gan_work work;             /* one working block for G and D: they never run at once */
-    gan_rng rng;               /* latent draws */
-    int32_t *perm;             /* this epoch's order of the images */
-    int64_t perm_epoch;        /* epoch perm was made for, -1: none */
-    int64_t steps_per_epoch;   /* batches per epoch (the last partial batch is dropped) */
-    int64_t step;              /* generator updates done */
-    int64_t cursor;            /* batches consumed */
-    int64_t t_g, t_d;          /* Adam step counts (D's may lag when updates are skipped) */
-    float *real, *z, *dlogits; /* [C, B, S, S], [nz, B], [B] */
-    int32_t *batch_idx;        /* [B] */
-    gan_loss_kind loss;        /* train.loss */
+    gan_pool *pool;                        /* gan's own threads (gan_threads_start) */
+    gan_work work;                         /* one working block for G and D: they never run at once */
+    gan_rng rng;                           /* latent draws */
+    int32_t *perm;                         /* this epoch's order of the images */
+    int64_t perm_epoch;                    /* epoch perm was made for, -1: none */
+    int64_t steps_per_epoch;               /* batches per epoch (the last partial batch is dropped) */
+    int64_t step;                          /* generator updates done */
+    int64_t cursor;                        /* batches consumed */
+    int64_t t_g, t_d;                      /* Adam step counts (D's may lag when updates are skipped) */
+    float *real, *z, *dlogits;             /* [C, B, S, S], [nz, B], [B] */
+    int32_t *batch_idx;                    /* [B] */
+    gan_loss_kind loss;                    /* train.loss */
+    int augment;                           /* train.augment: GAN_AUG_* policies, 0: none */
+    float *aug_real, *aug_fake, *aug_grad; /* [C, B, S, S] each: augmented batches, G's input gradient */
+    float *aug_scratch;                    /* [2, C, S, S] */
+    gan_aug_draw *aug_draws;               /* [B] */
     gan_step_stats last;
     /* train.ema: an exponential moving average of G's weights */
     bool ema_on;
-    gan_net ema;               /* the averaged generator (only its params and BN statistics are used) */
-    int64_t ema_stats_step;    /* the step its BN statistics were recomputed at; -1: not yet */
+    gan_net ema;            /* the averaged generator (only its params and BN statistics are used) */
+    int64_t ema_stats_step; /* the step its BN statistics were recomputed at; -1: not yet */
 } gan_trainer;
 
 /* Builds G (for batches up to g_batch) and D (train.batch_size), the shared

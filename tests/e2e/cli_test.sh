@@ -240,6 +240,19 @@ rm -rf "$T/ema"
 check "with train.ema, 7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/ema/g.bin" "$T/ema.g.bin"
 check "gan info says g.bin holds the EMA" bash -c "'$GAN' info '$T/ema/g.bin' | grep -q 'weights:    an exponential moving average of G.s, decay 0.999'"
 check "state.bin keeps G's own weights and the average (E.)" bash -c "'$GAN' info '$T/ema/state.bin' | grep -q ' E.0.weight'"
+# every item of the recipe at once: hinge, spectral norm, EMA, DiffAugment (its draws come from the saved stream)
+ALL=(--set train.loss=hinge --set model.d_norm=spectral --set train.ema=0.99 --set train.augment=color,translation,cutout
+     --set output.checkpoint_every=5 --set output.sample_every=5)
+"$GAN" train "${SMALL[@]}" "${ALL[@]}" --set train.steps=12 --set "output.dir=$T/all" --quiet >/dev/null 2>&1
+cp "$T/all/g.bin" "$T/all.g.bin" && cp "$T/all/d.bin" "$T/all.d.bin"
+rm -rf "$T/all"
+"$GAN" train "${SMALL[@]}" "${ALL[@]}" --set train.steps=7 --set "output.dir=$T/all" --quiet >/dev/null 2>&1
+"$GAN" train --resume "$T/all" --set train.steps=12 --quiet >/dev/null 2>&1
+check "with every recipe item, 7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/all/g.bin" "$T/all.g.bin"
+check "with every recipe item, 7 steps + resume to 12 == 12 steps (d.bin)" cmp -s "$T/all/d.bin" "$T/all.d.bin"
+check "train.augment is written back as a list" grep -q '"augment":	\["color", "translation", "cutout"\]' "$T/all/config.json"
+expect 2 "--set train.augment: expected a list of color, translation or cutout, got \"cutuot\" (did you mean cutout?)" \
+  "$GAN" train "${SMALL[@]}" --set train.augment=color,cutuot
 expect 2 "--set train.ema: expected a number from 0 to 0.99999, got 1" "$GAN" train "${SMALL[@]}" --set train.ema=1
 
 # ---- Ctrl-C: finish the step, save, exit 130; the run resumes

@@ -12,6 +12,7 @@
 #include "gan/models/classifier.h"
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
+#include "gan/nn/augment.h"
 #include "gan/nn/batchnorm.h"
 #include "gan/nn/conv.h"
 #include "gan/nn/gan_loss.h"
@@ -239,6 +240,32 @@ static void compare_net(gan_net *net, const char *tag)
     }
 }
 
+/* DiffAugment (colour, translation, cutout) with the draws the PyTorch twin used. */
+static void augment_case(const char *prefix, int channels)
+{
+    long nx, nd;
+    float *x = get(prefix, "x", &nx), *want = get(prefix, "out", NULL), *g = get(prefix, "g", NULL);
+    float *dx_ref = get(prefix, "dx", NULL), *dr = get(prefix, "draws", &nd);
+    const int n = (int)(nd / 7), size = 16;
+    gan_aug_draw draws[8];
+    for (int i = 0; i < n; i++)
+        draws[i] = (gan_aug_draw){.brightness = dr[7 * i],
+                                  .saturation = dr[7 * i + 1],
+                                  .contrast = dr[7 * i + 2],
+                                  .tx = (int)dr[7 * i + 3],
+                                  .ty = (int)dr[7 * i + 4],
+                                  .cx = (int)dr[7 * i + 5],
+                                  .cy = (int)dr[7 * i + 6]};
+    const int all = GAN_AUG_COLOR | GAN_AUG_TRANSLATION | GAN_AUG_CUTOUT;
+    float *y = calloc(nx, sizeof(float)), *dx = calloc(nx, sizeof(float));
+    float *scratch = calloc(2 * (size_t)channels * size * size, sizeof(float));
+    gan_augment_forward(y, x, draws, all, channels, n, size, scratch);
+    gan_augment_backward(dx, g, draws, all, channels, n, size, scratch);
+    compare(prefix, "output", y, want, nx);
+    compare(prefix, "dinput", dx, dx_ref, nx);
+    free(x), free(want), free(g), free(dx_ref), free(dr), free(y), free(dx), free(scratch);
+}
+
 /* A spectrally normalised D over 3 training steps (hinge loss, Adam) against
  * torch.nn.utils.spectral_norm: logits of every forward, then weight_orig,
  * weight_u and weight_v of every layer. */
@@ -419,6 +446,8 @@ int main(int argc, char **argv)
     adversarial_case("lsgan_d_fake", GAN_LOSS_LSGAN, GAN_LOSS_D_FAKE);
     adversarial_case("lsgan_g", GAN_LOSS_LSGAN, GAN_LOSS_G);
     spectral_norm_case();
+    augment_case("aug_rgb", 3);
+    augment_case("aug_grey", 1);
     softmax_ce_case();
     adam_case("adam_dcgan");
     adam_case("adam_default");

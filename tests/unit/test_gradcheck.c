@@ -16,6 +16,7 @@
 #include "gan/models/dcgan.h"
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
+#include "gan/nn/augment.h"
 #include "gan/nn/batchnorm.h"
 #include "gan/nn/conv.h"
 #include "gan/nn/gan_loss.h"
@@ -435,6 +436,42 @@ static void check_spectral_d(gan_rng *rng)
     gan_work_free(&c.work);
 }
 
+/* ---------------------------------------------------------- DiffAugment */
+typedef struct {
+    gan_aug_draw draws[4];
+    int policies, channels, n, size;
+    float *x, *y, *r, *scratch;
+} aug_case;
+
+static double aug_obj(void *p)
+{
+    aug_case *a = p;
+    gan_augment_forward(a->y, a->x, a->draws, a->policies, a->channels, a->n, a->size, a->scratch);
+    return dot(a->y, a->r, (long)a->channels * a->n * a->size * a->size);
+}
+
+static void check_augment(gan_rng *rng)
+{
+    static const struct {
+        int policies;
+        const char *label;
+    } cases[] = {{GAN_AUG_COLOR, "augment color"},
+                 {GAN_AUG_TRANSLATION, "augment translation"},
+                 {GAN_AUG_CUTOUT, "augment cutout"},
+                 {GAN_AUG_COLOR | GAN_AUG_TRANSLATION | GAN_AUG_CUTOUT, "augment all three"}};
+    for (int k = 0; k < 4; k++) {
+        aug_case a = {.policies = cases[k].policies, .channels = 3, .n = 4, .size = 16};
+        const long len = (long)a.channels * a.n * a.size * a.size;
+        gan_augment_draw(a.draws, a.n, a.policies, a.size, rng);
+        a.x = randn(rng, len, 1), a.y = zeros(len), a.r = randn(rng, len, 1);
+        a.scratch = zeros(2L * a.channels * a.size * a.size);
+        float *dx = zeros(len);
+        gan_augment_backward(dx, a.r, a.draws, a.policies, a.channels, a.n, a.size, a.scratch);
+        gradcheck(cases[k].label, aug_obj, &a, a.x, dx, len, 1e-2f);
+        free(a.x), free(a.y), free(a.r), free(a.scratch), free(dx);
+    }
+}
+
 /* ------------------------------------------------------------------- Adam */
 static void check_adam(void)
 {
@@ -465,6 +502,7 @@ int main(void)
     check_softmax_ce(&rng);
     check_adversarial(&rng);
     check_spectral_d(&rng);
+    check_augment(&rng);
     check_classifier(&rng);
     check_adam();
     return check_exit("test_gradcheck");
