@@ -73,6 +73,9 @@ bool cli_flag(const cli_command *cmd, const cli_args *args, const char *name);
 int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name, int64_t lo, int64_t hi,
                   int64_t *out);
 
+/* --truncation PSI: a number > 0 (*psi stays 0, no truncation, when absent). */
+int cli_get_truncation(const cli_command *cmd, const cli_args *args, double *psi);
+
 /* Prints the command's help (usage, about, options, epilog) on stdout. */
 void cli_print_help(const cli_command *cmd);
 

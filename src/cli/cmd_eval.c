@@ -29,6 +29,7 @@ static const cli_option OPTIONS[] = {
     {"real", 0, "N", false, "real images to compare with (default: as many as generated)"},
     {"seed", 0, "N", false, "seed of the latents and of the real subset (default 1)"},
     {"bn-batch", 0, NULL, false, "generator batchnorm from batch statistics (as in gan sample)"},
+    {"truncation", 0, "PSI", false, "draw latent components again while |z| > PSI (as in gan sample)"},
     {"json", 0, NULL, false, "print one JSON object instead of the table"},
     {"quiet", 'q', NULL, false, "no progress or warning lines on stderr"},
 };
@@ -57,6 +58,7 @@ typedef struct {
     int nsets;
     int64_t n, real, seed;
     gan_mode bn_mode;
+    double truncation; /* 0: none */
     bool json, quiet;
 } eval_args;
 
@@ -76,7 +78,10 @@ static int parse_args(eval_args *e, const cli_args *a)
     int code = cli_get_int64(&CMD, a, "n", 2, MAX_N, &e->n);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, a, "real", 2, MAX_N, &e->real);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, a, "seed", 0, INT64_MAX, &e->seed);
+    if (code == EXIT_OK) code = cli_get_truncation(&CMD, a, &e->truncation);
     if (code != EXIT_OK) return code;
+    if (e->npy && e->truncation > 0)
+        return cli_usage_error(CMD.name, "--truncation applies to a generator, not to --npy");
     if (a->noperands > 0) return cli_usage_error(CMD.name, "unexpected argument '%s'", a->operands[0]);
     if (e->data && !*e->data) return cli_usage_error(CMD.name, "--data needs a path");
     if (!e->classifier) return cli_usage_error(CMD.name, "--classifier FILE is required");
@@ -296,7 +301,8 @@ int cmd_eval(int argc, char **argv)
         z = malloc(sizeof(float) * (size_t)g.arch.nz * BATCH);
         if (!z) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         if (rc == GAN_OK && !a.quiet) fprintf(stderr, "gan: generating and classifying %ld images\n", n_gen);
-        gan_generator_source src = {.g = &g, .work = &g_work, .bn_mode = a.bn_mode, .z = z};
+        gan_generator_source src = {
+            .g = &g, .work = &g_work, .bn_mode = a.bn_mode, .truncation = a.truncation, .z = z};
         gan_rng_seed(&src.rng, (uint64_t)a.seed);
         if (rc == GAN_OK)
             rc = gan_eval_set_compute(&gen, &cls, &cls_work, gan_generator_images, &src, n_gen, &err);

@@ -20,7 +20,7 @@ static const cli_command CMD = {
 
 static const char *dtype_str(gan_dtype d)
 {
-    return d == GAN_DT_F32 ? "F32" : d == GAN_DT_I64 ? "I64" : "U64";
+    return d == GAN_DT_F32 ? "F32" : d == GAN_DT_I64 ? "I64" : d == GAN_DT_U64 ? "U64" : "F64";
 }
 
 int cmd_info(int argc, char **argv)

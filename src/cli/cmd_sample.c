@@ -29,6 +29,9 @@ static const cli_option OPTIONS[] = {
      "read the latent vectors from a .npy (float32, [n, nz]) instead of drawing them"},
     {"z-out", 0, "FILE", false, "write the latent vectors used to a .npy (float32, [n, nz])"},
     {"npy", 0, "FILE", false, "write the images to a .npy (float32, [n, C, H, W], values in [-1, 1])"},
+    {"truncation", 0, "PSI", false,
+     "the truncation trick: draw latent components again while |z| > PSI\n"
+     "(smaller: cleaner, less varied images)"},
     {"bn-batch", 0, NULL, false,
      "batchnorm from the batch's statistics instead of the running ones\n"
      "(as PyTorch in train mode; batches of up to 1024)"},
@@ -99,6 +102,10 @@ int cmd_sample(int argc, char **argv)
     code = cli_get_int64(&CMD, &a, "n", 1, MAX_N, &n);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "seed", 0, INT64_MAX, &seed);
     if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "nrow", 1, MAX_N, &nrow);
+    double truncation = 0.0;
+    if (code == EXIT_OK) code = cli_get_truncation(&CMD, &a, &truncation);
+    if (code == EXIT_OK && truncation > 0 && z_in)
+        code = cli_usage_error(CMD.name, "--truncation draws latents; with --z-in they are given");
     if (code == EXIT_OK && a.noperands > 0)
         code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
     if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
@@ -150,7 +157,7 @@ int cmd_sample(int argc, char **argv)
         else {
             gan_rng rng;
             gan_rng_seed(&rng, (uint64_t)seed);
-            gan_rng_normal(&rng, z, (long)n * nz, 0.0f, 1.0f);
+            gan_rng_truncated_normal(&rng, z, (long)n * nz, truncation);
         }
     }
     if (rc == GAN_OK) {

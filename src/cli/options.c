@@ -3,6 +3,7 @@
  * also prints --help, so the two cannot drift apart. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,18 @@ int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name
         return cli_usage_error(cmd->name, "%s: expected an integer from %lld to %lld, got '%s'", label,
                                (long long)lo, (long long)hi, s);
     *out = (int64_t)v;
+    return EXIT_OK;
+}
+
+int cli_get_truncation(const cli_command *cmd, const cli_args *args, double *psi)
+{
+    const char *s = cli_get(cmd, args, "truncation");
+    if (!s) return EXIT_OK;
+    char *end = NULL;
+    const double v = strtod(s, &end);
+    if (!*s || *end != '\0' || !(v > 0.0) || !(v < INFINITY))
+        return cli_usage_error(cmd->name, "--truncation: expected a number > 0, got '%s'", s);
+    *psi = v;
     return EXIT_OK;
 }
 

@@ -56,6 +56,18 @@ void gan_rng_normal(gan_rng *rng, float *out, long n, float mean, float std)
     }
 }
 
+void gan_rng_truncated_normal(gan_rng *rng, float *out, long n, double psi)
+{
+    gan_rng_normal(rng, out, n, 0.0f, 1.0f);
+    if (!(psi > 0.0 && psi < INFINITY)) return; /* no truncation */
+    for (long i = 0; i < n; i++)
+        while (fabs((double)out[i]) > psi) {
+            float pair[2];
+            gan_rng_normal(rng, pair, 2, 0.0f, 1.0f);
+            out[i] = pair[0];
+        }
+}
+
 void gan_rng_shuffle(gan_rng *rng, int32_t *perm, long n)
 {
     for (long i = n - 1; i > 0; i--) {

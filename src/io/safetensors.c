@@ -26,6 +26,7 @@ static const char *dtype_name(gan_dtype d)
     case GAN_DT_F32: return "F32";
     case GAN_DT_I64: return "I64";
     case GAN_DT_U64: return "U64";
+    case GAN_DT_F64: return "F64";
     }
     return "?";
 }
@@ -37,6 +38,7 @@ static bool dtype_parse(const char *s, gan_dtype *d)
     if (strcmp(s, "F32") == 0) *d = GAN_DT_F32;
     else if (strcmp(s, "I64") == 0) *d = GAN_DT_I64;
     else if (strcmp(s, "U64") == 0) *d = GAN_DT_U64;
+    else if (strcmp(s, "F64") == 0) *d = GAN_DT_F64;
     else return false;
     return true;
 }
@@ -148,7 +150,7 @@ gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const c
             goto fail;
         }
         if (!dtype_parse(dt->valuestring, &t->dtype)) {
-            gan_fail(err, rc, "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, I64, U64)", label,
+            gan_fail(err, rc, "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, F64, I64, U64)", label,
                      name, dt->valuestring);
             goto fail;
         }

@@ -216,7 +216,7 @@ void gan_generator_images(void *ctx, long first, int n, float *out)
     const long plane = (long)g->arch.image_size * g->arch.image_size;
     for (int done = 0; done < n;) {
         const int q = n - done < g->max_batch ? n - done : g->max_batch;
-        gan_rng_normal(&src->rng, src->z, (long)g->arch.nz * q, 0.0f, 1.0f);
+        gan_rng_truncated_normal(&src->rng, src->z, (long)g->arch.nz * q, src->truncation);
         const float *imgs = gan_net_forward(g, src->work, src->z, q, src->bn_mode);
         gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
                         g->arch.channels, plane);

@@ -72,10 +72,16 @@ static void fmt_time(char *buf, size_t len, double s)
     else snprintf(buf, len, "%ld:%02ld", x / 60, x % 60);
 }
 
+static bool every(int64_t step, int64_t interval) { return interval > 0 && step % interval == 0; }
+
 static gan_status log_progress(gan_run *r, gan_error *err)
 {
     const gan_trainer *t = &r->t;
-    const gan_step_stats *s = &t->last;
+    const double k = r->interval[4] > 0 ? r->interval[4] : 1;
+    const gan_step_stats mean = {r->interval[0] / k, r->interval[1] / k, r->interval[2] / k,
+                                 r->interval[3] / k};
+    const gan_step_stats *s = &mean;
+    if (every(t->step, t->cfg->log_every)) memset(r->interval, 0, sizeof r->interval);
     const double tn = gan_seconds(), elapsed = tn - r->t_start;
     const double ips = r->log_images / (tn - r->t_log > 1e-9 ? tn - r->t_log : 1e-9);
     const long long epoch = (t->cursor - 1) / t->steps_per_epoch + 1;
@@ -228,8 +234,6 @@ static void teardown(gan_run *r, bool failed_setup)
     free(r->config_json);
 }
 
-static bool every(int64_t step, int64_t interval) { return interval > 0 && step % interval == 0; }
-
 gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result,
                      gan_error *err)
 {
@@ -267,6 +271,8 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     while (rc == GAN_OK && t->step < r.total_steps) {
         gan_trainer_step(t);
         r.log_images += (long)cfg->batch_size * cfg->d_steps;
+        const double now[5] = {t->last.loss_d, t->last.loss_g, t->last.d_x, t->last.d_g_z, 1.0};
+        for (int i = 0; i < 5; i++) r.interval[i] += now[i];
         if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) {
             char kept[128];
             if (r.have_checkpoint)

@@ -37,6 +37,10 @@ typedef struct {
     double best_fid;        /* of g_best.bin; INFINITY: none yet */
     bool evaluated;         /* this step was evaluated: */
     gan_eval_report report; /* its results */
+    /* the log interval's sums of loss_d, loss_g, D(x), D(G(z)) and its step count:
+     * rows report means, and reset at multiples of output.log_every only, so
+     * a resume (which saves them) continues the interval exactly */
+    double interval[5];
     /* timing and progress */
     double t_start, t_log;
     int64_t last_ckpt_step, session_start_step;

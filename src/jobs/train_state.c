@@ -37,6 +37,8 @@ static gan_status save_state(gan_run *r, gan_error *err)
     int64_t counters[4] = {t->step, t->cursor, t->t_g, t->t_d};
     gan_st_list_add(&list, "counters", GAN_DT_I64, 1, &four, counters);
     gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
+    const int64_t five = 5;
+    gan_st_list_add(&list, "log_interval", GAN_DT_F64, 1, &five, r->interval);
     char step[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     const char *meta[8] = {"format", GAN_STATE_FORMAT, "step",   step,
@@ -105,6 +107,9 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     if (rc == GAN_OK) rc = gan_st_read(&f, "rng", GAN_DT_U64, 1, &four, t->rng.s, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "counters", GAN_DT_I64, 1, &four, counters, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z, err);
+    const int64_t five = 5; /* states of earlier versions have no log interval: it starts empty */
+    if (rc == GAN_OK && gan_st_find(&f, "log_interval"))
+        rc = gan_st_read(&f, "log_interval", GAN_DT_F64, 1, &five, r->interval, err);
     if (rc == GAN_OK) {
         if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: negative counters", path);

@@ -44,6 +44,13 @@ check "metrics rows of the resumed run equal the uninterrupted run's" cmp -s <(g
 expect 3 "already holds a run" "$GAN" train "${SMALL[@]}" --set "output.dir=$T/x"
 expect 3 "nothing to resume" "$GAN" train --resume "$T/full/samples"
 
+# ---- metrics.csv rows are the means over the log interval
+"$GAN" train "${SMALL[@]}" --set train.steps=8 --set output.log_every=1 --set "output.dir=$T/every1" --quiet >/dev/null 2>&1
+"$GAN" train "${SMALL[@]}" --set train.steps=8 --set output.log_every=4 --set "output.dir=$T/every4" --quiet >/dev/null 2>&1
+mean=$(awk -F, 'NR >= 6 && NR <= 9 { s += $3 } END { printf "%.6f", s / 4 }' "$T/every1/metrics.csv")
+row=$(awk -F, '$1 == 8 { print $3 }' "$T/every4/metrics.csv")
+check "the step-8 row's loss_d ($row) is the mean of steps 5 to 8 ($mean)" awk "BEGIN { d = $row - $mean; exit !(d < 2e-6 && d > -2e-6) }"
+
 # ---- info and sample
 expect 0 "" "$GAN" info "$T/full/g.bin"
 check "info names the kind" grep -q "kind:       generator" "$T/out"
@@ -127,6 +134,12 @@ expect 2 "(out of the range of a double)" "$GAN" train "${SMALL[@]}" --set train
 expect 2 "--set output.dir does not go with it" "$GAN" train --resume "$T/full" --set output.dir=elsewhere
 (cd "$T" && "$GAN" train "${SMALL[@]}" --set train.steps=2 --set output.dir=2024 --quiet >/dev/null 2>&1)
 check "--set output.dir=2024 is the folder 2024" test -s "$T/2024/g.bin"
+expect 0 "" "$GAN" sample --ckpt "$G" -n 50 --truncation 0.5 --z-out "$T/zt.npy" --out "$T/t.png"
+zh=$(( $(od -An -tu1 -j8 -N1 "$T/zt.npy") + 256 * $(od -An -tu1 -j9 -N1 "$T/zt.npy") + 10 ))
+top=$(od -An -tf4 -v -j "$zh" "$T/zt.npy" | tr -s ' ' '\n' | awk 'NF { v = $1 < 0 ? -$1 : $1; if (v > m) m = v } END { print m }')
+check "--truncation 0.5 draws no latent above 0.5 (largest $top)" awk "BEGIN { exit !($top <= 0.5) }"
+expect 2 "--truncation: expected a number > 0, got '0'" "$GAN" sample --ckpt "$G" --truncation 0
+expect 2 "--truncation: expected a number > 0, got '-1'" "$GAN" eval --classifier x --ckpt "$G" --truncation -1
 hlen=$(( $(od -An -tu1 -j8 -N1 "$T/z.npy") + 256 * $(od -An -tu1 -j9 -N1 "$T/z.npy") + 10 ))
 cp "$T/z.npy" "$T/znan.npy"
 printf '\x00\x00\xc0\x7f' | dd of="$T/znan.npy" bs=1 seek=$((hlen + 4 * 8 * 3)) conv=notrunc 2>/dev/null

@@ -137,6 +137,17 @@ static void test_rng(void)
     int ok = 1, moved = 0;
     for (int i = 0; i < 1000; i++) ok &= !seen[perm[i]]++, moved += perm[i] != i;
     CHECK(ok && moved > 900);
+    /* Truncated normals: none above psi, the same for the same seed, untouched without psi. */
+    float t1[5000], t2[5000], plain[5000];
+    gan_rng_seed(&a, 9), gan_rng_truncated_normal(&a, t1, 5000, 0.7);
+    gan_rng_seed(&b, 9), gan_rng_truncated_normal(&b, t2, 5000, 0.7);
+    float top = 0;
+    for (int i = 0; i < 5000; i++) top = fmaxf(top, fabsf(t1[i]));
+    CHECK_MSG(top <= 0.7f && top > 0.69f, "truncated normals reach %g", (double)top);
+    CHECK(memcmp(t1, t2, sizeof t1) == 0);
+    gan_rng_seed(&a, 9), gan_rng_truncated_normal(&a, t1, 5000, 0.0);
+    gan_rng_seed(&b, 9), gan_rng_normal(&b, plain, 5000, 0.0f, 1.0f);
+    CHECK(memcmp(t1, plain, sizeof t1) == 0);
 }
 
 /* A pool gives bitwise the same results as the serial code. */

@@ -14,7 +14,7 @@
 #include "gan/core/error.h"
 #include "gan/core/path.h"
 
-typedef enum { GAN_DT_F32, GAN_DT_I64, GAN_DT_U64 } gan_dtype;
+typedef enum { GAN_DT_F32, GAN_DT_I64, GAN_DT_U64, GAN_DT_F64 } gan_dtype;
 
 enum { GAN_ST_MAX_DIMS = 8, GAN_ST_MAX_NAME = 128 };
 

@@ -57,6 +57,7 @@ typedef struct {
     const gan_work *work; /* its working memory */
     gan_rng rng;          /* draws the latent vectors, N(0, 1) */
     gan_mode bn_mode;     /* GAN_MODE_EVAL: running statistics; GAN_MODE_TRAIN: the batch's */
+    double truncation;    /* latents' truncation psi (gan_rng_truncated_normal); 0: none */
     float *z;             /* [nz, g->max_batch], the caller's */
 } gan_generator_source;
 void gan_generator_images(void *ctx, long first, int n, float *out);
