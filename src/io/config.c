@@ -80,6 +80,9 @@ static const key_spec KEYS[] = {
      "as min(ema, (1+t)/(10+t))"},
     {"train.augment", K_FLAGS, OFF(augment), 0, 0, 0, "color|translation|cutout", "[]",
      "DiffAugment policies applied to real and generated images before D, in both phases (a list)"},
+    {"train.time_limit", K_REAL, OFF(time_limit), 0, 0, 1e7, NULL, "0",
+     "stop, with a checkpoint, once the training steps have taken this many seconds (evaluation, samples and "
+     "checkpoints not counted; 0: no limit)"},
     {"train.label_smoothing", K_REAL, OFF(label_smoothing), 0, 0, 0.5, NULL, "0",
      "one-sided: real images are labelled 1 - this"},
     {"classifier.width", K_INT, OFF(cls_width), 0, 1, 1024, NULL, "32",

@@ -91,9 +91,9 @@ static gan_status log_progress(gan_run *r, gan_error *err)
     r->t_log = tn;
     fprintf(r->metrics, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, epoch, s->loss_d,
             s->loss_g, s->d_x, s->d_g_z, ips, elapsed);
-    if (r->evaluated)
-        fprintf(r->metrics, ",%.4f,%.4f,%.4f\n", r->report.fid, r->report.is_gen, r->report.entropy_gen);
-    else fputs(",,,\n", r->metrics);
+    if (r->evaluated) fprintf(r->metrics, ",%.4f,%.4f,%.4f", r->report.fid, r->report.is_gen, r->report.entropy_gen);
+    else fputs(",,,", r->metrics);
+    fprintf(r->metrics, ",%.3f\n", r->train_seconds);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
     if (!r->opts->quiet) {
@@ -269,7 +269,9 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     r.t_start = r.t_log = gan_seconds();
     r.session_start_step = r.last_ckpt_step = t->step;
     while (rc == GAN_OK && t->step < r.total_steps) {
+        const double step_start = gan_seconds();
         gan_trainer_step(t);
+        r.train_seconds += gan_seconds() - step_start;
         r.log_images += (long)cfg->batch_size * cfg->d_steps;
         const double now[5] = {t->last.loss_d, t->last.loss_g, t->last.d_x, t->last.d_g_z, 1.0};
         for (int i = 0; i < 5; i++) r.interval[i] += now[i];
@@ -284,6 +286,8 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                           (long long)t->step, t->last.loss_d, t->last.loss_g, cfg->out_dir, kept);
             break;
         }
+        const bool out_of_time = cfg->time_limit > 0 && r.train_seconds >= cfg->time_limit;
+        if (out_of_time) r.total_steps = t->step; /* this step is the last: log, samples, checkpoint */
         const bool last = t->step == r.total_steps;
         const bool stopping = opts->stop && *opts->stop;
         r.evaluated = false;

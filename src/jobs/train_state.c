@@ -37,7 +37,7 @@ static gan_status save_state(gan_run *r, gan_error *err)
     int64_t counters[4] = {t->step, t->cursor, t->t_g, t->t_d};
     gan_st_list_add(&list, "counters", GAN_DT_I64, 1, &four, counters);
     gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
-    const int64_t five = 5;
+    const int64_t five = 5; /* (train_seconds is a timing: not here, so equal runs write equal states) */
     gan_st_list_add(&list, "log_interval", GAN_DT_F64, 1, &five, r->interval);
     char step[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
@@ -110,6 +110,7 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     const int64_t five = 5; /* states of earlier versions have no log interval: it starts empty */
     if (rc == GAN_OK && gan_st_find(&f, "log_interval"))
         rc = gan_st_read(&f, "log_interval", GAN_DT_F64, 1, &five, r->interval, err);
+
     if (rc == GAN_OK) {
         if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: negative counters", path);
@@ -179,7 +180,7 @@ gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err)
 }
 
 static const char METRICS_HEADER[] =
-    "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy\n";
+    "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy,train_s\n";
 
 /* metrics.csv: on resume, rows logged after the checkpoint are dropped so
  * the file reads as if the run had never stopped. */
@@ -207,6 +208,13 @@ gan_status gan_run_open_metrics(gan_run *r, gan_error *err)
                     double fid = strtod(f, NULL);
                     if (fid < r->best_fid) r->best_fid = fid;
                 }
+                /* the training seconds so far: the last kept row's train_s (12th column) */
+                const char *ts = line;
+                for (int col = 0; col < 11 && ts; col++) {
+                    ts = strchr(ts, ',');
+                    if (ts) ts++;
+                }
+                if (end != line && s <= r->t.step && ts && *ts) r->train_seconds = strtod(ts, NULL);
             }
         }
         if (in) fclose(in);

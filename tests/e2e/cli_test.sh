@@ -51,6 +51,13 @@ mean=$(awk -F, 'NR >= 6 && NR <= 9 { s += $3 } END { printf "%.6f", s / 4 }' "$T
 row=$(awk -F, '$1 == 8 { print $3 }' "$T/every4/metrics.csv")
 check "the step-8 row's loss_d ($row) is the mean of steps 5 to 8 ($mean)" awk "BEGIN { d = $row - $mean; exit !(d < 2e-6 && d > -2e-6) }"
 
+# ---- train.time_limit: stop cleanly once the steps have taken that long
+"$GAN" train "${SMALL[@]}" --set train.steps=100000000 --set train.time_limit=1.5 --set "output.dir=$T/tl" --quiet >"$T/out" 2>"$T/err"
+check "a time-limited run ends with exit 0 ($(head -c 200 "$T/err"))" test $? -eq 0
+ts=$(tail -1 "$T/tl/metrics.csv" | cut -d, -f12)
+check "its last metrics row has train_s >= 1.5 ($ts)" awk "BEGIN { exit !($ts >= 1.5 && $ts < 5) }"
+check "and its checkpoint is written" "$GAN" info "$T/tl/state.bin" >/dev/null
+
 # ---- info and sample
 expect 0 "" "$GAN" info "$T/full/g.bin"
 check "info names the kind" grep -q "kind:       generator" "$T/out"

@@ -36,7 +36,7 @@ check "classifier state_dict has the head Linear" grep -q "7.weight .*F32 \[32, 
   --set "output.dir=$T/g" >/dev/null 2>"$T/err"
 check "training with eval exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
 check "training logs eval lines" test "$(grep -c '^eval step .*FID' "$T/err")" -eq 3
-check "metrics.csv has FID columns" grep -q "^step,.*,fid,inception_score,class_entropy$" "$T/g/metrics.csv"
+check "metrics.csv has FID columns" grep -q "^step,.*,fid,inception_score,class_entropy,train_s$" "$T/g/metrics.csv"
 check "FID recorded at steps 4, 8, 12" test "$(awk -F, 'NR > 1 && $9 != "" { printf "%s ", $1 }' "$T/g/metrics.csv")" = "4 8 12 "
 check "g_best.bin written" test -s "$T/g/g_best.bin"
 best=$(awk -F, 'NR > 1 && $9 != "" { print $9 }' "$T/g/metrics.csv" | sort -g | head -1)

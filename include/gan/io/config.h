@@ -39,6 +39,7 @@ typedef struct {
     char loss[16];          /* "bce", "hinge" or "lsgan" */
     double ema;             /* decay of G's exponential moving average; 0 = off */
     int augment;            /* DiffAugment policies, GAN_AUGMENT_* flags */
+    double time_limit;      /* stop after this many seconds of training steps; 0 = none */
     /* classifier (gan classify train) */
     int cls_width, cls_hidden, cls_classes, cls_epochs, cls_shift;
     double cls_lr, cls_test_split;
