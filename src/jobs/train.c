@@ -91,7 +91,8 @@ static gan_status log_progress(gan_run *r, gan_error *err)
     r->t_log = tn;
     fprintf(r->metrics, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, epoch, s->loss_d,
             s->loss_g, s->d_x, s->d_g_z, ips, elapsed);
-    if (r->evaluated) fprintf(r->metrics, ",%.4f,%.4f,%.4f", r->report.fid, r->report.is_gen, r->report.entropy_gen);
+    if (r->evaluated)
+        fprintf(r->metrics, ",%.4f,%.4f,%.4f", r->report.fid, r->report.is_gen, r->report.entropy_gen);
     else fputs(",,,", r->metrics);
     fprintf(r->metrics, ",%.3f\n", r->train_seconds);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))

@@ -41,7 +41,7 @@ typedef struct {
      * rows report means, and reset at multiples of output.log_every only, so
      * a resume (which saves them) continues the interval exactly */
     double interval[5];
-    double train_seconds;       /* time spent in training steps, over every session of the run (metrics: train_s) */
+    double train_seconds; /* time spent in training steps, over every session of the run (metrics: train_s) */
     /* timing and progress */
     double t_start, t_log;
     int64_t last_ckpt_step, session_start_step;
