@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Runtime and build dependencies; python3-torch and numpy only serve the tests
-# and the PyTorch comparison scripts, gnuplot-nox the metrics plot.
+# and the PyTorch comparison scripts, gnuplot-nox the metrics plot, man-db the
+# tests of the manual page (build-essential brings dpkg-dev, which the .deb's
+# dependency list comes from).
 PKGS=(build-essential cmake pkg-config libopenblas-dev libcjson-dev libstb-dev zlib1g-dev python3-numpy python3-torch
-      gnuplot-nox)
+      gnuplot-nox man-db)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite twice: a -Werror release build, then an
-# AddressSanitizer + UndefinedBehaviorSanitizer build, then a short libFuzzer
-# pass over every fuzz target. Installs what is missing.
+# Runs the whole test suite twice: a -Werror release build (and its Debian
+# package, installed and tried), then an AddressSanitizer +
+# UndefinedBehaviorSanitizer build, then a short libFuzzer pass over every
+# fuzz target. Installs what is missing.
 # usage: scripts/test.sh            (set GAN_TEST_FAST=1 to skip the sanitizer pass)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ if command -v clang-format >/dev/null; then
 fi
 scripts/setup.sh build -DGAN_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
+# the .deb: built, its fields and files checked, installed (as root) and run
+scripts/package_test.sh build
 # the benchmark still runs (a smoke run: figures from 2 steps mean nothing)
 /usr/bin/python3 scripts/bench.py --quick --gan build/gan >/dev/null
 echo "bench smoke run: ok"

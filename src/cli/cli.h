@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gan/core/error.h"
 
@@ -94,6 +95,35 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * process at once (every file write is atomic, so that is safe). */
 extern volatile sig_atomic_t cli_stop_signal;
 void cli_catch_signals(void);
+
+/* The option tables of the commands (in their cmd_*.c). */
+extern const cli_command CLI_TRAIN, CLI_SAMPLE, CLI_INTERP, CLI_CLASSIFY_TRAIN, CLI_EVAL, CLI_INFO, CLI_BENCH;
+
+/* The tool's commands: what `gan --help`, gan(1) and the shell completion
+ * list, and what main dispatches to (src/cli/commands.c). */
+typedef struct {
+    const char *name;    /* argv[1] */
+    const char *summary; /* one line for gan --help */
+    const char *example; /* a typical call */
+    int (*run)(int argc, char **argv);
+    const cli_command *form; /* its options ("classify train" for classify) */
+} cli_tool_command;
+extern const cli_tool_command CLI_COMMANDS[];
+extern const int CLI_NCOMMANDS;
+
+/* A name and what it means: exit codes, environment variables, run files. */
+typedef struct {
+    const char *name;
+    const char *meaning;
+} cli_doc_item;
+extern const cli_doc_item CLI_EXIT_CODES[], CLI_GLOBAL_OPTIONS[], CLI_ENVIRONMENT[], CLI_RUN_FILES[];
+extern const int CLI_NEXIT_CODES, CLI_NGLOBAL_OPTIONS, CLI_NENVIRONMENT, CLI_NRUN_FILES;
+
+/* gan --help, --version, --manual (gan(1) in roff) and --completion (bash). */
+void cli_print_usage(FILE *out);
+void cli_print_version(void);
+void cli_print_manual(void);
+void cli_print_bash_completion(void);
 
 int cmd_train(int argc, char **argv);
 int cmd_classify(int argc, char **argv);

@@ -15,7 +15,7 @@ static const cli_option OPTIONS[] = {
     {"json", 0, NULL, false, "print one JSON object"},
 };
 
-static const cli_command CMD = {
+const cli_command CLI_BENCH = {
     .name = "bench",
     .usage = "[--config FILE] [--set KEY=VALUE]... [--warmup N] [--steps N] [--json]",
     .about = "Times the training step (D on real, D on fake, D update, G through D, G update)\n"
@@ -29,17 +29,17 @@ static const cli_command CMD = {
 int cmd_bench(int argc, char **argv)
 {
     cli_args a;
-    int code = cli_parse(&CMD, argc, argv, &a);
+    int code = cli_parse(&CLI_BENCH, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *config = cli_get(&CMD, &a, "config");
-    const cli_value *sets = &a.opt[cli_find(&CMD, "set")];
-    const bool json = cli_flag(&CMD, &a, "json");
+    const char *config = cli_get(&CLI_BENCH, &a, "config");
+    const cli_value *sets = &a.opt[cli_find(&CLI_BENCH, "set")];
+    const bool json = cli_flag(&CLI_BENCH, &a, "json");
     int64_t warmup = 5, steps = 30, sample = 0;
-    code = cli_get_int64(&CMD, &a, "warmup", 0, 100000, &warmup);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "steps", 1, 100000, &steps);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "sample", 1, 100000, &sample);
+    code = cli_get_int64(&CLI_BENCH, &a, "warmup", 0, 100000, &warmup);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_BENCH, &a, "steps", 1, 100000, &steps);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_BENCH, &a, "sample", 1, 100000, &sample);
     if (code == EXIT_OK && a.noperands > 0)
-        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+        code = cli_usage_error(CLI_BENCH.name, "unexpected argument '%s'", a.operands[0]);
     gan_config cfg;
     gan_error err;
     gan_status rc = code == EXIT_OK ? gan_config_load(&cfg, config, sets->values, sets->count, &err) : GAN_OK;

@@ -13,7 +13,7 @@ static const cli_option OPTIONS[] = {
     {"quiet", 'q', NULL, false, "no progress lines"},
 };
 
-static const cli_command CMD = {
+const cli_command CLI_CLASSIFY_TRAIN = {
     .name = "classify train",
     .usage = "--config FILE [--set KEY=VALUE]... [--quiet]",
     .about = "Trains the small CNN classifier that 'gan eval' measures samples with, on\n"
@@ -29,19 +29,20 @@ int cmd_classify(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         if (argc < 2) return cli_usage_error("classify", "a subcommand is required: gan classify train");
-        cli_print_help(&CMD);
+        cli_print_help(&CLI_CLASSIFY_TRAIN);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "train") != 0)
         return cli_usage_error("classify", "unknown subcommand '%s' (expected 'train')", argv[1]);
     cli_args a;
-    int code = cli_parse(&CMD, argc - 1, argv + 1, &a);
+    int code = cli_parse(&CLI_CLASSIFY_TRAIN, argc - 1, argv + 1, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *config = cli_get(&CMD, &a, "config");
-    const cli_value *sets = &a.opt[cli_find(&CMD, "set")];
-    const bool quiet = cli_flag(&CMD, &a, "quiet");
-    if (a.noperands > 0) code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
-    else if (!config) code = cli_usage_error(CMD.name, "--config FILE is required");
+    const char *config = cli_get(&CLI_CLASSIFY_TRAIN, &a, "config");
+    const cli_value *sets = &a.opt[cli_find(&CLI_CLASSIFY_TRAIN, "set")];
+    const bool quiet = cli_flag(&CLI_CLASSIFY_TRAIN, &a, "quiet");
+    if (a.noperands > 0)
+        code = cli_usage_error(CLI_CLASSIFY_TRAIN.name, "unexpected argument '%s'", a.operands[0]);
+    else if (!config) code = cli_usage_error(CLI_CLASSIFY_TRAIN.name, "--config FILE is required");
     gan_config cfg;
     gan_error err;
     gan_status rc = code == EXIT_OK ? gan_config_load(&cfg, config, sets->values, sets->count, &err) : GAN_OK;

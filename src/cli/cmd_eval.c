@@ -34,7 +34,7 @@ static const cli_option OPTIONS[] = {
     {"quiet", 'q', NULL, false, "no progress or warning lines on stderr"},
 };
 
-static const cli_command CMD = {
+const cli_command CLI_EVAL = {
     .name = "eval",
     .usage = "--classifier C.bin (--ckpt G.bin | --npy FILE) [options]",
     .about = "Measures generated images against real ones with a classifier from\n"
@@ -66,31 +66,31 @@ static int parse_args(eval_args *e, const cli_args *a)
 {
     memset(e, 0, sizeof *e);
     e->n = -1, e->real = -1, e->seed = 1;
-    e->classifier = cli_get(&CMD, a, "classifier");
-    e->ckpt = cli_get(&CMD, a, "ckpt");
-    e->npy = cli_get(&CMD, a, "npy");
-    e->data = cli_get(&CMD, a, "data");
-    e->sets = a->opt[cli_find(&CMD, "set")].values;
-    e->nsets = a->opt[cli_find(&CMD, "set")].count;
-    e->bn_mode = cli_flag(&CMD, a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
-    e->json = cli_flag(&CMD, a, "json");
-    e->quiet = cli_flag(&CMD, a, "quiet");
-    int code = cli_get_int64(&CMD, a, "n", 2, MAX_N, &e->n);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, a, "real", 2, MAX_N, &e->real);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, a, "seed", 0, INT64_MAX, &e->seed);
-    if (code == EXIT_OK) code = cli_get_truncation(&CMD, a, &e->truncation);
+    e->classifier = cli_get(&CLI_EVAL, a, "classifier");
+    e->ckpt = cli_get(&CLI_EVAL, a, "ckpt");
+    e->npy = cli_get(&CLI_EVAL, a, "npy");
+    e->data = cli_get(&CLI_EVAL, a, "data");
+    e->sets = a->opt[cli_find(&CLI_EVAL, "set")].values;
+    e->nsets = a->opt[cli_find(&CLI_EVAL, "set")].count;
+    e->bn_mode = cli_flag(&CLI_EVAL, a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
+    e->json = cli_flag(&CLI_EVAL, a, "json");
+    e->quiet = cli_flag(&CLI_EVAL, a, "quiet");
+    int code = cli_get_int64(&CLI_EVAL, a, "n", 2, MAX_N, &e->n);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "real", 2, MAX_N, &e->real);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "seed", 0, INT64_MAX, &e->seed);
+    if (code == EXIT_OK) code = cli_get_truncation(&CLI_EVAL, a, &e->truncation);
     if (code != EXIT_OK) return code;
     if (e->npy && e->truncation > 0)
-        return cli_usage_error(CMD.name, "--truncation applies to a generator, not to --npy");
-    if (a->noperands > 0) return cli_usage_error(CMD.name, "unexpected argument '%s'", a->operands[0]);
-    if (e->data && !*e->data) return cli_usage_error(CMD.name, "--data needs a path");
-    if (!e->classifier) return cli_usage_error(CMD.name, "--classifier FILE is required");
+        return cli_usage_error(CLI_EVAL.name, "--truncation applies to a generator, not to --npy");
+    if (a->noperands > 0) return cli_usage_error(CLI_EVAL.name, "unexpected argument '%s'", a->operands[0]);
+    if (e->data && !*e->data) return cli_usage_error(CLI_EVAL.name, "--data needs a path");
+    if (!e->classifier) return cli_usage_error(CLI_EVAL.name, "--classifier FILE is required");
     if (!e->ckpt == !e->npy)
-        return cli_usage_error(CMD.name, "give exactly one of --ckpt G.bin and --npy FILE");
+        return cli_usage_error(CLI_EVAL.name, "give exactly one of --ckpt G.bin and --npy FILE");
     if (e->npy && e->n > 0)
-        return cli_usage_error(CMD.name, "-n draws from a generator; with --npy every image is used");
+        return cli_usage_error(CLI_EVAL.name, "-n draws from a generator; with --npy every image is used");
     if (e->npy && e->bn_mode == GAN_MODE_TRAIN)
-        return cli_usage_error(CMD.name, "--bn-batch applies to a generator, not to --npy");
+        return cli_usage_error(CLI_EVAL.name, "--bn-batch applies to a generator, not to --npy");
     return EXIT_OK;
 }
 
@@ -227,7 +227,7 @@ static void print_json(const eval_args *a, const gan_eval_report *r, const gan_e
 int cmd_eval(int argc, char **argv)
 {
     cli_args args;
-    int code = cli_parse(&CMD, argc, argv, &args);
+    int code = cli_parse(&CLI_EVAL, argc, argv, &args);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
     eval_args a;
     code = parse_args(&a, &args);

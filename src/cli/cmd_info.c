@@ -7,7 +7,7 @@
 #include "gan/jobs/train.h"
 #include "gan/models/dcgan.h"
 
-static const cli_command CMD = {
+const cli_command CLI_INFO = {
     .name = "info",
     .usage = "FILE",
     .about = "Describes a checkpoint (g.bin, d.bin, classifier.bin) or training state\n"
@@ -26,13 +26,13 @@ static const char *dtype_str(gan_dtype d)
 int cmd_info(int argc, char **argv)
 {
     cli_args a;
-    int code = cli_parse(&CMD, argc, argv, &a);
+    int code = cli_parse(&CLI_INFO, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
     const char *path = a.noperands > 0 ? a.operands[0] : NULL;
     const int nfiles = a.noperands;
     cli_args_free(&a);
-    if (nfiles > 1) return cli_usage_error(CMD.name, "one file at a time");
-    if (!path) return cli_usage_error(CMD.name, "FILE is required");
+    if (nfiles > 1) return cli_usage_error(CLI_INFO.name, "one file at a time");
+    if (!path) return cli_usage_error(CLI_INFO.name, "FILE is required");
     gan_st_file f;
     gan_error err;
     gan_status rc = gan_st_load(&f, path, &err);

@@ -14,14 +14,14 @@ static const cli_option OPTIONS[] = {
     {"ckpt", 0, "FILE", false, "generator checkpoint"},
     {"rows", 0, "N", false, "rows, i.e. pairs of endpoints (default 8)"},
     {"steps", 0, "N", false, "images per row, endpoints included (default 10)"},
-    {"mode", 0, "MODE", false, "slerp (default) or lerp"},
+    {"mode", 0, "slerp|lerp", false, "spherical (slerp, default) or linear (lerp) interpolation"},
     {"seed", 0, "N", false, "seed of the endpoints (default 1)"},
     {"out", 0, "FILE", false, "the grid PNG (default interp.png)"},
     {"bn-batch", 0, NULL, false, "batchnorm from batch statistics instead of running ones"},
     {"quiet", 'q', NULL, false, "print nothing but errors"},
 };
 
-static const cli_command CMD = {
+const cli_command CLI_INTERP = {
     .name = "interp",
     .usage = "--ckpt G.bin [--rows N] [--steps N] [--mode slerp|lerp] [--seed N] [--out FILE]",
     .about = "Walks the latent space: each grid row goes from one random latent vector to\n"
@@ -48,24 +48,24 @@ static void slerp(float *out, const float *a, const float *b, int n, double t)
 int cmd_interp(int argc, char **argv)
 {
     cli_args a;
-    int code = cli_parse(&CMD, argc, argv, &a);
+    int code = cli_parse(&CLI_INTERP, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"),
-               *mode = cli_get(&CMD, &a, "mode");
-    const bool quiet = cli_flag(&CMD, &a, "quiet");
-    const gan_mode bn_mode = cli_flag(&CMD, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
+    const char *ckpt = cli_get(&CLI_INTERP, &a, "ckpt"), *out = cli_get(&CLI_INTERP, &a, "out"),
+               *mode = cli_get(&CLI_INTERP, &a, "mode");
+    const bool quiet = cli_flag(&CLI_INTERP, &a, "quiet");
+    const gan_mode bn_mode = cli_flag(&CLI_INTERP, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
     int64_t rows = 8, steps = 10, seed = 1;
     if (!out) out = "interp.png";
     if (!mode) mode = "slerp";
-    code = cli_get_int64(&CMD, &a, "rows", 1, 100, &rows);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "steps", 2, 100, &steps);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "seed", 0, INT64_MAX, &seed);
+    code = cli_get_int64(&CLI_INTERP, &a, "rows", 1, 100, &rows);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_INTERP, &a, "steps", 2, 100, &steps);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_INTERP, &a, "seed", 0, INT64_MAX, &seed);
     if (code == EXIT_OK && strcmp(mode, "slerp") != 0 && strcmp(mode, "lerp") != 0)
-        code = cli_usage_error(CMD.name, "--mode: expected slerp or lerp, got '%s'", mode);
-    if (code == EXIT_OK && !*out) code = cli_usage_error(CMD.name, "--out needs a file name");
+        code = cli_usage_error(CLI_INTERP.name, "--mode: expected slerp or lerp, got '%s'", mode);
+    if (code == EXIT_OK && !*out) code = cli_usage_error(CLI_INTERP.name, "--out needs a file name");
     if (code == EXIT_OK && a.noperands > 0)
-        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
-    if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
+        code = cli_usage_error(CLI_INTERP.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && !ckpt) code = cli_usage_error(CLI_INTERP.name, "--ckpt FILE is required");
     const bool use_slerp = strcmp(mode, "slerp") == 0;
     cli_args_free(&a);
     if (code != EXIT_OK) return code;

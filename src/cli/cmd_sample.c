@@ -38,7 +38,7 @@ static const cli_option OPTIONS[] = {
     {"quiet", 'q', NULL, false, "print nothing but errors"},
 };
 
-static const cli_command CMD = {
+const cli_command CLI_SAMPLE = {
     .name = "sample",
     .usage = "--ckpt G.bin [-n N] [options]",
     .about = "Generates N images with a generator checkpoint and writes them as a PNG grid.\n"
@@ -89,29 +89,29 @@ static gan_status make_folder(const char *dir, gan_error *err)
 int cmd_sample(int argc, char **argv)
 {
     cli_args a;
-    int code = cli_parse(&CMD, argc, argv, &a);
+    int code = cli_parse(&CLI_SAMPLE, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *ckpt = cli_get(&CMD, &a, "ckpt"), *out = cli_get(&CMD, &a, "out"),
-               *each = cli_get(&CMD, &a, "each");
-    const char *z_in = cli_get(&CMD, &a, "z-in"), *z_out = cli_get(&CMD, &a, "z-out"),
-               *npy = cli_get(&CMD, &a, "npy");
-    const bool quiet = cli_flag(&CMD, &a, "quiet");
-    const gan_mode bn_mode = cli_flag(&CMD, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
+    const char *ckpt = cli_get(&CLI_SAMPLE, &a, "ckpt"), *out = cli_get(&CLI_SAMPLE, &a, "out"),
+               *each = cli_get(&CLI_SAMPLE, &a, "each");
+    const char *z_in = cli_get(&CLI_SAMPLE, &a, "z-in"), *z_out = cli_get(&CLI_SAMPLE, &a, "z-out"),
+               *npy = cli_get(&CLI_SAMPLE, &a, "npy");
+    const bool quiet = cli_flag(&CLI_SAMPLE, &a, "quiet");
+    const gan_mode bn_mode = cli_flag(&CLI_SAMPLE, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
     int64_t n = -1, seed = 1, nrow = 0;
     if (!out) out = "samples.png";
-    code = cli_get_int64(&CMD, &a, "n", 1, MAX_N, &n);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "seed", 0, INT64_MAX, &seed);
-    if (code == EXIT_OK) code = cli_get_int64(&CMD, &a, "nrow", 1, MAX_N, &nrow);
+    code = cli_get_int64(&CLI_SAMPLE, &a, "n", 1, MAX_N, &n);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_SAMPLE, &a, "seed", 0, INT64_MAX, &seed);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_SAMPLE, &a, "nrow", 1, MAX_N, &nrow);
     double truncation = 0.0;
-    if (code == EXIT_OK) code = cli_get_truncation(&CMD, &a, &truncation);
+    if (code == EXIT_OK) code = cli_get_truncation(&CLI_SAMPLE, &a, &truncation);
     if (code == EXIT_OK && truncation > 0 && z_in)
-        code = cli_usage_error(CMD.name, "--truncation draws latents; with --z-in they are given");
+        code = cli_usage_error(CLI_SAMPLE.name, "--truncation draws latents; with --z-in they are given");
     if (code == EXIT_OK && a.noperands > 0)
-        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
-    if (code == EXIT_OK && !ckpt) code = cli_usage_error(CMD.name, "--ckpt FILE is required");
+        code = cli_usage_error(CLI_SAMPLE.name, "unexpected argument '%s'", a.operands[0]);
+    if (code == EXIT_OK && !ckpt) code = cli_usage_error(CLI_SAMPLE.name, "--ckpt FILE is required");
     if (code == EXIT_OK &&
         (!*out || (each && !*each) || (z_in && !*z_in) || (z_out && !*z_out) || (npy && !*npy)))
-        code = cli_usage_error(CMD.name, "an empty file name");
+        code = cli_usage_error(CLI_SAMPLE.name, "an empty file name");
     if (code != EXIT_OK) {
         cli_args_free(&a);
         return code;
@@ -147,7 +147,7 @@ int cmd_sample(int argc, char **argv)
         rc = gan_fail(&err, GAN_ERR_INPUT, "%s: latent size %lld, but %s expects nz = %d", z_in,
                       (long long)z_nz, ckpt, nz);
     if (rc == GAN_OK && (double)n * C * plane > (double)(1L << 28)) {
-        code = cli_usage_error(CMD.name, "-n %lld images of %dx%dx%d need more than 1 GiB; use fewer",
+        code = cli_usage_error(CLI_SAMPLE.name, "-n %lld images of %dx%dx%d need more than 1 GiB; use fewer",
                                (long long)n, S, S, C);
         goto done;
     }

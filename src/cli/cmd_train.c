@@ -16,7 +16,7 @@ static const cli_option OPTIONS[] = {
     {"print-keys", 0, NULL, false, "print the table of config keys and exit"},
 };
 
-static const cli_command CMD = {
+const cli_command CLI_TRAIN = {
     .name = "train",
     .usage =
         "--config FILE [--set KEY=VALUE]... [--force] [--quiet]\n--resume RUN_DIR [--set KEY=VALUE]... [--quiet]",
@@ -32,29 +32,29 @@ static const cli_command CMD = {
 int cmd_train(int argc, char **argv)
 {
     cli_args a;
-    int code = cli_parse(&CMD, argc, argv, &a);
+    int code = cli_parse(&CLI_TRAIN, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
-    const char *config = cli_get(&CMD, &a, "config"), *resume = cli_get(&CMD, &a, "resume");
-    const cli_value *sets = &a.opt[cli_find(&CMD, "set")];
-    const bool quiet = cli_flag(&CMD, &a, "quiet"), force = cli_flag(&CMD, &a, "force");
-    if (cli_flag(&CMD, &a, "print-keys")) {
+    const char *config = cli_get(&CLI_TRAIN, &a, "config"), *resume = cli_get(&CLI_TRAIN, &a, "resume");
+    const cli_value *sets = &a.opt[cli_find(&CLI_TRAIN, "set")];
+    const bool quiet = cli_flag(&CLI_TRAIN, &a, "quiet"), force = cli_flag(&CLI_TRAIN, &a, "force");
+    if (cli_flag(&CLI_TRAIN, &a, "print-keys")) {
         gan_config_print_reference();
         code = EXIT_OK;
     } else if (a.noperands > 0) {
-        code = cli_usage_error(CMD.name, "unexpected argument '%s'", a.operands[0]);
+        code = cli_usage_error(CLI_TRAIN.name, "unexpected argument '%s'", a.operands[0]);
     } else if (config && resume) {
-        code = cli_usage_error(CMD.name, "--resume uses RUN_DIR/config.json; drop --config");
+        code = cli_usage_error(CLI_TRAIN.name, "--resume uses RUN_DIR/config.json; drop --config");
     } else if (!config && !resume) {
-        code = cli_usage_error(CMD.name, "--config FILE or --resume RUN_DIR is required");
+        code = cli_usage_error(CLI_TRAIN.name, "--config FILE or --resume RUN_DIR is required");
     } else if (resume && force) {
-        code = cli_usage_error(CMD.name, "--force starts a new run; it does not go with --resume");
+        code = cli_usage_error(CLI_TRAIN.name, "--force starts a new run; it does not go with --resume");
     } else {
         code = -1; /* go on */
     }
     for (int i = 0; code < 0 && resume && i < sets->count; i++)
         if (strncmp(sets->values[i], "output.dir=", 11) == 0)
-            code =
-                cli_usage_error(CMD.name, "--resume trains in RUN_DIR; --set output.dir does not go with it");
+            code = cli_usage_error(CLI_TRAIN.name,
+                                   "--resume trains in RUN_DIR; --set output.dir does not go with it");
     if (code >= 0) {
         cli_args_free(&a);
         return code;

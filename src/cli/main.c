@@ -6,22 +6,6 @@
 #include "cli.h"
 #include "gan/core/blas.h"
 
-static const char USAGE[] =
-    "usage: gan <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  train    train a DCGAN from a JSON config        gan train --config configs/mnist.json\n"
-    "  sample   write generated images from a checkpoint gan sample --ckpt runs/mnist/g.bin -n 64\n"
-    "  interp   latent-space walks between random points gan interp --ckpt runs/mnist/g.bin\n"
-    "  classify train the classifier gan eval uses      gan classify train --config configs/mnist-classifier.json\n"
-    "  eval     FID, Inception Score, class coverage    gan eval --ckpt runs/mnist/g.bin --classifier C.bin\n"
-    "  info     describe a checkpoint or training state  gan info runs/mnist/g.bin\n"
-    "  bench    time the training step                   gan bench --set train.batch_size=128\n"
-    "\n"
-    "'gan <command> --help' lists a command's options.\n"
-    "exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input file (or not enough memory), 4 I/O error,\n"
-    "            5 training diverged, 128+N interrupted by signal N (after saving)\n";
-
 int cli_report(gan_status status, const gan_error *err)
 {
     fprintf(stderr, "gan: %s\n", err->msg);
@@ -54,23 +38,32 @@ void cli_catch_signals(void)
 int main(int argc, char **argv)
 {
     gan_blas_single_under_limit(argv);
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        fputs(USAGE, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    if (argc < 2) {
+        cli_print_usage(stderr);
+        return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("gan 0.1.0\n");
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 || strcmp(first, "help") == 0) {
+        cli_print_usage(stdout);
         return EXIT_OK;
     }
     static const struct {
         const char *name;
-        int (*run)(int argc, char **argv);
-    } commands[] = {{"train", cmd_train},   {"sample", cmd_sample},     {"info", cmd_info},
-                    {"interp", cmd_interp}, {"classify", cmd_classify}, {"eval", cmd_eval},
-                    {"bench", cmd_bench}};
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", argv[1]);
+        void (*print)(void);
+    } documents[] = {{"--version", cli_print_version},
+                     {"--manual", cli_print_manual},
+                     {"--completion", cli_print_bash_completion}};
+    for (size_t i = 0; i < sizeof documents / sizeof documents[0]; i++) {
+        if (strcmp(first, documents[i].name) != 0) continue;
+        if (argc > 2) {
+            fprintf(stderr, "gan: %s takes no arguments (see 'gan --help')\n", first);
+            return EXIT_USAGE;
+        }
+        documents[i].print();
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_IO;
+    }
+    for (int i = 0; i < CLI_NCOMMANDS; i++)
+        if (strcmp(first, CLI_COMMANDS[i].name) == 0) return CLI_COMMANDS[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", first);
     return EXIT_USAGE;
 }

@@ -51,6 +51,12 @@ const char *gan_blas_core(void)
     return core ? core : "unknown";
 }
 
+const char *gan_blas_config(void)
+{
+    const char *config = openblas_get_config();
+    return config ? config : "unknown";
+}
+
 const char *gan_blas_note(void)
 {
     const char *forced = getenv("OPENBLAS_CORETYPE");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/data/file.h"
 #include "gan/data/idx.h"
 #include "loaders.h"
 
@@ -46,6 +47,7 @@ gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *e
     if (strcmp(cfg->data_format, "idx") == 0) rc = gan_load_idx(ds, cfg, &fit, err);
     else if (strcmp(cfg->data_format, "cifar10") == 0) rc = gan_load_cifar10(ds, cfg, &fit, err);
     else rc = gan_load_folder(ds, cfg, &fit, err);
+    if (rc == GAN_ERR_IO) gan_hint_relative_path(err, "data.path", cfg->data_path);
     if (rc != GAN_OK) gan_dataset_free(ds);
     return rc;
 }

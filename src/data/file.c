@@ -1,9 +1,14 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "gan/data/file.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "gan/core/path.h"
 #include <zlib.h>
 
 gan_status gan_read_file(const char *path, size_t cap, uint8_t **out, size_t *len, gan_error *err)
@@ -59,4 +64,47 @@ gan_status gan_read_file(const char *path, size_t cap, uint8_t **out, size_t *le
     *out = buf;
     *len = size;
     return GAN_OK;
+}
+
+/* PREFIX/share/gan/configs when the running binary is PREFIX/bin/gan and that
+ * folder exists (an installed gan), else "". */
+static void installed_configs(char out[GAN_PATH_MAX])
+{
+    out[0] = '\0';
+    char exe[GAN_PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = '\0'; /* PREFIX/bin */
+    struct stat st;
+    if (gan_path_join(out, exe, "../share/gan/configs", NULL) != GAN_OK || stat(out, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+        out[0] = '\0';
+        return;
+    }
+    char resolved[GAN_PATH_MAX];
+    if (realpath(out, resolved)) memcpy(out, resolved, strlen(resolved) + 1);
+}
+
+void gan_hint_relative_path(gan_error *err, const char *key, const char *path)
+{
+    struct stat st;
+    if (!err || !path[0] || path[0] == '/' || stat(path, &st) == 0) return;
+    char cwd[GAN_PATH_MAX], configs[GAN_PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "?");
+    installed_configs(configs);
+    char was[GAN_ERROR_CHARS];
+    memcpy(was, err->msg, sizeof was);
+    if (configs[0])
+        gan_fail(err, GAN_ERR_IO,
+                 "%s (%s is read from the current directory, %s; the installed configs in %s name "
+                 "the bundled data by absolute path)",
+                 was, key, cwd, configs);
+    else
+        gan_fail(err, GAN_ERR_IO,
+                 "%s (%s is read from the current directory, %s: run from the gan source "
+                 "folder, or give an absolute path)",
+                 was, key, cwd);
 }

@@ -595,17 +595,26 @@ char *gan_config_to_json(const gan_config *cfg)
     return s;
 }
 
+int gan_config_key_count(void) { return NKEYS; }
+
+gan_config_key gan_config_key_at(int i)
+{
+    GAN_ASSERT(i >= 0 && i < NKEYS);
+    static const char *const tnames[] = {"integer", "integer", "integer", "number",
+                                         "boolean", "string",  "string",  "list"};
+    const key_spec *k = &KEYS[i];
+    return (gan_config_key){k->path, tnames[k->type], k->def, k->help, k->choices};
+}
+
 void gan_config_print_reference(void)
 {
     printf("| key | type | default | meaning |\n|---|---|---|---|\n");
-    static const char *const tnames[] = {"integer", "integer", "integer", "number",
-                                         "boolean", "string",  "string",  "list"};
     for (int i = 0; i < NKEYS; i++) {
-        const key_spec *k = &KEYS[i];
-        printf("| `%s` | %s | `%s` | %s", k->path, tnames[k->type], k->def, k->help);
-        if (k->choices) { /* "a|b" would split a Markdown table cell */
+        const gan_config_key k = gan_config_key_at(i);
+        printf("| `%s` | %s | `%s` | %s", k.path, k.type, k.def, k.help);
+        if (k.choices) { /* "a|b" would split a Markdown table cell */
             printf("; one of ");
-            for (const char *c = k->choices; *c; c++) fputs(*c == '|' ? ", " : (char[2]){*c, 0}, stdout);
+            for (const char *c = k.choices; *c; c++) fputs(*c == '|' ? ", " : (char[2]){*c, 0}, stdout);
         }
         printf(" |\n");
     }

@@ -12,6 +12,7 @@
 #include "gan/core/rng.h"
 #include "gan/core/work.h"
 #include "gan/data/dataset.h"
+#include "gan/data/file.h"
 #include "gan/data/idx.h"
 #include "gan/io/atomic_file.h"
 #include "gan/io/checkpoint.h"
@@ -84,7 +85,10 @@ static gan_status load_data(job *j, const gan_config *cfg, gan_error *err)
             cfg->data_format);
     gan_status rc = gan_dataset_load(&j->data, cfg, err);
     long nlabels = 0;
-    if (rc == GAN_OK) rc = gan_idx_labels_read(cfg->data_labels, cfg->cls_classes, &j->labels, &nlabels, err);
+    if (rc == GAN_OK) {
+        rc = gan_idx_labels_read(cfg->data_labels, cfg->cls_classes, &j->labels, &nlabels, err);
+        if (rc == GAN_ERR_IO) gan_hint_relative_path(err, "data.labels", cfg->data_labels);
+    }
     if (rc != GAN_OK) return rc;
     /* data.limit keeps the first images; their labels are the first labels. */
     if (nlabels < j->data.count || (cfg->data_limit == 0 && nlabels != j->data.count))

@@ -231,7 +231,7 @@ if ldd "$GAN" | grep -q libasan; then
   echo "cli_test: memory-limit tests skipped (AddressSanitizer build)" >&2
 else
 out=$(bash -c "ulimit -v 150000; timeout 20 '$GAN' --version" 2>&1)
-check "gan --version under ulimit -v 150000 ends at once ($out)" test "$out" = "gan 0.1.0"
+check "gan --version under ulimit -v 150000 ends at once ($out)" test "$(head -1 <<<"$out")" = "gan 0.2.0"
 bash -c "ulimit -v 400000; timeout 60 '$GAN' train --config '$SRC/configs/mnist.json' --set 'data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz' --set train.threads=2 --set 'output.dir=$T/ulimit' --quiet" >"$T/out" 2>"$T/err"
 rc=$?
 check "a job over ulimit -v exits 3, not 124 (timeout) or 1 (got $rc)" test $rc -eq 3

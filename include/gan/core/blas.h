@@ -25,6 +25,9 @@ void gan_blas_single_under_limit(char **argv);
 /* The kernels OpenBLAS chose ("Haswell", "SkylakeX", ...). */
 const char *gan_blas_core(void);
 
+/* openblas_get_config(): version, build options and the kernels chosen. */
+const char *gan_blas_config(void);
+
 /* A one-line note when OPENBLAS_CORETYPE forces AVX2-or-older kernels on a
  * CPU with AVX-512 (about half the SGEMM speed), else NULL. gan never
  * changes the variable: OpenBLAS reads it before main, and it is the user's. */

@@ -70,6 +70,18 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
 gan_arch gan_config_arch(const gan_config *cfg);
 /* The resolved config (every key) as pretty JSON; malloc'ed, caller frees. */
 char *gan_config_to_json(const gan_config *cfg);
+/* One config key as the documentation shows it (static strings). */
+typedef struct {
+    const char *path;    /* "train.steps" */
+    const char *type;    /* "integer", "number", "boolean", "string" or "list" */
+    const char *def;     /* default, as JSON text */
+    const char *help;    /* meaning */
+    const char *choices; /* the allowed values "a|b|c", or NULL */
+} gan_config_key;
+
+/* The keys in documentation order: 0 <= i < gan_config_key_count(). */
+int gan_config_key_count(void);
+gan_config_key gan_config_key_at(int i);
 /* Markdown table of every key, type, default and meaning (for the README). */
 void gan_config_print_reference(void);
 

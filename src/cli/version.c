@@ -1,0 +1,15 @@
+/* gan --version: what was built, from what, for which CPUs, on which BLAS. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "gan/core/blas.h"
+#include "gan_build_info.h" /* generated at build time by scripts/build_info.cmake */
+
+void cli_print_version(void)
+{
+    printf("gan %s\n", GAN_VERSION);
+    printf("commit: %s%s%s%s\n", GAN_GIT_COMMIT, GAN_GIT_DATE[0] ? " (" : "", GAN_GIT_DATE,
+           GAN_GIT_DATE[0] ? ")" : "");
+    printf("build: %s, %s, %s\n", GAN_BUILD_TYPE, GAN_BUILD_COMPILER, GAN_BUILD_TARGET);
+    printf("openblas: %s\n", gan_blas_config());
+}
