@@ -19,6 +19,7 @@ except ImportError as e:
     print(f"torch_reference.py: {e}: install Debian's python3-torch (scripts/setup.sh does)", file=sys.stderr)
     sys.exit(1 if os.environ.get("GAN_REQUIRE_TORCH") == "1" else 77)
 
+import cond_dcgan
 import dcgan_torch
 import st_write
 
@@ -226,6 +227,36 @@ for net, tag in ((G, "G"), (D, "D")):
     for k, v in net.state_dict().items():
         if "running" in k:
             out[f"{tag}.after.{k}"] = v.numpy().copy()
+
+# Conditional nets (cond_dcgan.py): G phase as above with class labels, G
+# taking the class by concatenation (with a batchnorm D) or by conditional
+# batchnorm (with a spectrally normalised projection D); every gradient, and
+# every buffer after the step (running statistics, the power iteration's u, v).
+for tag, g_cond, d_norm in (("cc", "concat", "batchnorm"), ("cb", "batchnorm", "spectral")):
+    S, C, NZ, NGF, NDF, N, K = 16, 1, 6, 4, 4, 7, 3
+    G = cond_dcgan.ConditionalGenerator(S, C, NZ, NGF, K, g_cond)
+    D = cond_dcgan.ProjectionDiscriminator(S, C, NDF, K, d_norm)
+    cond_dcgan.cond_init(G, D, 0.2)
+    with torch.no_grad():  # embeddings large enough that their gradients matter in the comparison
+        (D.embed.weight_orig if d_norm == "spectral" else D.embed.weight).mul_(5)
+    for net, who in ((G, "G"), (D, "D")):
+        for k, v in net.state_dict().items():
+            out[f"{tag}{who}.{k}"] = v.detach().numpy().copy()
+    z = torch.randn(N, NZ, 1, 1)
+    y = torch.randint(0, K, (N,))
+    fake = G(z, y)
+    logits = D(fake, y)
+    loss = nn.BCEWithLogitsLoss()(logits, torch.ones(N))
+    loss.backward()
+    put(tag, activation=True, z=z, fake=fake)
+    put(tag, logits=logits, loss=loss.reshape(1), arch=torch.tensor([S, C, NZ, NGF, NDF, N, K]))
+    out[f"{tag}.labels"] = y.numpy().astype(np.int64)
+    for net, who in ((G, "G"), (D, "D")):
+        for k, p in net.named_parameters():
+            out[f"{tag}{who}.grad.{k}"] = p.grad.numpy().copy()
+        for k, v in net.state_dict().items():
+            if "running" in k or k.endswith("_u") or k.endswith("_v"):
+                out[f"{tag}{who}.after.{k}"] = v.numpy().copy()
 
 # A whole classifier training step: images -> logits -> cross-entropy,
 # backward into every parameter; batchnorm in training mode.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "gan/core/error.h"
+#include "gan/data/classes.h"
 
 /* Exit codes (documented in the README and gan(1)). */
 enum {
@@ -118,6 +119,18 @@ typedef struct {
 } cli_doc_item;
 extern const cli_doc_item CLI_EXIT_CODES[], CLI_GLOBAL_OPTIONS[], CLI_ENVIRONMENT[], CLI_RUN_FILES[];
 extern const int CLI_NEXIT_CODES, CLI_NGLOBAL_OPTIONS, CLI_NENVIRONMENT, CLI_NRUN_FILES;
+
+/* A conditional generator's images grouped one grid row per class (see
+ * gan_grid's labelled rows): order[] the images class by class, row_count and
+ * row_label (the class names, borrowed) for each class present. false (and
+ * nothing to free) when the rows would be too long or too many to read. */
+typedef struct {
+    int *order, *row_count;
+    const char **row_label;
+    int nrows;
+} cli_class_grid;
+bool cli_class_grid_make(cli_class_grid *rows, const int32_t *labels, long n, const gan_classes *classes);
+void cli_class_grid_free(cli_class_grid *rows);
 
 /* gan --help, --version, --manual (gan(1) in roff) and --completion (bash). */
 void cli_print_usage(FILE *out);

@@ -176,6 +176,17 @@ static gan_status real_config(gan_config *cfg, const eval_args *a, const char *c
     return rc;
 }
 
+static void print_classes_table(const gan_class_report *cr, const gan_classes *names, long n_per)
+{
+    printf("class agreement %9.1f%%   (mean over classes; lowest %.1f%%, class %s)\n",
+           100.0 * cr->mean_agreement, 100.0 * cr->min_agreement, names->names[cr->min_class]);
+    printf("intra-class FID %10.3f   (mean over classes, %ld samples of each)\n", cr->mean_fid, n_per);
+    printf("class      agreement  intra-class FID  real images\n");
+    for (int k = 0; k < cr->classes; k++)
+        printf("%-10.24s %8.1f%%  %15.3f  %11ld\n", names->names[k], 100.0 * cr->agreement[k], cr->fid[k],
+               cr->real_count[k]);
+}
+
 static void print_table(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real,
                         const gan_eval_set *gen, const char *real_path, int64_t step)
 {
@@ -194,7 +205,8 @@ static void print_table(const eval_args *a, const gan_eval_report *r, const gan_
 }
 
 static void print_json(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real,
-                       const gan_eval_set *gen, const char *real_path, int64_t step)
+                       const gan_eval_set *gen, const char *real_path, int64_t step,
+                       const gan_class_report *cr, const gan_classes *names)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, a->ckpt ? "generator" : "npy", a->ckpt ? a->ckpt : a->npy);
@@ -215,6 +227,20 @@ static void print_json(const eval_args *a, const gan_eval_report *r, const gan_e
     for (int j = 0; j < gen->classes; j++) {
         cJSON_AddItemToArray(hr, cJSON_CreateNumber((double)real->counts[j]));
         cJSON_AddItemToArray(hg, cJSON_CreateNumber((double)gen->counts[j]));
+    }
+    if (cr && cr->classes > 0) { /* a conditional generator, class by class */
+        cJSON_AddNumberToObject(o, "class_agreement", cr->mean_agreement);
+        cJSON_AddNumberToObject(o, "class_agreement_min", cr->min_agreement);
+        cJSON_AddNumberToObject(o, "intra_fid_mean", cr->mean_fid);
+        cJSON *pc = cJSON_AddArrayToObject(o, "per_class");
+        for (int k = 0; k < cr->classes; k++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "class", names->names[k]);
+            cJSON_AddNumberToObject(e, "agreement", cr->agreement[k]);
+            cJSON_AddNumberToObject(e, "intra_fid", cr->fid[k]);
+            cJSON_AddNumberToObject(e, "n_real", (double)cr->real_count[k]);
+            cJSON_AddItemToArray(pc, e);
+        }
     }
     cJSON *w = cJSON_AddArrayToObject(o, "warnings");
     for (int i = 0; i < r->nwarnings; i++) cJSON_AddItemToArray(w, cJSON_CreateString(r->warnings[i]));
@@ -246,8 +272,10 @@ int cmd_eval(int argc, char **argv)
         memset(&gen, 0, sizeof gen);
     char *cls_config = NULL;
     float *npy = NULL, *z = NULL;
-    int32_t *idx = NULL;
+    int32_t *idx = NULL, *labels = NULL;
     int64_t step = 0;
+    gan_class_report classes = {0};
+    long n_per = 0;
     long n_gen = a.n > 0 ? (long)a.n : 5000;
     gan_config cfg;
 
@@ -273,6 +301,13 @@ int cmd_eval(int argc, char **argv)
         rc = load_npy(a.npy, ca, &npy, &n_gen, &err);
     }
     if (rc == GAN_OK) rc = real_config(&cfg, &a, cls_config, ca, &err);
+    const bool conditional = a.ckpt && g.arch.classes > 0;
+    if (rc == GAN_OK && conditional && g.arch.classes != ca->classes)
+        rc =
+            gan_fail(&err, GAN_ERR_INPUT,
+                     "%s: %d classes, but the classifier %s knows %d: class agreement needs the same classes",
+                     a.ckpt, g.arch.classes, a.classifier, ca->classes);
+    cfg.conditional = conditional; /* the real images' labels too, for the per-class measures */
     if (rc == GAN_OK) rc = gan_dataset_load(&data, &cfg, &err);
     long n_real = a.real > 0 ? (long)a.real : n_gen;
     if (rc == GAN_OK && n_real > data.count) {
@@ -301,11 +336,22 @@ int cmd_eval(int argc, char **argv)
         z = malloc(sizeof(float) * (size_t)g.arch.nz * BATCH);
         if (!z) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
         if (rc == GAN_OK && !a.quiet) fprintf(stderr, "gan: generating and classifying %ld images\n", n_gen);
-        gan_generator_source src = {
-            .g = &g, .work = &g_work, .bn_mode = a.bn_mode, .truncation = a.truncation, .z = z};
+        labels = conditional ? malloc(sizeof(int32_t) * BATCH) : NULL;
+        if (conditional && !labels) rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
+        gan_generator_source src = {.g = &g,
+                                    .work = &g_work,
+                                    .bn_mode = a.bn_mode,
+                                    .truncation = a.truncation,
+                                    .z = z,
+                                    .label_buf = labels}; /* a conditional G: classes drawn uniformly */
         gan_rng_seed(&src.rng, (uint64_t)a.seed);
         if (rc == GAN_OK)
             rc = gan_eval_set_compute(&gen, &cls, &cls_work, gan_generator_images, &src, n_gen, &err);
+        if (conditional) n_per = n_gen / g.arch.classes > 1 ? n_gen / g.arch.classes : 2;
+        if (rc == GAN_OK && conditional && !a.quiet)
+            fprintf(stderr, "gan: and %ld images of each of the %d classes\n", n_per, g.arch.classes);
+        if (rc == GAN_OK && conditional)
+            rc = gan_eval_classes(&classes, &cls, &cls_work, &src, n_per, &data, idx, data.count, &err);
     } else if (rc == GAN_OK) {
         npy_source src = {npy, ca->channels, (long)ca->image_size * ca->image_size};
         rc = gan_eval_set_compute(&gen, &cls, &cls_work, npy_images, &src, n_gen, &err);
@@ -313,8 +359,11 @@ int cmd_eval(int argc, char **argv)
     gan_eval_report report;
     if (rc == GAN_OK) rc = gan_eval_compare(&report, &real, &gen, &err);
     if (rc == GAN_OK) {
-        if (a.json) print_json(&a, &report, &real, &gen, cfg.data_path, step);
-        else print_table(&a, &report, &real, &gen, cfg.data_path, step);
+        if (a.json) print_json(&a, &report, &real, &gen, cfg.data_path, step, &classes, &g.classes);
+        else {
+            print_table(&a, &report, &real, &gen, cfg.data_path, step);
+            if (classes.classes > 0) print_classes_table(&classes, &g.classes, n_per);
+        }
         if (!a.quiet)
             for (int i = 0; i < report.nwarnings; i++)
                 fprintf(stderr, "gan: warning: %s\n", report.warnings[i]);
@@ -327,7 +376,8 @@ int cmd_eval(int argc, char **argv)
     gan_work_free(&cls_work);
     gan_work_free(&g_work);
     gan_pool_free(pool);
-    free(cls_config), free(npy), free(z), free(idx);
+    free(cls_config), free(npy), free(z), free(idx), free(labels);
+    gan_class_report_free(&classes);
     code = rc == GAN_OK ? EXIT_OK : cli_report(rc, &err);
     cli_args_free(&args);
     return code;

@@ -65,6 +65,27 @@ int cmd_info(int argc, char **argv)
                arch.image_size, arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf,
                norms[arch.d_norm]);
         printf("parameters: %zu\n", params);
+        if (arch.classes > 0) { /* a conditional net: its classes, and how each net takes them */
+            gan_classes names = {0};
+            rc = gan_model_classes(&f, arch.classes, &names, &err);
+            if (rc != GAN_OK) {
+                gan_st_close(&f);
+                return cli_report(rc, &err);
+            }
+            printf("classes:    %d (", arch.classes);
+            for (int k = 0; k < names.count; k++) {
+                if (k == 12 && names.count > 14) {
+                    printf(", ... %s", names.names[names.count - 1]);
+                    break;
+                }
+                printf("%s%s", k ? ", " : "", names.names[k]);
+            }
+            printf("); %s\n", net_kind == GAN_NET_DISCRIMINATOR ? "projection discriminator"
+                              : arch.g_cond == GAN_GCOND_BATCHNORM
+                                  ? "G's batchnorm has a gamma and beta per class"
+                                  : "G takes a class embedding beside z");
+            gan_classes_free(&names);
+        }
         const char *weights = gan_st_meta(&f, "weights");
         if (net_kind == GAN_NET_GENERATOR)
             printf("weights:    %s%s\n",

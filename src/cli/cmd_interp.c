@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "gan/core/blas.h"
+#include "gan/core/path.h"
 #include "gan/core/rng.h"
 #include "gan/core/work.h"
 #include "gan/io/checkpoint.h"
@@ -17,6 +18,9 @@ static const cli_option OPTIONS[] = {
     {"mode", 0, "slerp|lerp", false, "spherical (slerp, default) or linear (lerp) interpolation"},
     {"seed", 0, "N", false, "seed of the endpoints (default 1)"},
     {"out", 0, "FILE", false, "the grid PNG (default interp.png)"},
+    {"class", 0, "K", false,
+     "a conditional generator's class (name or index): every row walks\n"
+     "within it (default: row r is of class r mod classes)"},
     {"bn-batch", 0, NULL, false, "batchnorm from batch statistics instead of running ones"},
     {"quiet", 'q', NULL, false, "print nothing but errors"},
 };
@@ -26,7 +30,8 @@ const cli_command CLI_INTERP = {
     .usage = "--ckpt G.bin [--rows N] [--steps N] [--mode slerp|lerp] [--seed N] [--out FILE]",
     .about = "Walks the latent space: each grid row goes from one random latent vector to\n"
              "another in --steps images, by spherical (slerp, default) or linear (lerp)\n"
-             "interpolation. Prints the path it wrote.",
+             "interpolation. A conditional generator's rows are named by their class.\n"
+             "Prints the path it wrote.",
     .options = OPTIONS,
     .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
 };
@@ -51,7 +56,7 @@ int cmd_interp(int argc, char **argv)
     int code = cli_parse(&CLI_INTERP, argc, argv, &a);
     if (code != EXIT_OK) return code == CLI_HELP_SHOWN ? EXIT_OK : code;
     const char *ckpt = cli_get(&CLI_INTERP, &a, "ckpt"), *out = cli_get(&CLI_INTERP, &a, "out"),
-               *mode = cli_get(&CLI_INTERP, &a, "mode");
+               *mode = cli_get(&CLI_INTERP, &a, "mode"), *class_name = cli_get(&CLI_INTERP, &a, "class");
     const bool quiet = cli_flag(&CLI_INTERP, &a, "quiet");
     const gan_mode bn_mode = cli_flag(&CLI_INTERP, &a, "bn-batch") ? GAN_MODE_TRAIN : GAN_MODE_EVAL;
     int64_t rows = 8, steps = 10, seed = 1;
@@ -77,13 +82,40 @@ int cmd_interp(int argc, char **argv)
     memset(&work, 0, sizeof work);
     gan_status rc = gan_model_load(ckpt, &g, GAN_NET_GENERATOR, n, NULL, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
+    int the_class = -1;
+    if (class_name && g.arch.classes == 0)
+        rc = gan_fail(&err, GAN_ERR_INPUT,
+                      "%s: an unconditional generator has no classes; --class needs one trained with "
+                      "model.conditional",
+                      ckpt);
+    char where[GAN_PATH_MAX + 16];
+    snprintf(where, sizeof where, "%s: --class", ckpt);
+    if (rc == GAN_OK && class_name) rc = gan_classes_find(&g.classes, class_name, where, &the_class, &err);
+    if (rc != GAN_OK) {
+        gan_net_free(&g);
+        return cli_report(rc, &err);
+    }
     const int nz = g.arch.nz;
     gan_pool *pool = gan_threads_start(0);
     float *ends = malloc(sizeof(float) * 2 * rows * nz), *z = malloc(sizeof(float) * (size_t)n * nz);
     float *zi = malloc(sizeof(float) * nz);
-    if (!ends || !z || !zi || gan_work_alloc(&work, gan_net_work_plan(&g), pool) != GAN_OK) {
+    /* a conditional generator: each row's class, and the grid's row names */
+    const bool conditional = g.arch.classes > 0;
+    int32_t *labels = conditional ? malloc(sizeof(int32_t) * (size_t)n) : NULL;
+    int *order = conditional ? malloc(sizeof(int) * (size_t)n) : NULL, *row_count = NULL;
+    const char **row_label = conditional ? malloc(sizeof(char *) * (size_t)rows) : NULL;
+    row_count = conditional ? malloc(sizeof(int) * (size_t)rows) : NULL;
+    if (!ends || !z || !zi || gan_work_alloc(&work, gan_net_work_plan(&g), pool) != GAN_OK ||
+        (conditional && (!labels || !order || !row_label || !row_count))) {
         rc = gan_fail(&err, GAN_ERR_NOMEM, "out of memory");
     } else {
+        for (int i = 0; conditional && i < n; i++) {
+            const int r = i / (int)steps, k = the_class >= 0 ? the_class : r % g.arch.classes;
+            labels[i] = k;
+            order[i] = i;
+            row_count[r] = (int)steps;
+            row_label[r] = g.classes.names[k];
+        }
         gan_rng rng;
         gan_rng_seed(&rng, (uint64_t)seed);
         gan_rng_normal(&rng, ends, 2 * rows * nz, 0.0f, 1.0f);
@@ -98,17 +130,21 @@ int cmd_interp(int argc, char **argv)
                 for (int k = 0; k < nz; k++) z[(long)k * n + col] = zi[k];
             }
         }
-        const float *imgs = gan_net_forward(&g, &work, z, n, bn_mode);
+        const float *imgs = gan_net_forward(&g, &work, z, labels, n, bn_mode);
         const gan_grid grid = {.images = imgs,
                                .batch = n,
                                .count = n,
                                .channels = g.arch.channels,
                                .size = g.arch.image_size,
                                .per_row = (int)steps,
-                               .pad = 2};
+                               .pad = 2,
+                               .nrows = conditional ? (int)rows : 0,
+                               .row_count = row_count,
+                               .row_label = row_label,
+                               .order = order};
         rc = gan_grid_png(out, &grid, &err);
     }
-    free(ends), free(z), free(zi);
+    free(ends), free(z), free(zi), free(labels), free(order), free(row_count), free(row_label);
     gan_net_free(&g);
     gan_work_free(&work);
     gan_pool_free(pool);

@@ -10,6 +10,8 @@
 #include "loaders.h"
 
 enum { RECORD = 3073, MAX_FILES = 5 }; /* bytes per record: 1 label + 3 x 32 x 32 */
+static const char *const CIFAR10_CLASSES[10] = {"airplane", "automobile", "bird",  "cat",  "deer",
+                                                "dog",      "frog",       "horse", "ship", "truck"};
 #define MAX_BATCH_BYTES ((size_t)1 << 30)
 
 static gan_status load_batch_file(const char *path, uint8_t **recs, long *n, gan_error *err)
@@ -57,14 +59,28 @@ gan_status gan_load_cifar10(gan_dataset *ds, const gan_config *cfg, const gan_fi
         total += counts[i];
     }
     if (rc == GAN_OK) {
+        ds->source_count = total;
         if (cfg->data_limit > 0 && total > cfg->data_limit) total = (long)cfg->data_limit;
         rc = gan_dataset_alloc(ds, total, cfg, cfg->data_path, err);
+    }
+    if (rc == GAN_OK && cfg->conditional) {
+        ds->labels = malloc(sizeof(int32_t) * (size_t)total);
+        if (!ds->labels) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory for labels", cfg->data_path);
+        for (int k = 0; k < 10 && rc == GAN_OK; k++)
+            rc = gan_classes_add(&ds->classes, CIFAR10_CLASSES[k], cfg->data_path, err);
     }
     uint8_t hwc[32 * 32 * 3];
     long k = 0;
     for (int i = 0; i < nfiles && rc == GAN_OK; i++) {
         for (long j = 0; j < counts[i] && k < total && rc == GAN_OK; j++, k++) {
-            const uint8_t *r = recs[i] + j * RECORD + 1; /* skip the label byte; planes R, G, B */
+            const uint8_t label = recs[i][j * RECORD];
+            if (ds->labels && label >= 10) {
+                rc = gan_fail(err, GAN_ERR_INPUT, "%s: record %ld has label %u (CIFAR-10 labels are 0 to 9)",
+                              files[i], j, label);
+                break;
+            }
+            if (ds->labels) ds->labels[k] = label;
+            const uint8_t *r = recs[i] + j * RECORD + 1; /* after the label byte: planes R, G, B */
             for (int p = 0; p < 1024; p++)
                 for (int c = 0; c < 3; c++) hwc[p * 3 + c] = r[c * 1024 + p];
             rc = gan_fit_image(ds->pixels + k * gan_dataset_image_bytes(ds), hwc, 32, 32, 3, fit, files[i],

@@ -1,5 +1,6 @@
 #include "gan/data/dataset.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,53 @@ gan_status gan_load_idx(gan_dataset *ds, const gan_config *cfg, const gan_fit *f
     int r, c;
     gan_status rc = gan_idx_read(cfg->data_path, &raw, &n, &r, &c, err);
     if (rc != GAN_OK) return rc;
+    ds->source_count = n;
     if (cfg->data_limit > 0 && n > cfg->data_limit) n = (long)cfg->data_limit;
     rc = gan_dataset_alloc(ds, n, cfg, cfg->data_path, err);
     for (long i = 0; i < n && rc == GAN_OK; i++)
         rc = gan_fit_image(ds->pixels + i * gan_dataset_image_bytes(ds), raw + (size_t)i * r * c, c, r, 1,
                            fit, cfg->data_path, err);
     free(raw);
+    return rc;
+}
+
+/* IDX labels: one per image of data.path, classes "0".."largest label". */
+static gan_status load_idx_labels(gan_dataset *ds, const gan_config *cfg, gan_error *err)
+{
+    int32_t *labels = NULL;
+    long n = 0;
+    gan_status rc = gan_idx_labels_read(cfg->data_labels, GAN_MAX_CLASSES, &labels, &n, err);
+    if (rc == GAN_ERR_IO) gan_hint_relative_path(err, "data.labels", cfg->data_labels);
+    if (rc != GAN_OK) return rc;
+    if (n != ds->source_count) {
+        free(labels);
+        return gan_fail(err, GAN_ERR_INPUT, "%s: %ld labels for the %ld images of %s", cfg->data_labels, n,
+                        ds->source_count, cfg->data_path);
+    }
+    int largest = 0;
+    for (long i = 0; i < n; i++)
+        if (labels[i] > largest) largest = labels[i];
+    ds->labels = labels;
+    return gan_classes_numbered(&ds->classes, largest + 1, err);
+}
+
+/* Every class has an image among those loaded (a class without any could
+ * not be learnt, and would be sampled as noise). */
+static gan_status check_classes(const gan_dataset *ds, const gan_config *cfg, gan_error *err)
+{
+    if (ds->classes.count < 2)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: model.conditional needs at least 2 classes, the data has %d",
+                        cfg->data_path, ds->classes.count);
+    long *per_class = calloc((size_t)ds->classes.count, sizeof *per_class);
+    if (!per_class) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    for (long i = 0; i < ds->count; i++) per_class[ds->labels[i]]++;
+    gan_status rc = GAN_OK;
+    for (int k = 0; k < ds->classes.count && rc == GAN_OK; k++)
+        if (per_class[k] == 0)
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: class '%s' has no images among the %ld used%s",
+                          strcmp(cfg->data_format, "idx") == 0 ? cfg->data_labels : cfg->data_path,
+                          ds->classes.names[k], ds->count, cfg->data_limit > 0 ? " (data.limit)" : "");
+    free(per_class);
     return rc;
 }
 
@@ -44,10 +86,13 @@ gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *e
                          .channels = cfg->channels,
                          .mode = strcmp(cfg->data_fit, "pad") == 0 ? GAN_FIT_PAD : GAN_FIT_RESIZE};
     gan_status rc;
-    if (strcmp(cfg->data_format, "idx") == 0) rc = gan_load_idx(ds, cfg, &fit, err);
+    const bool idx = strcmp(cfg->data_format, "idx") == 0;
+    if (idx) rc = gan_load_idx(ds, cfg, &fit, err);
     else if (strcmp(cfg->data_format, "cifar10") == 0) rc = gan_load_cifar10(ds, cfg, &fit, err);
     else rc = gan_load_folder(ds, cfg, &fit, err);
     if (rc == GAN_ERR_IO) gan_hint_relative_path(err, "data.path", cfg->data_path);
+    if (rc == GAN_OK && cfg->conditional && idx) rc = load_idx_labels(ds, cfg, err);
+    if (rc == GAN_OK && cfg->conditional) rc = check_classes(ds, cfg, err);
     if (rc != GAN_OK) gan_dataset_free(ds);
     return rc;
 }
@@ -55,6 +100,8 @@ gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *e
 void gan_dataset_free(gan_dataset *ds)
 {
     free(ds->pixels);
+    free(ds->labels);
+    gan_classes_free(&ds->classes);
     memset(ds, 0, sizeof *ds);
 }
 
@@ -82,6 +129,11 @@ void gan_dataset_skip_note(const gan_dataset *ds, char *buf, size_t len)
                                  why[i].n == 1 ? why[i].one : why[i].many);
         sep = ", ";
     }
+}
+
+void gan_dataset_batch_labels(const gan_dataset *ds, const int32_t *idx, int n, int32_t *out)
+{
+    for (int i = 0; i < n; i++) out[i] = ds->labels[idx[i]];
 }
 
 void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out)

@@ -55,23 +55,36 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     GAN_ASSERT(net->kind != GAN_NET_TRUNK);
     gan_st_list list = {.count = 0};
     gan_net_list_tensors(net, "", &list);
-    char arch[160], stepbuf[32];
+    char arch[256], cond[96] = "", stepbuf[32];
     const gan_arch *a = &net->arch;
-    /* d_norm only when it is not DCGAN's batchnorm, so such files read as before */
+    /* d_norm only when it is not DCGAN's batchnorm, and the class count only
+     * when conditional, so unconditional files read as before */
     const char *norm = a->d_norm == GAN_NORM_SPECTRAL ? ",\"d_norm\":\"spectral\""
                        : a->d_norm == GAN_NORM_NONE   ? ",\"d_norm\":\"none\""
                                                       : "";
-    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s}",
-             a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm);
+    if (a->classes > 0)
+        snprintf(cond, sizeof cond, ",\"classes\":%d,\"g_condition\":\"%s\"", a->classes,
+                 a->g_cond == GAN_GCOND_BATCHNORM ? "batchnorm" : "concat");
+    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s%s}",
+             a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm, cond);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
-    const char *meta[12] = {"format", GAN_CKPT_FORMAT,
+    const char *meta[14] = {"format", GAN_CKPT_FORMAT,
                             "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
                             "arch",   arch,
                             "step",   stepbuf};
     int nmeta = 4;
+    char *names = NULL;
+    if (a->classes > 0) {
+        GAN_ASSERT(net->classes.count == a->classes); /* the caller named the classes */
+        names = gan_classes_to_json(&net->classes);
+        if (!names) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
+        meta[2 * nmeta] = "class_names", meta[2 * nmeta + 1] = names, nmeta++;
+    }
     if (weights) meta[2 * nmeta] = "weights", meta[2 * nmeta + 1] = weights, nmeta++;
     if (config_json) meta[2 * nmeta] = "config", meta[2 * nmeta + 1] = config_json, nmeta++;
-    return gan_st_save(path, list.e, list.count, meta, nmeta, err);
+    gan_status rc = gan_st_save(path, list.e, list.count, meta, nmeta, err);
+    free(names);
+    return rc;
 }
 
 bool gan_meta_int(const struct cJSON *o, const char *key, int *out)
@@ -109,10 +122,22 @@ gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *ki
     arch->d_norm = strcmp(nm, "spectral") == 0 ? GAN_NORM_SPECTRAL
                    : strcmp(nm, "none") == 0   ? GAN_NORM_NONE
                                                : GAN_NORM_BATCH;
+    /* conditional files name their class count and how G takes the class */
+    arch->classes = 0;
+    const bool bad_classes =
+        cJSON_GetObjectItemCaseSensitive(j, "classes") && !gan_meta_int(j, "classes", &arch->classes);
+    const cJSON *gc = cJSON_GetObjectItemCaseSensitive(j, "g_condition");
+    const char *gcs = cJSON_IsString(gc) ? gc->valuestring : gc ? "?" : "concat";
+    const bool bad_gc = strcmp(gcs, "concat") != 0 && strcmp(gcs, "batchnorm") != 0;
+    arch->g_cond = strcmp(gcs, "batchnorm") == 0 ? GAN_GCOND_BATCHNORM : GAN_GCOND_CONCAT;
     cJSON_Delete(j);
-    if (bad) return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
+    if (bad || bad_classes)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
     if (bad_norm)
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.d_norm: expected batchnorm, spectral or none",
+                        f->path);
+    if (bad_gc)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.g_condition: expected concat or batchnorm",
                         f->path);
     char where[GAN_PATH_MAX + 32];
     snprintf(where, sizeof where, "%s: metadata arch.", f->path);
@@ -142,6 +167,23 @@ static gan_status wanted_arch(const gan_st_file *f, gan_net_kind want, gan_arch 
     return rc;
 }
 
+gan_status gan_model_classes(const gan_st_file *f, int count, gan_classes *classes, gan_error *err)
+{
+    const char *names = gan_st_meta(f, "class_names");
+    if (!names)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a conditional checkpoint without metadata class_names",
+                        f->path);
+    char label[GAN_PATH_MAX + 32];
+    snprintf(label, sizeof label, "%s: metadata class_names", f->path);
+    gan_status rc = gan_classes_from_json(classes, names, label, err);
+    if (rc == GAN_OK && classes->count != count) {
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: %d class names for the %d classes of metadata arch", f->path,
+                      classes->count, count);
+        gan_classes_free(classes);
+    }
+    return rc;
+}
+
 gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, gan_error *err)
 {
     gan_st_file f;
@@ -165,6 +207,7 @@ gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int
         rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory building the network", path);
     if (rc == GAN_OK) {
         rc = gan_net_read_tensors(net, &f, "", err);
+        if (rc == GAN_OK && arch.classes > 0) rc = gan_model_classes(&f, arch.classes, &net->classes, err);
         if (rc != GAN_OK) gan_net_free(net);
     }
     if (rc == GAN_OK && step) *step = meta_step(&f);

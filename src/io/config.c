@@ -47,7 +47,7 @@ static const key_spec KEYS[] = {
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
     {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL,
      "\"data/mnist10k/labels-idx1-ubyte.gz\"",
-     "IDX label file of data.path (read by gan classify train only)"},
+     "IDX label file of data.path (read by gan classify train, and by gan train with model.conditional)"},
     {"data.limit", K_I64, OFF(data_limit), 0, 0, 1e12, NULL, "0", "use only the first N images (0: all)"},
     {"model.nz", K_INT, OFF(nz), 0, 1, 4096, NULL, "100", "latent vector size"},
     {"model.ngf", K_INT, OFF(ngf), 0, 1, 1024, NULL, "64", "generator base width"},
@@ -55,6 +55,12 @@ static const key_spec KEYS[] = {
     {"model.d_norm", K_ENUM, OFF(d_norm), SZ(d_norm), 0, 0, "batchnorm|spectral|none", "\"batchnorm\"",
      "D's normalisation: batchnorm (DCGAN), spectral (spectral norm of every conv weight, SNGAN; no batchnorm) "
      "or none"},
+    {"model.conditional", K_BOOL, OFF(conditional), 0, 0, 0, NULL, "false",
+     "class-conditional G and D (G learns each class; gan sample --class K); the classes come from the data: "
+     "data.labels for idx, one subfolder of data.path per class for folder, the label byte for cifar10"},
+    {"model.g_condition", K_ENUM, OFF(g_condition), SZ(g_condition), 0, 0, "concat|batchnorm", "\"concat\"",
+     "with model.conditional, how the class enters G: concat (a learned class embedding of nz numbers beside z) "
+     "or batchnorm (class-dependent batchnorm gamma and beta in every layer of G)"},
     {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64",
      "images per step (>= 2: batchnorm needs two)"},
     {"train.epochs", K_INT, OFF(epochs), 0, 1, 1e6, NULL, "5",
@@ -545,7 +551,10 @@ gan_arch gan_config_arch(const gan_config *c)
                       .nz = c->nz,
                       .ngf = c->ngf,
                       .ndf = c->ndf,
-                      .d_norm = norm};
+                      .d_norm = norm,
+                      .classes = 0, /* the data's: set once it is loaded */
+                      .g_cond =
+                          strcmp(c->g_condition, "batchnorm") == 0 ? GAN_GCOND_BATCHNORM : GAN_GCOND_CONCAT};
 }
 
 char *gan_config_to_json(const gan_config *cfg)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gan/io/atomic_file.h"
+#include "glyphs.h"
 
 #define STBI_WRITE_NO_STDIO
 #include <stb_image_write.h>
@@ -40,20 +41,77 @@ int gan_grid_square_row(int n)
     return r;
 }
 
+/* The label margin's glyph scale: readable beside images of this size. */
+static int label_scale(int size) { return size >= 48 ? 3 : size >= 24 ? 2 : 1; }
+
+enum { MAX_LABEL_CHARS = 24 };
+
+/* Characters of a label as drawn: UTF-8 continuation bytes do not count
+ * (a character outside the font is one '?'), at most MAX_LABEL_CHARS. */
+static int label_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80) n++;
+    return n < MAX_LABEL_CHARS ? n : MAX_LABEL_CHARS;
+}
+
+/* Writes text in white at (x0, y0) of an image W wide. */
+static void draw_label(uint8_t *px, int W, int H, int channels, int x0, int y0, int scale, const char *text)
+{
+    int drawn = 0;
+    for (const char *s = text; *s && drawn < MAX_LABEL_CHARS; s++) {
+        if (((unsigned char)*s & 0xc0) == 0x80) continue;
+        const uint8_t *g = gan_glyph(((unsigned char)*s & 0x80) ? '?' : *s);
+        const int cx = x0 + drawn * (GAN_GLYPH_W + 1) * scale;
+        for (int r = 0; r < GAN_GLYPH_H; r++)
+            for (int c = 0; c < GAN_GLYPH_W; c++) {
+                if (!(g[r] & (0x10 >> c))) continue;
+                for (int dy = 0; dy < scale; dy++)
+                    for (int dx = 0; dx < scale; dx++) {
+                        const int x = cx + c * scale + dx, y = y0 + r * scale + dy;
+                        if (x < W && y < H) memset(px + ((long)y * W + x) * channels, 255, (size_t)channels);
+                    }
+            }
+        drawn++;
+    }
+}
+
 gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err)
 {
     const int count = grid->count, size = grid->size, channels = grid->channels, pad = grid->pad;
     int nrow = grid->per_row < 1 ? 1 : grid->per_row;
-    if (nrow > count) nrow = count;
-    const int rows = (count + nrow - 1) / nrow;
-    const int W = nrow * (size + pad) + pad, H = rows * (size + pad) + pad;
+    int rows = 0, margin = 0;
+    const int scale = label_scale(size);
+    if (grid->nrows > 0) {
+        nrow = 1;
+        int widest = 0;
+        for (int r = 0; r < grid->nrows; r++) {
+            if (grid->row_count[r] > nrow) nrow = grid->row_count[r];
+            if (label_chars(grid->row_label[r]) > widest) widest = label_chars(grid->row_label[r]);
+        }
+        rows = grid->nrows;
+        margin = widest * (GAN_GLYPH_W + 1) * scale + 2 * pad + scale;
+    } else {
+        if (nrow > count) nrow = count;
+        rows = (count + nrow - 1) / nrow;
+    }
+    const int W = margin + nrow * (size + pad) + pad, H = rows * (size + pad) + pad;
     uint8_t *px = calloc((size_t)W * H * channels, 1);
     if (!px) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory for a %dx%d grid", path, W, H);
     const long plane = (long)size * size;
+    int row = 0, in_row = 0;
     for (int i = 0; i < count; i++) {
-        const int gx = pad + (i % nrow) * (size + pad), gy = pad + (i / nrow) * (size + pad);
+        int cell = i, image = grid->first + i;
+        if (grid->nrows > 0) { /* the next row when this one is full (or empty) */
+            while (row < grid->nrows && in_row >= grid->row_count[row]) row++, in_row = 0;
+            if (row >= grid->nrows) break;
+            cell = row * nrow + in_row++;
+            image = grid->order[i];
+        }
+        const int gx = margin + pad + (cell % nrow) * (size + pad), gy = pad + (cell / nrow) * (size + pad);
         for (int c = 0; c < channels; c++) {
-            const float *src = grid->images + ((long)c * grid->batch + grid->first + i) * plane;
+            const float *src = grid->images + ((long)c * grid->batch + image) * plane;
             for (int y = 0; y < size; y++)
                 for (int x = 0; x < size; x++) {
                     float v = (src[y * size + x] + 1.0f) * 127.5f + 0.5f;
@@ -63,6 +121,9 @@ gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err)
                 }
         }
     }
+    for (int r = 0; r < grid->nrows; r++) /* each row's name, centred on the row's height */
+        draw_label(px, W, H, channels, pad + scale, pad + r * (size + pad) + (size - GAN_GLYPH_H * scale) / 2,
+                   scale, grid->row_label[r]);
     membuf m = {0};
     int ok = stbi_write_png_to_func(append, &m, W, H, channels, px, W * channels);
     free(px);

@@ -13,10 +13,18 @@
 /* NumPy itself refuses headers above 10,000 bytes by default (np.load's max_header_size). */
 enum { MAX_HEADER_BYTES = 65536 };
 
-gan_status gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err)
+/* The array types gan reads and writes: float32 images and latents, int64 labels. */
+typedef struct {
+    const char *descr, *name;
+    size_t item;
+} npy_dtype;
+static const npy_dtype F32 = {"<f4", "float32", 4}, I64 = {"<i8", "int64", 8};
+
+static gan_status save_array(const char *path, const void *data, const npy_dtype *dt, int ndim,
+                             const int64_t *shape, gan_error *err)
 {
     char dict[256];
-    int pos = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    int pos = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", dt->descr);
     size_t count = 1;
     for (int i = 0; i < ndim; i++) {
         /* numpy's own spelling: "(10, 1, 16, 16)", and "(10,)" for one dimension */
@@ -38,12 +46,23 @@ gan_status gan_npy_save(const char *path, const float *data, int ndim, const int
     gan_atomic_file f;
     gan_status rc = gan_atomic_open(&f, path, err);
     if (rc == GAN_OK) rc = gan_atomic_write(&f, head, total, err);
-    if (rc == GAN_OK) rc = gan_atomic_write(&f, data, count * sizeof(float), err);
+    if (rc == GAN_OK) rc = gan_atomic_write(&f, data, count * dt->item, err);
     if (rc != GAN_OK) {
         gan_atomic_abort(&f);
         return rc;
     }
     return gan_atomic_commit(&f, err);
+}
+
+gan_status gan_npy_save(const char *path, const float *data, int ndim, const int64_t *shape, gan_error *err)
+{
+    return save_array(path, data, &F32, ndim, shape, err);
+}
+
+gan_status gan_npy_save_i64(const char *path, const int64_t *data, int ndim, const int64_t *shape,
+                            gan_error *err)
+{
+    return save_array(path, data, &I64, ndim, shape, err);
 }
 
 /* The header dict, read as NumPy reads it (a Python literal): exactly the
@@ -153,8 +172,8 @@ static bool parse_header(const char *text, size_t len, npy_header *h)
     return seen[0] && seen[1] && seen[2] && c.p == c.end;
 }
 
-gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim,
-                         int64_t *shape, gan_error *err)
+static gan_status parse_array(const uint8_t *buf, size_t len, const char *label, const npy_dtype *dt,
+                              void **data, int *ndim, int64_t *shape, gan_error *err)
 {
     if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: not a .npy file", label);
@@ -179,31 +198,42 @@ gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, floa
         return gan_fail(err, GAN_ERR_INPUT,
                         "%s: malformed .npy header (expected a dict of 'descr', 'fortran_order' and 'shape')",
                         label);
-    if (strcmp(h.descr, "<f4") != 0)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: dtype '%s', expected float32 ('<f4')", label, h.descr);
+    if (strcmp(h.descr, dt->descr) != 0)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: dtype '%s', expected %s ('%s')", label, h.descr, dt->name,
+                        dt->descr);
     if (h.fortran_order)
         return gan_fail(err, GAN_ERR_INPUT, "%s: Fortran-ordered arrays are not supported", label);
     size_t count = 1;
     for (int i = 0; i < h.ndim; i++) {
         const int64_t v = h.shape[i];
-        if (v != 0 && count > MAX_NPY_BYTES / 4 / (uint64_t)v)
+        if (v != 0 && count > MAX_NPY_BYTES / dt->item / (uint64_t)v)
             return gan_fail(err, GAN_ERR_INPUT, "%s: array too large", label);
         count *= (size_t)v;
         shape[i] = v;
     }
     const size_t body = len - start - hlen;
-    if (body != count * 4)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes of data for %zu float32 values (truncated?)",
-                        label, body, count);
-    float *out = malloc(count ? count * 4 : 4);
+    if (body != count * dt->item)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes of data for %zu %s values (truncated?)", label,
+                        body, count, dt->name);
+    void *out = malloc(count ? count * dt->item : dt->item);
     if (!out) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
-    memcpy(out, buf + start + hlen, count * 4);
+    memcpy(out, buf + start + hlen, count * dt->item);
     *data = out;
     *ndim = h.ndim;
     return GAN_OK;
 }
 
-gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err)
+gan_status gan_npy_parse(const uint8_t *buf, size_t len, const char *label, float **data, int *ndim,
+                         int64_t *shape, gan_error *err)
+{
+    void *out = NULL;
+    gan_status rc = parse_array(buf, len, label, &F32, &out, ndim, shape, err);
+    if (rc == GAN_OK) *data = out;
+    return rc;
+}
+
+static gan_status load_array(const char *path, const npy_dtype *dt, void **data, int *ndim, int64_t *shape,
+                             gan_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return gan_fail(err, GAN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
@@ -220,7 +250,23 @@ gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shap
         free(buf);
         return gan_fail(err, GAN_ERR_IO, "%s: read failed", path);
     }
-    gan_status rc = gan_npy_parse(buf, len, path, data, ndim, shape, err);
+    gan_status rc = parse_array(buf, len, path, dt, data, ndim, shape, err);
     free(buf);
+    return rc;
+}
+
+gan_status gan_npy_load(const char *path, float **data, int *ndim, int64_t *shape, gan_error *err)
+{
+    void *out = NULL;
+    gan_status rc = load_array(path, &F32, &out, ndim, shape, err);
+    if (rc == GAN_OK) *data = out;
+    return rc;
+}
+
+gan_status gan_npy_load_i64(const char *path, int64_t **data, int *ndim, int64_t *shape, gan_error *err)
+{
+    void *out = NULL;
+    gan_status rc = load_array(path, &I64, &out, ndim, shape, err);
+    if (rc == GAN_OK) *data = out;
     return rc;
 }

@@ -33,6 +33,12 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
     mem.eval = 0;
     gan_status rc =
         t.data.pixels ? gan_memory_check(&mem, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (rc == GAN_OK && cfg->conditional) { /* ten classes of noise */
+        t.data.labels = malloc(sizeof(int32_t) * (size_t)t.data.count);
+        rc = t.data.labels ? gan_classes_numbered(&t.data.classes, 10, err)
+                           : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        for (long i = 0; rc == GAN_OK && i < t.data.count; i++) t.data.labels[i] = (int32_t)(i % 10);
+    }
     if (rc == GAN_OK) rc = gan_trainer_build(&t, cfg, B, err);
     if (rc == GAN_OK) {
         gan_rng_seed(&t.rng, cfg->seed);
@@ -88,9 +94,9 @@ gan_status gan_bench_sample(const gan_config *cfg, long n, double *images_per_se
         gan_rng_seed(&rng, cfg->seed);
         gan_net_init_weights(&g, &rng);
         gan_rng_normal(&rng, z, (long)n * cfg->nz, 0.0f, 1.0f);
-        gan_generate(&g, &work, z, chunk, GAN_MODE_EVAL, zc, images); /* warm-up: one chunk */
+        gan_generate(&g, &work, z, NULL, chunk, GAN_MODE_EVAL, zc, images); /* warm-up: one chunk */
         const double t0 = gan_seconds();
-        gan_generate(&g, &work, z, n, GAN_MODE_EVAL, zc, images);
+        gan_generate(&g, &work, z, NULL, n, GAN_MODE_EVAL, zc, images);
         const double dt = gan_seconds() - t0;
         *images_per_second = dt > 0 ? (double)n / dt : 0.0;
         *chunk_out = chunk;

@@ -210,14 +210,19 @@ void gan_eval_set_free(gan_eval_set *s)
 
 void gan_generator_images(void *ctx, long first, int n, float *out)
 {
-    (void)first; /* the latents come from the stream in order */
-    gan_generator_source *src = ctx;
+    gan_generator_source *src = ctx; /* the latents come from the stream in order */
     gan_net *g = src->g;
     const long plane = (long)g->arch.image_size * g->arch.image_size;
     for (int done = 0; done < n;) {
         const int q = n - done < g->max_batch ? n - done : g->max_batch;
         gan_rng_truncated_normal(&src->rng, src->z, (long)g->arch.nz * q, src->truncation);
-        const float *imgs = gan_net_forward(g, src->work, src->z, q, src->bn_mode);
+        int32_t *labels = NULL;
+        if (g->arch.classes > 0) {
+            labels = src->label_buf;
+            if (src->labels) memcpy(labels, src->labels + first + done, sizeof(int32_t) * (size_t)q);
+            else gan_net_draw_labels(g, &src->rng, labels, q);
+        }
+        const float *imgs = gan_net_forward(g, src->work, src->z, labels, q, src->bn_mode);
         gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
                         g->arch.channels, plane);
         done += q;
@@ -279,4 +284,68 @@ gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const 
         warn(r, line);
     }
     return GAN_OK;
+}
+
+gan_status gan_eval_classes(gan_class_report *r, gan_classifier *c, const gan_work *work,
+                            gan_generator_source *gen, long n_per, const gan_dataset *real,
+                            const int32_t *real_idx, long n_real, gan_error *err)
+{
+    memset(r, 0, sizeof *r);
+    const int k = c->arch.classes;
+    if (gen->g->arch.classes != k || real->classes.count != k)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "the generator has %d classes, the real data %d and the classifier %d: per-class measures "
+            "need the same classes",
+            gen->g->arch.classes, real->classes.count, k);
+    r->classes = k;
+    r->agreement = calloc((size_t)k, sizeof(double));
+    r->fid = calloc((size_t)k, sizeof(double));
+    r->real_count = calloc((size_t)k, sizeof(long));
+    int32_t *labels = malloc(sizeof(int32_t) * (size_t)n_per), *idx = malloc(sizeof(int32_t) * (size_t)n_per);
+    gan_status rc = r->agreement && r->fid && r->real_count && labels && idx
+                        ? GAN_OK
+                        : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    r->min_agreement = 1.0;
+    for (int cls = 0; cls < k && rc == GAN_OK; cls++) {
+        long m = 0; /* the real images of this class, in real_idx's (seeded) order */
+        for (long i = 0; i < n_real && m < n_per; i++)
+            if (real->labels[real_idx[i]] == cls) idx[m++] = real_idx[i];
+        if (m < 2) {
+            rc = gan_fail(err, GAN_ERR_INPUT, "class '%s' has %ld real images; its FID needs at least 2",
+                          real->classes.names[cls], m);
+            break;
+        }
+        for (long i = 0; i < n_per; i++) labels[i] = cls;
+        gen->labels = labels;
+        gan_eval_set gs, rs;
+        gan_dataset_source src = {real, idx};
+        rc = gan_eval_set_compute(&gs, c, work, gan_generator_images, gen, n_per, err);
+        if (rc == GAN_OK) {
+            rc = gan_eval_set_compute(&rs, c, work, gan_dataset_images, &src, m, err);
+            if (rc == GAN_OK) {
+                r->fid[cls] = gan_frechet_distance(rs.mean, rs.cov, gs.mean, gs.cov, rs.dim);
+                if (isnan(r->fid[cls]))
+                    rc = gan_fail(err, GAN_ERR_NUMERIC,
+                                  "FID: the eigensolver failed on the feature covariances");
+                gan_eval_set_free(&rs);
+            }
+            r->agreement[cls] = (double)gs.counts[cls] / (double)n_per;
+            r->real_count[cls] = m;
+            gan_eval_set_free(&gs);
+        }
+        r->mean_agreement += r->agreement[cls] / k;
+        r->mean_fid += r->fid[cls] / k;
+        if (r->agreement[cls] < r->min_agreement) r->min_agreement = r->agreement[cls], r->min_class = cls;
+    }
+    gen->labels = NULL;
+    free(labels), free(idx);
+    if (rc != GAN_OK) gan_class_report_free(r);
+    return rc;
+}
+
+void gan_class_report_free(gan_class_report *r)
+{
+    free(r->agreement), free(r->fid), free(r->real_count);
+    memset(r, 0, sizeof *r);
 }

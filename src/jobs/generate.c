@@ -16,8 +16,8 @@ int gan_generate_chunk(const gan_arch *arch, long n, size_t budget)
     return (int)(chunk > 100000 ? 100000 : chunk);
 }
 
-void gan_generate(gan_net *g, const gan_work *work, const float *z, long n, gan_mode bn_mode, float *zc,
-                  float *images)
+void gan_generate(gan_net *g, const gan_work *work, const float *z, const int32_t *labels, long n,
+                  gan_mode bn_mode, float *zc, float *images)
 {
     const int nz = g->arch.nz, C = g->arch.channels, chunk = g->max_batch;
     const long plane = (long)g->arch.image_size * g->arch.image_size;
@@ -25,7 +25,7 @@ void gan_generate(gan_net *g, const gan_work *work, const float *z, long n, gan_
         const int m = (int)(n - start < chunk ? n - start : chunk);
         /* [n, nz] rows -> gan's channel-major [nz, m] */
         gan_copy_images(zc, gan_layout_cnhw(m, 1), z + start * nz, gan_layout_nchw(nz, 1), m, nz, 1);
-        const float *o = gan_net_forward(g, work, zc, m, bn_mode);
+        const float *o = gan_net_forward(g, work, zc, labels ? labels + start : NULL, m, bn_mode);
         gan_copy_images(images + start * plane, gan_layout_cnhw(n, plane), o, gan_layout_cnhw(m, plane), m, C,
                         plane);
     }

@@ -21,6 +21,14 @@
 
 static FILE *log_stream(const gan_run *r) { return r->opts->log ? r->opts->log : stderr; }
 
+/* A conditional run's grids have one column per class (up to 16 classes);
+ * others are near-square. */
+static int sample_grid_row(const gan_trainer *t, int n)
+{
+    const int classes = t->g.arch.classes;
+    return classes > 0 && classes <= 16 && classes <= n ? classes : gan_grid_square_row(n);
+}
+
 static gan_status write_samples(gan_run *r, gan_error *err)
 {
     const gan_trainer *t = &r->t;
@@ -29,13 +37,14 @@ static gan_status write_samples(gan_run *r, gan_error *err)
     if (rc != GAN_OK) return rc;
     /* Inference mode: running statistics, nothing in the nets changes. */
     const int n = t->cfg->sample_count;
-    const float *imgs = gan_net_forward(gan_trainer_sampler(&r->t), &r->t.work, r->fixed_z, n, GAN_MODE_EVAL);
+    const float *imgs = gan_net_forward(gan_trainer_sampler(&r->t), &r->t.work, r->fixed_z, r->fixed_labels,
+                                        n, GAN_MODE_EVAL);
     const gan_grid grid = {.images = imgs,
                            .batch = n,
                            .count = n,
                            .channels = t->cfg->channels,
                            .size = t->cfg->image_size,
-                           .per_row = gan_grid_square_row(n),
+                           .per_row = sample_grid_row(t, n),
                            .pad = 2};
     return gan_grid_png(path, &grid, err);
 }
@@ -49,14 +58,24 @@ static gan_status write_real_grid(gan_run *r, gan_error *err)
     gan_status rc = GAN_OK;
     if (!idx || !imgs) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     if (rc == GAN_OK) {
+        const gan_dataset *ds = &r->t.data;
         for (int i = 0; i < n; i++) idx[i] = i;
-        gan_dataset_batch(&r->t.data, idx, n, imgs);
+        if (ds->labels) /* as the sample grids: image i of class i mod classes, in the data's order */
+            for (int i = 0; i < n; i++) {
+                const int want = i % ds->classes.count, seen = i / ds->classes.count;
+                for (long k = 0, found = 0; k < ds->count; k++)
+                    if (ds->labels[k] == want && found++ == seen) {
+                        idx[i] = (int32_t)k;
+                        break;
+                    }
+            }
+        gan_dataset_batch(ds, idx, n, imgs);
         const gan_grid grid = {.images = imgs,
                                .batch = n,
                                .count = n,
                                .channels = c->channels,
                                .size = c->image_size,
-                               .per_row = gan_grid_square_row(n),
+                               .per_row = sample_grid_row(&r->t, n),
                                .pad = 2};
         rc = gan_grid_png(r->paths.real, &grid, err);
     }
@@ -183,6 +202,11 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
     rc = gan_trainer_build(t, c, B > c->sample_count ? B : c->sample_count, err);
     if (rc != GAN_OK) return rc;
     r->fixed_z = malloc(sizeof(float) * (size_t)c->sample_count * c->nz);
+    if (c->conditional) { /* image i of every grid is of class i mod classes */
+        r->fixed_labels = malloc(sizeof(int32_t) * (size_t)c->sample_count);
+        if (!r->fixed_labels) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        for (int i = 0; i < c->sample_count; i++) r->fixed_labels[i] = i % t->data.classes.count;
+    }
     /* The checkpoints record the config without the run id, so that two runs
      * of one config write the same bytes; the id is the hash of the config
      * the run started with, kept in config.json and state.bin. */
@@ -232,6 +256,7 @@ static void teardown(gan_run *r, bool failed_setup)
     gan_run_eval_free(r);
     gan_trainer_free(&r->t);
     free(r->fixed_z);
+    free(r->fixed_labels);
     free(r->config_json);
 }
 

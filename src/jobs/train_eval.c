@@ -53,8 +53,11 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
 {
     const gan_config *c = r->t.cfg;
     const double t0 = gan_seconds();
-    gan_generator_source src = {
-        .g = gan_trainer_sampler(&r->t), .work = &r->t.work, .bn_mode = GAN_MODE_EVAL, .z = r->eval_z};
+    gan_generator_source src = {.g = gan_trainer_sampler(&r->t),
+                                .work = &r->t.work,
+                                .bn_mode = GAN_MODE_EVAL,
+                                .z = r->eval_z,
+                                .label_buf = r->t.fake_labels}; /* classes drawn uniformly */
     gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
     gan_eval_set gen;
     gan_status rc =

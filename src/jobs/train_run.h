@@ -25,6 +25,7 @@ typedef struct {
     char *config_json;     /* the resolved config, written into every checkpoint */
     char weights_note[48]; /* g.bin's "weights" metadata ("ema 0.999"), or "" */
     float *fixed_z;        /* [nz, sample_count]: the latents of every sample grid */
+    int32_t *fixed_labels; /* [sample_count]: with model.conditional, their classes (column k: class k) */
     int64_t total_steps;
     gan_mem_estimate mem; /* what the job was expected to need */
     FILE *metrics;

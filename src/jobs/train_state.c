@@ -41,9 +41,32 @@ static gan_status save_state(gan_run *r, gan_error *err)
     gan_st_list_add(&list, "log_interval", GAN_DT_F64, 1, &five, r->interval);
     char step[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
-    const char *meta[8] = {"format", GAN_STATE_FORMAT, "step",   step,
-                           "config", r->config_json,   "run_id", r->cfg.run_id};
-    return gan_st_save(r->paths.state, list.e, list.count, meta, r->cfg.run_id[0] ? 4 : 3, err);
+    const char *meta[10] = {"format", GAN_STATE_FORMAT, "step", step, "config", r->config_json};
+    int nmeta = 3;
+    if (r->cfg.run_id[0]) meta[2 * nmeta] = "run_id", meta[2 * nmeta + 1] = r->cfg.run_id, nmeta++;
+    char *names = t->g.arch.classes > 0 ? gan_classes_to_json(&t->g.classes) : NULL;
+    if (t->g.arch.classes > 0 && !names) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (names) meta[2 * nmeta] = "class_names", meta[2 * nmeta + 1] = names, nmeta++;
+    gan_status rc = gan_st_save(r->paths.state, list.e, list.count, meta, nmeta, err);
+    free(names);
+    return rc;
+}
+
+/* A conditional run resumes on the classes it started with. */
+static gan_status same_classes(const gan_st_file *f, const gan_trainer *t, gan_error *err)
+{
+    if (t->g.arch.classes == 0) return GAN_OK;
+    gan_classes then = {0};
+    gan_status rc = gan_model_classes(f, t->g.arch.classes, &then, err);
+    for (int k = 0; rc == GAN_OK && k < then.count; k++)
+        if (strcmp(then.names[k], t->data.classes.names[k]) != 0)
+            rc = gan_fail(
+                err, GAN_ERR_INPUT,
+                "%s: class %d of the run is '%s', of the data now '%s': the classes cannot change on "
+                "resume",
+                f->path, k, then.names[k], t->data.classes.names[k]);
+    gan_classes_free(&then);
+    return rc;
 }
 
 /* The keys that shape the networks and the state: they cannot change on
@@ -54,9 +77,11 @@ static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_er
     gan_config then;
     if (!saved || gan_config_parse(&then, saved, f->path, NULL, 0, NULL) != GAN_OK)
         return GAN_OK; /* the tensors tell */
-    char a[7][32], b[7][32];
-    const char *keys[7] = {"data.image_size", "data.channels", "model.nz", "model.ngf",
-                           "model.ndf",       "model.d_norm",  "train.ema"};
+    enum { NKEYS = 9 };
+    char a[NKEYS][32], b[NKEYS][32];
+    const char *keys[NKEYS] = {"data.image_size", "data.channels",     "model.nz",
+                               "model.ngf",       "model.ndf",         "model.d_norm",
+                               "train.ema",       "model.conditional", "model.g_condition"};
     const gan_config *c[2] = {&then, now};
     for (int i = 0; i < 2; i++) {
         char(*v)[32] = i == 0 ? a : b;
@@ -67,8 +92,10 @@ static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_er
         snprintf(v[4], 32, "%d", c[i]->ndf);
         snprintf(v[5], 32, "\"%s\"", c[i]->d_norm);
         snprintf(v[6], 32, "%s", c[i]->ema > 0 ? "on" : "off"); /* on or off: the decay itself may change */
+        snprintf(v[7], 32, "%s", c[i]->conditional ? "true" : "false");
+        snprintf(v[8], 32, "\"%s\"", c[i]->conditional ? c[i]->g_condition : "concat");
     }
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < NKEYS; k++)
         if (strcmp(a[k], b[k]) != 0)
             return gan_fail(
                 err, GAN_ERR_INPUT,
@@ -95,6 +122,7 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
                       "%s: belongs to run %s, but config.json beside it to run %s: the folder mixes two runs",
                       path, run_id, r->cfg.run_id);
     if (rc == GAN_OK) rc = same_shape(&f, t->cfg, err);
+    if (rc == GAN_OK) rc = same_classes(&f, t, err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->g, &f, "G.", err);
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->d, &f, "D.", err);
     if (rc == GAN_OK && t->ema_on) rc = gan_net_read_tensors(&t->ema, &f, "E.", err);

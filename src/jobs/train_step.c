@@ -15,7 +15,8 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
               : strcmp(c->loss, "lsgan") == 0 ? GAN_LOSS_LSGAN
                                               : GAN_LOSS_BCE;
     const int B = c->batch_size;
-    const gan_arch arch = gan_config_arch(c);
+    gan_arch arch = gan_config_arch(c);
+    if (c->conditional) arch.classes = t->data.classes.count;
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
     if (rc != GAN_OK) return rc;
     t->ema_on = c->ema > 0.0;
@@ -24,6 +25,15 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         gan_net_build(&t->d, &arch, GAN_NET_DISCRIMINATOR, B) != GAN_OK ||
         (t->ema_on && gan_net_build(&t->ema, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK))
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
+    if (c->conditional) { /* every net that is saved names its classes */
+        rc = gan_classes_copy(&t->g.classes, &t->data.classes, err);
+        if (rc == GAN_OK) rc = gan_classes_copy(&t->d.classes, &t->data.classes, err);
+        if (rc == GAN_OK && t->ema_on) rc = gan_classes_copy(&t->ema.classes, &t->data.classes, err);
+        if (rc != GAN_OK) return rc;
+        t->real_labels = malloc(sizeof(int32_t) * (size_t)(B > g_batch ? B : g_batch));
+        t->fake_labels = malloc(sizeof(int32_t) * (size_t)(B > g_batch ? B : g_batch));
+        if (!t->real_labels || !t->fake_labels) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
     t->pool = gan_threads_start(c->threads);
     const gan_work_plan plan = gan_work_plan_max(gan_net_work_plan(&t->g), gan_net_work_plan(&t->d));
     if (gan_work_alloc(&t->work, plan, t->pool) != GAN_OK)
@@ -59,6 +69,7 @@ void gan_trainer_free(gan_trainer *t)
     gan_work_free(&t->work);
     gan_pool_free(t->pool);
     free(t->real), free(t->z), free(t->dlogits), free(t->batch_idx), free(t->perm);
+    free(t->real_labels), free(t->fake_labels);
     free(t->aug_real), free(t->aug_fake), free(t->aug_grad), free(t->aug_scratch), free(t->aug_draws);
     memset(t, 0, sizeof *t);
 }
@@ -94,6 +105,7 @@ static void next_real_batch(gan_trainer *t)
     ensure_perm(t, epoch);
     memcpy(t->batch_idx, t->perm + b * B, sizeof(int32_t) * B);
     gan_dataset_batch(&t->data, t->batch_idx, B, t->real);
+    if (t->real_labels) gan_dataset_batch_labels(&t->data, t->batch_idx, B, t->real_labels);
     t->cursor++;
 }
 
@@ -126,18 +138,20 @@ void gan_trainer_step(gan_trainer *t)
 
     for (int k = 0; k < c->d_steps; k++) {
         next_real_batch(t);
+        if (t->fake_labels) gan_net_draw_labels(&t->g, &t->rng, t->fake_labels, B); /* classes uniformly */
         gan_rng_normal(&t->rng, t->z, (long)c->nz * B, 0.0f, 1.0f);
-        fake = gan_net_forward(&t->g, w, t->z, B, GAN_MODE_TRAIN);
+        fake = gan_net_forward(&t->g, w, t->z, t->fake_labels, B, GAN_MODE_TRAIN);
 
         /* D on real, then D on fake: weight gradients only (no input gradient). */
         gan_net_zero_grad(&t->d);
         const float *logits =
-            gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), B, GAN_MODE_TRAIN);
+            gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), t->real_labels, B, GAN_MODE_TRAIN);
         loss_d = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
         d_x = gan_mean_d_output(loss, logits, B);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
-        logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), B, GAN_MODE_TRAIN);
+        logits =
+            gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), t->fake_labels, B, GAN_MODE_TRAIN);
         loss_d += gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
         d_g_z = gan_mean_d_output(loss, logits, B);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
@@ -152,7 +166,8 @@ void gan_trainer_step(gan_trainer *t)
     /* G through D: D's input gradient only, then G's weight gradients; G's
      * first layer computes no input gradient. */
     gan_net_zero_grad(&t->g);
-    const float *logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), B, GAN_MODE_TRAIN);
+    const float *logits =
+        gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), t->fake_labels, B, GAN_MODE_TRAIN);
     const double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     if (t->augment) { /* back through the augmentation to G's output */
@@ -195,7 +210,7 @@ gan_net *gan_trainer_sampler(gan_trainer *t)
     gan_net *e = &t->ema;
     gan_rng rng;
     gan_rng_seed(&rng, t->cfg->seed ^ EMA_STATS_SALT ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(t->step + 1)));
-    gan_net_measure_bn(e, &t->work, &rng, t->z, t->cfg->batch_size, EMA_STATS_BATCHES);
+    gan_net_measure_bn(e, &t->work, &rng, t->z, t->fake_labels, t->cfg->batch_size, EMA_STATS_BATCHES);
     e->num_batches_tracked = t->g.num_batches_tracked; /* PyTorch counts G's batches, not these */
     t->ema_stats_step = t->step;
     return e;

@@ -45,6 +45,7 @@ typedef struct {
     int64_t t_g, t_d;                      /* Adam step counts (D's may lag when updates are skipped) */
     float *real, *z, *dlogits;             /* [C, B, S, S], [nz, B], [B] */
     int32_t *batch_idx;                    /* [B] */
+    int32_t *real_labels, *fake_labels;    /* [B] each (model.conditional), else NULL */
     gan_loss_kind loss;                    /* train.loss */
     int augment;                           /* train.augment: GAN_AUG_* policies, 0: none */
     float *aug_real, *aug_fake, *aug_grad; /* [C, B, S, S] each: augmented batches, G's input gradient */
@@ -58,7 +59,8 @@ typedef struct {
 } gan_trainer;
 
 /* Builds G (for batches up to g_batch) and D (train.batch_size), the shared
- * work block, the threads and the step's buffers; t->data must be loaded. */
+ * work block, the threads and the step's buffers; t->data must be loaded
+ * (with its labels and classes when cfg->conditional: the nets take them). */
 gan_status gan_trainer_build(gan_trainer *t, const gan_config *cfg, int g_batch, gan_error *err);
 void gan_trainer_free(gan_trainer *t);
 /* One generator update after cfg->d_steps discriminator updates (and the

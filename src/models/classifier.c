@@ -120,7 +120,7 @@ const float *gan_classifier_forward(gan_classifier *c, const gan_work *work, con
 {
     GAN_ASSERT(n >= 1 && n <= c->max_batch);
     const int F = c->flat, H = c->arch.hidden, K = c->arch.classes, ch = trunk_channels(c), plane = F / ch;
-    const float *t = gan_net_forward(&c->trunk, work, x, n, mode);
+    const float *t = gan_net_forward(&c->trunk, work, x, NULL, n, mode);
     /* Linear wants each image's features in one row, in PyTorch's Flatten
      * order (c, y, x): the trunk's channel-major output made image-major. */
     gan_copy_images(c->x_flat, gan_layout_nchw(ch, plane), t, gan_layout_cnhw(n, plane), n, ch, plane);

@@ -7,6 +7,7 @@
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
 #include "gan/nn/batchnorm.h"
+#include "gan/nn/conditional.h"
 #include "gan/nn/conv.h"
 #include "gan/nn/spectral_norm.h"
 
@@ -27,6 +28,11 @@ gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
     if (a->ndf < 1 || a->ndf > 1024)
         return gan_fail(err, GAN_ERR_INPUT, "%sndf: expected an integer from 1 to 1024, got %d", where,
                         a->ndf);
+    if (a->classes != 0 && (a->classes < 2 || a->classes > GAN_MAX_CLASSES))
+        return gan_fail(err, GAN_ERR_INPUT, "%sclasses: expected 0 (unconditional) or 2 to %d, got %d", where,
+                        GAN_MAX_CLASSES, a->classes);
+    if (a->g_cond != GAN_GCOND_CONCAT && a->g_cond != GAN_GCOND_BATCHNORM)
+        return gan_fail(err, GAN_ERR_INPUT, "%sg_condition: expected concat or batchnorm", where);
     return GAN_OK;
 }
 
@@ -43,6 +49,8 @@ static void plan_stages(gan_net *net)
     const gan_arch *a = &net->arch;
     const int L = log2_int(a->image_size / 4), B = net->max_batch;
     const bool generator = net->kind == GAN_NET_GENERATOR, trunk = net->kind == GAN_NET_TRUNK;
+    const bool concat = generator && a->classes > 0 && a->g_cond == GAN_GCOND_CONCAT;
+    const bool cbn = generator && a->classes > 0 && a->g_cond == GAN_GCOND_BATCHNORM;
     int seq = 0;
     net->nstages = trunk ? L : L + 1;
     for (int i = 0; i < net->nstages; i++) {
@@ -50,13 +58,14 @@ static void plan_stages(gan_net *net)
         memset(s, 0, sizeof *s);
         s->seq_conv = seq++;
         if (generator) {
-            const int c = i == 0 ? a->nz : a->ngf << (L - i);
+            const int c = i == 0 ? (concat ? 2 * a->nz : a->nz) : a->ngf << (L - i);
             const int oc = i == L ? a->channels : a->ngf << (L - i - 1);
             const int h = i == 0 ? 1 : 4 << (i - 1);
             s->transposed = true;
             s->geom = i == 0 ? gan_convt_geom_make(B, c, h, h, oc, 4, 1, 0)
                              : gan_convt_geom_make(B, c, h, h, oc, 4, 2, 1);
             s->bn = i < L;
+            s->cbn = s->bn && cbn;
             s->act = i < L ? GAN_ACT_RELU : GAN_ACT_TANH;
         } else {
             const int c = i == 0 ? a->channels : a->ndf << (i - 1);
@@ -97,20 +106,43 @@ static float *carve(gan_arena *a, size_t n, size_t *total)
     return gan_arena_take(a, n);
 }
 
+/* Parameters of a stage's batchnorm: gamma and beta, per class when conditional. */
+static size_t bn_param_count(const gan_net *net, const gan_stage *s)
+{
+    return !s->bn ? 0 : 2u * s->geom.oc * (s->cbn ? (size_t)net->arch.classes : 1);
+}
+
+/* A conditional net's class embedding: [classes, embed_width] (0: none). */
+static int embed_width(const gan_net *net)
+{
+    if (net->arch.classes == 0 || net->kind == GAN_NET_TRUNK) return 0;
+    if (net->kind == GAN_NET_GENERATOR) return net->arch.g_cond == GAN_GCOND_CONCAT ? net->arch.nz : 0;
+    return net->st[net->nstages - 2].geom.oc; /* D: the last hidden layer's channels */
+}
+
 static size_t layout(gan_net *net)
 {
     size_t total = 0;
     gan_arena *a = &net->arena;
     net->nparams = net->nstats = 0;
-    size_t largest_sn = 0;
+    size_t largest_sn = 0, widest_cbn = 0;
+    const int ew = embed_width(net), classes = net->arch.classes;
+    const bool embed_sn = ew && net->kind == GAN_NET_DISCRIMINATOR && net->arch.d_norm == GAN_NORM_SPECTRAL;
     for (int i = 0; i < net->nstages; i++) {
         const gan_stage *s = &net->st[i];
-        net->nparams += stage_weight_count(s) + (s->bn ? 2u * s->geom.oc : 0);
+        net->nparams += stage_weight_count(s) + bn_param_count(net, s);
         net->nstats += s->bn ? 2u * s->geom.oc : 0;
         if (s->sn) {
             net->nstats += (size_t)s->geom.oc + (size_t)s->geom.c * s->geom.k * s->geom.k;
             if (stage_weight_count(s) > largest_sn) largest_sn = stage_weight_count(s);
         }
+        if (s->cbn && (size_t)s->geom.oc > widest_cbn) widest_cbn = (size_t)s->geom.oc;
+    }
+    const size_t embed_count = (size_t)classes * ew;
+    net->nparams += embed_count;
+    if (embed_sn) {
+        net->nstats += (size_t)classes + ew;
+        if (embed_count > largest_sn) largest_sn = embed_count;
     }
     net->params = carve(a, net->nparams, &total);
     net->grads = carve(a, net->nparams, &total);
@@ -133,15 +165,16 @@ static size_t layout(gan_net *net)
         }
         pofs += stage_weight_count(s);
         if (s->bn) {
+            const size_t per = bn_param_count(net, s) / 2; /* oc, or classes x oc */
             if (net->params) {
                 s->gamma = net->params + pofs;
                 s->dgamma = net->grads + pofs;
-                s->beta = net->params + pofs + oc;
-                s->dbeta = net->grads + pofs + oc;
+                s->beta = net->params + pofs + per;
+                s->dbeta = net->grads + pofs + per;
                 s->running_mean = net->stats + sofs;
                 s->running_var = net->stats + sofs + oc;
             }
-            pofs += 2u * oc;
+            pofs += 2 * per;
             sofs += 2u * oc;
         }
         if (s->sn) {
@@ -161,6 +194,28 @@ static size_t layout(gan_net *net)
             s->mean = carve(a, oc, &total);
             s->invstd = carve(a, oc, &total);
         }
+    }
+    if (ew) {
+        if (net->params) {
+            net->embed = net->params + pofs;
+            net->dembed = net->grads + pofs;
+        }
+        pofs += embed_count;
+        if (embed_sn) {
+            if (net->params) {
+                net->embed_u = net->stats + sofs;
+                net->embed_v = net->stats + sofs + classes;
+            }
+            sofs += (size_t)classes + ew;
+            net->embed_sn = carve(a, embed_count, &total);
+        }
+        if (net->kind == GAN_NET_GENERATOR)
+            net->x0 = carve(a, (size_t)2 * net->arch.nz * net->max_batch, &total);
+        else net->pooled = carve(a, (size_t)ew * net->max_batch, &total);
+    }
+    if (widest_cbn) {
+        net->ones = carve(a, widest_cbn, &total);
+        net->zeros = carve(a, widest_cbn, &total);
     }
     return total;
 }
@@ -187,19 +242,26 @@ gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, 
     for (int i = 0; i < net->nstages; i++)
         if (net->st[i].bn)
             for (int c = 0; c < net->st[i].geom.oc; c++) net->st[i].running_var[c] = 1.0f;
+    for (int i = 0; i < net->nstages;
+         i++) /* conditional batchnorm's unit affine, as wide as its widest layer */
+        for (int c = 0; net->st[i].cbn && c < net->st[i].geom.oc; c++)
+            net->ones[c] = 1.0f, net->zeros[c] = 0.0f;
     return GAN_OK;
 }
 
 void gan_net_free(gan_net *net)
 {
+    gan_classes_free(&net->classes);
     gan_arena_free(&net->arena);
     memset(net, 0, sizeof *net);
 }
 
 gan_work_plan gan_net_work_plan(const gan_net *net)
 {
-    /* backward's two gradient buffers each hold the largest activation, the input included */
-    size_t scratch = 0, grad = (size_t)gan_net_in_size(net) * net->max_batch;
+    /* backward's two gradient buffers each hold the largest activation, the input included (a
+     * conditional G's first input is z with the class embeddings) */
+    const gan_conv_geom *first = &net->st[0].geom;
+    size_t scratch = 0, grad = (size_t)first->c * first->h * first->w * net->max_batch;
     for (int i = 0; i < net->nstages; i++) {
         const gan_stage *s = &net->st[i];
         if (stage_scratch(s) > scratch) scratch = stage_scratch(s);
@@ -215,8 +277,9 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
         const int oc = s->geom.oc;
         gan_rng_normal(rng, s->w, (long)stage_weight_count(s), 0.0f, 0.02f);
         if (s->bn) {
-            gan_rng_normal(rng, s->gamma, oc, 1.0f, 0.02f);
-            memset(s->beta, 0, sizeof(float) * oc);
+            const long per = (long)bn_param_count(net, s) / 2; /* every class's gamma as DCGAN's one */
+            gan_rng_normal(rng, s->gamma, per, 1.0f, 0.02f);
+            memset(s->beta, 0, sizeof(float) * per);
             memset(s->running_mean, 0, sizeof(float) * oc);
             for (int c = 0; c < oc; c++) s->running_var[c] = 1.0f;
         }
@@ -227,6 +290,20 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
             gan_rng_normal(rng, s->v, ckk, 0.0f, 1.0f);
             gan_normalize(s->v, ckk);
         }
+    }
+    /* G's embedding as nn.Embedding's, N(0, 1), on z's scale; D's as its
+     * convolutions', N(0, 0.02): N(0, 1) would put logits of about +-100 (a
+     * dot with 256 sums of 16 activations) on the projection at the start */
+    const int ew = embed_width(net);
+    if (ew) {
+        const bool g = net->kind == GAN_NET_GENERATOR;
+        gan_rng_normal(rng, net->embed, (long)net->arch.classes * ew, 0.0f, g ? 1.0f : 0.02f);
+    }
+    if (net->embed_u) {
+        gan_rng_normal(rng, net->embed_u, net->arch.classes, 0.0f, 1.0f);
+        gan_normalize(net->embed_u, net->arch.classes);
+        gan_rng_normal(rng, net->embed_v, ew, 0.0f, 1.0f);
+        gan_normalize(net->embed_v, ew);
     }
     net->num_batches_tracked = 0;
 }
@@ -270,11 +347,29 @@ static void check_work(const gan_net *net, const gan_work *w)
     GAN_ASSERT(w && w->plan.scratch >= need.scratch && w->plan.grad >= need.grad);
 }
 
-const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, int n, gan_mode mode)
+/* D's class embedding as the projection uses it: spectrally normalised
+ * when D's convolutions are. */
+static const float *projection_embed(gan_net *net, gan_mode mode)
+{
+    if (!net->embed_sn) return net->embed;
+    net->embed_sigma = gan_spectral_norm_forward(net->embed_sn, net->embed_u, net->embed_v, net->embed,
+                                                 net->arch.classes, embed_width(net), mode == GAN_MODE_TRAIN);
+    return net->embed_sn;
+}
+
+const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, const int32_t *labels,
+                             int n, gan_mode mode)
 {
     GAN_ASSERT(n >= 1 && n <= net->max_batch);
+    const bool conditional = net->arch.classes > 0 && net->kind != GAN_NET_TRUNK;
+    GAN_ASSERT((labels != NULL) == conditional);
+    for (int i = 0; labels && i < n; i++) GAN_ASSERT(labels[i] >= 0 && labels[i] < net->arch.classes);
     check_work(net, work);
     const float *in = input;
+    if (net->x0) {
+        gan_embed_concat_forward(net->x0, input, net->embed, labels, net->arch.nz, net->arch.nz, n);
+        in = net->x0;
+    }
     for (int i = 0; i < net->nstages; i++) {
         gan_stage *s = &net->st[i];
         gan_conv_geom g = s->geom;
@@ -289,19 +384,31 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
         else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool);
         const long m = (long)n * g.oh * g.ow;
         if (s->bn) {
+            /* conditional batchnorm: normalise without affine, then each sample's class's */
+            const float *gamma = s->cbn ? net->ones : s->gamma, *beta = s->cbn ? net->zeros : s->beta;
             if (mode == GAN_MODE_TRAIN)
                 gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var,
-                                              s->pre, s->gamma, s->beta, g.oc, m, net->bn_momentum,
-                                              net->bn_eps, work->pool);
+                                              s->pre, gamma, beta, g.oc, m, net->bn_momentum, net->bn_eps,
+                                              work->pool);
             else
-                gan_batchnorm2d_forward_eval(s->out, s->pre, s->gamma, s->beta, s->running_mean,
-                                             s->running_var, g.oc, m, net->bn_eps);
+                gan_batchnorm2d_forward_eval(s->out, s->pre, gamma, beta, s->running_mean, s->running_var,
+                                             g.oc, m, net->bn_eps);
+            if (s->cbn)
+                gan_class_affine_forward(s->out, s->out, s->gamma, s->beta, labels, g.oc, n,
+                                         (long)g.oh * g.ow);
         }
         activate(s->act, s->out, (long)g.oc * m, net->slope);
         in = s->out;
     }
+    if (net->pooled) { /* projection: the logit gains <embed(y), sum-pooled h> */
+        const gan_stage *h = &net->st[net->nstages - 2];
+        gan_projection_forward(net->st[net->nstages - 1].out, net->pooled, h->out,
+                               projection_embed(net, mode), labels, h->geom.oc, n,
+                               (long)h->geom.oh * h->geom.ow);
+    }
     if (mode == GAN_MODE_TRAIN) net->num_batches_tracked++;
     net->input = input;
+    net->labels = labels;
     net->last_n = n;
     return in;
 }
@@ -319,11 +426,19 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         geom.n = n;
         const long m = (long)n * geom.oh * geom.ow;
         activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope);
-        if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
+        if (s->cbn) { /* the class affine's backward, then batchnorm's with a unit affine; in place */
+            gan_class_affine_backward(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
+                                      s->mean, s->invstd, s->gamma, net->labels, geom.oc, n,
+                                      (long)geom.oh * geom.ow);
+            gan_batchnorm2d_backward_train(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones, geom.oc,
+                                           m, work->pool);
+        } else if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
             gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
                                            s->mean, s->invstd, s->gamma, geom.oc, m, work->pool);
-        const float *in = i == 0 ? net->input : net->st[i - 1].out;
-        float *din = (i > 0 || input_grad) ? work->grad[next] : NULL;
+        const float *in = i > 0 ? net->st[i - 1].out : net->x0 ? net->x0 : net->input;
+        /* a conditional G's first layer: its input gradient is the class embedding's */
+        const bool embed_grad = i == 0 && net->x0 && params;
+        float *din = (i > 0 || input_grad || embed_grad) ? work->grad[next] : NULL;
         next ^= 1;
         const float *w = s->sn ? s->w_sn : s->w;
         /* spectral norm: the conv's weight gradient is w_sn's; it becomes w's below */
@@ -335,19 +450,41 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         if (dw && s->sn)
             gan_spectral_norm_backward(s->dw, dw, s->w_sn, s->u, s->v, s->sigma, geom.oc,
                                        geom.c * geom.k * geom.k);
+        if (net->pooled && i == net->nstages - 1) { /* the projection: into dh and the embedding */
+            const gan_stage *h = &net->st[i - 1];
+            const size_t count = (size_t)net->arch.classes * h->geom.oc;
+            float *de = !params ? NULL : net->embed_sn ? net->sn_grad : net->dembed;
+            if (de && net->embed_sn) memset(de, 0, sizeof(float) * count);
+            gan_projection_backward(din, de, g, net->pooled, net->embed_sn ? net->embed_sn : net->embed,
+                                    net->labels, h->geom.oc, n, (long)h->geom.oh * h->geom.ow);
+            if (de && net->embed_sn)
+                gan_spectral_norm_backward(net->dembed, de, net->embed_sn, net->embed_u, net->embed_v,
+                                           net->embed_sigma, net->arch.classes, h->geom.oc);
+        }
+        if (embed_grad)
+            gan_embed_concat_backward(net->dembed, din, net->labels, net->arch.nz, net->arch.nz, n);
         g = din;
     }
-    return g;
+    return input_grad ? g : NULL;
 }
 
-void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int n, int batches)
+void gan_net_draw_labels(const gan_net *net, gan_rng *rng, int32_t *labels, int n)
+{
+    GAN_ASSERT(net->arch.classes > 0);
+    for (int i = 0; i < n; i++) labels[i] = (int32_t)gan_rng_below(rng, (uint64_t)net->arch.classes);
+}
+
+void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int32_t *labels, int n,
+                        int batches)
 {
     GAN_ASSERT(net->kind == GAN_NET_GENERATOR && n >= 2 && n <= net->max_batch);
+    GAN_ASSERT((labels != NULL) == (net->arch.classes > 0));
     const float momentum = net->bn_momentum;
     for (int k = 1; k <= batches; k++) {
         gan_rng_normal(rng, z, (long)net->arch.nz * n, 0.0f, 1.0f);
+        if (labels) gan_net_draw_labels(net, rng, labels, n);
         net->bn_momentum = 1.0f / (float)k;
-        gan_net_forward(net, work, z, n, GAN_MODE_TRAIN);
+        gan_net_forward(net, work, z, labels, n, GAN_MODE_TRAIN);
     }
     net->bn_momentum = momentum;
 }
@@ -364,7 +501,31 @@ int gan_net_tensor_count(const gan_net *net)
 {
     int count = 0;
     for (int i = 0; i < net->nstages; i++) count += (net->st[i].bn ? 6 : 1) + (net->st[i].sn ? 2 : 0);
+    if (embed_width(net)) count += net->embed_sn ? 3 : 1;
     return count;
+}
+
+/* The class embedding's tensors: embed.weight, or with spectral norm
+ * embed.weight_orig, embed.weight_u, embed.weight_v (index 0, 1, 2). */
+static void embed_tensor(const gan_net *net, int index, gan_tensor_ref *r)
+{
+    const int ew = embed_width(net), classes = net->arch.classes;
+    static const char *const sn_names[3] = {"embed.weight_orig", "embed.weight_u", "embed.weight_v"};
+    snprintf(r->name, sizeof r->name, "%s", net->embed_sn ? sn_names[index] : "embed.weight");
+    if (index == 0) {
+        r->kind = GAN_TENSOR_PARAM;
+        r->ndim = 2;
+        r->shape[0] = classes;
+        r->shape[1] = ew;
+        r->data = net->embed;
+        r->count = (size_t)classes * ew;
+    } else {
+        r->kind = GAN_TENSOR_RUNNING_STAT;
+        r->ndim = 1;
+        r->shape[0] = index == 1 ? classes : ew;
+        r->data = index == 1 ? net->embed_u : net->embed_v;
+        r->count = (size_t)r->shape[0];
+    }
 }
 
 void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
@@ -413,9 +574,19 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
             r->shape[0] = g->oc;
             r->data = data[index];
             r->count = r->kind == GAN_TENSOR_BATCH_COUNT ? 1 : (size_t)g->oc;
+            if (s->cbn && index < 2) { /* conditional batchnorm: a gamma and a beta per class */
+                r->ndim = 2;
+                r->shape[0] = net->arch.classes;
+                r->shape[1] = g->oc;
+                r->count = (size_t)net->arch.classes * g->oc;
+            }
             return;
         }
         index -= 5;
+    }
+    if (embed_width(net) && index < (net->embed_sn ? 3 : 1)) {
+        embed_tensor(net, index, r);
+        return;
     }
     GAN_ABORT("tensor index out of range");
 }

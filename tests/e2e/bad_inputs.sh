@@ -7,6 +7,9 @@ GAN=$1
 SRC=$2
 DIR=$SRC/tests/e2e/bad_inputs
 G=$SRC/tests/fuzz/corpus/checkpoint/g.bin
+CG=$SRC/tests/fuzz/corpus/checkpoint/g-cond.bin   # conditional, classes "0".."9"
+COND=(--config "$SRC/configs/mnist.json" --set model.conditional=true --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
+      --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz")
 T=$(mktemp -d /tmp/gan_bad_XXXXXX)
 trap 'rm -rf "$T"' EXIT
 touch "$T/file"
@@ -16,7 +19,7 @@ while IFS=$'\t' read -r kind file code want; do
   n=$((n + 1))
   path=$DIR/files/$file
   file=${file//@T/$T}; file=${file//@F/$T/file}
-  base=$(basename "$file")
+  base=$(basename -- "$file")
   case "$kind" in
     config) cmd=("$GAN" train --config "$path" --set "output.dir=$T/run$n" --quiet) ;;
     ckpt) cmd=("$GAN" sample --ckpt "$path" --out "$T/s.png" --quiet) ;;
@@ -25,6 +28,14 @@ while IFS=$'\t' read -r kind file code want; do
            cmd=("$GAN" train --config "$SRC/configs/folder-64-rgb.json" --set "data.path=$T/img$n" --set "output.dir=$T/run$n" --quiet) ;;
     npy) cmd=("$GAN" sample --ckpt "$G" --z-in "$path" --out "$T/s.png" --quiet) ;;
     out) cmd=("$GAN" sample --ckpt "$G" -n 4 --out "$file" --quiet); base=$(basename "$file") ;;
+    labels) cmd=("$GAN" train "${COND[@]}" --set "data.labels=$path" --set "output.dir=$T/run$n" --quiet) ;;
+    cifar) cmd=("$GAN" train "${COND[@]}" --set data.format=cifar10 --set "data.path=$path" --set data.channels=3
+                --set "output.dir=$T/run$n" --quiet) ;;
+    classes) cmd=("$GAN" train "${COND[@]}" --set data.format=folder --set "data.path=$path" --set data.image_size=16
+                  --set data.fit=resize --set train.batch_size=2 --set "output.dir=$T/run$n" --quiet) ;;
+    class) cmd=("$GAN" sample --ckpt "$CG" --class "$file" --out "$T/s.png" --quiet) ;;
+    uclass) cmd=("$GAN" sample --ckpt "$G" --class "$file" --out "$T/s.png" --quiet); base=g.bin ;;
+    labelsnpy) cmd=("$GAN" sample --ckpt "$CG" -n 4 --labels-in "$path" --out "$T/s.png" --quiet) ;;
     rundir) cmd=("$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" --set "output.dir=$file" --quiet) ;;
     *) echo "bad_inputs: unknown kind '$kind'" >&2; fail=$((fail + 1)); continue ;;
   esac

@@ -275,6 +275,51 @@ expect 2 "--set train.augment: expected a list of color, translation or cutout, 
   "$GAN" train "${SMALL[@]}" --set train.augment=color,cutuot
 expect 2 "--set train.ema: expected a number from 0 to 0.99999, got 1" "$GAN" train "${SMALL[@]}" --set train.ema=1
 
+# ---- model.conditional: labels from the data, resume byte-identical, sampling by class
+COND=(--set model.conditional=true --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set train.ema=0.99
+      --set output.checkpoint_every=5 --set output.sample_every=5 --set output.sample_count=20)
+for gc in concat batchnorm; do
+  "$GAN" train "${SMALL[@]}" "${COND[@]}" --set model.g_condition=$gc --set train.steps=12 --set "output.dir=$T/c$gc" \
+    --quiet >/dev/null 2>"$T/err"
+  check "a conditional run ($gc) trains ($(cat "$T/err"))" test -s "$T/c$gc/g.bin"
+  cp "$T/c$gc/g.bin" "$T/c$gc.g.bin" && cp "$T/c$gc/d.bin" "$T/c$gc.d.bin"
+  rm -rf "$T/c$gc"
+  "$GAN" train "${SMALL[@]}" "${COND[@]}" --set model.g_condition=$gc --set train.steps=7 --set "output.dir=$T/c$gc" \
+    --quiet >/dev/null 2>&1
+  "$GAN" train --resume "$T/c$gc" --set train.steps=12 --quiet >/dev/null 2>&1
+  check "conditional ($gc): 7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/c$gc/g.bin" "$T/c$gc.g.bin"
+  check "conditional ($gc): 7 steps + resume to 12 == 12 steps (d.bin)" cmp -s "$T/c$gc/d.bin" "$T/c$gc.d.bin"
+done
+CG=$T/cconcat/g.bin
+check "gan info lists the classes" bash -c "'$GAN' info '$CG' | grep -q '^classes:    10 (0, 1, 2, 3, 4, 5, 6, 7, 8, 9); G takes a class embedding beside z'"
+check "gan info on d.bin says projection discriminator" bash -c "'$GAN' info '$T/cconcat/d.bin' | grep -q 'projection discriminator'"
+check "gan info on conditional batchnorm" bash -c "'$GAN' info '$T/cbatchnorm/g.bin' | grep -q 'a gamma and beta per class'"
+expect 3 "the run has model.g_condition \"concat\", the config now \"batchnorm\"" \
+  "$GAN" train --resume "$T/cconcat" --set model.g_condition=batchnorm --set train.steps=14
+expect 3 "the run has model.conditional true, the config now false" \
+  "$GAN" train --resume "$T/cconcat" --set model.conditional=false --set train.steps=14
+expect 0 "" "$GAN" sample --ckpt "$CG" --class all --out "$T/all.png" --labels-out "$T/all_y.npy" --npy "$T/all_x.npy" --z-out "$T/all_z.npy"
+check "--class all writes the grid, labels, images, latents" test -s "$T/all.png" -a -s "$T/all_y.npy" -a -s "$T/all_x.npy"
+check "--class all: 8 images of each class, class by class" \
+  test "$(od -v -An -t d8 -j 128 "$T/all_y.npy" | tr -s ' \n' ' ' | sed 's/^ //')" = "$(for k in 0 1 2 3 4 5 6 7 8 9; do printf '%s ' $k $k $k $k $k $k $k $k; done)"
+expect 0 "" "$GAN" sample --ckpt "$CG" --labels-in "$T/all_y.npy" --z-in "$T/all_z.npy" --npy "$T/back_x.npy" --out "$T/back.png"
+check "--labels-in and --z-in give the same images again" cmp -s "$T/all_x.npy" "$T/back_x.npy"
+expect 0 "" "$GAN" sample --ckpt "$CG" --class 7 -n 5 --labels-out "$T/seven.npy" --out "$T/seven.png"
+check "--class 7: every label is 7" test "$(od -v -An -t d8 -j 128 "$T/seven.npy" | tr -s ' \n' ' ')" = " 7 7 7 7 7 "
+expect 0 "" "$GAN" sample --ckpt "$CG" --class 3 --class 8 -n 6 --labels-out "$T/two.npy" --out "$T/two.png"
+check "--class 3 --class 8: half each, in order" test "$(od -v -An -t d8 -j 128 "$T/two.npy" | tr -s ' \n' ' ')" = " 3 3 3 8 8 8 "
+expect 0 "" "$GAN" sample --ckpt "$CG" -n 30 --labels-out "$T/uni.npy" --out "$T/uni.png"
+check "without --class the classes are drawn (more than one)" test "$(od -v -An -t d8 -j 128 "$T/uni.npy" | tr -s ' \n' '\n' | sort -u | grep -c .)" -gt 3
+expect 2 "--class all draws 10 classes x 8 images (--nrow); -n 12 does not match" "$GAN" sample --ckpt "$CG" --class all -n 12
+expect 2 "--class all goes alone" "$GAN" sample --ckpt "$CG" --class all --class 3
+expect 0 "" "$GAN" interp --ckpt "$CG" --class 4 --rows 2 --steps 3 --out "$T/walk.png"
+check "interp --class writes its grid" test -s "$T/walk.png"
+expect 3 "an unconditional generator has no classes; --class needs one" "$GAN" interp --ckpt "$T/full/g.bin" --class 4
+expect 3 "an unconditional generator has no classes for --labels-out" "$GAN" sample --ckpt "$T/full/g.bin" --labels-out "$T/no.npy"
+png_width() { od -An -t u1 -j 16 -N 4 "$1" | awk '{print $3 * 256 + $4}'; }
+# both grids are 3 images wide; the labelled one (a row per class) has the names' margin at its left
+check "a labelled grid is wider than a plain one by the names' margin" test "$(png_width "$T/two.png")" -gt "$(png_width "$T/seven.png")"
+
 # ---- Ctrl-C: finish the step, save, exit 130; the run resumes
 "$GAN" train "${SMALL[@]}" --set train.steps=1000000 --set output.checkpoint_every=0 --set "output.dir=$T/sig" >/dev/null 2>"$T/err" &
 pid=$!

@@ -97,5 +97,20 @@ expect 3 "$T/l200.gz: 200 labels for the 10000 images" "$GAN" classify train "${
 expect 3 "gan classify train reads labelled IDX data" "$GAN" classify train "${CLS[@]}" --set data.format=folder
 expect 2 "unknown subcommand 'test'" "$GAN" classify test
 
+# ---- a conditional generator: class agreement and intra-class FID, overall and per class
+"$GAN" train "${SMALL[@]}" --set model.conditional=true --set "data.labels=$DATA/labels-idx1-ubyte.gz" \
+  --set train.steps=12 --set "output.dir=$T/cg" --quiet >/dev/null 2>&1
+expect 0 "" "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$C" -n 300 --quiet
+check "the table has class agreement" grep -q "^class agreement .*% .*(mean over classes; lowest" "$T/out"
+check "the table has intra-class FID" grep -q "^intra-class FID .* 30 samples of each" "$T/out"
+check "the table has a row per class" test "$(grep -cE '^[0-9] +[0-9.]+% +[0-9.]+ +[0-9]+$' "$T/out")" -eq 10
+expect 0 "" "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$C" -n 300 --json --quiet
+check "JSON has class_agreement, its minimum and intra_fid_mean" \
+  bash -c "grep -q '\"class_agreement\":' '$T/out' && grep -q '\"class_agreement_min\":' '$T/out' && grep -q '\"intra_fid_mean\":' '$T/out'"
+check "JSON has ten per_class entries" test "$(grep -c '\"intra_fid\":' "$T/out")" -eq 10
+"$GAN" classify train "${CLS[@]}" --set classifier.classes=11 --set classifier.epochs=1 --set "output.dir=$T/c11" --quiet >/dev/null 2>&1
+expect 3 "10 classes, but the classifier $T/c11/classifier.bin knows 11: class agreement needs the same classes" \
+  "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$T/c11/classifier.bin" -n 100
+
 echo "eval_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

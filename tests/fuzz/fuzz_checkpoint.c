@@ -1,5 +1,6 @@
 /* libFuzzer target: the safetensors reader and, when the metadata names a
- * small enough architecture, loading the tensors into a built network; or,
+ * small enough architecture, loading the tensors (and a conditional net's
+ * class names) into a built network; or,
  * for a classifier, gan_classifier_from_st (which bounds its own allocation
  * by the file's tensors). */
 #include <stdint.h>
@@ -31,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (long)arch.image_size * (arch.ngf + arch.ndf) * arch.channels <= 16 * 64 && arch.nz <= 256) {
         gan_net net;
         if (gan_net_build(&net, &arch, net_kind, 1) == GAN_OK) {
-            gan_net_read_tensors(&net, &f, "", &err);
+            if (gan_net_read_tensors(&net, &f, "", &err) == GAN_OK && arch.classes > 0)
+                gan_model_classes(&f, arch.classes, &net.classes, &err); /* a conditional net's names */
             gan_net_free(&net);
         }
     }

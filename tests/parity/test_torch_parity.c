@@ -221,7 +221,7 @@ static void adam_case(const char *prefix)
 }
 
 /* Compares every parameter gradient / running stat of net with "<tag>.<what>.<name>". */
-static void compare_net(gan_net *net, const char *tag)
+static void compare_net_as(gan_net *net, const char *tag, const char *layer)
 {
     for (int i = 0; i < gan_net_tensor_count(net); i++) {
         gan_tensor_ref r;
@@ -235,9 +235,14 @@ static void compare_net(gan_net *net, const char *tag)
         float *want = get(tag, key, NULL);
         const float *mine = r.kind == GAN_TENSOR_PARAM ? net->grads + (r.data - net->params) : r.data;
         snprintf(label, sizeof label, "%s %s", tag, r.name);
-        compare(tag[0] == 'C' ? "classifier" : "dcgan", label, mine, want, (long)r.count);
+        compare(layer, label, mine, want, (long)r.count);
         free(want);
     }
+}
+
+static void compare_net(gan_net *net, const char *tag)
+{
+    compare_net_as(net, tag, tag[0] == 'C' ? "classifier" : "dcgan");
 }
 
 /* DiffAugment (colour, translation, cutout) with the draws the PyTorch twin used. */
@@ -285,14 +290,14 @@ static void spectral_norm_case(void)
     for (int t = 0; t < 3; t++) {
         char name[32];
         gan_net_zero_grad(&d);
-        const float *logits = gan_net_forward(&d, &w, real + (long)t * n * 256, n, GAN_MODE_TRAIN);
+        const float *logits = gan_net_forward(&d, &w, real + (long)t * n * 256, NULL, n, GAN_MODE_TRAIN);
         snprintf(name, sizeof name, "logits_real%d", t);
         float *want = get("sn", name, NULL);
         compare("spectral", name, logits, want, n);
         free(want);
         gan_adversarial_loss(GAN_LOSS_HINGE, GAN_LOSS_D_REAL, logits, n, 1.0f, dl);
         gan_net_backward(&d, &w, dl, GAN_GRAD_PARAMS);
-        logits = gan_net_forward(&d, &w, fake + (long)t * n * 256, n, GAN_MODE_TRAIN);
+        logits = gan_net_forward(&d, &w, fake + (long)t * n * 256, NULL, n, GAN_MODE_TRAIN);
         snprintf(name, sizeof name, "logits_fake%d", t);
         want = get("sn", name, NULL);
         compare("spectral", name, logits, want, n);
@@ -337,9 +342,9 @@ static void dcgan_case(void)
     long nz, nfake;
     float *z = get("dcgan", "z", &nz), *fake_ref = get("dcgan", "fake", &nfake);
     float *logits_ref = get("dcgan", "logits", NULL), *loss_ref = get("dcgan", "loss", NULL);
-    const float *fake = gan_net_forward(&g, &w, z, n, GAN_MODE_TRAIN);
+    const float *fake = gan_net_forward(&g, &w, z, NULL, n, GAN_MODE_TRAIN);
     compare("dcgan", "G(z)", fake, fake_ref, nfake);
-    const float *logits = gan_net_forward(&d, &w, fake, n, GAN_MODE_TRAIN);
+    const float *logits = gan_net_forward(&d, &w, fake, NULL, n, GAN_MODE_TRAIN);
     compare("dcgan", "D(G(z))", logits, logits_ref, n);
     float loss = gan_bce_logits_forward(logits, 1.0f, n);
     compare("dcgan", "loss", &loss, loss_ref, 1);
@@ -354,6 +359,65 @@ static void dcgan_case(void)
     compare_net(&d, "D");
     CHECK(g.num_batches_tracked == 1 && d.num_batches_tracked == 1);
     free(z), free(fake_ref), free(logits_ref), free(loss_ref), free(dlogits);
+    gan_net_free(&g);
+    gan_net_free(&d);
+    gan_work_free(&w);
+}
+
+/* A conditional G phase (scripts/torch/cond_dcgan.py): G with a class
+ * embedding beside z or conditional batchnorm, a projection D, class labels. */
+static void cond_case(const char *tag, gan_g_cond g_cond, gan_norm d_norm)
+{
+    float *a = get(tag, "arch", NULL);
+    const gan_arch arch = {.image_size = (int)a[0],
+                           .channels = (int)a[1],
+                           .nz = (int)a[2],
+                           .ngf = (int)a[3],
+                           .ndf = (int)a[4],
+                           .d_norm = d_norm,
+                           .classes = (int)a[6],
+                           .g_cond = g_cond};
+    const int n = (int)a[5];
+    free(a);
+    gan_net g, d;
+    gan_work w;
+    gan_error err;
+    CHECK(gan_net_build(&g, &arch, GAN_NET_GENERATOR, n) == GAN_OK);
+    CHECK(gan_net_build(&d, &arch, GAN_NET_DISCRIMINATOR, n) == GAN_OK);
+    CHECK(gan_work_alloc(&w, gan_work_plan_max(gan_net_work_plan(&g), gan_net_work_plan(&d)), NULL) ==
+          GAN_OK);
+    char gtag[8], dtag[8];
+    snprintf(gtag, sizeof gtag, "%sG", tag);
+    snprintf(dtag, sizeof dtag, "%sD", tag);
+    char gp[16], dp[16];
+    snprintf(gp, sizeof gp, "%s.", gtag);
+    snprintf(dp, sizeof dp, "%s.", dtag);
+    gan_status rc = gan_net_read_tensors(&g, ref, gp, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    rc = gan_net_read_tensors(&d, ref, dp, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    long nfake;
+    float *z = get(tag, "z", NULL), *fake_ref = get(tag, "fake", &nfake),
+          *labels_f = get(tag, "labels", NULL);
+    float *logits_ref = get(tag, "logits", NULL), *loss_ref = get(tag, "loss", NULL);
+    int32_t labels[64];
+    for (int i = 0; i < n; i++) labels[i] = (int32_t)labels_f[i];
+    const float *fake = gan_net_forward(&g, &w, z, labels, n, GAN_MODE_TRAIN);
+    compare(tag, "G(z, y)", fake, fake_ref, nfake);
+    const float *logits = gan_net_forward(&d, &w, fake, labels, n, GAN_MODE_TRAIN);
+    compare(tag, "D(G(z, y), y)", logits, logits_ref, n);
+    float loss = gan_bce_logits_forward(logits, 1.0f, n);
+    compare(tag, "loss", &loss, loss_ref, 1);
+    float *dlogits = calloc(n, sizeof(float));
+    gan_bce_logits_backward(dlogits, logits, 1.0f, n, 1.0f);
+    gan_net_zero_grad(&g);
+    gan_net_zero_grad(&d);
+    float *dfake = gan_net_backward(&d, &w, dlogits, GAN_GRAD_PARAMS | GAN_GRAD_INPUT);
+    CHECK(dfake != NULL);
+    CHECK(gan_net_backward(&g, &w, dfake, GAN_GRAD_PARAMS) == NULL);
+    compare_net_as(&g, gtag, tag);
+    compare_net_as(&d, dtag, tag);
+    free(z), free(fake_ref), free(labels_f), free(logits_ref), free(loss_ref), free(dlogits);
     gan_net_free(&g);
     gan_net_free(&d);
     gan_work_free(&w);
@@ -452,6 +516,8 @@ int main(int argc, char **argv)
     adam_case("adam_dcgan");
     adam_case("adam_default");
     dcgan_case();
+    cond_case("cc", GAN_GCOND_CONCAT, GAN_NORM_BATCH);
+    cond_case("cb", GAN_GCOND_BATCHNORM, GAN_NORM_SPECTRAL);
     classifier_case();
     printf("worst overall: %.2e\n", worst_overall);
     gan_st_close(&f);

@@ -289,6 +289,103 @@ static void test_labels(void)
           strstr(err.msg, "zero labels"));
 }
 
+/* Labels with model.conditional: IDX (the bundled digits, classes "0".."9"),
+ * class folders (sorted by name, labels follow each image's folder), CIFAR-10
+ * label bytes; a class without images, and more than 1000 classes. */
+static void write_png(const char *rel, float value)
+{
+    float px[16 * 16];
+    for (int p = 0; p < 256; p++) px[p] = value;
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    const gan_grid one = {
+        .images = px, .batch = 1, .count = 1, .channels = 1, .size = 16, .per_row = 1, .pad = 0};
+    gan_error err;
+    CHECK(gan_grid_png(path, &one, &err) == GAN_OK);
+}
+
+static void test_conditional(void)
+{
+    gan_config cfg;
+    gan_dataset ds;
+    gan_error err;
+    gan_config_defaults(&cfg);
+    cfg.conditional = true;
+    snprintf(cfg.data_path, sizeof cfg.data_path, "%s", GAN_SOURCE_DIR "/data/mnist10k/images-idx3-ubyte.gz");
+    snprintf(cfg.data_labels, sizeof cfg.data_labels, "%s",
+             GAN_SOURCE_DIR "/data/mnist10k/labels-idx1-ubyte.gz");
+    cfg.data_limit = 100;
+    gan_status rc = gan_dataset_load(&ds, &cfg, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        CHECK(ds.count == 100 && ds.labels && ds.classes.count == 10 &&
+              strcmp(ds.classes.names[7], "7") == 0);
+        CHECK(ds.labels[0] >= 0 && ds.labels[0] < 10);
+        gan_dataset_free(&ds);
+    }
+    cfg.data_limit = 3; /* the first three digits cannot hold all ten classes */
+    CHECK(gan_dataset_load(&ds, &cfg, &err) == GAN_ERR_INPUT &&
+          strstr(err.msg, "has no images among the 3 used") && strstr(err.msg, "labels-idx1-ubyte.gz"));
+
+    /* class folders: zebra (2 images, one a level deeper), ant (1); sorted: ant = 0, zebra = 1 */
+    char path[400];
+    snprintf(path, sizeof path, "%s/cls", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/cls/zebra", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/cls/zebra/deep", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/cls/ant", dir);
+    mkdir(path, 0755);
+    write_png("cls/zebra/a.png", 1.0f);
+    write_png("cls/zebra/deep/b.png", 1.0f);
+    write_png("cls/ant/c.png", -1.0f);
+    gan_config_defaults(&cfg);
+    cfg.conditional = true;
+    strcpy(cfg.data_format, "folder");
+    snprintf(cfg.data_path, sizeof cfg.data_path, "%s/cls", dir);
+    cfg.image_size = 16;
+    strcpy(cfg.data_fit, "resize");
+    rc = gan_dataset_load(&ds, &cfg, &err);
+    CHECK_MSG(rc == GAN_OK, "%s", err.msg);
+    if (rc == GAN_OK) {
+        CHECK(ds.count == 3 && ds.classes.count == 2 && strcmp(ds.classes.names[0], "ant") == 0);
+        /* sorted paths: ant/c.png, zebra/a.png, zebra/deep/b.png */
+        CHECK(ds.labels[0] == 0 && ds.labels[1] == 1 && ds.labels[2] == 1);
+        CHECK(ds.pixels[0] == 0 && ds.pixels[256] == 255);
+        gan_dataset_free(&ds);
+    }
+    /* 1001 class folders */
+    snprintf(path, sizeof path, "%s/many", dir);
+    mkdir(path, 0755);
+    for (int k = 0; k < 1001; k++) {
+        snprintf(path, sizeof path, "%s/many/c%04d", dir, k);
+        mkdir(path, 0755);
+        char rel[64];
+        snprintf(rel, sizeof rel, "many/c%04d/x.png", k);
+        write_png(rel, 0.0f);
+    }
+    snprintf(cfg.data_path, sizeof cfg.data_path, "%s/many", dir);
+    CHECK(gan_dataset_load(&ds, &cfg, &err) == GAN_ERR_INPUT && strstr(err.msg, "more than 1000 classes") &&
+          strstr(err.msg, "many"));
+
+    /* CIFAR-10: the label bytes and the ten names */
+    static uint8_t rec[2 * 3073];
+    rec[0] = 3, rec[3073] = 9;
+    write_bytes("cl.bin", rec, sizeof rec, 0);
+    gan_config_defaults(&cfg);
+    cfg.conditional = true;
+    strcpy(cfg.data_format, "cifar10");
+    snprintf(cfg.data_path, sizeof cfg.data_path, "%s/cl.bin", dir);
+    cfg.channels = 3;
+    rc = gan_dataset_load(&ds, &cfg, &err);
+    /* classes 0-2 and 4-8 have no images in two records */
+    CHECK(rc == GAN_ERR_INPUT && strstr(err.msg, "class 'airplane' has no images"));
+    cfg.conditional = false;
+    CHECK(gan_dataset_load(&ds, &cfg, &err) == GAN_OK && !ds.labels && ds.classes.count == 0);
+    gan_dataset_free(&ds);
+}
+
 /* Inputs the fuzzers found, kept so they stay fixed. */
 static void test_regressions(void)
 {
@@ -320,6 +417,7 @@ int main(void)
     test_idx();
     test_folder();
     test_cifar();
+    test_conditional();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -18,6 +18,7 @@
 #include "gan/nn/adam.h"
 #include "gan/nn/augment.h"
 #include "gan/nn/batchnorm.h"
+#include "gan/nn/conditional.h"
 #include "gan/nn/conv.h"
 #include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
@@ -410,7 +411,7 @@ typedef struct {
 static double sn_obj(void *p)
 {
     sn_case *c = p;
-    return dot(gan_net_forward(&c->d, &c->work, c->x, c->n, GAN_MODE_EVAL), c->r, c->n);
+    return dot(gan_net_forward(&c->d, &c->work, c->x, NULL, c->n, GAN_MODE_EVAL), c->r, c->n);
 }
 
 static void check_spectral_d(gan_rng *rng)
@@ -426,7 +427,7 @@ static void check_spectral_d(gan_rng *rng)
     c.x = randn(rng, (long)c.n * 256, 1);
     c.r = randn(rng, c.n, 1);
     /* a few training forwards move u and v off their random start, towards the top singular vectors */
-    for (int i = 0; i < 5; i++) gan_net_forward(&c.d, &c.work, c.x, c.n, GAN_MODE_TRAIN);
+    for (int i = 0; i < 5; i++) gan_net_forward(&c.d, &c.work, c.x, NULL, c.n, GAN_MODE_TRAIN);
     sn_obj(&c);
     gan_net_zero_grad(&c.d);
     gan_net_backward(&c.d, &c.work, c.r, GAN_GRAD_PARAMS);
@@ -434,6 +435,125 @@ static void check_spectral_d(gan_rng *rng)
     free(c.x), free(c.r);
     gan_net_free(&c.d);
     gan_work_free(&c.work);
+}
+
+/* --------------------------------------------------- conditional pieces */
+/* A projection D (batchnorm or spectral norm, LeakyReLU slope 1 so that no
+ * kink sits between the differences), labels fixed: every parameter (the
+ * class embedding too) and the input. Batchnorm in training mode, spectral
+ * norm in inference mode after training forwards (see above). */
+typedef struct {
+    gan_net d;
+    gan_work work;
+    float *x, *r;
+    int32_t labels[5];
+    int n;
+    gan_mode mode;
+} proj_case;
+
+static double proj_obj(void *p)
+{
+    proj_case *c = p;
+    return dot(gan_net_forward(&c->d, &c->work, c->x, c->labels, c->n, c->mode), c->r, c->n);
+}
+
+static void check_projection_d(gan_rng *rng, gan_norm norm, const char *label)
+{
+    proj_case c = {.n = 5, .mode = norm == GAN_NORM_SPECTRAL ? GAN_MODE_EVAL : GAN_MODE_TRAIN};
+    const gan_arch arch = {
+        .image_size = 16, .channels = 1, .nz = 1, .ngf = 1, .ndf = 2, .d_norm = norm, .classes = 3};
+    CHECK(gan_net_build(&c.d, &arch, GAN_NET_DISCRIMINATOR, c.n) == GAN_OK);
+    CHECK(gan_work_alloc(&c.work, gan_net_work_plan(&c.d), NULL) == GAN_OK);
+    gan_net_init_weights(&c.d, rng);
+    for (size_t i = 0; i < c.d.nparams; i++) c.d.params[i] *= 10.0f;
+    c.d.slope = 1.0f;
+    for (int i = 0; i < c.n; i++) c.labels[i] = i % 3;
+    const long len = (long)c.n * 256;
+    c.x = randn(rng, len, 1);
+    c.r = randn(rng, c.n, 1);
+    for (int i = 0; norm == GAN_NORM_SPECTRAL && i < 5; i++)
+        gan_net_forward(&c.d, &c.work, c.x, c.labels, c.n, GAN_MODE_TRAIN);
+    proj_obj(&c);
+    gan_net_zero_grad(&c.d);
+    const float *dx = gan_net_backward(&c.d, &c.work, c.r, GAN_GRAD_PARAMS | GAN_GRAD_INPUT);
+    float *dx_copy = malloc(sizeof(float) * len);
+    memcpy(dx_copy, dx, sizeof(float) * len);
+    char what[64];
+    snprintf(what, sizeof what, "%s weights", label);
+    gradcheck(what, proj_obj, &c, c.d.params, c.d.grads, (long)c.d.nparams, 1e-2f);
+    snprintf(what, sizeof what, "%s input", label);
+    gradcheck(what, proj_obj, &c, c.x, dx_copy, len, 1e-2f);
+    free(c.x), free(c.r), free(dx_copy);
+    gan_net_free(&c.d);
+    gan_work_free(&c.work);
+}
+
+/* Conditional batchnorm: batchnorm without affine (training mode), then each
+ * sample's class's gamma and beta, against L = sum(out * R). */
+typedef struct {
+    int c, n, classes;
+    long hw;
+    float *x, *gamma, *beta, *out, *mean, *invstd, *rm, *rv, *ones, *zeros, *r;
+    int32_t labels[6];
+} cbn_case;
+
+static double cbn_obj(void *p)
+{
+    cbn_case *b = p;
+    gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rm, b->rv, b->x, b->ones, b->zeros, b->c,
+                                  (long)b->n * b->hw, 0.1f, 1e-5f, NULL);
+    gan_class_affine_forward(b->out, b->out, b->gamma, b->beta, b->labels, b->c, b->n, b->hw);
+    return dot(b->out, b->r, (long)b->c * b->n * b->hw);
+}
+
+static void check_conditional_bn(gan_rng *rng)
+{
+    cbn_case b = {.c = 3, .n = 6, .classes = 4, .hw = 5};
+    const long len = (long)b.c * b.n * b.hw, k = (long)b.classes * b.c;
+    b.x = randn(rng, len, 2), b.out = zeros(len), b.r = randn(rng, len, 1);
+    b.gamma = randn(rng, k, 1), b.beta = randn(rng, k, 1);
+    b.mean = zeros(b.c), b.invstd = zeros(b.c), b.rm = zeros(b.c), b.rv = zeros(b.c);
+    b.ones = zeros(b.c), b.zeros = zeros(b.c);
+    for (int i = 0; i < b.c; i++) b.ones[i] = 1.0f;
+    for (int i = 0; i < b.n; i++) b.labels[i] = (i * 3) % b.classes; /* 0, 3, 2, 1, 0, 3 */
+    cbn_obj(&b);
+    float *dx = zeros(len), *dg = zeros(k), *db = zeros(k), *g = malloc(sizeof(float) * len);
+    memcpy(g, b.r, sizeof(float) * len);
+    gan_class_affine_backward(g, dg, db, g, b.x, b.mean, b.invstd, b.gamma, b.labels, b.c, b.n, b.hw);
+    gan_batchnorm2d_backward_train(dx, NULL, NULL, g, b.x, b.mean, b.invstd, b.ones, b.c, (long)b.n * b.hw,
+                                   NULL);
+    gradcheck("conditional bn input", cbn_obj, &b, b.x, dx, len, 1e-2f);
+    gradcheck("conditional bn gamma", cbn_obj, &b, b.gamma, dg, k, 1e-2f);
+    gradcheck("conditional bn beta", cbn_obj, &b, b.beta, db, k, 1e-2f);
+    free(b.x), free(b.out), free(b.r), free(b.gamma), free(b.beta), free(b.mean), free(b.invstd);
+    free(b.rm), free(b.rv), free(b.ones), free(b.zeros), free(dx), free(dg), free(db), free(g);
+}
+
+/* The class embedding beside z: L = sum(x * R) over x = [z; E[y]]. */
+typedef struct {
+    int nz, ne, n;
+    float *z, *embed, *x, *r;
+    int32_t labels[5];
+} concat_case;
+
+static double concat_obj(void *p)
+{
+    concat_case *c = p;
+    gan_embed_concat_forward(c->x, c->z, c->embed, c->labels, c->nz, c->ne, c->n);
+    return dot(c->x, c->r, (long)(c->nz + c->ne) * c->n);
+}
+
+static void check_embed_concat(gan_rng *rng)
+{
+    concat_case c = {.nz = 3, .ne = 4, .n = 5};
+    const long k = 3L * c.ne;
+    c.z = randn(rng, (long)c.nz * c.n, 1), c.embed = randn(rng, k, 1);
+    c.x = zeros((long)(c.nz + c.ne) * c.n), c.r = randn(rng, (long)(c.nz + c.ne) * c.n, 1);
+    for (int i = 0; i < c.n; i++) c.labels[i] = (i + 1) % 3;
+    float *de = zeros(k);
+    gan_embed_concat_backward(de, c.r, c.labels, c.nz, c.ne, c.n);
+    gradcheck("class embedding (concat)", concat_obj, &c, c.embed, de, k, 1e-2f);
+    free(c.z), free(c.embed), free(c.x), free(c.r), free(de);
 }
 
 /* ---------------------------------------------------------- DiffAugment */
@@ -502,6 +622,10 @@ int main(void)
     check_softmax_ce(&rng);
     check_adversarial(&rng);
     check_spectral_d(&rng);
+    check_projection_d(&rng, GAN_NORM_BATCH, "projection D (batchnorm)");
+    check_projection_d(&rng, GAN_NORM_SPECTRAL, "projection D (spectral)");
+    check_conditional_bn(&rng);
+    check_embed_concat(&rng);
     check_augment(&rng);
     check_classifier(&rng);
     check_adam();

@@ -70,10 +70,10 @@ static void test_measure_bn(void)
     gan_rng_seed(&a, 11), gan_rng_seed(&b, 11);
     for (int k = 0; k < passes; k++) { /* the same latents, one pass at a time */
         gan_rng_normal(&a, t.z, (long)cfg.nz * n, 0.0f, 1.0f);
-        gan_net_forward(g, &t.work, t.z, n, GAN_MODE_TRAIN);
+        gan_net_forward(g, &t.work, t.z, NULL, n, GAN_MODE_TRAIN);
         for (int c = 0; c < oc; c++) want[c] += g->st[0].mean[c] / passes;
     }
-    gan_net_measure_bn(g, &t.work, &b, t.z, n, passes);
+    gan_net_measure_bn(g, &t.work, &b, t.z, NULL, n, passes);
     double worst = 0;
     for (int c = 0; c < oc; c++) worst = fmax(worst, fabs(g->st[0].running_mean[c] - want[c]));
     CHECK_MSG(worst < 1e-6, "running mean off the mean of batch means by %g", worst);

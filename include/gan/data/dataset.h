@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "gan/core/error.h"
+#include "gan/data/classes.h"
 #include "gan/io/config.h"
 
 /* What an image folder held besides the images read, and why each was left out. */
@@ -21,12 +22,20 @@ typedef struct {
 typedef struct {
     uint8_t *pixels; /* count x channels x size x size */
     long count;
+    long source_count; /* images in the source, before data.limit */
     int size, channels;
     gan_folder_skips skips; /* format "folder" only */
+    /* with labels (model.conditional): the class of each image, and the classes */
+    int32_t *labels; /* [count], or NULL */
+    gan_classes classes;
 } gan_dataset;
 
 /* Loads cfg->data_format from cfg->data_path, converted to cfg->channels and
- * fitted to cfg->image_size (cfg->data_fit), at most cfg->data_limit images. */
+ * fitted to cfg->image_size (cfg->data_fit), at most cfg->data_limit images.
+ * With cfg->conditional, labels too: for IDX from cfg->data_labels (classes
+ * "0".."max label"), for a folder from its class folders (one subfolder of
+ * data.path per class, sorted by name), for CIFAR-10 from each record's label
+ * byte. Every class must have images among those loaded. */
 gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *err);
 void gan_dataset_free(gan_dataset *ds);
 /* "skipped 3 entries of data.path: 2 dangling links, 1 folder seen before
@@ -37,6 +46,8 @@ size_t gan_dataset_image_bytes(const gan_dataset *ds);
 /* Room for count images at cfg's size (pixels uninitialised). */
 gan_status gan_dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg, const char *label,
                              gan_error *err);
+/* The labels of images idx[0..n) into out[0..n). */
+void gan_dataset_batch_labels(const gan_dataset *ds, const int32_t *idx, int n, int32_t *out);
 /* Images idx[0..n) as channel-major floats [C, n, S, S] scaled to [-1, 1]. */
 void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out);
 

@@ -3,8 +3,11 @@
  * ...), with metadata that makes the file self-describing:
  *   format  "gan-dcgan-v1"
  *   kind    "generator" | "discriminator" | "classifier"
- *   arch    {"image_size":32,"channels":1,"nz":100,"ngf":64,"ndf":64}
- *           (a classifier: {image_size, channels, width, hidden, classes})
+ *   arch    {"image_size":32,"channels":1,"nz":100,"ngf":64,"ndf":64}, with
+ *           "d_norm" unless batchnorm, and for a conditional net "classes"
+ *           and "g_condition" (a classifier: {image_size, channels, width,
+ *           hidden, classes})
+ *   class_names  a conditional net's classes, a JSON array of strings
  *   step    training step the file was written at (a classifier: test_accuracy)
  *   config  the resolved training config (JSON), when written by a job */
 #ifndef GAN_IO_CHECKPOINT_H
@@ -37,6 +40,9 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
                           const char *weights, gan_error *err);
 /* Reads the arch and kind (generator or discriminator) from a model file's metadata. */
 gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *kind, gan_error *err);
+/* A conditional model file's class names (metadata class_names), checked
+ * to be `count` valid names. */
+gan_status gan_model_classes(const gan_st_file *f, int count, gan_classes *classes, gan_error *err);
 /* The arch of a model file of the wanted kind, without building anything. */
 gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, gan_error *err);
 /* Loads a model file of the wanted kind (GAN_NET_GENERATOR or

@@ -22,10 +22,12 @@ typedef struct {
     int channels;                   /* 1 or 3 */
     char data_fit[16];              /* "pad" (centre on background) or "resize" (scale + centre-crop) */
     int64_t data_limit;             /* use only the first N images; 0 = all */
-    char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify) */
+    char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify, model.conditional) */
     /* model */
     int nz, ngf, ndf;
-    char d_norm[16]; /* "batchnorm", "spectral" or "none": D's normalisation */
+    char d_norm[16];      /* "batchnorm", "spectral" or "none": D's normalisation */
+    bool conditional;     /* class-conditional G and D, classes from the data's labels */
+    char g_condition[16]; /* "concat" or "batchnorm": how the class enters G */
     /* train */
     int batch_size;
     int epochs;

@@ -12,6 +12,14 @@ typedef struct {
     int channels, size;
     int per_row; /* images per grid row (at least 1, at most count) */
     int pad;     /* black pixels around each image (torchvision's save_image: 2) */
+    /* labelled rows (a conditional generator's classes), or nrows 0: each of
+     * the nrows grid rows holds row_count[r] images, taken in the order of
+     * order[] (indices into the batch; count of them in all), with
+     * row_label[r] written at its left; per_row is then the widest row */
+    int nrows;
+    const int *row_count;
+    const char *const *row_label;
+    const int *order;
 } gan_grid;
 
 /* Writes the grid as one PNG, atomically. */

@@ -59,6 +59,10 @@ typedef struct {
     gan_mode bn_mode;     /* GAN_MODE_EVAL: running statistics; GAN_MODE_TRAIN: the batch's */
     double truncation;    /* latents' truncation psi (gan_rng_truncated_normal); 0: none */
     float *z;             /* [nz, g->max_batch], the caller's */
+    /* a conditional g: the class of image i is labels[i] (i counted from 0 over
+     * the source's images), or with labels NULL drawn uniformly from rng */
+    const int32_t *labels;
+    int32_t *label_buf; /* [g->max_batch], the caller's (a conditional g only) */
 } gan_generator_source;
 void gan_generator_images(void *ctx, long first, int n, float *out);
 
@@ -77,6 +81,25 @@ typedef struct {
     int nwarnings;
     char warnings[GAN_EVAL_MAX_WARNINGS][200];
 } gan_eval_report;
+
+/* A conditional generator measured class by class. */
+typedef struct {
+    int classes;
+    double *agreement; /* [classes]: the share of class-k samples the classifier labels k */
+    double *fid;       /* [classes]: intra-class FID, class-k samples against real class-k images */
+    long *real_count;  /* [classes]: the real images each FID used */
+    double mean_agreement, min_agreement, mean_fid;
+    int min_class; /* the class of min_agreement */
+} gan_class_report;
+
+/* For each class k: n_per images of class k from gen (gen->labels is set
+ * here; gen->label_buf must be given), classified, against the real images of
+ * class k among real_idx[0..n_real) (labels from real->labels, at most n_per
+ * of them). real and the generator must have the classifier's classes. */
+gan_status gan_eval_classes(gan_class_report *r, gan_classifier *c, const gan_work *work,
+                            gan_generator_source *gen, long n_per, const gan_dataset *real,
+                            const int32_t *real_idx, long n_real, gan_error *err);
+void gan_class_report_free(gan_class_report *r);
 
 /* Compares generated images with real ones. Warns when a class that real
  * data has is missing from the samples, or when one class takes more than

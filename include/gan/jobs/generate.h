@@ -4,6 +4,7 @@
 #define GAN_JOBS_GENERATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gan/core/work.h"
 #include "gan/models/dcgan.h"
@@ -14,9 +15,10 @@
 /* The largest chunk, at most n, whose generator for arch fits `budget` bytes. */
 int gan_generate_chunk(const gan_arch *arch, long n, size_t budget);
 
-/* images [C, n, S, S] (channel-major) = g(z) for the n latent rows z [n, nz]
- * (a .npy's layout), in chunks of g->max_batch; zc is [nz, g->max_batch]. */
-void gan_generate(gan_net *g, const gan_work *work, const float *z, long n, gan_mode bn_mode, float *zc,
-                  float *images);
+/* images [C, n, S, S] (channel-major) = g(z, labels) for the n latent rows
+ * z [n, nz] (a .npy's layout) and, for a conditional g, their n classes
+ * (else NULL), in chunks of g->max_batch; zc is [nz, g->max_batch]. */
+void gan_generate(gan_net *g, const gan_work *work, const float *z, const int32_t *labels, long n,
+                  gan_mode bn_mode, float *zc, float *images);
 
 #endif

@@ -25,6 +25,7 @@
 #include "gan/core/error.h"
 #include "gan/core/rng.h"
 #include "gan/core/work.h"
+#include "gan/data/classes.h"
 #include "gan/nn/conv_geom.h"
 
 /* A discriminator keeps each layer's im2col matrix for its weight gradient
@@ -40,12 +41,20 @@ static inline bool gan_image_size_valid(int s) { return s == 16 || s == 32 || s 
  * normalisation of every conv weight (SNGAN: no batchnorm), or neither. */
 typedef enum { GAN_NORM_BATCH, GAN_NORM_SPECTRAL, GAN_NORM_NONE } gan_norm;
 
+/* How a conditional G takes its class: a learned embedding (nz numbers)
+ * concatenated with z at the input, or conditional batchnorm (every BN of G
+ * has a gamma and a beta per class). D is a projection discriminator either
+ * way (Miyato & Koyama 2018): its logit gains <embed(y), sum-pooled h>. */
+typedef enum { GAN_GCOND_CONCAT, GAN_GCOND_BATCHNORM } gan_g_cond;
+
 typedef struct {
-    int image_size;  /* one of GAN_IMAGE_SIZES */
-    int channels;    /* 1 (grey) or 3 (RGB) */
-    int nz;          /* latent size */
-    int ngf, ndf;    /* base widths of G and D */
-    gan_norm d_norm; /* D's normalisation (G always has batchnorm) */
+    int image_size;    /* one of GAN_IMAGE_SIZES */
+    int channels;      /* 1 (grey) or 3 (RGB) */
+    int nz;            /* latent size */
+    int ngf, ndf;      /* base widths of G and D */
+    gan_norm d_norm;   /* D's normalisation (G always has batchnorm) */
+    int classes;       /* 0: unconditional; else 2 .. GAN_MAX_CLASSES */
+    gan_g_cond g_cond; /* with classes */
 } gan_arch;
 
 typedef enum {
@@ -72,6 +81,7 @@ typedef struct {
     bool transposed;    /* ConvTranspose2d rather than Conv2d */
     gan_conv_geom geom; /* at n = max_batch */
     bool bn;            /* followed by BatchNorm2d */
+    bool cbn;           /* conditional: gamma, beta are [classes, OC] (a conditional G's batchnorm) */
     bool sn;            /* spectrally normalised weight: w is PyTorch's weight_orig */
     gan_act act;
     int seq_conv, seq_bn; /* indices in the equivalent nn.Sequential */
@@ -107,6 +117,16 @@ typedef struct {
     float *sn_grad;     /* spectral norm: the gradient of w_sn, before it becomes w's [largest weight] */
     const float *input; /* the input of the last forward */
     int last_n;         /* batch size of the last forward */
+    /* a conditional net (arch.classes > 0; never a trunk) */
+    gan_classes classes;      /* the class names: the caller's to fill (gan_net_free frees them) */
+    float *embed, *dembed;    /* G (concat): [classes, nz]; D: [classes, C] for the last hidden layer's C */
+    float *embed_sn;          /* D with spectral norm: embed / sigma, and its power-iteration vectors: */
+    float *embed_u, *embed_v; /* [classes], [C] (buffers, with the running stats) */
+    float embed_sigma;
+    float *x0;             /* G (concat): the first layer's input, z over the class embeddings [2 nz, n] */
+    float *pooled;         /* D: the last hidden layer sum-pooled, [C, n] */
+    float *ones, *zeros;   /* conditional batchnorm: the batchnorm's own (unit) affine */
+    const int32_t *labels; /* the labels of the last forward */
     gan_arena arena;
 } gan_net;
 
@@ -133,9 +153,12 @@ long gan_net_in_size(const gan_net *net);
 long gan_net_out_size(const gan_net *net);
 
 /* Forward for n <= max_batch samples. input is channel-major [Cin, n, H, W]
- * (for G: [nz, n]); it must stay unchanged until backward. Returns the
- * output, channel-major [Cout, n, OH, OW], owned by the net. */
-const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, int n, gan_mode mode);
+ * (for G: [nz, n]); labels, the class of each sample, are given exactly
+ * when the net is conditional (else NULL). Both must stay unchanged until
+ * backward. Returns the output, channel-major [Cout, n, OH, OW], owned by
+ * the net. */
+const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, const int32_t *labels,
+                             int n, gan_mode mode);
 /* Backward of the last forward given dout (its output's shape; it may be
  * overwritten). Without GAN_GRAD_PARAMS no weight gradient is computed;
  * without GAN_GRAD_INPUT the first layer's input-gradient GEMM is skipped
@@ -145,8 +168,12 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
 /* A generator's batchnorm running statistics measured afresh: the mean over
  * `batches` training-mode passes on N(0, 1) latents from rng (momentum 1/k
  * on pass k, PyTorch's momentum=None), each of n <= max_batch latents in z
- * [nz, n]. The weights are untouched. */
-void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int n, int batches);
+ * [nz, n] (a conditional G: with classes drawn uniformly into labels[n];
+ * else labels is NULL). The weights are untouched. */
+void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int32_t *labels, int n,
+                        int batches);
+/* Draws n class labels uniformly (a conditional net's classes). */
+void gan_net_draw_labels(const gan_net *net, gan_rng *rng, int32_t *labels, int n);
 
 void gan_net_zero_grad(gan_net *net);
 /* One Adam step (PyTorch's rule) over all parameters; t is the 1-based step. */
@@ -160,7 +187,11 @@ typedef enum {
 } gan_tensor_kind;
 
 /* The PyTorch state_dict name of each tensor, in order, with its shape and
- * data; call gan_net_tensor with i from 0 to gan_net_tensor_count - 1. */
+ * data; call gan_net_tensor with i from 0 to gan_net_tensor_count - 1. A
+ * conditional net's module is no longer an nn.Sequential but keeps its
+ * names (scripts/torch/cond_dcgan.py): its class embedding comes last as
+ * "embed.weight" (with spectral norm "embed.weight_orig", "_u", "_v"), and
+ * conditional batchnorm weights and biases are [classes, C]. */
 typedef struct {
     char name[48];
     int ndim;

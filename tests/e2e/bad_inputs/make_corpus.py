@@ -145,4 +145,46 @@ put("z-shape-in-value.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(d)) + d
 d = "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 2), }"
 d += " " * (70000 - 12 - len(d) - 1) + "\n"
 put("z-header-70k.npy", b"\x93NUMPY\x02\x00" + struct.pack("<I", len(d)) + d.encode() + bytes(32))
+
+# ---- conditional generators (model.conditional), from the tiny valid one
+gc = open(os.path.join(CORPUS, "checkpoint", "g-cond.bin"), "rb").read()
+(gc_hlen,) = struct.unpack("<Q", gc[:8])
+gc_header = json.loads(gc[8:8 + gc_hlen])
+gc_data = gc[8 + gc_hlen:]
+
+
+def cond_edit(fn):
+    h = json.loads(json.dumps(gc_header))
+    fn(h["__metadata__"])
+    return ckpt(h, gc_data)
+
+
+gc_arch = json.loads(gc_header["__metadata__"]["arch"])
+put("ckpt-classes-1001.bin", cond_edit(lambda m: m.__setitem__("arch", json.dumps(dict(gc_arch, classes=1001)))))
+put("ckpt-no-class-names.bin", cond_edit(lambda m: m.pop("class_names")))
+put("ckpt-three-class-names.bin", cond_edit(lambda m: m.__setitem__("class_names", '["a","b","c"]')))
+put("ckpt-class-names-not-json.bin", cond_edit(lambda m: m.__setitem__("class_names", "0,1,2")))
+put("ckpt-g-condition-bad.bin",
+    cond_edit(lambda m: m.__setitem__("arch", json.dumps(dict(gc_arch, g_condition="film")))))
+
+# ---- labels: IDX label files for data.labels, label .npy files for --labels-in (int64 [n])
+put("y-float.npy", npy("<f4", "(4,)", bytes(16)))
+put("y-two-dim.npy", npy("<i8", "(2, 2)", bytes(32)))
+put("y-length-3.npy", npy("<i8", "(3,)", bytes(24)))
+put("y-class-12.npy", npy("<i8", "(4,)", struct.pack("<4q", 0, 12, 1, 2)))
+put("y-negative.npy", npy("<i8", "(4,)", struct.pack("<4q", 0, -1, 1, 2)))
+# a CIFAR-10 batch whose one record has label 11
+put("cifar-label-11.bin", bytes([11]) + bytes(3072))
+
+# ---- image folders with class folders (each a folder of files/)
+def folder(name, files):
+    for rel, data in files.items():
+        path = os.path.join(OUT, name, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+folder("classes-one-empty", {"cat/a.png": png, "dog/README.txt": b"no images here\n"})
+folder("classes-image-at-top", {"top.png": png, "cat/a.png": png})
 print(f"make_corpus.py: {len(os.listdir(OUT))} files in {OUT}")
