@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "gan/core/blas.h"
+#include "gan/core/dispatch.h"
 #include "gan_build_info.h" /* generated at build time by scripts/build_info.cmake */
 
 void cli_print_version(void)
@@ -11,5 +12,6 @@ void cli_print_version(void)
     printf("commit: %s%s%s%s\n", GAN_GIT_COMMIT, GAN_GIT_DATE[0] ? " (" : "", GAN_GIT_DATE,
            GAN_GIT_DATE[0] ? ")" : "");
     printf("build: %s, %s, %s\n", GAN_BUILD_TYPE, GAN_BUILD_COMPILER, GAN_BUILD_TARGET);
+    printf("hot loops: %s\n", gan_hot_loops());
     printf("openblas: %s\n", gan_blas_config());
 }

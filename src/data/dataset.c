@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/core/dispatch.h"
 #include "gan/data/file.h"
 #include "gan/data/idx.h"
 #include "loaders.h"
@@ -136,7 +137,7 @@ void gan_dataset_batch_labels(const gan_dataset *ds, const int32_t *idx, int n, 
     for (int i = 0; i < n; i++) out[i] = ds->labels[idx[i]];
 }
 
-void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out)
+GAN_HOT void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out)
 {
     const long plane = (long)ds->size * ds->size;
     for (int i = 0; i < n; i++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gan/core/blas.h"
+#include "gan/core/dispatch.h"
 #include "gan/nn/gan_loss.h"
 #include "trainer.h"
 
@@ -78,7 +79,7 @@ void gan_trainer_free(gan_trainer *t)
  * resumed run sees exactly the batches the uninterrupted one would. */
 /* ema = d ema + (1 - d) G, with a warm-up: d = min(train.ema, (1 + t) / (10 + t)), so the
  * average is not dominated by the random initial weights in a short run. */
-static void ema_update(gan_trainer *t)
+GAN_HOT static void ema_update(gan_trainer *t)
 {
     const double tt = (double)t->t_g;
     const double warm = (1.0 + tt) / (10.0 + tt);

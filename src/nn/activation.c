@@ -1,41 +1,42 @@
 /* Elementwise activations. Each backward reads the saved output (not the
  * input), so forward may run in place and no extra buffer is kept. */
 #include "gan/nn/activation.h"
+#include "gan/core/dispatch.h"
 
 #include <math.h>
 
-void gan_relu_forward(float *out, const float *in, long n)
+GAN_HOT void gan_relu_forward(float *out, const float *in, long n)
 {
     for (long i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
 }
 
-void gan_relu_backward(float *din, const float *dout, const float *out, long n)
+GAN_HOT void gan_relu_backward(float *din, const float *dout, const float *out, long n)
 {
     for (long i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
-void gan_leakyrelu_forward(float *out, const float *in, long n, float slope)
+GAN_HOT void gan_leakyrelu_forward(float *out, const float *in, long n, float slope)
 {
     for (long i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : in[i] * slope;
 }
 
-void gan_leakyrelu_backward(float *din, const float *dout, const float *out, long n, float slope)
+GAN_HOT void gan_leakyrelu_backward(float *din, const float *dout, const float *out, long n, float slope)
 {
     /* With slope >= 0, out > 0 exactly when in > 0 (PyTorch's test is in > 0). */
     for (long i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : dout[i] * slope;
 }
 
-void gan_tanh_forward(float *out, const float *in, long n)
+GAN_HOT void gan_tanh_forward(float *out, const float *in, long n)
 {
     for (long i = 0; i < n; i++) out[i] = tanhf(in[i]);
 }
 
-void gan_tanh_backward(float *din, const float *dout, const float *out, long n)
+GAN_HOT void gan_tanh_backward(float *din, const float *dout, const float *out, long n)
 {
     for (long i = 0; i < n; i++) din[i] = dout[i] * (1.0f - out[i] * out[i]);
 }
 
-void gan_sigmoid_forward(float *out, const float *in, long n)
+GAN_HOT void gan_sigmoid_forward(float *out, const float *in, long n)
 {
     for (long i = 0; i < n; i++) {
         /* Two branches so exp never overflows. */
@@ -49,7 +50,7 @@ void gan_sigmoid_forward(float *out, const float *in, long n)
     }
 }
 
-void gan_sigmoid_backward(float *din, const float *dout, const float *out, long n)
+GAN_HOT void gan_sigmoid_backward(float *din, const float *dout, const float *out, long n)
 {
     for (long i = 0; i < n; i++) din[i] = dout[i] * out[i] * (1.0f - out[i]);
 }

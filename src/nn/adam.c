@@ -3,11 +3,12 @@
  *   p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
  * The bias corrections are computed in double, as Python does. */
 #include "gan/nn/adam.h"
+#include "gan/core/dispatch.h"
 
 #include <math.h>
 
-void gan_adam_update(float *param, const float *grad, float *m, float *v, size_t n, float lr, float beta1,
-                     float beta2, float eps, int64_t t)
+GAN_HOT void gan_adam_update(float *param, const float *grad, float *m, float *v, size_t n, float lr,
+                             float beta1, float beta2, float eps, int64_t t)
 {
     const double bc1 = 1.0 - pow(beta1, (double)t);
     const double bc2_sqrt = sqrt(1.0 - pow(beta2, (double)t));

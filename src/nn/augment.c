@@ -1,4 +1,5 @@
 #include "gan/nn/augment.h"
+#include "gan/core/dispatch.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -28,7 +29,7 @@ void gan_augment_draw(gan_aug_draw *draws, int n, int policies, int size, gan_rn
 }
 
 /* The colour ops in place on one image [C, plane]: brightness, saturation, contrast. */
-static void color(float *x, const gan_aug_draw *d, int channels, long plane)
+GAN_HOT static void color(float *x, const gan_aug_draw *d, int channels, long plane)
 {
     const float b = d->brightness - 0.5f, s = d->saturation * 2.0f, c = d->contrast + 0.5f;
     for (long k = 0; k < channels * plane; k++) x[k] += b;
@@ -45,7 +46,7 @@ static void color(float *x, const gan_aug_draw *d, int channels, long plane)
 }
 
 /* Their adjoint, in reverse order: contrast, saturation (brightness adds a constant). */
-static void color_adjoint(float *g, const gan_aug_draw *d, int channels, long plane)
+GAN_HOT static void color_adjoint(float *g, const gan_aug_draw *d, int channels, long plane)
 {
     const float s = d->saturation * 2.0f, c = d->contrast + 0.5f;
     double sum = 0.0;
@@ -70,8 +71,8 @@ static bool cut(const gan_aug_draw *d, int size, int row, int col)
 /* Forward: out(r, c) = in(r + tx, c + ty) (0 outside), then 0 inside the
  * cutout. Adjoint: 0 inside the cutout, then out(r, c) = in(r - tx, c - ty).
  * One image [C, size, size]. */
-static void move(float *out, const float *in, const gan_aug_draw *d, int policies, int channels, int size,
-                 bool adjoint)
+GAN_HOT static void move(float *out, const float *in, const gan_aug_draw *d, int policies, int channels,
+                         int size, bool adjoint)
 {
     const long plane = (long)size * size;
     const bool translate = policies & GAN_AUG_TRANSLATION, cutout = policies & GAN_AUG_CUTOUT;

@@ -5,6 +5,7 @@
 #include "gan/nn/batchnorm.h"
 
 #include "gan/core/check.h"
+#include "gan/core/dispatch.h"
 
 #include <math.h>
 
@@ -15,7 +16,7 @@ typedef struct {
     float momentum, eps;
 } bn_job;
 
-static void forward_train_channels(void *arg, long begin, long end)
+GAN_HOT static void forward_train_channels(void *arg, long begin, long end)
 {
     const bn_job *j = arg;
     const long m = j->m;
@@ -63,7 +64,7 @@ void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd, float
     gan_pool_for(pool, c, 1, forward_train_channels, &j);
 }
 
-static void backward_train_channels(void *arg, long begin, long end)
+GAN_HOT static void backward_train_channels(void *arg, long begin, long end)
 {
     const bn_job *j = arg;
     const long m = j->m;
@@ -106,9 +107,9 @@ void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, con
     gan_pool_for(pool, c, 1, backward_train_channels, &j);
 }
 
-void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
-                                  const float *running_mean, const float *running_var, int c, long m,
-                                  float eps)
+GAN_HOT void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
+                                          const float *running_mean, const float *running_var, int c, long m,
+                                          float eps)
 {
     for (int ci = 0; ci < c; ci++) {
         const double is = 1.0 / sqrt((double)running_var[ci] + eps);
@@ -120,9 +121,9 @@ void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamm
     }
 }
 
-void gan_batchnorm2d_backward_eval(float *din, float *dgamma, float *dbeta, const float *dout,
-                                   const float *in, const float *gamma, const float *running_mean,
-                                   const float *running_var, int c, long m, float eps)
+GAN_HOT void gan_batchnorm2d_backward_eval(float *din, float *dgamma, float *dbeta, const float *dout,
+                                           const float *in, const float *gamma, const float *running_mean,
+                                           const float *running_var, int c, long m, float eps)
 {
     for (int ci = 0; ci < c; ci++) {
         const float is = (float)(1.0 / sqrt((double)running_var[ci] + eps));

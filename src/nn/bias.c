@@ -1,6 +1,7 @@
 #include "gan/nn/bias.h"
+#include "gan/core/dispatch.h"
 
-void gan_bias_add(float *x, const float *bias, int channels, long plane)
+GAN_HOT void gan_bias_add(float *x, const float *bias, int channels, long plane)
 {
     for (int c = 0; c < channels; c++) {
         const float b = bias[c];
@@ -9,7 +10,7 @@ void gan_bias_add(float *x, const float *bias, int channels, long plane)
     }
 }
 
-void gan_bias_backward(float *dbias, const float *dout, int channels, long plane)
+GAN_HOT void gan_bias_backward(float *dbias, const float *dout, int channels, long plane)
 {
     for (int c = 0; c < channels; c++) {
         const float *row = dout + (long)c * plane;

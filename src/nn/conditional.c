@@ -1,4 +1,5 @@
 #include "gan/nn/conditional.h"
+#include "gan/core/dispatch.h"
 
 #include <string.h>
 
@@ -20,8 +21,8 @@ void gan_embed_concat_backward(float *dembed, const float *dx, const int32_t *la
     }
 }
 
-void gan_class_affine_forward(float *y, const float *xhat, const float *gamma, const float *beta,
-                              const int32_t *labels, int c, int n, long hw)
+GAN_HOT void gan_class_affine_forward(float *y, const float *xhat, const float *gamma, const float *beta,
+                                      const int32_t *labels, int c, int n, long hw)
 {
     for (int ch = 0; ch < c; ch++)
         for (int i = 0; i < n; i++) {
@@ -31,9 +32,9 @@ void gan_class_affine_forward(float *y, const float *xhat, const float *gamma, c
         }
 }
 
-void gan_class_affine_backward(float *dxhat, float *dgamma, float *dbeta, const float *dy, const float *x,
-                               const float *mean, const float *invstd, const float *gamma,
-                               const int32_t *labels, int c, int n, long hw)
+GAN_HOT void gan_class_affine_backward(float *dxhat, float *dgamma, float *dbeta, const float *dy,
+                                       const float *x, const float *mean, const float *invstd,
+                                       const float *gamma, const int32_t *labels, int c, int n, long hw)
 {
     for (int ch = 0; ch < c; ch++)
         for (int i = 0; i < n; i++) {
@@ -52,8 +53,8 @@ void gan_class_affine_backward(float *dxhat, float *dgamma, float *dbeta, const 
         }
 }
 
-void gan_projection_forward(float *logits, float *pooled, const float *h, const float *embed,
-                            const int32_t *labels, int c, int n, long hw)
+GAN_HOT void gan_projection_forward(float *logits, float *pooled, const float *h, const float *embed,
+                                    const int32_t *labels, int c, int n, long hw)
 {
     for (int i = 0; i < n; i++) {
         double dot = 0;
@@ -68,8 +69,8 @@ void gan_projection_forward(float *logits, float *pooled, const float *h, const 
     }
 }
 
-void gan_projection_backward(float *dh, float *dembed, const float *dlogits, const float *pooled,
-                             const float *embed, const int32_t *labels, int c, int n, long hw)
+GAN_HOT void gan_projection_backward(float *dh, float *dembed, const float *dlogits, const float *pooled,
+                                     const float *embed, const int32_t *labels, int c, int n, long hw)
 {
     for (int i = 0; i < n; i++) {
         const float d = dlogits[i];

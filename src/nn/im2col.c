@@ -1,4 +1,5 @@
 #include "gan/nn/im2col.h"
+#include "gan/core/dispatch.h"
 
 #include <string.h>
 
@@ -26,7 +27,7 @@ typedef struct {
 } job;
 
 /* im2col for col rows [begin, end); a row is one (channel, ky, kx). */
-static void im2col_rows(void *arg, long begin, long end)
+GAN_HOT static void im2col_rows(void *arg, long begin, long end)
 {
     const job *j = arg;
     const gan_conv_geom *g = j->g;
@@ -70,7 +71,7 @@ void gan_im2col(float *col, const float *img, const gan_conv_geom *g, gan_pool *
 /* col2im for image planes [begin, end); a plane is one (channel, image), so
  * threads never write the same pixel and each pixel's sum runs over
  * (ky, kx) in the same order whatever the thread count. */
-static void col2im_planes(void *arg, long begin, long end)
+GAN_HOT static void col2im_planes(void *arg, long begin, long end)
 {
     const job *j = arg;
     const gan_conv_geom *g = j->g;

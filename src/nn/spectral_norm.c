@@ -1,4 +1,5 @@
 #include "gan/nn/spectral_norm.h"
+#include "gan/core/dispatch.h"
 
 #include <math.h>
 
@@ -11,8 +12,8 @@ void gan_normalize(float *x, int n)
     for (int i = 0; i < n; i++) x[i] *= inv;
 }
 
-float gan_spectral_norm_forward(float *w_sn, float *u, float *v, const float *w, int rows, int cols,
-                                bool update)
+GAN_HOT float gan_spectral_norm_forward(float *w_sn, float *u, float *v, const float *w, int rows, int cols,
+                                        bool update)
 {
     if (update) {
         /* v = normalize(W^T u) */
@@ -41,8 +42,8 @@ float gan_spectral_norm_forward(float *w_sn, float *u, float *v, const float *w,
     return (float)sigma;
 }
 
-void gan_spectral_norm_backward(float *dw, const float *g, const float *w_sn, const float *u, const float *v,
-                                float sigma, int rows, int cols)
+GAN_HOT void gan_spectral_norm_backward(float *dw, const float *g, const float *w_sn, const float *u,
+                                        const float *v, float sigma, int rows, int cols)
 {
     double dot = 0.0;
     for (long k = 0; k < (long)rows * cols; k++) dot += (double)g[k] * w_sn[k];

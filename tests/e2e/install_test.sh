@@ -35,6 +35,7 @@ check "installed gan --version exits 0" test $? -eq 0
 check "--version names the version" grep -qE '^gan [0-9]+\.[0-9]+\.[0-9]+$' "$T/version"
 check "--version names the commit" grep -qE '^commit: ' "$T/version"
 check "--version names the CPU target" grep -qE '^build: .*(portable|native)' "$T/version"
+check "--version says which hot-loop code runs" grep -qE '^hot loops: ' "$T/version"
 check "--version gives OpenBLAS's config" grep -qE '^openblas: OpenBLAS [0-9]' "$T/version"
 if command -v man >/dev/null; then
   check "man -w finds the installed page" test "$(MANPATH="$P/share/man" man -w gan 2>/dev/null)" = "$P/share/man/man1/gan.1.gz"
