@@ -75,8 +75,6 @@ void gan_trainer_free(gan_trainer *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Data order: a permutation per epoch drawn from (seed, epoch) alone, so a
- * resumed run sees exactly the batches the uninterrupted one would. */
 /* ema = d ema + (1 - d) G, with a warm-up: d = min(train.ema, (1 + t) / (10 + t)), so the
  * average is not dominated by the random initial weights in a short run. */
 GAN_HOT static void ema_update(gan_trainer *t)
@@ -89,6 +87,8 @@ GAN_HOT static void ema_update(gan_trainer *t)
     for (size_t i = 0; i < t->g.nparams; i++) e[i] = d * e[i] + c * g[i];
 }
 
+/* Data order: a permutation per epoch drawn from (seed, epoch) alone, so a
+ * resumed run sees exactly the batches the uninterrupted one would. */
 static void ensure_perm(gan_trainer *t, int64_t epoch)
 {
     if (t->perm_epoch == epoch) return;

@@ -8,7 +8,7 @@ SRC=$2
 DIR=$SRC/tests/e2e/bad_inputs
 G=$SRC/tests/fuzz/corpus/checkpoint/g.bin
 CG=$SRC/tests/fuzz/corpus/checkpoint/g-cond.bin   # conditional, classes "0".."9"
-COND=(--config "$SRC/configs/mnist.json" --set model.conditional=true --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
+COND=(--config "$SRC/configs/mnist-dcgan-classic.json" --set model.conditional=true --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
       --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz")
 T=$(mktemp -d /tmp/gan_bad_XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -23,7 +23,7 @@ while IFS=$'\t' read -r kind file code want; do
   case "$kind" in
     config) cmd=("$GAN" train --config "$path" --set "output.dir=$T/run$n" --quiet) ;;
     ckpt) cmd=("$GAN" sample --ckpt "$path" --out "$T/s.png" --quiet) ;;
-    idx) cmd=("$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$path" --set "output.dir=$T/run$n" --quiet) ;;
+    idx) cmd=("$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$path" --set "output.dir=$T/run$n" --quiet) ;;
     image) mkdir -p "$T/img$n" && cp "$path" "$T/img$n/"
            cmd=("$GAN" train --config "$SRC/configs/folder-64-rgb.json" --set "data.path=$T/img$n" --set "output.dir=$T/run$n" --quiet) ;;
     npy) cmd=("$GAN" sample --ckpt "$G" --z-in "$path" --out "$T/s.png" --quiet) ;;
@@ -36,7 +36,7 @@ while IFS=$'\t' read -r kind file code want; do
     class) cmd=("$GAN" sample --ckpt "$CG" --class "$file" --out "$T/s.png" --quiet) ;;
     uclass) cmd=("$GAN" sample --ckpt "$G" --class "$file" --out "$T/s.png" --quiet); base=g.bin ;;
     labelsnpy) cmd=("$GAN" sample --ckpt "$CG" -n 4 --labels-in "$path" --out "$T/s.png" --quiet) ;;
-    rundir) cmd=("$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" --set "output.dir=$file" --quiet) ;;
+    rundir) cmd=("$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" --set "output.dir=$file" --quiet) ;;
     *) echo "bad_inputs: unknown kind '$kind'" >&2; fail=$((fail + 1)); continue ;;
   esac
   [ "$kind" = config ] && [ "$file" = missing-data.json ] && base=train-images.gz

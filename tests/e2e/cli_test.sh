@@ -11,7 +11,7 @@ source "$(dirname "$0")/../common/check_lib.sh"
 RANDOM=20261201   # the SIGKILL moments below: random, but the same every run
 
 # A tiny model on 512 digits at 16x16, so every run takes a second or two.
-SMALL=(--config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
+SMALL=(--config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
        --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8
        --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set output.sample_count=16
        --set output.sample_every=5 --set output.checkpoint_every=5 --set output.log_every=4 --set train.threads=1)
@@ -232,7 +232,7 @@ if ldd "$GAN" | grep -q libasan; then
 else
 out=$(bash -c "ulimit -v 150000; timeout 20 '$GAN' --version" 2>&1)
 check "gan --version under ulimit -v 150000 ends at once ($out)" test "$(head -1 <<<"$out")" = "gan 0.2.0"
-bash -c "ulimit -v 400000; timeout 60 '$GAN' train --config '$SRC/configs/mnist.json' --set 'data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz' --set train.threads=2 --set 'output.dir=$T/ulimit' --quiet" >"$T/out" 2>"$T/err"
+bash -c "ulimit -v 400000; timeout 60 '$GAN' train --config '$SRC/configs/mnist-dcgan-classic.json' --set 'data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz' --set train.threads=2 --set 'output.dir=$T/ulimit' --quiet" >"$T/out" 2>"$T/err"
 rc=$?
 check "a job over ulimit -v exits 3, not 124 (timeout) or 1 (got $rc)" test $rc -eq 3
 check "...saying what it needs and what is allowed" grep -q "the job needs about .* but ulimit -v (RLIMIT_AS) allows 391 MiB" "$T/err"

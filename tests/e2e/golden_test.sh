@@ -27,7 +27,7 @@ tensor_hash() {
 
 got=""
 for threads in 1 2; do
-  "$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+  "$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
     --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8 \
     --set model.ndf=8 --set train.batch_size=16 --set train.steps=20 --set train.seed=7 \
     --set output.sample_count=16 --set output.sample_every=0 --set output.checkpoint_every=0 \

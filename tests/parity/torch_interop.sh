@@ -12,7 +12,7 @@ fi
 pass=0 fail=0
 for arch in "32 1" "64 3"; do
   set -- $arch
-  "$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+  "$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
     --set data.image_size=$1 --set data.channels=$2 --set data.fit=resize --set data.limit=256 \
     --set model.nz=16 --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set train.steps=3 \
     --set output.sample_count=16 --set "output.dir=$T/run$1" --quiet >/dev/null &&
@@ -21,7 +21,7 @@ for arch in "32 1" "64 3"; do
 done
 # conditional checkpoints (both ways of giving G the class) load into cond_dcgan.py's twins and match
 for gc in concat batchnorm; do
-  "$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+  "$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
     --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=true \
     --set model.g_condition=$gc --set data.image_size=32 --set data.limit=256 --set model.nz=16 \
     --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set train.steps=3 --set train.ema=0.9 \
@@ -32,7 +32,7 @@ for gc in concat batchnorm; do
   pass=$((pass + 1)) || fail=$((fail + 1))
 done
 # and a conditional, spectral-norm d.bin into ProjectionDiscriminator
-"$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+"$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
   --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=true \
   --set data.image_size=16 --set data.fit=resize --set data.limit=64 --set model.nz=4 --set model.ngf=4 \
   --set model.ndf=4 --set train.batch_size=16 --set train.steps=2 --set model.d_norm=spectral \
@@ -48,7 +48,7 @@ D.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, s
 print("torch_interop: a conditional spectral-norm d.bin loads strictly into ProjectionDiscriminator")
 PY
 # a spectral-norm discriminator's d.bin loads strictly into PyTorch's spectral_norm twin
-"$GAN" train --config "$SRC/configs/mnist.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+"$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
   --set data.image_size=16 --set data.fit=resize --set data.limit=64 --set model.nz=4 --set model.ngf=4 \
   --set model.ndf=4 --set train.batch_size=16 --set train.steps=2 --set model.d_norm=spectral \
   --set output.sample_count=4 --set "output.dir=$T/sn" --quiet >/dev/null &&
