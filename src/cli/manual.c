@@ -57,9 +57,9 @@ static void put_option(const cli_option *o)
     printf("%s", o->repeatable && !strstr(o->help, "repeatable") ? " (repeatable)\n" : "\n");
 }
 
-static void put_command(const cli_command *c)
+/* A command's usage lines, each as "gan NAME ..." in bold. */
+static void put_usage(const cli_command *c)
 {
-    printf(".SS \"gan %s\"\n.nf\n", c->name);
     for (const char *line = c->usage; *line;) {
         const size_t len = strcspn(line, "\n");
         printf("\\fBgan %s\\fR ", c->name);
@@ -67,6 +67,12 @@ static void put_command(const cli_command *c)
         printf("\n");
         line += len + (line[len] == '\n');
     }
+}
+
+static void put_command(const cli_command *c)
+{
+    printf(".SS \"gan %s\"\n.nf\n", c->name);
+    put_usage(c);
     printf(".fi\n");
     put_paragraph(c->about);
     for (int i = 0; i < c->noptions; i++) put_option(&c->options[i]);
@@ -117,13 +123,7 @@ void cli_print_manual(void)
     printf(".SH SYNOPSIS\n.nf\n");
     for (int i = 0; i < CLI_NCOMMANDS; i++) {
         const cli_command *c = CLI_COMMANDS[i].form;
-        for (const char *line = c->usage; *line;) {
-            const size_t len = strcspn(line, "\n");
-            printf("\\fBgan %s\\fR ", c->name);
-            put_text(line, len, false);
-            printf("\n");
-            line += len + (line[len] == '\n');
-        }
+        put_usage(c);
     }
     printf("\\fBgan\\fR \\-\\-help | \\-\\-version | \\-\\-manual | \\-\\-completion\n.fi\n");
 
