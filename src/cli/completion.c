@@ -78,6 +78,8 @@ void cli_print_bash_completion(void)
             printf("\" ;;\n");
         } else if (strcmp(k.type, "boolean") == 0) {
             printf("    %s) echo \"true false\" ;;\n", k.path);
+        } else if (strcmp(k.type, "colour") == 0) {
+            printf("    %s) echo \"white black\" ;;\n", k.path);
         } else if (strcmp(k.type, "string") == 0) {
             printf("    %s) echo \"<path>\" ;;\n", k.path);
         }

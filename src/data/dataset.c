@@ -83,9 +83,10 @@ static gan_status check_classes(const gan_dataset *ds, const gan_config *cfg, ga
 gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *err)
 {
     memset(ds, 0, sizeof *ds);
-    const gan_fit fit = {.size = cfg->image_size,
-                         .channels = cfg->channels,
-                         .mode = strcmp(cfg->data_fit, "pad") == 0 ? GAN_FIT_PAD : GAN_FIT_RESIZE};
+    gan_fit fit = {.size = cfg->image_size,
+                   .channels = cfg->channels,
+                   .mode = strcmp(cfg->data_fit, "pad") == 0 ? GAN_FIT_PAD : GAN_FIT_RESIZE};
+    for (int c = 0; c < 3; c++) fit.background[c] = (uint8_t)cfg->background[c];
     gan_status rc;
     const bool idx = strcmp(cfg->data_format, "idx") == 0;
     if (idx) rc = gan_load_idx(ds, cfg, &fit, err);

@@ -29,7 +29,9 @@ gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src
                           "%s: %dx%d images do not fit in %dx%d with data.fit \"pad\" (use \"resize\")",
                           label, w, h, S, S);
         } else {
-            memset(dst, 0, (size_t)C * S * S);
+            const uint8_t *bg = fit->background;
+            const uint8_t grey = (uint8_t)((299 * bg[0] + 587 * bg[1] + 114 * bg[2] + 500) / 1000);
+            for (int c = 0; c < C; c++) memset(dst + (size_t)c * S * S, C == 3 ? bg[c] : grey, (size_t)S * S);
             const int x0 = (S - w) / 2, y0 = (S - h) / 2;
             for (int c = 0; c < C; c++)
                 for (int y = 0; y < h; y++)

@@ -244,7 +244,7 @@ gan_status gan_load_folder(gan_dataset *ds, const gan_config *cfg, const gan_fit
             int w, h;
             rc = load_file(list.paths[i], &file, &len, err);
             if (rc != GAN_OK) break;
-            rc = gan_image_decode(file, len, list.paths[i], cfg->channels, &px, &w, &h, err);
+            rc = gan_image_decode(file, len, list.paths[i], cfg->channels, fit->background, &px, &w, &h, err);
             free(file);
             if (rc == GAN_OK)
                 rc = gan_fit_image(ds->pixels + i * gan_dataset_image_bytes(ds), px, w, h, cfg->channels, fit,

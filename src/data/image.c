@@ -1,5 +1,6 @@
 #include "gan/data/image.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,8 +77,27 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
     return 0;
 }
 
+/* stb_image's own RGB -> grey weights (they sum to 256), so an opaque RGBA
+ * image gives the same grey as the RGB one. */
+static uint8_t luma(int r, int g, int b) { return (uint8_t)((r * 77 + g * 150 + b * 29) >> 8); }
+
+/* RGBA pixels over an opaque background, rounded: alpha 255 keeps the pixel
+ * exactly, alpha 0 gives the background exactly. */
+static void composite(uint8_t *dst, const uint8_t *rgba, long n, int channels, const uint8_t bg[3])
+{
+    for (long i = 0; i < n; i++) {
+        const uint8_t *p = rgba + i * 4;
+        const int a = p[3];
+        int c[3];
+        for (int k = 0; k < 3; k++) c[k] = (p[k] * a + bg[k] * (255 - a) + 127) / 255;
+        if (channels == 3)
+            dst[i * 3] = (uint8_t)c[0], dst[i * 3 + 1] = (uint8_t)c[1], dst[i * 3 + 2] = (uint8_t)c[2];
+        else dst[i] = luma(c[0], c[1], c[2]);
+    }
+}
+
 gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels,
-                            uint8_t **pixels, int *w, int *h, gan_error *err)
+                            const uint8_t background[3], uint8_t **pixels, int *w, int *h, gan_error *err)
 {
     if (len == 0) return gan_fail(err, GAN_ERR_INPUT, "%s: empty file", label);
     if (len > (size_t)GAN_MAX_IMAGE_FILE)
@@ -111,8 +131,20 @@ gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, i
         return gan_fail(err, GAN_ERR_INPUT,
                         "%s: %dx%d pixels is larger than gan accepts (%d per side, %ld in all)", label, iw,
                         ih, GAN_MAX_IMAGE_SIDE, GAN_MAX_IMAGE_PIXELS);
-    uint8_t *p = stbi_load_from_memory(buf, (int)len, w, h, &ic, want_channels);
+    const bool alpha = ic == 2 || ic == 4; /* stb counts a palette with tRNS as 4 */
+    uint8_t *p = stbi_load_from_memory(buf, (int)len, w, h, &ic, alpha ? 4 : want_channels);
     if (!p) return gan_fail(err, GAN_ERR_INPUT, "%s: corrupt or truncated %s image", label, kind);
+    if (alpha) {
+        const long n = (long)*w * *h;
+        uint8_t *flat = malloc((size_t)n * (size_t)want_channels);
+        if (!flat) {
+            stbi_image_free(p);
+            return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
+        }
+        composite(flat, p, n, want_channels, background);
+        stbi_image_free(p);
+        p = flat;
+    }
     *pixels = p;
     return GAN_OK;
 }

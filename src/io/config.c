@@ -18,7 +18,7 @@
 #include "gan/core/number.h"
 #include "gan/models/dcgan.h"
 
-typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM, K_FLAGS } key_type;
+typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM, K_FLAGS, K_COLOR } key_type;
 
 typedef struct {
     const char *path; /* "section.key" (or "key" at the top level) */
@@ -45,6 +45,10 @@ static const key_spec KEYS[] = {
     {"data.channels", K_INT, OFF(channels), 0, 1, 3, "1|3", "1", "1 (grey) or 3 (RGB); images are converted"},
     {"data.fit", K_ENUM, OFF(data_fit), SZ(data_fit), 0, 0, "pad|resize", "\"resize\"",
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
+    {"data.background", K_COLOR, OFF(background), 0, 0, 255, NULL, "\"black\"",
+     "the colour under transparent pixels (grey+alpha, RGBA and palette PNGs with transparency are composited "
+     "on it before any grey conversion) and around images data.fit \"pad\" centres: \"white\", \"black\" "
+     "or [r, g, b] from 0 to 255"},
     {"data.labels", K_STRING, OFF(data_labels), SZ(data_labels), 0, 0, NULL,
      "\"data/mnist10k/labels-idx1-ubyte.gz\"",
      "IDX label file of data.path (read by gan classify train, and by gan train with model.conditional)"},
@@ -225,6 +229,39 @@ static void suggest_choice(const char *choices, const char *s, char *buf, size_t
     else buf[0] = '\0';
 }
 
+/* A colour: "white", "black" or [r, g, b] with integer components 0..255. */
+static gan_status set_color(int rgb[3], const cJSON *v, const char *where, const char *got, gan_status code,
+                            gan_error *err)
+{
+    static const char expected[] = "expected \"white\", \"black\" or [r, g, b] from 0 to 255";
+    if (cJSON_IsString(v)) {
+        const int i = choice_index("black|white", v->valuestring);
+        if (i < 0) {
+            char hint[96];
+            suggest_choice("black|white", v->valuestring, hint, sizeof hint);
+            return gan_fail(err, code, "%s: unknown colour %s: %s%s", where, got, expected, hint);
+        }
+        rgb[0] = rgb[1] = rgb[2] = i == 0 ? 0 : 255;
+        return GAN_OK;
+    }
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 3)
+        return gan_fail(err, code, "%s: %s, got %s", where, expected, got);
+    static const char *const names[] = {"red", "green", "blue"};
+    int c = 0, out[3];
+    for (const cJSON *item = v->child; item; item = item->next, c++) {
+        const double x = cJSON_IsNumber(item) ? item->valuedouble : NAN;
+        if (!(x == floor(x) && x >= 0 && x <= 255)) {
+            char one[64];
+            show(item, one, sizeof one);
+            return gan_fail(err, code, "%s: component %d (%s) is %s: expected an integer from 0 to 255",
+                            where, c + 1, names[c], one);
+        }
+        out[c] = (int)x;
+    }
+    memcpy(rgb, out, sizeof out);
+    return GAN_OK;
+}
+
 /* Stores v into cfg's field for k, or fails with "<where>: expected ..., got
  * ..." and `code` (GAN_ERR_INPUT for a file, GAN_ERR_USAGE for --set). */
 static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *where,
@@ -285,6 +322,7 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         *(int *)(base + k->offset) = flags;
         return GAN_OK;
     }
+    case K_COLOR: return set_color((int *)(base + k->offset), v, where, got, code, err);
     case K_STRING:
     case K_ENUM: {
         if (!cJSON_IsString(v)) return gan_fail(err, code, "%s: expected a string, got %s", where, got);
@@ -357,6 +395,8 @@ static cJSON *set_text_value(const key_spec *k, const char *text, bool *out_of_r
         cJSON_Delete(quoted);
         return cJSON_CreateString(text);
     }
+    case K_COLOR: /* [r, g, b] as JSON, or a name */
+        return text[0] == '[' ? cJSON_ParseWithOpts(text, NULL, 1) : cJSON_CreateString(text);
     case K_FLAGS: { /* [..] as JSON, or names separated by commas ("" for none) */
         if (text[0] == '[') return cJSON_ParseWithOpts(text, NULL, 1);
         cJSON *list = cJSON_CreateArray();
@@ -593,6 +633,14 @@ char *gan_config_to_json(const gan_config *cfg)
             }
             continue;
         }
+        case K_COLOR: {
+            const int *rgb = (const int *)p;
+            const bool grey = rgb[0] == rgb[1] && rgb[1] == rgb[2];
+            if (grey && (rgb[0] == 0 || rgb[0] == 255))
+                cJSON_AddStringToObject(sec, name, rgb[0] ? "white" : "black");
+            else cJSON_AddItemToObject(sec, name, cJSON_CreateIntArray(rgb, 3));
+            continue;
+        }
         default: num[0] = '\0'; break;
         }
         if (k->type == K_STRING && !dot && !*(const char *)p) continue; /* no run id yet: leave it out */
@@ -609,8 +657,8 @@ int gan_config_key_count(void) { return NKEYS; }
 gan_config_key gan_config_key_at(int i)
 {
     GAN_ASSERT(i >= 0 && i < NKEYS);
-    static const char *const tnames[] = {"integer", "integer", "integer", "number",
-                                         "boolean", "string",  "string",  "list"};
+    static const char *const tnames[] = {"integer", "integer", "integer", "number", "boolean",
+                                         "string",  "string",  "list",    "colour"};
     const key_spec *k = &KEYS[i];
     return (gan_config_key){k->path, tnames[k->type], k->def, k->help, k->choices};
 }

@@ -139,6 +139,32 @@ int main(void)
         check_round_trip(set);
     }
 
+    /* data.background: a name or [r, g, b], from the file and from --set, read back as written. */
+    CHECK(d.background[0] == 0 && d.background[1] == 0 && d.background[2] == 0);
+    CHECK(gan_config_parse(&cfg, "{\"data\": {\"background\": \"white\"}}", "x.json", NULL, 0, &err) ==
+              GAN_OK &&
+          cfg.background[0] == 255 && cfg.background[1] == 255 && cfg.background[2] == 255);
+    const char *teal[] = {"data.background=[0, 128, 128]"};
+    CHECK(gan_config_parse(&cfg, NULL, "x.json", teal, 1, &err) == GAN_OK && cfg.background[0] == 0 &&
+          cfg.background[1] == 128 && cfg.background[2] == 128);
+    check_round_trip("data.background=[0, 128, 128]");
+    check_round_trip("data.background=white");
+    check_round_trip("data.background=[255, 255, 255]");
+    expect(
+        "{\"data\": {\"background\": \"purple\"}}", NULL,
+        "data.background: unknown colour \"purple\": expected \"white\", \"black\" or [r, g, b] from 0 to 255");
+    expect("{\"data\": {\"background\": \"whit\"}}", NULL, "(did you mean white?)");
+    expect("{\"data\": {\"background\": [0, 300, 0]}}", NULL,
+           "data.background: component 2 (green) is 300: expected an integer from 0 to 255");
+    expect("{\"data\": {\"background\": [0, 0, -1]}}", NULL, "component 3 (blue) is -1");
+    expect("{\"data\": {\"background\": [0, 0.5, 0]}}", NULL, "component 2 (green) is 0.5");
+    expect("{\"data\": {\"background\": [0, \"0\", 0]}}", NULL, "component 2 (green) is \"0\"");
+    expect("{\"data\": {\"background\": [0, 0]}}", NULL,
+           "data.background: expected \"white\", \"black\" or [r, g, b]");
+    expect("{\"data\": {\"background\": 255}}", NULL, "got 255");
+    expect(NULL, "data.background=red", "--set data.background: unknown colour \"red\"");
+    expect(NULL, "data.background=[1,2,3", "--set data.background: unknown colour \"[1,2,3\"");
+
     /* Files: missing, and every shipped config is valid. */
     CHECK(gan_config_load(&cfg, "/nonexistent/x.json", NULL, 0, &err) == GAN_ERR_IO &&
           strstr(err.msg, "/nonexistent/x.json"));

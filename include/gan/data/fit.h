@@ -8,12 +8,13 @@
 
 typedef enum {
     GAN_FIT_RESIZE, /* scale the short side to the size, then take the centre square */
-    GAN_FIT_PAD     /* centre the image on black; larger images are an error */
+    GAN_FIT_PAD     /* centre the image on the background; larger images are an error */
 } gan_fit_mode;
 
 typedef struct {
     int size, channels; /* target: size x size, 1 (grey) or 3 (RGB) */
     gan_fit_mode mode;
+    uint8_t background[3]; /* r, g, b: around padded images (data.background) */
 } gan_fit;
 
 /* Fits one HWC image (src_channels per pixel) to size x size x channels,

@@ -15,8 +15,11 @@
 #define GAN_MAX_IMAGE_PIXELS ((long)1 << 26)
 
 /* Decodes one PNG/JPEG/BMP from memory into HWC bytes with want_channels
- * (1 or 3). Free *pixels with free(). */
+ * (1 or 3). An image with transparency (grey+alpha, RGBA, a palette with
+ * tRNS) is composited on `background` (r, g, b) first, so grey is the luma of
+ * what the image shows on that colour. 16-bit PNGs are read as 8 bits.
+ * Free *pixels with free(). */
 gan_status gan_image_decode(const uint8_t *buf, size_t len, const char *label, int want_channels,
-                            uint8_t **pixels, int *w, int *h, gan_error *err);
+                            const uint8_t background[3], uint8_t **pixels, int *w, int *h, gan_error *err);
 
 #endif

@@ -21,6 +21,7 @@ typedef struct {
     int image_size;                 /* 16, 32, 64 or 128 */
     int channels;                   /* 1 or 3 */
     char data_fit[16];              /* "pad" (centre on background) or "resize" (scale + centre-crop) */
+    int background[3];              /* r, g, b 0..255: under transparent pixels and around padded images */
     int64_t data_limit;             /* use only the first N images; 0 = all */
     char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify, model.conditional) */
     /* model */
