@@ -76,13 +76,24 @@ typedef struct {
     char *config_json;
 } job;
 
+/* The images and their labels: data.labels for IDX; the class folders of an
+ * image folder, or CIFAR-10's label bytes, for the others (the labels
+ * model.conditional trains on). */
 static gan_status load_data(job *j, const gan_config *cfg, gan_error *err)
 {
-    if (strcmp(cfg->data_format, "idx") != 0)
-        return gan_fail(
-            err, GAN_ERR_INPUT,
-            "config: data.format: gan classify train reads labelled IDX data (\"idx\"), got \"%s\"",
-            cfg->data_format);
+    if (strcmp(cfg->data_format, "idx") != 0) {
+        gan_config labelled = *cfg;
+        labelled.conditional = true;
+        gan_status rc = gan_dataset_load(&j->data, &labelled, err);
+        if (rc != GAN_OK) return rc;
+        if (j->data.classes.count != cfg->cls_classes)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: %d classes in the data, but classifier.classes is %d",
+                            cfg->data_path, j->data.classes.count, cfg->cls_classes);
+        j->labels = malloc(sizeof(int32_t) * (size_t)j->data.count);
+        if (!j->labels) return gan_fail(err, GAN_ERR_NOMEM, "out of memory for the labels");
+        memcpy(j->labels, j->data.labels, sizeof(int32_t) * (size_t)j->data.count);
+        return GAN_OK;
+    }
     gan_status rc = gan_dataset_load(&j->data, cfg, err);
     long nlabels = 0;
     if (rc == GAN_OK) {

@@ -94,7 +94,19 @@ expect 3 "$SRC/data/mnist10k/images-idx3-ubyte.gz: this is an IDX image file" \
   "$GAN" classify train "${CLS[@]}" --set "data.labels=$DATA/images-idx3-ubyte.gz"
 { printf '\x00\x00\x08\x01\x00\x00\x00\xc8'; gzip -dc "$DATA/labels-idx1-ubyte.gz" | tail -c +9 | head -c 200; } | gzip >"$T/l200.gz"
 expect 3 "$T/l200.gz: 200 labels for the 10000 images" "$GAN" classify train "${CLS[@]}" --set data.limit=0 --set "data.labels=$T/l200.gz"
-expect 3 "gan classify train reads labelled IDX data" "$GAN" classify train "${CLS[@]}" --set data.format=folder
+# an image folder: its class folders are the labels (two classes of 16x16 RGB grids here)
+mkdir -p "$T/folder/dark" "$T/folder/light"
+"$GAN" sample --ckpt "$G" -n 1 --seed 1 --out "$T/one.png" --quiet
+for i in $(seq 1 20); do
+  cp "$T/one.png" "$T/folder/dark/$i.png"
+  "$GAN" sample --ckpt "$G" -n 1 --seed "$((i + 1))" --out "$T/folder/light/$i.png" --quiet
+done
+FOLDER=(--set data.format=folder --set "data.path=$T/folder" --set data.channels=3 --set data.limit=0
+        --set train.batch_size=8)
+expect 3 "$T/folder: 2 classes in the data, but classifier.classes is 10" "$GAN" classify train "${CLS[@]}" "${FOLDER[@]}"
+expect 0 "" "$GAN" classify train "${CLS[@]}" "${FOLDER[@]}" --set classifier.classes=2 --set "output.dir=$T/fcls"
+check "a folder classifier is written" test -s "$T/fcls/classifier.bin"
+check "it says 36 training and 4 test images" grep -q "36 training and 4 test images" "$T/err"
 expect 2 "unknown subcommand 'test'" "$GAN" classify test
 
 # ---- a conditional generator: class agreement and intra-class FID, overall and per class
