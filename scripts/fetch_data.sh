@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Downloads the full MNIST or Fashion-MNIST training images (IDX, gzipped) into
-# data/. Needs a network; says so clearly when there is none.
-# usage: scripts/fetch_data.sh mnist|fashion-mnist
+# Downloads a data set into data/. Needs a network; says so clearly when there
+# is none.
+#   mnist, fashion-mnist: the full training images (IDX, gzipped)
+#   emoji: 3,786 Twemoji 64x64 PNGs from the npm registry, one folder per
+#          emoji category (scripts/fetch_emoji.sh)
+# usage: scripts/fetch_data.sh mnist|fashion-mnist|emoji
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
+  emoji)
+    exec bash scripts/fetch_emoji.sh ;;
   mnist)
     DEST=data/mnist
     BASE=https://ossci-datasets.s3.amazonaws.com/mnist ;;
@@ -12,7 +17,7 @@ case "${1:-}" in
     DEST=data/fashion-mnist
     BASE=http://fashion-mnist.s3-website.eu-central-1.amazonaws.com ;;
   *)
-    echo "usage: scripts/fetch_data.sh mnist|fashion-mnist" >&2
+    echo "usage: scripts/fetch_data.sh mnist|fashion-mnist|emoji" >&2
     exit 2 ;;
 esac
 FILES=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# scripts/fetch_emoji.sh's failures, without the network: a stand-in npm that
+# is offline, one that delivers a tarball with the wrong checksum, and a fetch
+# stopped by SIGTERM. Each exits with its code (4, 4, 143), says why in one
+# line, and leaves neither category folders nor a staging folder behind.
+# usage: fetch_test.sh SOURCE_DIR
+set -u
+SRC=$1
+T=$(mktemp -d /tmp/gan_fetch_XXXXXX)
+trap 'rm -rf "$T"' EXIT
+source "$SRC/tests/common/check_lib.sh"
+mkdir -p "$T/bin"
+for tool in node sha256sum tar; do # only npm is faked; the others are real when there
+  command -v "$tool" >/dev/null || printf '#!/bin/sh\nexit 1\n' >"$T/bin/$tool"
+done
+chmod +x "$T/bin"/* 2>/dev/null
+fake_npm() { printf '#!/bin/sh\n%s\n' "$1" >"$T/bin/npm" && chmod +x "$T/bin/npm"; }
+nothing_left() { # the destination holds no category folder, and no staging folder is left
+  [ -z "$(find "$T/dest" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ] && [ -z "$(ls -d "$T"/.emoji-fetch.* 2>/dev/null)" ]
+}
+FETCH=(env PATH="$T/bin:$PATH" bash "$SRC/scripts/fetch_emoji.sh" "$T/dest")
+
+fake_npm 'echo "npm error code ENOTFOUND: getaddrinfo ENOTFOUND registry.npmjs.org" >&2; exit 1'
+expect 4 "cannot download emoji-datasource-twitter@16.0.0 from the npm registry (npm error code ENOTFOUND" "${FETCH[@]}"
+check "offline: the message asks whether the machine is offline" grep -q "is this machine offline?" "$T/err"
+check "offline: nothing is left behind" nothing_left
+
+fake_npm 'echo "not the package" | gzip >emoji-datasource-twitter-16.0.0.tgz; echo emoji-datasource-twitter-16.0.0.tgz'
+expect 4 "emoji-datasource-twitter-16.0.0.tgz: checksum mismatch (sha256 " "${FETCH[@]}"
+check "bad checksum: nothing was extracted" nothing_left
+
+fake_npm 'exec sleep 30'
+setsid "${FETCH[@]}" >"$T/out" 2>"$T/err" & # its own process group, as a terminal's Ctrl-C reaches
+pid=$!
+for _ in $(seq 1 50); do [ -n "$(ls -d "$T"/.emoji-fetch.* 2>/dev/null)" ] && break; sleep 0.1; done
+kill -TERM -- "-$pid"
+wait "$pid"
+check "SIGTERM: exit 143" test $? -eq 143
+check "SIGTERM: nothing is left behind" nothing_left
+
+echo "fetch_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
