@@ -1,5 +1,7 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -25,9 +27,23 @@ const cli_command CLI_TRAIN = {
              "stdout carries only the path of the final g.bin.",
     .options = OPTIONS,
     .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
-    .epilog = "Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits\n"
+    .epilog = "Progress on a terminal is one self-updating line; when stderr is a file or a pipe\n"
+              "(or TERM=dumb), one plain line per output.log_every steps.\n"
+              "Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits\n"
               "with 128 + the signal number.\n",
 };
+
+/* The width of the terminal stderr is, or 0 when it is not one (a file, a
+ * pipe, TERM=dumb): then progress comes as plain lines, one per
+ * output.log_every steps, that scripts and CI logs can read. */
+static int terminal_columns(void)
+{
+    const char *term = getenv("TERM");
+    if (!isatty(STDERR_FILENO) || (term && strcmp(term, "dumb") == 0)) return 0;
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+    return 80;
+}
 
 int cmd_train(int argc, char **argv)
 {
@@ -86,7 +102,8 @@ int cmd_train(int argc, char **argv)
                                           : force ? GAN_RUN_FORCE
                                                   : GAN_RUN_NEW,
                                  .quiet = quiet,
-                                 .stop = &cli_stop_signal};
+                                 .stop = &cli_stop_signal,
+                                 .bar_columns = quiet ? 0 : terminal_columns()};
     gan_train_result res;
     rc = gan_train(&cfg, &opts, &res, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);

@@ -21,6 +21,14 @@
 
 static FILE *log_stream(const gan_run *r) { return r->opts->log ? r->opts->log : stderr; }
 
+FILE *gan_run_log(gan_run *r)
+{
+    FILE *log = log_stream(r);
+    if (r->bar_shown) fputs("\r\033[K", log); /* back to the line's start, and erase it */
+    r->bar_shown = false;
+    return log;
+}
+
 /* A conditional run's grids have one column per class (up to 16 classes);
  * others are near-square. */
 static int sample_grid_row(const gan_trainer *t, int n)
@@ -116,19 +124,53 @@ static gan_status log_progress(gan_run *r, gan_error *err)
     fprintf(r->metrics, ",%.3f\n", r->train_seconds);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
-    if (!r->opts->quiet) {
+    if (!r->opts->quiet && r->opts->bar_columns <= 0) {
         char el[32], eta[32];
         const double done = (double)(t->step - r->session_start_step);
         fmt_time(el, sizeof el, elapsed);
         fmt_time(eta, sizeof eta, done > 0 ? elapsed / done * (double)(r->total_steps - t->step) : 0.0);
         fprintf(
-            log_stream(r),
+            gan_run_log(r),
             "epoch %lld/%lld  step %lld/%lld  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.0f img/s  %s "
             "elapsed  %s left\n",
             epoch, total_epochs, (long long)t->step, (long long)r->total_steps, s->loss_d, s->loss_g, s->d_x,
             s->d_g_z, ips, el, eta);
     }
     return GAN_OK;
+}
+
+/* The terminal's progress line, redrawn in place at most 5 times a second:
+ * a bar, step/total, img/s and time left over this session, and the mean
+ * losses of the log interval so far. Cut to the terminal's width, since a
+ * wrapped line cannot be redrawn with a carriage return. */
+static void draw_bar(gan_run *r, bool force)
+{
+    const gan_trainer *t = &r->t;
+    const double now = gan_seconds();
+    if (r->opts->quiet || r->opts->bar_columns <= 0 || (!force && now - r->t_bar < 0.2)) return;
+    r->t_bar = now;
+    const double elapsed = now - r->t_start, done = (double)(t->step - r->session_start_step);
+    const double frac = r->total_steps > 0 ? (double)t->step / (double)r->total_steps : 1.0;
+    char bar[13], el[32], eta[32], line[256];
+    const int filled = (int)(frac * 12.0);
+    for (int i = 0; i < 12; i++) bar[i] = i < filled ? '#' : '.';
+    bar[12] = '\0';
+    fmt_time(el, sizeof el, elapsed);
+    fmt_time(eta, sizeof eta, done > 0 ? elapsed / done * (double)(r->total_steps - t->step) : 0.0);
+    const double k = r->interval[4] > 0 ? r->interval[4] : 1;
+    const double ips = elapsed > 0 ? done * t->cfg->batch_size * t->cfg->d_steps / elapsed : 0.0;
+    /* what matters most first: on an 80-column terminal the elapsed time is what is cut */
+    int n = snprintf(line, sizeof line,
+                     "step %lld/%lld [%s] %3.0f%%  %.0f img/s  %s left  loss D %.3f G %.3f  %s elapsed",
+                     (long long)t->step, (long long)r->total_steps, bar, 100.0 * frac, ips, eta,
+                     r->interval[0] / k, r->interval[1] / k, el);
+    const int width = r->opts->bar_columns - 1;
+    if (n > width) n = width;
+    if (n < 0) n = 0;
+    FILE *log = gan_run_log(r);
+    fprintf(log, "%.*s", n, line);
+    fflush(log);
+    r->bar_shown = true;
 }
 
 static gan_status join_paths(gan_run_paths *p, const char *dir, gan_error *err)
@@ -320,6 +362,7 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
         if (r.eval_on && (every(t->step, cfg->eval_every) || last)) rc = gan_run_evaluate(&r, err);
         if (rc == GAN_OK && (every(t->step, cfg->log_every) || last || r.evaluated))
             rc = log_progress(&r, err);
+        if (rc == GAN_OK) draw_bar(&r, last);
         if (rc == GAN_OK && (every(t->step, cfg->sample_every) || last)) rc = write_samples(&r, err);
         if (rc == GAN_OK && (every(t->step, cfg->checkpoint_every) || last || stopping))
             rc = gan_run_save_checkpoint(&r, err);
@@ -340,6 +383,7 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                                      .d_g_z = t->last.d_g_z,
                                      .seconds = gan_seconds() - r.t_start};
     }
+    if (r.bar_shown) fputc('\n', log_stream(&r)); /* the last progress line stays */
     teardown(&r, failed_setup);
     return rc;
 }

@@ -74,7 +74,7 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
         r->best_fid = r->report.fid;
     }
     if (!r->opts->quiet) {
-        FILE *log = r->opts->log ? r->opts->log : stderr;
+        FILE *log = gan_run_log(r);
         const long long step = (long long)r->t.step;
         fprintf(
             log,

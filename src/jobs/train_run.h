@@ -47,7 +47,13 @@ typedef struct {
     double t_start, t_log;
     int64_t last_ckpt_step, session_start_step;
     long log_images;
+    double t_bar;   /* when the progress line was last drawn */
+    bool bar_shown; /* the progress line is on the terminal: a log line must clear it first */
 } gan_run;
+
+/* train.c */
+/* The log stream, ready for a line of its own (the progress line cleared). */
+FILE *gan_run_log(gan_run *r);
 
 /* train_state.c */
 /* What g.bin's weights are: "ema 0.999" with train.ema, else NULL (G's own). */

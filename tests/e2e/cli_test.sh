@@ -29,6 +29,25 @@ check "sample grid is a PNG" test "$(head -c 4 "$T/x/samples/step_000012.png" | 
 check "resolved config records the override" grep -q '"steps":	12' "$T/x/config.json"
 cp -r "$T/x" "$T/full"
 
+# ---- progress: plain lines when stderr is a file; one self-updating line on a terminal
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/p" >/dev/null 2>"$T/err"
+check "not a terminal: one plain line per output.log_every steps" test "$(grep -c '^epoch .* step [0-9]*/12 ' "$T/err")" -eq 3
+check "not a terminal: no carriage returns" test "$(tr -cd '\r' <"$T/err" | wc -c)" -eq 0
+if command -v script >/dev/null; then # util-linux: runs the command on a pseudo-terminal
+  rm -rf "$T/p"
+  TERM=xterm script -qec "$(printf '%q ' "$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/p")" /dev/null \
+    >"$T/tty" 2>&1 </dev/null
+  check "terminal: the progress line reaches step 12/12 at 100%" grep -q 'step 12/12 \[############\] 100%  [0-9]* img/s  0:00 left  loss D' "$T/tty"
+  check "terminal: redrawn in place (carriage return, erase line)" grep -q $'\r\033\\[K' "$T/tty"
+  check "terminal: no periodic plain lines" test "$(grep -c 'epoch .* step' "$T/tty")" -eq 0
+  check "terminal: the run still writes its metrics rows" test "$(cut -d, -f1 "$T/p/metrics.csv" | tr '\n' ' ')" = "step 4 8 12 "
+  rm -rf "$T/p"
+  TERM=dumb script -qec "$(printf '%q ' "$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/p")" /dev/null \
+    >"$T/tty" 2>&1 </dev/null
+  check "TERM=dumb: plain lines" test "$(grep -c '^epoch .* step [0-9]*/12 ' "$T/tty")" -eq 3
+fi
+rm -rf "$T/p"
+
 # ---- same seed, same bytes; resume reproduces the uninterrupted run
 "$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/x" --quiet --force >/dev/null 2>&1
 check "two runs with one seed give the same g.bin" cmp -s "$T/x/g.bin" "$T/full/g.bin"

@@ -22,6 +22,8 @@ typedef struct {
     bool quiet;                  /* no progress lines */
     volatile sig_atomic_t *stop; /* set asynchronously (Ctrl-C): finish the step, save, return */
     FILE *log;                   /* progress lines go here (stderr when NULL) */
+    int bar_columns; /* > 0: the log is a terminal this wide: one self-updating progress line replaces
+                        the periodic lines (evaluations and notes still get lines of their own) */
 } gan_train_opts;
 
 typedef struct {
