@@ -17,7 +17,8 @@ const cli_command CLI_CLASSIFY_TRAIN = {
     .name = "classify train",
     .usage = "--config FILE [--set KEY=VALUE]... [--quiet]",
     .about = "Trains the small CNN classifier that 'gan eval' measures samples with, on\n"
-             "labelled IDX data (data.path, data.labels). classifier.test_split of the\n"
+             "labelled data: IDX (data.path, data.labels), an image folder's class\n"
+             "folders, or CIFAR-10's label bytes. classifier.test_split of the\n"
              "images is held out; the test accuracy is printed after every epoch. Writes\n"
              "output.dir/classifier.bin and prints its path on stdout.",
     .options = OPTIONS,

@@ -168,10 +168,16 @@ int main(void)
     /* Files: missing, and every shipped config is valid. */
     CHECK(gan_config_load(&cfg, "/nonexistent/x.json", NULL, 0, &err) == GAN_ERR_IO &&
           strstr(err.msg, "/nonexistent/x.json"));
-    const char *shipped[] = {
-        GAN_SOURCE_DIR "/configs/mnist.json", GAN_SOURCE_DIR "/configs/fashion-mnist.json",
-        GAN_SOURCE_DIR "/configs/folder-64-rgb.json", GAN_SOURCE_DIR "/configs/cifar10.json"};
-    for (int i = 0; i < 4; i++) {
+    const char *shipped[] = {GAN_SOURCE_DIR "/configs/mnist.json",
+                             GAN_SOURCE_DIR "/configs/fashion-mnist.json",
+                             GAN_SOURCE_DIR "/configs/folder-64-rgb.json",
+                             GAN_SOURCE_DIR "/configs/cifar10.json",
+                             GAN_SOURCE_DIR "/configs/mnist-cond.json",
+                             GAN_SOURCE_DIR "/configs/mnist-dcgan-classic.json",
+                             GAN_SOURCE_DIR "/configs/mnist-classifier.json",
+                             GAN_SOURCE_DIR "/configs/emoji-64.json",
+                             GAN_SOURCE_DIR "/configs/emoji-classifier.json"};
+    for (int i = 0; i < (int)(sizeof shipped / sizeof *shipped); i++) {
         gan_status rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
         CHECK_MSG(rc == GAN_OK, "%s: %s", shipped[i], err.msg);
     }
