@@ -63,15 +63,17 @@ for (const f of files) {
 if (files.length !== Number(want)) throw new Error(`${files.length} images, expected ${want}`);
 JS
 
-# Move the category folders in; an earlier partial set is replaced whole.
-find "$DEST" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+# Move the category folders in; a category folder from an earlier partial
+# fetch is replaced whole (nothing else in DEST is touched).
 moved=()
 trap 'rm -rf "$STAGE"; for d in "${moved[@]}"; do rm -rf "$DEST/$d"; done' EXIT
 for d in "$STAGE"/out/*/; do
   name=$(basename "$d")
+  rm -rf "${DEST:?}/$name"
   mv "$d" "$DEST/$name"
   moved+=("$name")
 done
+categories=${#moved[@]}
 moved=()
-say "$DEST ready: $IMAGES images in $(find "$DEST" -mindepth 1 -maxdepth 1 -type d | wc -l) category folders"
+say "$DEST ready: $IMAGES images in $categories category folders"
 say "train with: gan train --config configs/emoji-64.json"
