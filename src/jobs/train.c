@@ -157,13 +157,15 @@ static void draw_bar(gan_run *r, bool force)
     bar[12] = '\0';
     fmt_time(el, sizeof el, elapsed);
     fmt_time(eta, sizeof eta, done > 0 ? elapsed / done * (double)(r->total_steps - t->step) : 0.0);
-    const double k = r->interval[4] > 0 ? r->interval[4] : 1;
+    /* the interval's means; just after a log row reset them, the last step's losses */
+    const bool fresh = r->interval[4] == 0;
+    const double loss_d = fresh ? t->last.loss_d : r->interval[0] / r->interval[4],
+                 loss_g = fresh ? t->last.loss_g : r->interval[1] / r->interval[4];
     const double ips = elapsed > 0 ? done * t->cfg->batch_size * t->cfg->d_steps / elapsed : 0.0;
     /* what matters most first: on an 80-column terminal the elapsed time is what is cut */
-    int n = snprintf(line, sizeof line,
-                     "step %lld/%lld [%s] %3.0f%%  %.0f img/s  %s left  loss D %.3f G %.3f  %s elapsed",
-                     (long long)t->step, (long long)r->total_steps, bar, 100.0 * frac, ips, eta,
-                     r->interval[0] / k, r->interval[1] / k, el);
+    int n = snprintf(
+        line, sizeof line, "step %lld/%lld [%s] %3.0f%%  %.0f img/s  %s left  loss D %.3f G %.3f  %s elapsed",
+        (long long)t->step, (long long)r->total_steps, bar, 100.0 * frac, ips, eta, loss_d, loss_g, el);
     const int width = r->opts->bar_columns - 1;
     if (n > width) n = width;
     if (n < 0) n = 0;
