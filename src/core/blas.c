@@ -39,10 +39,11 @@ void gan_blas_single_under_limit(char **argv)
 gan_pool *gan_threads_start(int threads)
 {
     const int n = threads > 0 ? threads : gan_default_threads();
-    gan_pool *pool = gan_pool_create(n);
-    if (pool) openblas_set_num_threads(1);
-    else if (threads > 0) openblas_set_num_threads(threads);
-    return pool;
+    /* OpenBLAS stays on one thread even when the pool cannot start: its own
+     * threading would split SGEMMs by the thread count, and gan's results
+     * are the same for every thread count (see gan_gemm). */
+    openblas_set_num_threads(1);
+    return gan_pool_create(n);
 }
 
 const char *gan_blas_core(void)

@@ -60,6 +60,14 @@ check "7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/x/g.bin" "$T/full/
 check "7 steps + resume to 12 == 12 steps (d.bin)" cmp -s "$T/x/d.bin" "$T/full/d.bin"
 check "metrics.csv after resume: rows 4, 7 (end of the first part), 8, 12" test "$(cut -d, -f1 "$T/x/metrics.csv" | tr '\n' ' ')" = "step 4 7 8 12 "
 check "metrics rows of the resumed run equal the uninterrupted run's" cmp -s <(grep -v '^7,' "$T/x/metrics.csv" | cut -d, -f1-6) <(cut -d, -f1-6 "$T/full/metrics.csv")
+rm -rf "$T/x"
+# the bytes do not depend on the thread count: 7 steps on 1 thread, then 5 on 2
+"$GAN" train "${SMALL[@]}" --set train.steps=7 --set train.threads=1 --set "output.dir=$T/x" --quiet >/dev/null 2>&1
+"$GAN" train --resume "$T/x" --set train.steps=12 --set train.threads=2 --quiet >/dev/null 2>&1
+# (the tensors, that is: the header's metadata records the config, threads included)
+tensors() { tail -c +$((9 + $(od -An -t u8 -N 8 "$1" | tr -d ' '))) "$1"; }
+check "7 steps on 1 thread + resume to 12 on 2 threads == 12 steps (g.bin tensors)" \
+  cmp -s <(tensors "$T/x/g.bin") <(tensors "$T/full/g.bin")
 expect 3 "already holds a run" "$GAN" train "${SMALL[@]}" --set "output.dir=$T/x"
 expect 3 "nothing to resume" "$GAN" train --resume "$T/full/samples"
 

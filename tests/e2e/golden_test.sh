@@ -4,6 +4,8 @@
 # in golden.txt, for 1 and for 2 threads. A change that alters the numerics
 # on purpose updates golden.txt in the same commit and says why
 # (GAN_GOLDEN_PRINT=1 prints the new lines).
+# Then the recipe's other paths (spectral norm, hinge, DiffAugment, a
+# conditional G and D, EMA) must give the same bytes on 1 and 2 threads too.
 # OpenBLAS's kernels differ in rounding between CPU types, so the test pins
 # them: OPENBLAS_CORETYPE=Haswell (AVX2), which any x86-64 CPU with AVX2 runs.
 # usage: golden_test.sh GAN_BINARY SOURCE_DIR
@@ -42,4 +44,27 @@ if [ "$want" != "${got%$'\n'}" ]; then
   diff <(echo "$want") <(printf '%s' "$got") >&2
   exit 1
 fi
-echo "golden_test: g.bin and d.bin tensors match tests/golden.txt (1 and 2 threads)"
+
+# Thread independence beyond the pinned run: every other layer and loss.
+for variant in "model.d_norm=spectral train.loss=hinge" "train.augment=translation,cutout,color train.loss=lsgan" \
+  "model.conditional=true model.d_norm=spectral"; do
+  hashes=""
+  for threads in 1 2; do
+    sets=()
+    for kv in $variant; do sets+=(--set "$kv"); done
+    "$GAN" train --config "$SRC/configs/mnist-cond.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
+      --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=false \
+      --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8 \
+      --set model.ndf=8 --set train.batch_size=16 --set train.steps=12 --set train.seed=3 --set train.ema=0.9 \
+      --set output.sample_count=16 --set output.sample_every=0 --set output.checkpoint_every=0 "${sets[@]}" \
+      --set "train.threads=$threads" --set "output.dir=$T/v$threads" --quiet >/dev/null || exit 1
+    hashes+="$(tensor_hash "$T/v$threads/g.bin") $(tensor_hash "$T/v$threads/d.bin") $(tensor_hash "$T/v$threads/state.bin");"
+    rm -rf "$T/v$threads"
+  done
+  if [ "${hashes%%;*}" != "$(echo "$hashes" | cut -d';' -f2)" ]; then
+    echo "golden_test: 1 and 2 threads give different tensors with $variant" >&2
+    exit 1
+  fi
+done
+echo "golden_test: g.bin and d.bin tensors match tests/golden.txt (1 and 2 threads);" \
+  "spectral norm, hinge, lsgan, DiffAugment, conditional and EMA runs give the same bytes on 1 and 2 threads"

@@ -8,11 +8,11 @@
 
 typedef enum { GAN_NO_TRANS = 0, GAN_TRANS = 1 } gan_transpose;
 
-/* Fast path: OpenBLAS cblas_sgemm. With a pool, C is cut into one block of
- * columns (or rows, whichever side is longer) per thread and each block is
- * an independent single-threaded SGEMM: gan runs OpenBLAS with one thread
- * and owns all threading, so no idle OpenBLAS worker spins while gan's own
- * loops run. NULL pool: one SGEMM on OpenBLAS's own threads. */
+/* Fast path: OpenBLAS cblas_sgemm, single-threaded; gan owns all threading,
+ * so no idle OpenBLAS worker spins while gan's own loops run. C is cut into
+ * up to 4 blocks along its longer side, by its shape alone, and each block
+ * is one SGEMM; a pool's threads take whole blocks. So the result has the
+ * same bytes for every thread count, NULL pool (serial) included. */
 void gan_gemm(gan_transpose trans_a, gan_transpose trans_b, int m, int n, int k, float alpha, const float *a,
               int lda, const float *b, int ldb, float beta, float *c, int ldc, gan_pool *pool);
 
