@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gan/core/comm.h"
 #include "gan/core/path.h"
 #include "gan/io/config.h"
 #include "gan/jobs/train.h"
@@ -45,6 +46,8 @@ static int terminal_columns(void)
     return 80;
 }
 
+static int train(const gan_config *cfg, bool quiet, gan_run_start start, gan_comm *comm);
+
 int cmd_train(int argc, char **argv)
 {
     cli_args a;
@@ -79,7 +82,12 @@ int cmd_train(int argc, char **argv)
     gan_config cfg;
     gan_error err;
     char path[GAN_PATH_MAX];
-    gan_status rc;
+    gan_comm *comm = NULL; /* under mpirun or srun: this rank of the job */
+    gan_status rc = gan_comm_start(&comm, &err);
+    if (rc != GAN_OK) {
+        cli_args_free(&a);
+        return cli_report(rc, &err);
+    }
     if (resume) {
         rc = gan_path_join(path, resume, GAN_RUN_STATE, &err);
         if (rc == GAN_OK && access(path, F_OK) != 0)
@@ -95,17 +103,31 @@ int cmd_train(int argc, char **argv)
         rc = gan_config_load(&cfg, config, sets->values, sets->count, &err);
     }
     cli_args_free(&a);
-    if (rc != GAN_OK) return cli_report(rc, &err);
+    rc = gan_comm_agree(comm, rc, &err); /* a bad config: reported once, by rank 0 */
+    code = rc != GAN_OK ? cli_report(rc, &err)
+                        : train(&cfg, quiet,
+                                resume  ? GAN_RUN_RESUME
+                                : force ? GAN_RUN_FORCE
+                                        : GAN_RUN_NEW,
+                                comm);
+    gan_comm_end(comm);
+    return code;
+}
 
+static int train(const gan_config *cfg_in, bool quiet, gan_run_start start, gan_comm *comm)
+{
+    gan_config cfg = *cfg_in;
+    gan_error err;
+    const bool writer = gan_comm_rank(comm) == 0; /* the other ranks only speak of their own failures */
+    quiet = quiet || !writer;
     cli_catch_signals();
-    const gan_train_opts opts = {.start = resume  ? GAN_RUN_RESUME
-                                          : force ? GAN_RUN_FORCE
-                                                  : GAN_RUN_NEW,
+    const gan_train_opts opts = {.start = start,
                                  .quiet = quiet,
                                  .stop = &cli_stop_signal,
-                                 .bar_columns = quiet ? 0 : terminal_columns()};
+                                 .bar_columns = quiet ? 0 : terminal_columns(),
+                                 .comm = comm};
     gan_train_result res;
-    rc = gan_train(&cfg, &opts, &res, &err);
+    gan_status rc = gan_train(&cfg, &opts, &res, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet && res.steps_run == 0)
         fprintf(
@@ -122,7 +144,10 @@ int cmd_train(int argc, char **argv)
             "gan: done: step %lld, %lld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
             (long long)res.step, (long long)res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x,
             res.d_g_z);
+    if (!quiet && gan_comm_size(comm) > 1)
+        fprintf(stderr, "gan: %d ranks; %.1f s (%.1f%%) of rank 0's time in exchanges between them\n",
+                gan_comm_size(comm), res.comm_seconds, res.seconds > 0 ? 100.0 * res.comm_seconds / res.seconds : 0.0);
     /* stdout carries only the generator's path, for scripts. */
-    printf("%s/%s\n", cfg.out_dir, GAN_RUN_G);
+    if (writer) printf("%s/%s\n", cfg.out_dir, GAN_RUN_G);
     return EXIT_OK;
 }

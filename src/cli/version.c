@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "gan/core/blas.h"
+#include "gan/core/comm.h"
 #include "gan/core/dispatch.h"
 #include "gan_build_info.h" /* generated at build time by scripts/build_info.cmake */
 
@@ -14,4 +15,7 @@ void cli_print_version(void)
     printf("build: %s, %s, %s\n", GAN_BUILD_TYPE, GAN_BUILD_COMPILER, GAN_BUILD_TARGET);
     printf("hot loops: %s\n", gan_hot_loops());
     printf("openblas: %s\n", gan_blas_config());
+    char mpi[128];
+    gan_comm_library(mpi, sizeof mpi);
+    printf("mpi: %s%s\n", mpi, gan_comm_available() ? " (mpirun -np N gan train ...)" : "");
 }

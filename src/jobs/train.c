@@ -227,7 +227,11 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
 {
     gan_trainer *t = &r->t;
     const bool resume = r->opts->start == GAN_RUN_RESUME;
-    gan_status rc = open_run_folder(r, c, err);
+    /* Under MPI, rank 0 alone owns the run folder (its lock, every file);
+     * the other ranks only read state.bin on --resume. */
+    const bool writer = gan_comm_rank(r->opts->comm) == 0;
+    t->comm = r->opts->comm;
+    gan_status rc = writer ? open_run_folder(r, c, err) : join_paths(&r->paths, c->out_dir, err);
     if (rc != GAN_OK) return rc;
     rc = gan_dataset_load(&t->data, c, err);
     if (rc != GAN_OK) return rc;
@@ -260,8 +264,8 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
     if (r->config_json && !resume) gan_run_id_of(r->config_json, c->run_id, sizeof c->run_id);
     if (!r->fixed_z || !r->config_json) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
 
-    rc = gan_mkdir_p(c->out_dir, err);
-    if (rc == GAN_OK) rc = gan_mkdir_p(r->paths.samples, err);
+    if (writer) rc = gan_mkdir_p(c->out_dir, err);
+    if (writer && rc == GAN_OK) rc = gan_mkdir_p(r->paths.samples, err);
     if (rc != GAN_OK) return rc;
     if (resume) {
         rc = gan_run_load_state(r, err);
@@ -273,8 +277,9 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
         gan_net_init_weights(&t->d, &t->rng);
         gan_trainer_ema_start(t);
         gan_rng_normal(&t->rng, r->fixed_z, (long)c->sample_count * c->nz, 0.0f, 1.0f);
-        rc = write_real_grid(r, err);
+        if (writer) rc = write_real_grid(r, err);
     }
+    if (!writer) return rc; /* evaluation, config.json and metrics.csv are rank 0's */
     if (rc == GAN_OK) rc = gan_run_eval_setup(r, err);
     if (rc == GAN_OK) { /* config.json: the resolved config with the run id */
         char *folder_json = gan_config_to_json(c);
@@ -315,22 +320,27 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     r.lock_fd = -1;
     gan_trainer *t = &r.t;
     FILE *log = log_stream(&r);
+    gan_comm *comm = opts->comm;
+    const int ranks = gan_comm_size(comm);
+    const bool writer = gan_comm_rank(comm) == 0;
     gan_status rc = setup(&r, &r.cfg, err);
     const bool failed_setup = rc != GAN_OK;
+    rc = gan_comm_agree(comm, rc, err); /* every rank goes on, or none does */
     cfg = &r.cfg;
     if (rc == GAN_OK && !opts->quiet) {
         const bool resume = opts->start == GAN_RUN_RESUME;
-        char mem[32];
+        char mem[32], mpi[64] = "";
         gan_format_bytes((double)(r.mem.resident + (size_t)t->data.count * gan_dataset_image_bytes(&t->data)),
                          mem, sizeof mem);
+        if (ranks > 1) snprintf(mpi, sizeof mpi, " x %d ranks (%d images each)", ranks, t->local_batch);
         fprintf(
             log,
             "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
-            "OpenBLAS %s, %d threads; memory about %s; run folder %s\n",
+            "OpenBLAS %s, %d threads%s; memory about %s; run folder %s\n",
             resume ? "resuming on" : "training on", t->data.count, cfg->image_size, cfg->image_size,
             cfg->channels, cfg->data_path, t->g.nparams, t->d.nparams, cfg->batch_size,
             resume ? "from" : "at", (long long)t->step, (long long)r.total_steps, gan_blas_core(),
-            gan_pool_threads(t->pool), mem, cfg->out_dir);
+            gan_pool_threads(t->pool), mpi, mem, cfg->out_dir);
         if (gan_blas_note()) fprintf(log, "gan: %s\n", gan_blas_note());
         char skipped[256];
         gan_dataset_skip_note(&t->data, skipped, sizeof skipped);
@@ -345,6 +355,7 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
         r.log_images += (long)cfg->batch_size * cfg->d_steps;
         const double now[5] = {t->last.loss_d, t->last.loss_g, t->last.d_x, t->last.d_g_z, 1.0};
         for (int i = 0; i < 5; i++) r.interval[i] += now[i];
+        /* the losses are the global batch's, the same bytes on every rank: all stop here together */
         if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) {
             char kept[128];
             if (r.have_checkpoint)
@@ -356,25 +367,37 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                           (long long)t->step, t->last.loss_d, t->last.loss_g, cfg->out_dir, kept);
             break;
         }
-        const bool out_of_time = cfg->time_limit > 0 && r.train_seconds >= cfg->time_limit;
+        bool out_of_time = cfg->time_limit > 0 && r.train_seconds >= cfg->time_limit;
+        int signal = opts->stop ? (int)*opts->stop : 0;
+        if (ranks > 1) { /* a signal on any rank, and rank 0's clock, decide for all */
+            int v[2] = {-signal, writer && out_of_time ? -1 : 0};
+            gan_comm_min_ints(comm, v, 2);
+            signal = -v[0];
+            out_of_time = v[1] < 0;
+            if (signal && opts->stop) *opts->stop = signal; /* the exit code names it on every rank */
+        }
         if (out_of_time) r.total_steps = t->step; /* this step is the last: log, samples, checkpoint */
         const bool last = t->step == r.total_steps;
-        const bool stopping = opts->stop && *opts->stop;
+        const bool stopping = signal != 0;
         r.evaluated = false;
-        if (r.eval_on && (every(t->step, cfg->eval_every) || last)) rc = gan_run_evaluate(&r, err);
-        if (rc == GAN_OK && (every(t->step, cfg->log_every) || last || r.evaluated))
-            rc = log_progress(&r, err);
-        if (rc == GAN_OK) draw_bar(&r, last);
-        if (rc == GAN_OK && (every(t->step, cfg->sample_every) || last)) rc = write_samples(&r, err);
-        if (rc == GAN_OK && (every(t->step, cfg->checkpoint_every) || last || stopping))
-            rc = gan_run_save_checkpoint(&r, err);
+        if (writer) {
+            if (r.eval_on && (every(t->step, cfg->eval_every) || last)) rc = gan_run_evaluate(&r, err);
+            if (rc == GAN_OK && (every(t->step, cfg->log_every) || last || r.evaluated))
+                rc = log_progress(&r, err);
+            if (rc == GAN_OK) draw_bar(&r, last);
+            if (rc == GAN_OK && (every(t->step, cfg->sample_every) || last)) rc = write_samples(&r, err);
+            if (rc == GAN_OK && (every(t->step, cfg->checkpoint_every) || last || stopping))
+                rc = gan_run_save_checkpoint(&r, err);
+        }
         if (rc == GAN_OK && stopping && !last)
             rc = gan_fail(err, GAN_INTERRUPTED,
                           "interrupted at step %lld; checkpoint written to %s (continue with --resume %s)",
                           (long long)t->step, cfg->out_dir, cfg->out_dir);
+        if (ranks > 1) rc = gan_comm_agree(comm, rc, err); /* rank 0's writes failed: all stop */
     }
     bool rewritten = false; /* a finished run's g.bin or d.bin was missing or damaged */
-    if (rc == GAN_OK && t->step == r.session_start_step) rc = gan_run_check_outputs(&r, &rewritten, err);
+    if (writer && rc == GAN_OK && t->step == r.session_start_step) rc = gan_run_check_outputs(&r, &rewritten, err);
+    rc = gan_comm_agree(comm, rc, err);
     if (result) {
         *result = (gan_train_result){.step = t->step,
                                      .outputs_rewritten = rewritten,
@@ -383,7 +406,8 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                                      .loss_g = t->last.loss_g,
                                      .d_x = t->last.d_x,
                                      .d_g_z = t->last.d_g_z,
-                                     .seconds = gan_seconds() - r.t_start};
+                                     .seconds = gan_seconds() - r.t_start,
+                                     .comm_seconds = gan_comm_seconds(comm)};
     }
     if (r.bar_shown) fputc('\n', log_stream(&r)); /* the last progress line stays */
     teardown(&r, failed_setup);

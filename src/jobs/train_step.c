@@ -9,6 +9,8 @@
 #include "gan/nn/gan_loss.h"
 #include "trainer.h"
 
+static void sum_over_ranks(void *ctx, double *v, int n) { gan_comm_sum_doubles(ctx, v, n); }
+
 gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
 {
     t->cfg = c;
@@ -16,6 +18,14 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
               : strcmp(c->loss, "lsgan") == 0 ? GAN_LOSS_LSGAN
                                               : GAN_LOSS_BCE;
     const int B = c->batch_size;
+    t->rank = gan_comm_rank(t->comm);
+    t->ranks = gan_comm_size(t->comm);
+    if (B % t->ranks != 0)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "config: train.batch_size %d does not divide among %d ranks (each takes an equal slice); "
+                        "use a multiple of %d",
+                        B, t->ranks, t->ranks);
+    t->local_batch = B / t->ranks;
     gan_arch arch = gan_config_arch(c);
     if (c->conditional) arch.classes = t->data.classes.count;
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
@@ -58,6 +68,23 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         if (!t->aug_real || !t->aug_fake || !t->aug_grad || !t->aug_scratch || !t->aug_draws)
             return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     }
+    if (t->ranks > 1) {
+        int widest = 1; /* channels of the widest batchnorm: its sums go through the sync buffer */
+        for (int i = 0; i < t->g.nstages; i++)
+            if (t->g.st[i].geom.oc > widest) widest = t->g.st[i].geom.oc;
+        for (int i = 0; i < t->d.nstages; i++)
+            if (t->d.st[i].geom.oc > widest) widest = t->d.st[i].geom.oc;
+        t->z_local = malloc(sizeof(float) * (size_t)t->local_batch * c->nz);
+        t->sync = (gan_batch_sync){.sum = sum_over_ranks,
+                                   .ctx = t->comm,
+                                   .parts = t->ranks,
+                                   .buffer = malloc(sizeof(double) * 2 * (size_t)widest),
+                                   .capacity = 2 * widest};
+        if (!t->z_local || !t->sync.buffer) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        const size_t most = t->g.nparams > t->d.nparams ? t->g.nparams : t->d.nparams;
+        rc = gan_comm_reserve(t->comm, (long)(most > (size_t)2 * widest ? most : (size_t)2 * widest), err);
+        if (rc != GAN_OK) return rc;
+    }
     return GAN_OK;
 }
 
@@ -72,6 +99,7 @@ void gan_trainer_free(gan_trainer *t)
     free(t->real), free(t->z), free(t->dlogits), free(t->batch_idx), free(t->perm);
     free(t->real_labels), free(t->fake_labels);
     free(t->aug_real), free(t->aug_fake), free(t->aug_grad), free(t->aug_scratch), free(t->aug_draws);
+    free(t->z_local), free(t->sync.buffer);
     memset(t, 0, sizeof *t);
 }
 
@@ -99,15 +127,60 @@ static void ensure_perm(gan_trainer *t, int64_t epoch)
     t->perm_epoch = epoch;
 }
 
+/* This rank's slice of the next global batch. */
 static void next_real_batch(gan_trainer *t)
 {
-    const int B = t->cfg->batch_size;
+    const int B = t->cfg->batch_size, n = t->local_batch;
     const int64_t epoch = t->cursor / t->steps_per_epoch, b = t->cursor % t->steps_per_epoch;
     ensure_perm(t, epoch);
-    memcpy(t->batch_idx, t->perm + b * B, sizeof(int32_t) * B);
-    gan_dataset_batch(&t->data, t->batch_idx, B, t->real);
-    if (t->real_labels) gan_dataset_batch_labels(&t->data, t->batch_idx, B, t->real_labels);
+    memcpy(t->batch_idx, t->perm + b * B + (int64_t)t->rank * n, sizeof(int32_t) * n);
+    gan_dataset_batch(&t->data, t->batch_idx, n, t->real);
+    if (t->real_labels) gan_dataset_batch_labels(&t->data, t->batch_idx, n, t->real_labels);
     t->cursor++;
+}
+
+/* The global batch's latents [nz, B] are drawn whole, from the one stream,
+ * so every rank's stream stays in step; this rank's columns are its z. */
+static const float *next_latents(gan_trainer *t)
+{
+    const int B = t->cfg->batch_size, n = t->local_batch, nz = t->cfg->nz;
+    gan_rng_normal(&t->rng, t->z, (long)nz * B, 0.0f, 1.0f);
+    if (t->ranks == 1) return t->z;
+    for (int k = 0; k < nz; k++)
+        memcpy(t->z_local + (size_t)k * n, t->z + (size_t)k * B + (size_t)t->rank * n, sizeof(float) * n);
+    return t->z_local;
+}
+
+/* The class of every fake in the global batch, drawn whole; this rank's
+ * start at the returned pointer. */
+static const int32_t *next_fake_labels(gan_trainer *t)
+{
+    if (!t->fake_labels) return NULL;
+    gan_net_draw_labels(&t->g, &t->rng, t->fake_labels, t->cfg->batch_size); /* classes uniformly */
+    return t->fake_labels + (size_t)t->rank * t->local_batch;
+}
+
+/* Over the ranks: the gradient sum (once per phase, one flat buffer) and the
+ * batch means of the logged numbers. */
+static void sum_grads(gan_trainer *t, gan_net *net)
+{
+    if (t->ranks > 1) gan_comm_sum_floats(t->comm, net->grads, (long)net->nparams);
+}
+
+static void mean_over_ranks(gan_trainer *t, double *v, int n)
+{
+    if (t->ranks == 1) return;
+    gan_comm_sum_doubles(t->comm, v, n);
+    for (int i = 0; i < n; i++) v[i] /= t->ranks;
+}
+
+/* The loss's gradient is a mean over this rank's slice; over the global
+ * batch each sample weighs 1/B, not 1/local_batch. */
+static void scale_to_global(gan_trainer *t)
+{
+    if (t->ranks == 1) return;
+    const float s = 1.0f / (float)t->ranks;
+    for (int i = 0; i < t->local_batch; i++) t->dlogits[i] *= s;
 }
 
 _Static_assert((int)GAN_AUGMENT_COLOR == (int)GAN_AUG_COLOR &&
@@ -121,45 +194,50 @@ static const float *augmented(gan_trainer *t, const float *x, float *out)
 {
     if (!t->augment) return x;
     const gan_config *c = t->cfg;
-    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, c->image_size, &t->rng);
-    gan_augment_forward(out, x, t->aug_draws, t->augment, c->channels, c->batch_size, c->image_size,
-                        t->aug_scratch);
+    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, c->image_size, &t->rng); /* the global batch's */
+    gan_augment_forward(out, x, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment, c->channels,
+                        t->local_batch, c->image_size, t->aug_scratch);
     return out;
 }
 
 void gan_trainer_step(gan_trainer *t)
 {
     const gan_config *c = t->cfg;
-    const gan_work *w = &t->work;
-    const int B = c->batch_size;
+    gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
+    step_work.sync = t->ranks > 1 ? &t->sync : NULL;
+    const gan_work *w = &step_work;
+    const int B = t->local_batch; /* this rank's slice (the global batch with one process) */
     const float real_label = (float)(1.0 - c->label_smoothing);
     const gan_loss_kind loss = t->loss;
     const float *fake = NULL;
-    double loss_d = 0.0, d_x = 0.0, d_g_z = 0.0;
+    const int32_t *fake_labels = NULL;
+    double stats[3] = {0.0, 0.0, 0.0}; /* loss_D, D(x), D(G(z)) */
 
     for (int k = 0; k < c->d_steps; k++) {
         next_real_batch(t);
-        if (t->fake_labels) gan_net_draw_labels(&t->g, &t->rng, t->fake_labels, B); /* classes uniformly */
-        gan_rng_normal(&t->rng, t->z, (long)c->nz * B, 0.0f, 1.0f);
-        fake = gan_net_forward(&t->g, w, t->z, t->fake_labels, B, GAN_MODE_TRAIN);
+        fake_labels = next_fake_labels(t);
+        fake = gan_net_forward(&t->g, w, next_latents(t), fake_labels, B, GAN_MODE_TRAIN);
 
         /* D on real, then D on fake: weight gradients only (no input gradient). */
         gan_net_zero_grad(&t->d);
         const float *logits =
             gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), t->real_labels, B, GAN_MODE_TRAIN);
-        loss_d = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
-        d_x = gan_mean_d_output(loss, logits, B);
+        stats[0] = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
+        stats[1] = gan_mean_d_output(loss, logits, B);
+        scale_to_global(t);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
-        logits =
-            gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), t->fake_labels, B, GAN_MODE_TRAIN);
-        loss_d += gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
-        d_g_z = gan_mean_d_output(loss, logits, B);
+        logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
+        stats[0] += gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
+        stats[2] = gan_mean_d_output(loss, logits, B);
+        scale_to_global(t);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
+        mean_over_ranks(t, stats, 3); /* every rank decides on the floor from the same loss */
 
         /* D update, unless it is already winning by more than the floor. */
-        if (!(c->d_loss_floor > 0.0 && loss_d < c->d_loss_floor)) {
+        if (!(c->d_loss_floor > 0.0 && stats[0] < c->d_loss_floor)) {
             t->t_d++;
+            sum_grads(t, &t->d);
             gan_net_adam(&t->d, (float)c->lr_d, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_d);
         }
     }
@@ -168,22 +246,25 @@ void gan_trainer_step(gan_trainer *t)
      * first layer computes no input gradient. */
     gan_net_zero_grad(&t->g);
     const float *logits =
-        gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), t->fake_labels, B, GAN_MODE_TRAIN);
-    const double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
+        gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
+    double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
+    scale_to_global(t);
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     if (t->augment) { /* back through the augmentation to G's output */
-        gan_augment_backward(t->aug_grad, dfake, t->aug_draws, t->augment, c->channels, B, c->image_size,
-                             t->aug_scratch);
+        gan_augment_backward(t->aug_grad, dfake, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment,
+                             c->channels, B, c->image_size, t->aug_scratch);
         dfake = t->aug_grad;
     }
     gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
+    mean_over_ranks(t, &loss_g, 1);
     t->t_g++;
+    sum_grads(t, &t->g);
     gan_net_adam(&t->g, (float)c->lr_g, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_g);
 
     if (t->ema_on) ema_update(t);
 
     t->step++;
-    t->last = (gan_step_stats){.loss_d = loss_d, .loss_g = loss_g, .d_x = d_x, .d_g_z = d_g_z};
+    t->last = (gan_step_stats){.loss_d = stats[0], .loss_g = loss_g, .d_x = stats[1], .d_g_z = stats[2]};
 }
 
 void gan_trainer_ema_start(gan_trainer *t)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gan/core/comm.h"
 #include "gan/core/path.h"
 #include "gan/core/pool.h"
 #include "gan/core/rng.h"
@@ -52,6 +53,12 @@ typedef struct {
     float *aug_scratch;                    /* [2, C, S, S] */
     gan_aug_draw *aug_draws;               /* [B] */
     gan_step_stats last;
+    /* Data parallel: rank `rank` of `ranks` takes samples [rank * local_batch,
+     * (rank + 1) * local_batch) of every global batch (train.batch_size). */
+    gan_comm *comm; /* not owned; NULL: this process alone */
+    int rank, ranks, local_batch;
+    float *z_local;      /* [nz, local_batch]: this rank's columns of z */
+    gan_batch_sync sync; /* batchnorm's sums over the ranks */
     /* train.ema: an exponential moving average of G's weights */
     bool ema_on;
     gan_net ema;            /* the averaged generator (only its params and BN statistics are used) */
@@ -59,7 +66,8 @@ typedef struct {
 } gan_trainer;
 
 /* Builds G (for batches up to g_batch) and D (train.batch_size), the shared
- * work block, the threads and the step's buffers; t->data must be loaded
+ * work block, the threads and the step's buffers, for t->comm's ranks (set it
+ * first, or leave it NULL); t->data must be loaded
  * (with its labels and classes when cfg->conditional: the nets take them). */
 gan_status gan_trainer_build(gan_trainer *t, const gan_config *cfg, int g_batch, gan_error *err);
 void gan_trainer_free(gan_trainer *t);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "gan/core/error.h"
+#include "gan/core/batch_sync.h"
 #include "gan/core/pool.h"
 
 typedef struct {
@@ -22,6 +23,8 @@ typedef struct {
     float *scratch; /* [plan.scratch], 64-byte aligned */
     float *grad[2]; /* [plan.grad] each */
     gan_pool *pool; /* threads for gan's loops and SGEMM blocks; NULL: serial. Not owned. */
+    /* processes sharing the batch (batchnorm's sums); NULL: this one alone. Not owned. */
+    const gan_batch_sync *sync;
     void *block;    /* the one allocation behind the three */
 } gan_work;
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "gan/core/error.h"
+#include "gan/core/comm.h"
 #include "gan/io/config.h"
 
 typedef enum {
@@ -24,6 +25,7 @@ typedef struct {
     FILE *log;                   /* progress lines go here (stderr when NULL) */
     int bar_columns; /* > 0: the log is a terminal this wide: one self-updating progress line replaces
                         the periodic lines (evaluations and notes still get lines of their own) */
+    gan_comm *comm;  /* the ranks of a data-parallel job (rank 0 writes every file); NULL: one process */
 } gan_train_opts;
 
 typedef struct {
@@ -33,6 +35,7 @@ typedef struct {
         outputs_rewritten; /* nothing to train, but g.bin/d.bin were missing or damaged: written from state.bin */
     double loss_d, loss_g, d_x, d_g_z;
     double seconds;
+    double comm_seconds; /* of which in exchanges between ranks */
 } gan_train_result;
 
 /* Runs the job. Returns GAN_OK, GAN_INTERRUPTED (checkpoint written) or an error. */

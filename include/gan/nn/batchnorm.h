@@ -2,6 +2,7 @@
 #ifndef GAN_NN_BATCHNORM_H
 #define GAN_NN_BATCHNORM_H
 
+#include "gan/core/batch_sync.h"
 #include "gan/core/pool.h"
 
 /* ---- batchnorm2d over [C, M] (PyTorch's BatchNorm2d: biased variance for the
@@ -14,6 +15,19 @@ void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd, float
 void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, const float *dout,
                                     const float *in, const float *mean, const float *invstd,
                                     const float *gamma, int c, long m, gan_pool *pool);
+/* The same over a batch split among processes (data-parallel training):
+ * in/out hold this process's slice (m elements per channel), the statistics
+ * are the whole batch's. gamma's and beta's gradients get this slice's share
+ * only (the processes' gradients are summed afterwards). sync NULL or
+ * sync->parts 1: exactly the functions above. */
+void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, float *running_mean,
+                                        float *running_var, const float *in, const float *gamma,
+                                        const float *beta, int c, long m, float momentum, float eps,
+                                        gan_pool *pool, const gan_batch_sync *sync);
+void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta, const float *dout,
+                                         const float *in, const float *mean, const float *invstd,
+                                         const float *gamma, int c, long m, gan_pool *pool,
+                                         const gan_batch_sync *sync);
 /* Inference mode: running statistics, an affine map per channel. */
 void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
                                   const float *running_mean, const float *running_var, int c, long m,
