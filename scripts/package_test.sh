@@ -28,7 +28,9 @@ rm -f "$deb"
 
 # control fields: the runtime libraries gan links, nothing from a -dev package
 depends=$(dpkg-deb -f "$deb" Depends)
-for p in libc6 libopenblas0 libcjson1 zlib1g; do
+want=(libc6 libopenblas0 libcjson1 zlib1g)
+"$BUILD/gan" --version | grep -q '^mpi: Open MPI' && want+=(libopenmpi3)
+for p in "${want[@]}"; do
   grep -qE "(^|, )$p( |,|$)" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
 grep -q -- "-dev" <<<"$depends" && fail "Depends names a -dev package: $depends"

@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 # Runtime and build dependencies; python3-torch and numpy only serve the tests
 # and the PyTorch comparison scripts, gnuplot-nox the metrics plot, man-db the
 # tests of the manual page (build-essential brings dpkg-dev, which the .deb's
-# dependency list comes from).
+# dependency list comes from); Open MPI gives `mpirun -np N gan train`
+# (without it gan builds and trains in one process).
 PKGS=(build-essential cmake pkg-config libopenblas-dev libcjson-dev libstb-dev zlib1g-dev python3-numpy python3-torch
-      gnuplot-nox man-db)
+      gnuplot-nox man-db libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Compares the float32 tensors of two safetensors files (g.bin, d.bin).
+
+usage: compare_tensors.py A B [--rtol X]
+Prints the largest difference of any tensor relative to that tensor's
+largest magnitude; exits 1 when it exceeds --rtol (default 0: bytes equal),
+2 when the files do not hold the same tensors. Standard library only.
+"""
+import json
+import struct
+import sys
+
+
+def tensors(path):
+    with open(path, "rb") as f:
+        blob = f.read()
+    (hlen,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8 : 8 + hlen])
+    data = blob[8 + hlen :]
+    out = {}
+    for name, t in header.items():
+        if name == "__metadata__" or t["dtype"] != "F32":
+            continue
+        begin, end = t["data_offsets"]
+        out[name] = struct.unpack("<%df" % ((end - begin) // 4), data[begin:end])
+    return out
+
+
+def main():
+    args = sys.argv[1:]
+    rtol = 0.0
+    if "--rtol" in args:
+        i = args.index("--rtol")
+        rtol = float(args[i + 1])
+        del args[i : i + 2]
+    a, b = tensors(args[0]), tensors(args[1])
+    if a.keys() != b.keys() or any(len(a[k]) != len(b[k]) for k in a):
+        print("compare_tensors: %s and %s hold different tensors" % (args[0], args[1]))
+        return 2
+    worst, where = 0.0, ""
+    for name in a:
+        scale = max(max(abs(v) for v in a[name]), 1e-30)
+        diff = max(abs(x - y) for x, y in zip(a[name], b[name])) / scale
+        if diff > worst:
+            worst, where = diff, name
+    print("compare_tensors: largest relative difference %.3g%s" % (worst, " (%s)" % where if where else ""))
+    return 1 if worst > rtol else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
