@@ -31,7 +31,9 @@ const cli_command CLI_TRAIN = {
     .epilog = "Progress on a terminal is one self-updating line; when stderr is a file or a pipe\n"
               "(or TERM=dumb), one plain line per output.log_every steps.\n"
               "Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits\n"
-              "with 128 + the signal number.\n",
+              "with 128 + the signal number.\n"
+              "Under mpirun -np N or srun, the N ranks share every batch (train.batch_size is\n"
+              "the global batch; it must divide by N); rank 0 writes every file and line.\n",
 };
 
 /* The width of the terminal stderr is, or 0 when it is not one (a file, a
@@ -146,7 +148,8 @@ static int train(const gan_config *cfg_in, bool quiet, gan_run_start start, gan_
             res.d_g_z);
     if (!quiet && gan_comm_size(comm) > 1)
         fprintf(stderr, "gan: %d ranks; %.1f s (%.1f%%) of rank 0's time in exchanges between them\n",
-                gan_comm_size(comm), res.comm_seconds, res.seconds > 0 ? 100.0 * res.comm_seconds / res.seconds : 0.0);
+                gan_comm_size(comm), res.comm_seconds,
+                res.seconds > 0 ? 100.0 * res.comm_seconds / res.seconds : 0.0);
     /* stdout carries only the generator's path, for scripts. */
     if (writer) printf("%s/%s\n", cfg.out_dir, GAN_RUN_G);
     return EXIT_OK;

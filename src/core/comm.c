@@ -87,26 +87,26 @@ void gan_comm_end(gan_comm *c)
  * does not depend on arrival order, and the allgather hands every rank the
  * same bytes. Moves 2 (size - 1) / size of the buffer each way, as a ring
  * all-reduce does. */
-#define DEFINE_SUM(NAME, TYPE, MPI_TYPE)                                                                    \
-    void NAME(gan_comm *c, TYPE *v, long n)                                                                 \
-    {                                                                                                       \
-        if (!c || c->size <= 1 || n <= 0) return;                                                           \
-        const double t0 = gan_seconds();                                                                    \
-        const int p = c->size;                                                                              \
-        const long chunk = (n + p - 1) / p;                                                                 \
-        const size_t need = sizeof(TYPE) * (size_t)(2 * p * chunk);                                         \
-        GAN_ASSERT(need <= c->scratch_bytes); /* gan_comm_reserve was told less */                          \
-        TYPE *send = c->scratch, *recv = send + (size_t)p * chunk;                                          \
-        memcpy(send, v, sizeof(TYPE) * (size_t)n);                                                          \
-        memset(send + n, 0, sizeof(TYPE) * (size_t)(p * chunk - n));                                        \
-        MPI_Alltoall(send, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD);               \
-        TYPE *mine = send; /* the sum of this rank's chunk, in rank order */                               \
-        for (long i = 0; i < chunk; i++) mine[i] = recv[i];                                                 \
-        for (int r = 1; r < p; r++)                                                                         \
-            for (long i = 0; i < chunk; i++) mine[i] += recv[(size_t)r * chunk + i];                        \
-        MPI_Allgather(mine, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD);              \
-        memcpy(v, recv, sizeof(TYPE) * (size_t)n);                                                          \
-        c->seconds += gan_seconds() - t0;                                                                   \
+#define DEFINE_SUM(NAME, TYPE, MPI_TYPE)                                                       \
+    void NAME(gan_comm *c, TYPE *v, long n)                                                    \
+    {                                                                                          \
+        if (!c || c->size <= 1 || n <= 0) return;                                              \
+        const double t0 = gan_seconds();                                                       \
+        const int p = c->size;                                                                 \
+        const long chunk = (n + p - 1) / p;                                                    \
+        const size_t need = sizeof(TYPE) * (size_t)(2 * p * chunk);                            \
+        GAN_ASSERT(need <= c->scratch_bytes); /* gan_comm_reserve was told less */             \
+        TYPE *send = c->scratch, *recv = send + (size_t)p * chunk;                             \
+        memcpy(send, v, sizeof(TYPE) * (size_t)n);                                             \
+        memset(send + n, 0, sizeof(TYPE) * (size_t)(p * chunk - n));                           \
+        MPI_Alltoall(send, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD);  \
+        TYPE *mine = send; /* the sum of this rank's chunk, in rank order */                   \
+        for (long i = 0; i < chunk; i++) mine[i] = recv[i];                                    \
+        for (int r = 1; r < p; r++)                                                            \
+            for (long i = 0; i < chunk; i++) mine[i] += recv[(size_t)r * chunk + i];           \
+        MPI_Allgather(mine, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD); \
+        memcpy(v, recv, sizeof(TYPE) * (size_t)n);                                             \
+        c->seconds += gan_seconds() - t0;                                                      \
     }
 DEFINE_SUM(gan_comm_sum_floats, float, MPI_FLOAT)
 DEFINE_SUM(gan_comm_sum_doubles, double, MPI_DOUBLE)
@@ -137,7 +137,10 @@ gan_status gan_comm_start(gan_comm **out, gan_error *err)
     return GAN_OK;
 }
 
-gan_status gan_comm_reserve(gan_comm *c, long n, gan_error *err) { return (void)c, (void)n, (void)err, GAN_OK; }
+gan_status gan_comm_reserve(gan_comm *c, long n, gan_error *err)
+{
+    return (void)c, (void)n, (void)err, GAN_OK;
+}
 void gan_comm_end(gan_comm *c) { free(c); }
 void gan_comm_sum_floats(gan_comm *c, float *v, long n) { (void)c, (void)v, (void)n; }
 void gan_comm_sum_doubles(gan_comm *c, double *v, long n) { (void)c, (void)v, (void)n; }

@@ -396,7 +396,8 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
         if (ranks > 1) rc = gan_comm_agree(comm, rc, err); /* rank 0's writes failed: all stop */
     }
     bool rewritten = false; /* a finished run's g.bin or d.bin was missing or damaged */
-    if (writer && rc == GAN_OK && t->step == r.session_start_step) rc = gan_run_check_outputs(&r, &rewritten, err);
+    if (writer && rc == GAN_OK && t->step == r.session_start_step)
+        rc = gan_run_check_outputs(&r, &rewritten, err);
     rc = gan_comm_agree(comm, rc, err);
     if (result) {
         *result = (gan_train_result){.step = t->step,

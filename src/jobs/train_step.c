@@ -21,10 +21,11 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     t->rank = gan_comm_rank(t->comm);
     t->ranks = gan_comm_size(t->comm);
     if (B % t->ranks != 0)
-        return gan_fail(err, GAN_ERR_INPUT,
-                        "config: train.batch_size %d does not divide among %d ranks (each takes an equal slice); "
-                        "use a multiple of %d",
-                        B, t->ranks, t->ranks);
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "config: train.batch_size %d does not divide among %d ranks (each takes an equal slice); "
+            "use a multiple of %d",
+            B, t->ranks, t->ranks);
     t->local_batch = B / t->ranks;
     gan_arch arch = gan_config_arch(c);
     if (c->conditional) arch.classes = t->data.classes.count;
@@ -194,7 +195,8 @@ static const float *augmented(gan_trainer *t, const float *x, float *out)
 {
     if (!t->augment) return x;
     const gan_config *c = t->cfg;
-    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, c->image_size, &t->rng); /* the global batch's */
+    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, c->image_size,
+                     &t->rng); /* the global batch's */
     gan_augment_forward(out, x, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment, c->channels,
                         t->local_batch, c->image_size, t->aug_scratch);
     return out;

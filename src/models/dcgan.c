@@ -388,8 +388,8 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
             const float *gamma = s->cbn ? net->ones : s->gamma, *beta = s->cbn ? net->zeros : s->beta;
             if (mode == GAN_MODE_TRAIN)
                 gan_batchnorm2d_forward_train_sync(s->out, s->mean, s->invstd, s->running_mean,
-                                                   s->running_var, s->pre, gamma, beta, g.oc, m, net->bn_momentum,
-                                                   net->bn_eps, work->pool, work->sync);
+                                                   s->running_var, s->pre, gamma, beta, g.oc, m,
+                                                   net->bn_momentum, net->bn_eps, work->pool, work->sync);
             else
                 gan_batchnorm2d_forward_eval(s->out, s->pre, gamma, beta, s->running_mean, s->running_var,
                                              g.oc, m, net->bn_eps);

@@ -195,7 +195,8 @@ GAN_HOT static void sync_normalise(void *arg, long begin, long end)
         for (long i = 0; i < b->m; i++) y[i] = x[i] * scale + shift;
         const double mom = b->momentum;
         b->running_mean[ci] = (float)((1.0 - mom) * b->running_mean[ci] + mom * mu);
-        b->running_var[ci] = (float)((1.0 - mom) * b->running_var[ci] + mom * var * j->m_all / (j->m_all - 1.0));
+        b->running_var[ci] =
+            (float)((1.0 - mom) * b->running_var[ci] + mom * var * j->m_all / (j->m_all - 1.0));
     }
 }
 

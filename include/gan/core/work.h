@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "gan/core/error.h"
 #include "gan/core/batch_sync.h"
+#include "gan/core/error.h"
 #include "gan/core/pool.h"
 
 typedef struct {
@@ -25,7 +25,7 @@ typedef struct {
     gan_pool *pool; /* threads for gan's loops and SGEMM blocks; NULL: serial. Not owned. */
     /* processes sharing the batch (batchnorm's sums); NULL: this one alone. Not owned. */
     const gan_batch_sync *sync;
-    void *block;    /* the one allocation behind the three */
+    void *block; /* the one allocation behind the three */
 } gan_work;
 
 /* A plan that serves both a and b. */

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "gan/core/error.h"
 #include "gan/core/comm.h"
+#include "gan/core/error.h"
 #include "gan/io/config.h"
 
 typedef enum {
