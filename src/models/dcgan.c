@@ -320,24 +320,68 @@ long gan_net_out_size(const gan_net *net)
     return (long)last->oc * last->oh * last->ow;
 }
 
-static void activate(gan_act act, float *x, long len, float slope)
+/* The activation batchnorm can apply in its own pass (ReLU, LeakyReLU). */
+static gan_bn_act fusable(gan_act act, float slope)
 {
     switch (act) {
-    case GAN_ACT_RELU: gan_relu_forward(x, x, len); break;
-    case GAN_ACT_LEAKY: gan_leakyrelu_forward(x, x, len, slope); break;
-    case GAN_ACT_TANH: gan_tanh_forward(x, x, len); break;
+    case GAN_ACT_RELU: return (gan_bn_act){GAN_BN_ACT_RELU, 0.0f};
+    case GAN_ACT_LEAKY: return (gan_bn_act){GAN_BN_ACT_LEAKY, slope};
+    default: return (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
+    }
+}
+
+/* Activations in place, over the pool's threads in fixed chunks (each
+ * value is computed on its own, so the bytes do not depend on the split). */
+enum { ACT_CHUNK = 16384 };
+
+typedef struct {
+    gan_act act;
+    float *x;
+    const float *out; /* backward: the activation's output */
+    long len;
+    float slope;
+} act_job;
+
+static void activate_chunks(void *arg, long begin, long end)
+{
+    const act_job *j = arg;
+    const long lo = begin * ACT_CHUNK, hi = end * ACT_CHUNK < j->len ? end * ACT_CHUNK : j->len;
+    float *x = j->x + lo;
+    const long n = hi - lo;
+    switch (j->act) {
+    case GAN_ACT_RELU: gan_relu_forward(x, x, n); break;
+    case GAN_ACT_LEAKY: gan_leakyrelu_forward(x, x, n, j->slope); break;
+    case GAN_ACT_TANH: gan_tanh_forward(x, x, n); break;
     case GAN_ACT_NONE: break;
     }
 }
 
-static void activate_backward(gan_act act, float *g, const float *out, long len, float slope)
+static void activate_backward_chunks(void *arg, long begin, long end)
 {
-    switch (act) {
-    case GAN_ACT_RELU: gan_relu_backward(g, g, out, len); break;
-    case GAN_ACT_LEAKY: gan_leakyrelu_backward(g, g, out, len, slope); break;
-    case GAN_ACT_TANH: gan_tanh_backward(g, g, out, len); break;
+    const act_job *j = arg;
+    const long lo = begin * ACT_CHUNK, hi = end * ACT_CHUNK < j->len ? end * ACT_CHUNK : j->len;
+    float *g = j->x + lo;
+    const float *out = j->out + lo;
+    const long n = hi - lo;
+    switch (j->act) {
+    case GAN_ACT_RELU: gan_relu_backward(g, g, out, n); break;
+    case GAN_ACT_LEAKY: gan_leakyrelu_backward(g, g, out, n, j->slope); break;
+    case GAN_ACT_TANH: gan_tanh_backward(g, g, out, n); break;
     case GAN_ACT_NONE: break;
     }
+}
+
+static void activate(gan_act act, float *x, long len, float slope, gan_pool *pool)
+{
+    act_job j = {act, x, NULL, len, slope};
+    if (act != GAN_ACT_NONE) gan_pool_for(pool, (len + ACT_CHUNK - 1) / ACT_CHUNK, 1, activate_chunks, &j);
+}
+
+static void activate_backward(gan_act act, float *g, const float *out, long len, float slope, gan_pool *pool)
+{
+    act_job j = {act, g, out, len, slope};
+    if (act != GAN_ACT_NONE)
+        gan_pool_for(pool, (len + ACT_CHUNK - 1) / ACT_CHUNK, 1, activate_backward_chunks, &j);
 }
 
 /* The work block must hold what this net planned. */
@@ -383,13 +427,17 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
         if (s->transposed) gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool);
         else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool);
         const long m = (long)n * g.oh * g.ow;
+        /* training mode: the activation in batchnorm's pass (not after a class affine) */
+        const gan_bn_act fused = s->bn && mode == GAN_MODE_TRAIN && !s->cbn
+                                     ? fusable(s->act, net->slope)
+                                     : (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
         if (s->bn) {
             /* conditional batchnorm: normalise without affine, then each sample's class's */
             const float *gamma = s->cbn ? net->ones : s->gamma, *beta = s->cbn ? net->zeros : s->beta;
             if (mode == GAN_MODE_TRAIN)
-                gan_batchnorm2d_forward_train_sync(s->out, s->mean, s->invstd, s->running_mean,
-                                                   s->running_var, s->pre, gamma, beta, g.oc, m,
-                                                   net->bn_momentum, net->bn_eps, work->pool, work->sync);
+                gan_batchnorm2d_forward_train_sync(
+                    s->out, s->mean, s->invstd, s->running_mean, s->running_var, s->pre, gamma, beta, g.oc, m,
+                    net->bn_momentum, net->bn_eps, work->pool, work->sync, fused);
             else
                 gan_batchnorm2d_forward_eval(s->out, s->pre, gamma, beta, s->running_mean, s->running_var,
                                              g.oc, m, net->bn_eps);
@@ -397,7 +445,7 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
                 gan_class_affine_forward(s->out, s->out, s->gamma, s->beta, labels, g.oc, n,
                                          (long)g.oh * g.ow);
         }
-        activate(s->act, s->out, (long)g.oc * m, net->slope);
+        if (fused.kind == GAN_BN_ACT_NONE) activate(s->act, s->out, (long)g.oc * m, net->slope, work->pool);
         in = s->out;
     }
     if (net->pooled) { /* projection: the logit gains <embed(y), sum-pooled h> */
@@ -425,17 +473,21 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         gan_conv_geom geom = s->geom;
         geom.n = n;
         const long m = (long)n * geom.oh * geom.ow;
-        activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope);
+        /* as the forward: batchnorm without a class affine takes the activation's gradient itself */
+        const gan_bn_act fused =
+            s->bn && !s->cbn ? fusable(s->act, net->slope) : (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
+        if (fused.kind == GAN_BN_ACT_NONE)
+            activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope, work->pool);
         if (s->cbn) { /* the class affine's backward, then batchnorm's with a unit affine; in place */
             gan_class_affine_backward(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
                                       s->mean, s->invstd, s->gamma, net->labels, geom.oc, n,
                                       (long)geom.oh * geom.ow);
             gan_batchnorm2d_backward_train_sync(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones,
-                                                geom.oc, m, work->pool, work->sync);
+                                                geom.oc, m, work->pool, work->sync, fused, NULL);
         } else if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
             gan_batchnorm2d_backward_train_sync(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g,
                                                 s->pre, s->mean, s->invstd, s->gamma, geom.oc, m, work->pool,
-                                                work->sync);
+                                                work->sync, fused, s->out);
         const float *in = i > 0 ? net->st[i - 1].out : net->x0 ? net->x0 : net->input;
         /* a conditional G's first layer: its input gradient is the class embedding's */
         const bool embed_grad = i == 0 && net->x0 && params;

@@ -8,13 +8,87 @@
 #include "gan/core/dispatch.h"
 
 #include <math.h>
+#include <stddef.h>
 
 typedef struct {
     float *out, *mean, *invstd, *running_mean, *running_var, *dgamma, *dbeta;
     const float *in, *dout, *gamma, *beta, *cmean, *cinvstd;
     long m;
     float momentum, eps;
+    gan_bn_act act;       /* applied to the output (forward); undone on dout (backward) */
+    const float *act_out; /* backward: the activation's output, where act is fused */
 } bn_job;
+
+/* The fused activation does the operations of gan/nn/activation.h's
+ * functions, in the same order, so fusing changes no bit. With one, dy is
+ * taken from the gradient g of the activation's output ao (whose sign is
+ * its input's, for slope >= 0). Each helper tests the activation outside its
+ * loop, so that no loop carries a branch on it. */
+#define FOR_EACH_DY(act, g, ao, m, BODY)                                     \
+    switch ((act).kind) {                                                    \
+    case GAN_BN_ACT_RELU:                                                    \
+        for (long i = 0; i < (m); i++) {                                     \
+            const float dy = (ao)[i] > 0.0f ? (g)[i] : 0.0f;                 \
+            BODY                                                             \
+        }                                                                    \
+        break;                                                               \
+    case GAN_BN_ACT_LEAKY:                                                   \
+        for (long i = 0; i < (m); i++) {                                     \
+            const float dy = (ao)[i] > 0.0f ? (g)[i] : (g)[i] * (act).slope; \
+            BODY                                                             \
+        }                                                                    \
+        break;                                                               \
+    default:                                                                 \
+        for (long i = 0; i < (m); i++) {                                     \
+            const float dy = (g)[i];                                         \
+            BODY                                                             \
+        }                                                                    \
+    }
+
+/* sum(dy) and sum(dy * xhat) over one channel */
+static inline void grad_sums(const float *x, const float *g, const float *ao, long m, float mu, float is,
+                             gan_bn_act act, double *sum_dy, double *sum_dy_xhat)
+{
+    double s1 = 0.0, s2 = 0.0;
+    FOR_EACH_DY(act, g, ao, m, {
+        s1 += dy;
+        s2 += (double)dy * ((x[i] - mu) * is);
+    })
+    *sum_dy = s1;
+    *sum_dy_xhat = s2;
+}
+
+/* dx = k * (dy - a - xhat * b) over one channel; dx may alias g */
+static inline void input_grad_row(float *dx, const float *x, const float *g, const float *ao, long m,
+                                  float mu, float is, float k, float a, float b, gan_bn_act act)
+{
+    FOR_EACH_DY(act, g, ao, m, {
+        float xhat = (x[i] - mu) * is;
+        dx[i] = k * (dy - a - xhat * b);
+    })
+}
+
+/* y = act(x * scale + shift) over one channel; the activation's test is
+ * outside the loop so each loop vectorises */
+static inline void normalise_row(float *y, const float *x, long m, float scale, float shift, gan_bn_act a)
+{
+    switch (a.kind) {
+    case GAN_BN_ACT_RELU:
+        for (long i = 0; i < m; i++) {
+            const float t = x[i] * scale + shift;
+            y[i] = t > 0.0f ? t : 0.0f;
+        }
+        break;
+    case GAN_BN_ACT_LEAKY:
+        for (long i = 0; i < m; i++) {
+            const float t = x[i] * scale + shift;
+            y[i] = t > 0.0f ? t : t * a.slope;
+        }
+        break;
+    default:
+        for (long i = 0; i < m; i++) y[i] = x[i] * scale + shift;
+    }
+}
 
 GAN_HOT static void forward_train_channels(void *arg, long begin, long end)
 {
@@ -37,7 +111,7 @@ GAN_HOT static void forward_train_channels(void *arg, long begin, long end)
         j->invstd[ci] = (float)is;
         const float scale = (float)(is * j->gamma[ci]);
         const float shift = (float)(j->beta[ci] - mu * is * j->gamma[ci]);
-        for (long i = 0; i < m; i++) y[i] = x[i] * scale + shift;
+        normalise_row(y, x, m, scale, shift, j->act);
         const double mom = j->momentum;
         j->running_mean[ci] = (float)((1.0 - mom) * j->running_mean[ci] + mom * mu);
         j->running_var[ci] =
@@ -69,25 +143,21 @@ GAN_HOT static void backward_train_channels(void *arg, long begin, long end)
     const bn_job *j = arg;
     const long m = j->m;
     for (long ci = begin; ci < end; ci++) {
-        const float *x = j->in + ci * m, *dy = j->dout + ci * m;
+        const float *x = j->in + ci * m, *g = j->dout + ci * m;
+        const float *ao = j->act_out ? j->act_out + ci * m : g; /* read only with an activation */
+        const gan_bn_act act = j->act;
         const float mu = j->cmean[ci], is = j->cinvstd[ci];
-        double sum_dy = 0.0, sum_dy_xhat = 0.0;
-        for (long i = 0; i < m; i++) {
-            sum_dy += dy[i];
-            sum_dy_xhat += (double)dy[i] * ((x[i] - mu) * is);
-        }
+        double sum_dy, sum_dy_xhat;
+        grad_sums(x, g, ao, m, mu, is, act, &sum_dy, &sum_dy_xhat);
         if (j->dgamma) j->dgamma[ci] += (float)sum_dy_xhat;
         if (j->dbeta) j->dbeta[ci] += (float)sum_dy;
         if (!j->out) continue;
-        /* dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy*xhat)); dx may alias dy */
+        /* dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy*xhat)); dx may alias g */
         float *dx = j->out + ci * m;
         const float k = j->gamma[ci] * is;
         const float a = (float)(sum_dy / (double)m);
         const float b = (float)(sum_dy_xhat / (double)m);
-        for (long i = 0; i < m; i++) {
-            float xhat = (x[i] - mu) * is;
-            dx[i] = k * (dy[i] - a - xhat * b);
-        }
+        input_grad_row(dx, x, g, ao, m, mu, is, k, a, b, act);
     }
 }
 
@@ -190,9 +260,7 @@ GAN_HOT static void sync_normalise(void *arg, long begin, long end)
         b->invstd[ci] = (float)is;
         const float scale = (float)(is * b->gamma[ci]);
         const float shift = (float)(b->beta[ci] - mu * is * b->gamma[ci]);
-        const float *x = b->in + ci * b->m;
-        float *y = b->out + ci * b->m;
-        for (long i = 0; i < b->m; i++) y[i] = x[i] * scale + shift;
+        normalise_row(b->out + ci * b->m, b->in + ci * b->m, b->m, scale, shift, b->act);
         const double mom = b->momentum;
         b->running_mean[ci] = (float)((1.0 - mom) * b->running_mean[ci] + mom * mu);
         b->running_var[ci] =
@@ -203,11 +271,23 @@ GAN_HOT static void sync_normalise(void *arg, long begin, long end)
 void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, float *running_mean,
                                         float *running_var, const float *in, const float *gamma,
                                         const float *beta, int c, long m, float momentum, float eps,
-                                        gan_pool *pool, const gan_batch_sync *sync)
+                                        gan_pool *pool, const gan_batch_sync *sync, gan_bn_act act)
 {
     if (!sync || sync->parts <= 1) {
-        gan_batchnorm2d_forward_train(out, mean, invstd, running_mean, running_var, in, gamma, beta, c, m,
-                                      momentum, eps, pool);
+        bn_job j = {.out = out,
+                    .mean = mean,
+                    .invstd = invstd,
+                    .running_mean = running_mean,
+                    .running_var = running_var,
+                    .in = in,
+                    .gamma = gamma,
+                    .beta = beta,
+                    .m = m,
+                    .momentum = momentum,
+                    .eps = eps,
+                    .act = act};
+        GAN_ASSERT(m > 1);
+        gan_pool_for(pool, c, 1, forward_train_channels, &j);
         return;
     }
     GAN_ASSERT(sync->capacity >= 2 * c);
@@ -221,7 +301,8 @@ void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, 
                             .beta = beta,
                             .m = m,
                             .momentum = momentum,
-                            .eps = eps},
+                            .eps = eps,
+                            .act = act},
                      .sums = sync->buffer,
                      .c = c,
                      .m_all = (double)m * sync->parts};
@@ -239,13 +320,11 @@ GAN_HOT static void sync_sum_dy(void *arg, long begin, long end)
     const bn_sync_job *j = arg;
     const bn_job *b = &j->bn;
     for (long ci = begin; ci < end; ci++) {
-        const float *x = b->in + ci * b->m, *dy = b->dout + ci * b->m;
+        const float *x = b->in + ci * b->m, *g = b->dout + ci * b->m;
+        const float *ao = b->act_out ? b->act_out + ci * b->m : g;
         const float mu = b->cmean[ci], is = b->cinvstd[ci];
-        double sum_dy = 0.0, sum_dy_xhat = 0.0;
-        for (long i = 0; i < b->m; i++) {
-            sum_dy += dy[i];
-            sum_dy_xhat += (double)dy[i] * ((x[i] - mu) * is);
-        }
+        double sum_dy, sum_dy_xhat;
+        grad_sums(x, g, ao, b->m, mu, is, b->act, &sum_dy, &sum_dy_xhat);
         /* gamma's and beta's gradients take this slice's share: the
          * gradient sum over the processes adds the rest */
         if (b->dgamma) b->dgamma[ci] += (float)sum_dy_xhat;
@@ -260,26 +339,36 @@ GAN_HOT static void sync_input_grad(void *arg, long begin, long end)
     const bn_sync_job *j = arg;
     const bn_job *b = &j->bn;
     for (long ci = begin; ci < end; ci++) {
-        const float *x = b->in + ci * b->m, *dy = b->dout + ci * b->m;
+        const float *x = b->in + ci * b->m, *g = b->dout + ci * b->m;
+        const float *ao = b->act_out ? b->act_out + ci * b->m : g;
         const float mu = b->cmean[ci], is = b->cinvstd[ci];
         float *dx = b->out + ci * b->m;
         const float k = b->gamma[ci] * is;
         const float a = (float)(j->sums[ci] / j->m_all);
         const float bb = (float)(j->sums[j->c + ci] / j->m_all);
-        for (long i = 0; i < b->m; i++) {
-            float xhat = (x[i] - mu) * is;
-            dx[i] = k * (dy[i] - a - xhat * bb);
-        }
+        input_grad_row(dx, x, g, ao, b->m, mu, is, k, a, bb, b->act);
     }
 }
 
 void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta, const float *dout,
                                          const float *in, const float *mean, const float *invstd,
                                          const float *gamma, int c, long m, gan_pool *pool,
-                                         const gan_batch_sync *sync)
+                                         const gan_batch_sync *sync, gan_bn_act act, const float *act_out)
 {
+    GAN_ASSERT(act.kind == GAN_BN_ACT_NONE || act_out != NULL);
     if (!sync || sync->parts <= 1) {
-        gan_batchnorm2d_backward_train(din, dgamma, dbeta, dout, in, mean, invstd, gamma, c, m, pool);
+        bn_job j = {.out = din,
+                    .dgamma = dgamma,
+                    .dbeta = dbeta,
+                    .dout = dout,
+                    .in = in,
+                    .cmean = mean,
+                    .cinvstd = invstd,
+                    .gamma = gamma,
+                    .m = m,
+                    .act = act,
+                    .act_out = act_out};
+        gan_pool_for(pool, c, 1, backward_train_channels, &j);
         return;
     }
     GAN_ASSERT(sync->capacity >= 2 * c);
@@ -291,7 +380,9 @@ void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta
                             .cmean = mean,
                             .cinvstd = invstd,
                             .gamma = gamma,
-                            .m = m},
+                            .m = m,
+                            .act = act,
+                            .act_out = act_out},
                      .sums = sync->buffer,
                      .c = c,
                      .m_all = (double)m * sync->parts};

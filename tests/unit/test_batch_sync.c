@@ -1,17 +1,21 @@
-/* Batchnorm over a batch split between processes (gan_batch_sync): two
+/* Batchnorm's two other forms. Over a batch split between processes
+ * (gan_batch_sync): two
  * threads stand in for two ranks, each holding half of every channel, with
  * a sum that meets at a barrier. Forward outputs, saved statistics, running
  * statistics, the input gradient and the (summed) gamma/beta gradients must
  * match batchnorm on the whole batch in one call. The whole-batch call is
- * the one checked against PyTorch and finite differences elsewhere. */
+ * the one checked against PyTorch and finite differences elsewhere. And
+ * with ReLU or LeakyReLU fused into its pass: the bytes of the two apart. */
 #include <pthread.h>
 #include <string.h>
 
 #include "../common/check.h"
 #include "gan/core/rng.h"
+#include "gan/nn/activation.h"
 #include "gan/nn/batchnorm.h"
 
 enum { C = 5, M = 96, HALF = M / 2 };
+static const gan_bn_act NO_ACT = {GAN_BN_ACT_NONE, 0.0f};
 
 /* the two "ranks" meet here: each adds its values to the shared slot, then
  * both read the total (in a fixed order: rank 0's + rank 1's) */
@@ -47,10 +51,43 @@ static void *run_rank(void *arg)
     const gan_batch_sync sync = {
         .sum = sum_two, .ctx = &j->ctx, .parts = 2, .buffer = buffer, .capacity = 2 * C};
     gan_batchnorm2d_forward_train_sync(j->out, j->mean, j->invstd, j->rm, j->rv, j->x, j->gamma, j->beta, C,
-                                       HALF, 0.1f, 1e-5f, NULL, &sync);
+                                       HALF, 0.1f, 1e-5f, NULL, &sync, NO_ACT);
     gan_batchnorm2d_backward_train_sync(j->dx, j->dgamma, j->dbeta, j->dy, j->x, j->mean, j->invstd, j->gamma,
-                                        C, HALF, NULL, &sync);
+                                        C, HALF, NULL, &sync, NO_ACT, NULL);
     return NULL;
+}
+
+/* An activation fused into batchnorm gives the bytes of batchnorm then the
+ * activation (forward), and of the activation's backward then batchnorm's. */
+static void test_fused(const float *x, const float *dy, const float *gamma, const float *beta)
+{
+    static const gan_bn_act acts[2] = {{GAN_BN_ACT_RELU, 0.0f}, {GAN_BN_ACT_LEAKY, 0.2f}};
+    for (int a = 0; a < 2; a++) {
+        static float out[2][C * M], dx[2][C * M], mean[2][C], is[2][C], rm[2][C], rv[2][C], dg[2][C],
+            db[2][C];
+        memset(rm, 0, sizeof rm), memset(dg, 0, sizeof dg), memset(db, 0, sizeof db);
+        for (int c = 0; c < C; c++) rv[0][c] = rv[1][c] = 1.0f;
+        /* separate */
+        gan_batchnorm2d_forward_train(out[0], mean[0], is[0], rm[0], rv[0], x, gamma, beta, C, M, 0.1f, 1e-5f,
+                                      NULL);
+        if (a == 0) gan_relu_forward(out[0], out[0], C * M);
+        else gan_leakyrelu_forward(out[0], out[0], C * M, 0.2f);
+        memcpy(dx[0], dy, sizeof dx[0]);
+        if (a == 0) gan_relu_backward(dx[0], dx[0], out[0], C * M);
+        else gan_leakyrelu_backward(dx[0], dx[0], out[0], C * M, 0.2f);
+        gan_batchnorm2d_backward_train(dx[0], dg[0], db[0], dx[0], x, mean[0], is[0], gamma, C, M, NULL);
+        /* fused, in place as gan_net_backward runs it */
+        gan_batchnorm2d_forward_train_sync(out[1], mean[1], is[1], rm[1], rv[1], x, gamma, beta, C, M, 0.1f,
+                                           1e-5f, NULL, NULL, acts[a]);
+        memcpy(dx[1], dy, sizeof dx[1]);
+        gan_batchnorm2d_backward_train_sync(dx[1], dg[1], db[1], dx[1], x, mean[1], is[1], gamma, C, M, NULL,
+                                            NULL, acts[a], out[1]);
+        CHECK_MSG(memcmp(out[0], out[1], sizeof out[0]) == 0, "fused activation %d: forward bytes", a);
+        CHECK_MSG(memcmp(dx[0], dx[1], sizeof dx[0]) == 0, "fused activation %d: input gradient bytes", a);
+        CHECK_MSG(memcmp(dg[0], dg[1], sizeof dg[0]) == 0 && memcmp(db[0], db[1], sizeof db[0]) == 0,
+                  "fused activation %d: gamma and beta gradient bytes", a);
+        CHECK_MSG(memcmp(rv[0], rv[1], sizeof rv[0]) == 0, "fused activation %d: running statistics", a);
+    }
 }
 
 int main(void)
@@ -119,7 +156,8 @@ int main(void)
     for (int c = 0; c < C; c++) rm1[c] = 0.0f, rv1[c] = 1.0f;
     const gan_batch_sync one = {.parts = 1};
     gan_batchnorm2d_forward_train_sync(out1, mean1, invstd1, rm1, rv1, x, gamma, beta, C, M, 0.1f, 1e-5f,
-                                       NULL, &one);
+                                       NULL, &one, NO_ACT);
     CHECK(memcmp(out1, out, sizeof out) == 0);
+    test_fused(x, dy, gamma, beta);
     return check_exit("test_batch_sync");
 }

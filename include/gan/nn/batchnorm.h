@@ -15,7 +15,17 @@ void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd, float
 void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, const float *dout,
                                     const float *in, const float *mean, const float *invstd,
                                     const float *gamma, int c, long m, gan_pool *pool);
-/* The same over a batch split among processes (data-parallel training):
+/* An activation fused into batchnorm's pass over the data: out = act(bn(in))
+ * in one sweep (forward), and dy = act'(dout) taken on the fly (backward,
+ * from the activation's output). Bit for bit the separate functions of
+ * gan/nn/activation.h; slope >= 0. */
+typedef struct {
+    enum { GAN_BN_ACT_NONE, GAN_BN_ACT_RELU, GAN_BN_ACT_LEAKY } kind;
+    float slope; /* LeakyReLU's */
+} gan_bn_act;
+
+/* The same over a batch split among processes (data-parallel training), and
+ * with a fused activation (act; backward: act_out, the activation's output):
  * in/out hold this process's slice (m elements per channel), the statistics
  * are the whole batch's. gamma's and beta's gradients get this slice's share
  * only (the processes' gradients are summed afterwards). sync NULL or
@@ -23,11 +33,11 @@ void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, con
 void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, float *running_mean,
                                         float *running_var, const float *in, const float *gamma,
                                         const float *beta, int c, long m, float momentum, float eps,
-                                        gan_pool *pool, const gan_batch_sync *sync);
+                                        gan_pool *pool, const gan_batch_sync *sync, gan_bn_act act);
 void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta, const float *dout,
                                          const float *in, const float *mean, const float *invstd,
                                          const float *gamma, int c, long m, gan_pool *pool,
-                                         const gan_batch_sync *sync);
+                                         const gan_batch_sync *sync, gan_bn_act act, const float *act_out);
 /* Inference mode: running statistics, an affine map per channel. */
 void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
                                   const float *running_mean, const float *running_var, int c, long m,
