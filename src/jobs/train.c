@@ -324,7 +324,7 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     const int ranks = gan_comm_size(comm);
     const bool writer = gan_comm_rank(comm) == 0;
     gan_status rc = setup(&r, &r.cfg, err);
-    rc = gan_comm_agree(comm, rc, err); /* every rank goes on, or none does */
+    rc = gan_comm_agree(comm, rc, err);     /* every rank goes on, or none does */
     const bool failed_setup = rc != GAN_OK; /* on any rank: rank 0 removes the folder it made */
     cfg = &r.cfg;
     if (rc == GAN_OK && !opts->quiet) {
