@@ -83,30 +83,32 @@ void gan_comm_end(gan_comm *c)
 }
 
 /* Reduce-scatter in rank order, then allgather: chunk r is rank r's; it
- * receives every rank's copy of it and adds them 0 + 1 + 2 ..., so the sum
- * does not depend on arrival order, and the allgather hands every rank the
+ * receives every rank's copy of it and adds them in a balanced tree in rank
+ * order, (0 + 1) + (2 + 3) ... (for two ranks 0 + 1, for three (0 + 1) + 2),
+ * so the sum does not depend on arrival order and, for a power-of-two
+ * count, completes the tree of gan/core/partials.h, and the allgather hands every rank the
  * same bytes. Moves 2 (size - 1) / size of the buffer each way, as a ring
  * all-reduce does. */
-#define DEFINE_SUM(NAME, TYPE, MPI_TYPE)                                                       \
-    void NAME(gan_comm *c, TYPE *v, long n)                                                    \
-    {                                                                                          \
-        if (!c || c->size <= 1 || n <= 0) return;                                              \
-        const double t0 = gan_seconds();                                                       \
-        const int p = c->size;                                                                 \
-        const long chunk = (n + p - 1) / p;                                                    \
-        const size_t need = sizeof(TYPE) * (size_t)(2 * p * chunk);                            \
-        GAN_ASSERT(need <= c->scratch_bytes); /* gan_comm_reserve was told less */             \
-        TYPE *send = c->scratch, *recv = send + (size_t)p * chunk;                             \
-        memcpy(send, v, sizeof(TYPE) * (size_t)n);                                             \
-        memset(send + n, 0, sizeof(TYPE) * (size_t)(p * chunk - n));                           \
-        MPI_Alltoall(send, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD);  \
-        TYPE *mine = send; /* the sum of this rank's chunk, in rank order */                   \
-        for (long i = 0; i < chunk; i++) mine[i] = recv[i];                                    \
-        for (int r = 1; r < p; r++)                                                            \
-            for (long i = 0; i < chunk; i++) mine[i] += recv[(size_t)r * chunk + i];           \
-        MPI_Allgather(mine, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD); \
-        memcpy(v, recv, sizeof(TYPE) * (size_t)n);                                             \
-        c->seconds += gan_seconds() - t0;                                                      \
+#define DEFINE_SUM(NAME, TYPE, MPI_TYPE)                                                         \
+    void NAME(gan_comm *c, TYPE *v, long n)                                                      \
+    {                                                                                            \
+        if (!c || c->size <= 1 || n <= 0) return;                                                \
+        const double t0 = gan_seconds();                                                         \
+        const int p = c->size;                                                                   \
+        const long chunk = (n + p - 1) / p;                                                      \
+        const size_t need = sizeof(TYPE) * (size_t)(2 * p * chunk);                              \
+        GAN_ASSERT(need <= c->scratch_bytes); /* gan_comm_reserve was told less */               \
+        TYPE *send = c->scratch, *recv = send + (size_t)p * chunk;                               \
+        memcpy(send, v, sizeof(TYPE) * (size_t)n);                                               \
+        memset(send + n, 0, sizeof(TYPE) * (size_t)(p * chunk - n));                             \
+        MPI_Alltoall(send, (int)chunk, MPI_TYPE, recv, (int)chunk, MPI_TYPE, MPI_COMM_WORLD);    \
+        for (int step = 1; step < p; step *= 2) /* the balanced tree over the ranks, in order */ \
+            for (int r = 0; r + step < p; r += 2 * step)                                         \
+                for (long i = 0; i < chunk; i++)                                                 \
+                    recv[(size_t)r * chunk + i] += recv[(size_t)(r + step) * chunk + i];         \
+        MPI_Allgather(recv, (int)chunk, MPI_TYPE, send, (int)chunk, MPI_TYPE, MPI_COMM_WORLD);   \
+        memcpy(v, send, sizeof(TYPE) * (size_t)n);                                               \
+        c->seconds += gan_seconds() - t0;                                                        \
     }
 DEFINE_SUM(gan_comm_sum_floats, float, MPI_FLOAT)
 DEFINE_SUM(gan_comm_sum_doubles, double, MPI_DOUBLE)

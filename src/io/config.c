@@ -79,6 +79,10 @@ static const key_spec KEYS[] = {
     {"train.seed", K_U64, OFF(seed), 0, 0, 9007199254740991.0, NULL, "1", "seed of every random draw"},
     {"train.threads", K_INT, OFF(threads), 0, 0, 256, NULL, "0",
      "OpenBLAS threads (0: OpenBLAS's default, all cores)"},
+    {"train.deterministic", K_BOOL, OFF(deterministic), 0, 0, 0, NULL, "false",
+     "the same bytes for any number of MPI ranks (1, 2, 4 or 8) as for any thread count: every sum over the "
+     "batch is taken over 8 fixed partials of it and added in one fixed order (the batch must be a multiple "
+     "of 8; costs some speed, see the README)"},
     {"train.d_steps", K_INT, OFF(d_steps), 0, 1, 100, NULL, "1",
      "discriminator updates per generator update"},
     {"train.d_loss_floor", K_REAL, OFF(d_loss_floor), 0, 0, 100, NULL, "0",

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "gan/core/partials.h"
 #include "gan/core/work.h"
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"
@@ -24,6 +25,11 @@ void gan_train_memory_estimate(const gan_config *c, long images, int threads, ga
     e->nets = gan_net_plan(&g, &arch, GAN_NET_GENERATOR, g_batch) +
               gan_net_plan(&d, &arch, GAN_NET_DISCRIMINATOR, B);
     e->work = gan_work_plan_bytes(gan_work_plan_max(gan_net_work_plan(&g), gan_net_work_plan(&d)));
+    if (c->deterministic) { /* the sums' tree levels, for one process's 8 partials (ranks need fewer) */
+        size_t most = gan_net_largest_grad(&g);
+        if (gan_net_largest_grad(&d) > most) most = gan_net_largest_grad(&d);
+        e->work += sizeof(float) * gan_partials_scratch_floats(GAN_PARTIALS, most);
+    }
     e->data = (size_t)images * img;
     /* real batch, latents, logits, the fixed grid latents, a grid's floats and pixels */
     e->buffers =

@@ -6,10 +6,30 @@
 
 #include "gan/core/blas.h"
 #include "gan/core/dispatch.h"
+#include "gan/core/partials.h"
 #include "gan/nn/gan_loss.h"
 #include "trainer.h"
 
 static void sum_over_ranks(void *ctx, double *v, int n) { gan_comm_sum_doubles(ctx, v, n); }
+static void sum_floats_over_ranks(void *ctx, float *v, long n) { gan_comm_sum_floats(ctx, v, n); }
+
+/* Deterministic mode's demands on the batch and the ranks (gan/core/partials.h). */
+static gan_status check_partials(const gan_trainer *t, gan_error *err)
+{
+    const int B = t->cfg->batch_size, P = t->ranks;
+    if (B % GAN_PARTIALS != 0)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "config: train.deterministic cuts the batch into %d equal partials; train.batch_size %d "
+            "is not a multiple of %d",
+            GAN_PARTIALS, B, GAN_PARTIALS);
+    if (GAN_PARTIALS % P != 0)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "config: train.deterministic needs 1, 2, 4 or %d ranks (each holds whole partials of "
+                        "the %d), not %d",
+                        GAN_PARTIALS, GAN_PARTIALS, P);
+    return GAN_OK;
+}
 
 gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
 {
@@ -27,6 +47,10 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
             "use a multiple of %d",
             B, t->ranks, t->ranks);
     t->local_batch = B / t->ranks;
+    if (c->deterministic) {
+        gan_status drc = check_partials(t, err);
+        if (drc != GAN_OK) return drc;
+    }
     gan_arch arch = gan_config_arch(c);
     if (c->conditional) arch.classes = t->data.classes.count;
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
@@ -69,21 +93,35 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         if (!t->aug_real || !t->aug_fake || !t->aug_grad || !t->aug_scratch || !t->aug_draws)
             return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     }
-    if (t->ranks > 1) {
+    if (t->ranks > 1 || c->deterministic) {
         int widest = 1; /* channels of the widest batchnorm: its sums go through the sync buffer */
         for (int i = 0; i < t->g.nstages; i++)
             if (t->g.st[i].geom.oc > widest) widest = t->g.st[i].geom.oc;
         for (int i = 0; i < t->d.nstages; i++)
             if (t->d.st[i].geom.oc > widest) widest = t->d.st[i].geom.oc;
-        t->z_local = malloc(sizeof(float) * (size_t)t->local_batch * c->nz);
         t->sync = (gan_batch_sync){.sum = sum_over_ranks,
+                                   .sum_floats = sum_floats_over_ranks,
                                    .ctx = t->comm,
                                    .parts = t->ranks,
                                    .buffer = malloc(sizeof(double) * 2 * (size_t)widest),
                                    .capacity = 2 * widest};
-        if (!t->z_local || !t->sync.buffer) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        if (!t->sync.buffer) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        size_t most = gan_net_largest_grad(&t->g); /* the largest single gradient tree */
+        if (gan_net_largest_grad(&t->d) > most) most = gan_net_largest_grad(&t->d);
+        if (c->deterministic) {
+            t->sync.partials = GAN_PARTIALS / t->ranks;
+            t->sync.reduce_capacity = gan_partials_scratch_floats(t->sync.partials, most);
+            t->sync.reduce = malloc(sizeof(float) * t->sync.reduce_capacity);
+            if (!t->sync.reduce)
+                return gan_fail(err, GAN_ERR_NOMEM, "out of memory for train.deterministic's sums");
+        }
+    }
+    if (t->ranks > 1) {
+        const size_t widest = (size_t)t->sync.capacity;
+        t->z_local = malloc(sizeof(float) * (size_t)t->local_batch * c->nz);
+        if (!t->z_local) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
         const size_t most = t->g.nparams > t->d.nparams ? t->g.nparams : t->d.nparams;
-        rc = gan_comm_reserve(t->comm, (long)(most > (size_t)2 * widest ? most : (size_t)2 * widest), err);
+        rc = gan_comm_reserve(t->comm, (long)(most > widest ? most : widest), err);
         if (rc != GAN_OK) return rc;
     }
     return GAN_OK;
@@ -100,7 +138,7 @@ void gan_trainer_free(gan_trainer *t)
     free(t->real), free(t->z), free(t->dlogits), free(t->batch_idx), free(t->perm);
     free(t->real_labels), free(t->fake_labels);
     free(t->aug_real), free(t->aug_fake), free(t->aug_grad), free(t->aug_scratch), free(t->aug_draws);
-    free(t->z_local), free(t->sync.buffer);
+    free(t->z_local), free(t->sync.buffer), free(t->sync.reduce);
     memset(t, 0, sizeof *t);
 }
 
@@ -162,10 +200,11 @@ static const int32_t *next_fake_labels(gan_trainer *t)
 }
 
 /* Over the ranks: the gradient sum (once per phase, one flat buffer) and the
- * batch means of the logged numbers. */
+ * batch means of the logged numbers. Deterministic mode's gradients come out
+ * of backward summed over the ranks already, one tree per tensor. */
 static void sum_grads(gan_trainer *t, gan_net *net)
 {
-    if (t->ranks > 1) gan_comm_sum_floats(t->comm, net->grads, (long)net->nparams);
+    if (t->ranks > 1 && !t->cfg->deterministic) gan_comm_sum_floats(t->comm, net->grads, (long)net->nparams);
 }
 
 static void mean_over_ranks(gan_trainer *t, double *v, int n)
@@ -206,7 +245,7 @@ void gan_trainer_step(gan_trainer *t)
 {
     const gan_config *c = t->cfg;
     gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
-    step_work.sync = t->ranks > 1 ? &t->sync : NULL;
+    step_work.sync = t->ranks > 1 || c->deterministic ? &t->sync : NULL;
     const gan_work *w = &step_work;
     const int B = t->local_batch; /* this rank's slice (the global batch with one process) */
     const float real_label = (float)(1.0 - c->label_smoothing);

@@ -270,6 +270,18 @@ gan_work_plan gan_net_work_plan(const gan_net *net)
     return (gan_work_plan){.scratch = scratch, .grad = grad};
 }
 
+size_t gan_net_largest_grad(const gan_net *net)
+{
+    size_t most = (size_t)net->arch.classes * embed_width(net);
+    for (int i = 0; i < net->nstages; i++) {
+        const gan_stage *s = &net->st[i];
+        if (stage_weight_count(s) > most) most = stage_weight_count(s);
+        if (bn_param_count(net, s) > most)
+            most = bn_param_count(net, s); /* a class affine's gamma and beta */
+    }
+    return most;
+}
+
 void gan_net_init_weights(gan_net *net, gan_rng *rng)
 {
     for (int i = 0; i < net->nstages; i++) {
@@ -424,8 +436,11 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
                                                  mode == GAN_MODE_TRAIN);
             w = s->w_sn;
         }
-        if (s->transposed) gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool);
-        else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool);
+        if (s->transposed)
+            gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool, work->sync);
+        else
+            gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool,
+                               work->sync);
         const long m = (long)n * g.oh * g.ow;
         /* training mode: the activation in batchnorm's pass (not after a class affine) */
         const gan_bn_act fused = s->bn && mode == GAN_MODE_TRAIN && !s->cbn
@@ -481,7 +496,7 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         if (s->cbn) { /* the class affine's backward, then batchnorm's with a unit affine; in place */
             gan_class_affine_backward(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
                                       s->mean, s->invstd, s->gamma, net->labels, geom.oc, n,
-                                      (long)geom.oh * geom.ow);
+                                      (long)geom.oh * geom.ow, net->arch.classes, work->sync);
             gan_batchnorm2d_backward_train_sync(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones,
                                                 geom.oc, m, work->pool, work->sync, fused, NULL);
         } else if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
@@ -498,8 +513,11 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         float *dw = params ? (s->sn ? net->sn_grad : s->dw) : NULL;
         if (dw && s->sn) memset(dw, 0, sizeof(float) * stage_weight_count(s));
         if (s->transposed)
-            gan_conv_transpose2d_backward(din, dw, NULL, work->scratch, g, in, w, &geom, work->pool);
-        else gan_conv2d_backward(din, dw, NULL, work->scratch, g, in, s->col, w, &geom, work->pool);
+            gan_conv_transpose2d_backward(din, dw, NULL, work->scratch, g, in, w, &geom, work->pool,
+                                          work->sync);
+        else
+            gan_conv2d_backward(din, dw, NULL, work->scratch, g, in, s->col, w, &geom, work->pool,
+                                work->sync);
         if (dw && s->sn)
             gan_spectral_norm_backward(s->dw, dw, s->w_sn, s->u, s->v, s->sigma, geom.oc,
                                        geom.c * geom.k * geom.k);
@@ -509,13 +527,15 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
             float *de = !params ? NULL : net->embed_sn ? net->sn_grad : net->dembed;
             if (de && net->embed_sn) memset(de, 0, sizeof(float) * count);
             gan_projection_backward(din, de, g, net->pooled, net->embed_sn ? net->embed_sn : net->embed,
-                                    net->labels, h->geom.oc, n, (long)h->geom.oh * h->geom.ow);
+                                    net->labels, h->geom.oc, n, (long)h->geom.oh * h->geom.ow,
+                                    net->arch.classes, work->sync);
             if (de && net->embed_sn)
                 gan_spectral_norm_backward(net->dembed, de, net->embed_sn, net->embed_u, net->embed_v,
                                            net->embed_sigma, net->arch.classes, h->geom.oc);
         }
         if (embed_grad)
-            gan_embed_concat_backward(net->dembed, din, net->labels, net->arch.nz, net->arch.nz, n);
+            gan_embed_concat_backward(net->dembed, din, net->labels, net->arch.nz, net->arch.nz, n,
+                                      net->arch.classes, work->sync);
         g = din;
     }
     return input_grad ? g : NULL;

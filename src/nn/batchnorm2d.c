@@ -6,6 +6,7 @@
 
 #include "gan/core/check.h"
 #include "gan/core/dispatch.h"
+#include "gan/core/partials.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -221,31 +222,59 @@ typedef struct {
     double *sums; /* [2c]: the local, then the global, per-channel sums */
     int c;
     double m_all; /* elements per channel over all processes */
+    int partials; /* deterministic mode: this process's partials (0: off) */
 } bn_sync_job;
+
+/* The sums over a channel's m values: whole, or in deterministic mode per
+ * partial (a contiguous run of m / partials: the layout is batch-major within
+ * a channel) and added in gan/core/partials.h's tree. */
+static inline double sum_run(const float *x, long m)
+{
+    double sum = 0.0;
+    for (long i = 0; i < m; i++) sum += x[i];
+    return sum;
+}
+
+static inline double centred_squares(const float *x, long m, double mu)
+{
+    double sq = 0.0;
+    for (long i = 0; i < m; i++) {
+        double t = x[i] - mu;
+        sq += t * t;
+    }
+    return sq;
+}
 
 GAN_HOT static void sync_sum_x(void *arg, long begin, long end)
 {
     const bn_sync_job *j = arg;
+    const long m = j->bn.m, k = j->partials, run = k ? m / k : m;
     for (long ci = begin; ci < end; ci++) {
-        const float *x = j->bn.in + ci * j->bn.m;
-        double sum = 0.0;
-        for (long i = 0; i < j->bn.m; i++) sum += x[i];
-        j->sums[ci] = sum;
+        const float *x = j->bn.in + ci * m;
+        if (!k) {
+            j->sums[ci] = sum_run(x, m);
+            continue;
+        }
+        double leaf[GAN_PARTIALS_MAX];
+        for (long p = 0; p < k; p++) leaf[p] = sum_run(x + p * run, run);
+        j->sums[ci] = gan_tree_sum_doubles(leaf, (int)k);
     }
 }
 
 GAN_HOT static void sync_sum_sq(void *arg, long begin, long end)
 {
     const bn_sync_job *j = arg;
+    const long m = j->bn.m, k = j->partials, run = k ? m / k : m;
     for (long ci = begin; ci < end; ci++) {
-        const float *x = j->bn.in + ci * j->bn.m;
+        const float *x = j->bn.in + ci * m;
         const double mu = j->sums[ci] / j->m_all;
-        double sq = 0.0;
-        for (long i = 0; i < j->bn.m; i++) {
-            double t = x[i] - mu;
-            sq += t * t;
+        if (!k) {
+            j->sums[j->c + ci] = centred_squares(x, m, mu);
+            continue;
         }
-        j->sums[j->c + ci] = sq;
+        double leaf[GAN_PARTIALS_MAX];
+        for (long p = 0; p < k; p++) leaf[p] = centred_squares(x + p * run, run, mu);
+        j->sums[j->c + ci] = gan_tree_sum_doubles(leaf, (int)k);
     }
 }
 
@@ -273,7 +302,7 @@ void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, 
                                         const float *beta, int c, long m, float momentum, float eps,
                                         gan_pool *pool, const gan_batch_sync *sync, gan_bn_act act)
 {
-    if (!sync || sync->parts <= 1) {
+    if (!sync || (sync->parts <= 1 && !gan_partials_on(sync))) {
         bn_job j = {.out = out,
                     .mean = mean,
                     .invstd = invstd,
@@ -305,13 +334,15 @@ void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, 
                             .act = act},
                      .sums = sync->buffer,
                      .c = c,
-                     .m_all = (double)m * sync->parts};
+                     .m_all = (double)m * sync->parts,
+                     .partials = sync->partials};
+    GAN_ASSERT(m > 1 && m % (sync->partials ? sync->partials : 1) == 0);
     /* two passes (mean, then the centred squares) as on one process: a
      * one-pass sum of squares would lose digits when the mean is large */
     gan_pool_for(pool, c, 1, sync_sum_x, &j);
-    sync->sum(sync->ctx, j.sums, c);
+    if (sync->parts > 1) sync->sum(sync->ctx, j.sums, c);
     gan_pool_for(pool, c, 1, sync_sum_sq, &j);
-    sync->sum(sync->ctx, j.sums + c, c);
+    if (sync->parts > 1) sync->sum(sync->ctx, j.sums + c, c);
     gan_pool_for(pool, c, 1, sync_normalise, &j);
 }
 
@@ -319,16 +350,26 @@ GAN_HOT static void sync_sum_dy(void *arg, long begin, long end)
 {
     const bn_sync_job *j = arg;
     const bn_job *b = &j->bn;
+    const long m = b->m, k = j->partials, run = k ? m / k : m;
     for (long ci = begin; ci < end; ci++) {
-        const float *x = b->in + ci * b->m, *g = b->dout + ci * b->m;
-        const float *ao = b->act_out ? b->act_out + ci * b->m : g;
+        const float *x = b->in + ci * m, *g = b->dout + ci * m;
+        const float *ao = b->act_out ? b->act_out + ci * m : g;
         const float mu = b->cmean[ci], is = b->cinvstd[ci];
         double sum_dy, sum_dy_xhat;
-        grad_sums(x, g, ao, b->m, mu, is, b->act, &sum_dy, &sum_dy_xhat);
-        /* gamma's and beta's gradients take this slice's share: the
-         * gradient sum over the processes adds the rest */
-        if (b->dgamma) b->dgamma[ci] += (float)sum_dy_xhat;
-        if (b->dbeta) b->dbeta[ci] += (float)sum_dy;
+        if (!k) {
+            grad_sums(x, g, ao, m, mu, is, b->act, &sum_dy, &sum_dy_xhat);
+            /* gamma's and beta's gradients take this slice's share: the
+             * gradient sum over the processes adds the rest */
+            if (b->dgamma) b->dgamma[ci] += (float)sum_dy_xhat;
+            if (b->dbeta) b->dbeta[ci] += (float)sum_dy;
+        } else { /* gamma's and beta's gradients: the global sums, below */
+            double dy_leaf[GAN_PARTIALS_MAX], dy_xhat_leaf[GAN_PARTIALS_MAX];
+            for (long p = 0; p < k; p++)
+                grad_sums(x + p * run, g + p * run, ao + p * run, run, mu, is, b->act, &dy_leaf[p],
+                          &dy_xhat_leaf[p]);
+            sum_dy = gan_tree_sum_doubles(dy_leaf, (int)k);
+            sum_dy_xhat = gan_tree_sum_doubles(dy_xhat_leaf, (int)k);
+        }
         j->sums[ci] = sum_dy;
         j->sums[j->c + ci] = sum_dy_xhat;
     }
@@ -356,7 +397,7 @@ void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta
                                          const gan_batch_sync *sync, gan_bn_act act, const float *act_out)
 {
     GAN_ASSERT(act.kind == GAN_BN_ACT_NONE || act_out != NULL);
-    if (!sync || sync->parts <= 1) {
+    if (!sync || (sync->parts <= 1 && !gan_partials_on(sync))) {
         bn_job j = {.out = din,
                     .dgamma = dgamma,
                     .dbeta = dbeta,
@@ -385,9 +426,17 @@ void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta
                             .act_out = act_out},
                      .sums = sync->buffer,
                      .c = c,
-                     .m_all = (double)m * sync->parts};
+                     .m_all = (double)m * sync->parts,
+                     .partials = sync->partials};
+    GAN_ASSERT(m % (sync->partials ? sync->partials : 1) == 0);
     gan_pool_for(pool, c, 1, sync_sum_dy, &j);
-    if (!din) return; /* only gamma's and beta's gradients: nothing global needed */
-    sync->sum(sync->ctx, j.sums, 2 * c);
-    gan_pool_for(pool, c, 1, sync_input_grad, &j);
+    const bool global_params = gan_partials_on(sync) && (dgamma || dbeta);
+    if (!din && !global_params) return; /* only this slice's share of gamma's and beta's: done */
+    if (sync->parts > 1) sync->sum(sync->ctx, j.sums, 2 * c);
+    if (global_params) /* deterministic mode: the whole batch's, the same on every process */
+        for (int ci = 0; ci < c; ci++) {
+            if (dgamma) dgamma[ci] += (float)j.sums[c + ci];
+            if (dbeta) dbeta[ci] += (float)j.sums[ci];
+        }
+    if (din) gan_pool_for(pool, c, 1, sync_input_grad, &j);
 }

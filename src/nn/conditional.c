@@ -1,5 +1,7 @@
 #include "gan/nn/conditional.h"
+#include "gan/core/check.h"
 #include "gan/core/dispatch.h"
+#include "gan/core/partials.h"
 
 #include <string.h>
 
@@ -13,12 +15,56 @@ void gan_embed_concat_forward(float *x, const float *z, const float *embed, cons
     }
 }
 
-void gan_embed_concat_backward(float *dembed, const float *dx, const int32_t *labels, int nz, int ne, int n)
+/* Samples [lo, hi) of a batch of n: the sums over the batch are taken per
+ * partial in deterministic mode (gan/core/partials.h), so each backward
+ * below has a ranged body and a public face that picks whole or partials. */
+static void embed_concat_backward_range(float *dembed, const float *dx, const int32_t *labels, int nz, int ne,
+                                        int n, int lo, int hi)
 {
     for (int j = 0; j < ne; j++) {
         const float *row = dx + (size_t)(nz + j) * n;
-        for (int i = 0; i < n; i++) dembed[(size_t)labels[i] * ne + j] += row[i];
+        for (int i = lo; i < hi; i++) dembed[(size_t)labels[i] * ne + j] += row[i];
     }
+}
+
+typedef struct {
+    const float *dx;
+    const int32_t *labels;
+    int nz, ne, n, per;
+} embed_leaf_job;
+
+static void embed_concat_leaf(void *ctx, int p, float *dst, size_t count)
+{
+    const embed_leaf_job *j = ctx;
+    memset(dst, 0, sizeof(float) * count);
+    embed_concat_backward_range(dst, j->dx, j->labels, j->nz, j->ne, j->n, p * j->per, (p + 1) * j->per);
+}
+
+/* The classes' rows of an embedding: classes = 1 + the largest label. */
+static size_t embed_rows(const int32_t *labels, int n)
+{
+    int32_t top = 0;
+    for (int i = 0; i < n; i++)
+        if (labels[i] > top) top = labels[i];
+    return (size_t)top + 1;
+}
+
+static void add_floats(float *to, const float *from, size_t n)
+{
+    for (size_t i = 0; i < n; i++) to[i] += from[i];
+}
+
+void gan_embed_concat_backward(float *dembed, const float *dx, const int32_t *labels, int nz, int ne, int n,
+                               int classes, const gan_batch_sync *split)
+{
+    if (!gan_partials_on(split)) {
+        embed_concat_backward_range(dembed, dx, labels, nz, ne, n, 0, n);
+        return;
+    }
+    GAN_ASSERT(n % split->partials == 0 && embed_rows(labels, n) <= (size_t)classes);
+    embed_leaf_job job = {dx, labels, nz, ne, n, n / split->partials};
+    const size_t count = (size_t)classes * ne;
+    add_floats(dembed, gan_partials_sum(split, count, embed_concat_leaf, &job), count);
 }
 
 GAN_HOT void gan_class_affine_forward(float *y, const float *xhat, const float *gamma, const float *beta,
@@ -32,12 +78,13 @@ GAN_HOT void gan_class_affine_forward(float *y, const float *xhat, const float *
         }
 }
 
-GAN_HOT void gan_class_affine_backward(float *dxhat, float *dgamma, float *dbeta, const float *dy,
-                                       const float *x, const float *mean, const float *invstd,
-                                       const float *gamma, const int32_t *labels, int c, int n, long hw)
+GAN_HOT static void class_affine_backward_range(float *dxhat, float *dgamma, float *dbeta, const float *dy,
+                                                const float *x, const float *mean, const float *invstd,
+                                                const float *gamma, const int32_t *labels, int c, int n,
+                                                long hw, int lo, int hi)
 {
     for (int ch = 0; ch < c; ch++)
-        for (int i = 0; i < n; i++) {
+        for (int i = lo; i < hi; i++) {
             const size_t k = (size_t)labels[i] * c + ch, at = ((size_t)ch * n + i) * hw;
             const float g = gamma[k], mu = mean[ch], is = invstd[ch];
             /* double sums: a sample's run is short, but a class's total over the batch is not */
@@ -51,6 +98,41 @@ GAN_HOT void gan_class_affine_backward(float *dxhat, float *dgamma, float *dbeta
             if (dgamma) dgamma[k] += (float)sg;
             if (dbeta) dbeta[k] += (float)sb;
         }
+}
+
+typedef struct {
+    float *dxhat;
+    const float *dy, *x, *mean, *invstd, *gamma;
+    const int32_t *labels;
+    int c, n, per;
+    long hw;
+    size_t count; /* classes * c: dgamma's floats, then dbeta's */
+} affine_leaf_job;
+
+static void class_affine_leaf(void *ctx, int p, float *dst, size_t count)
+{
+    const affine_leaf_job *j = ctx;
+    memset(dst, 0, sizeof(float) * count);
+    class_affine_backward_range(j->dxhat, dst, dst + j->count, j->dy, j->x, j->mean, j->invstd, j->gamma,
+                                j->labels, j->c, j->n, j->hw, p * j->per, (p + 1) * j->per);
+}
+
+void gan_class_affine_backward(float *dxhat, float *dgamma, float *dbeta, const float *dy, const float *x,
+                               const float *mean, const float *invstd, const float *gamma,
+                               const int32_t *labels, int c, int n, long hw, int classes,
+                               const gan_batch_sync *split)
+{
+    if (!gan_partials_on(split) || !dgamma || !dbeta) {
+        GAN_ASSERT(!gan_partials_on(split) || (!dgamma && !dbeta));
+        class_affine_backward_range(dxhat, dgamma, dbeta, dy, x, mean, invstd, gamma, labels, c, n, hw, 0, n);
+        return;
+    }
+    GAN_ASSERT(n % split->partials == 0 && embed_rows(labels, n) <= (size_t)classes);
+    const size_t count = (size_t)classes * c;
+    affine_leaf_job job = {dxhat, dy, x, mean, invstd, gamma, labels, c, n, n / split->partials, hw, count};
+    const float *sum = gan_partials_sum(split, 2 * count, class_affine_leaf, &job);
+    add_floats(dgamma, sum, count);
+    add_floats(dbeta, sum + count, count);
 }
 
 GAN_HOT void gan_projection_forward(float *logits, float *pooled, const float *h, const float *embed,
@@ -69,10 +151,11 @@ GAN_HOT void gan_projection_forward(float *logits, float *pooled, const float *h
     }
 }
 
-GAN_HOT void gan_projection_backward(float *dh, float *dembed, const float *dlogits, const float *pooled,
-                                     const float *embed, const int32_t *labels, int c, int n, long hw)
+GAN_HOT static void projection_backward_range(float *dh, float *dembed, const float *dlogits,
+                                              const float *pooled, const float *embed, const int32_t *labels,
+                                              int c, int n, long hw, int lo, int hi)
 {
-    for (int i = 0; i < n; i++) {
+    for (int i = lo; i < hi; i++) {
         const float d = dlogits[i];
         for (int ch = 0; ch < c; ch++) {
             const size_t k = (size_t)labels[i] * c + ch;
@@ -82,4 +165,34 @@ GAN_HOT void gan_projection_backward(float *dh, float *dembed, const float *dlog
             if (dembed) dembed[k] += d * pooled[(size_t)ch * n + i];
         }
     }
+}
+
+typedef struct {
+    float *dh;
+    const float *dlogits, *pooled, *embed;
+    const int32_t *labels;
+    int c, n, per;
+    long hw;
+} projection_leaf_job;
+
+static void projection_leaf(void *ctx, int p, float *dst, size_t count)
+{
+    const projection_leaf_job *j = ctx;
+    memset(dst, 0, sizeof(float) * count);
+    projection_backward_range(j->dh, dst, j->dlogits, j->pooled, j->embed, j->labels, j->c, j->n, j->hw,
+                              p * j->per, (p + 1) * j->per);
+}
+
+void gan_projection_backward(float *dh, float *dembed, const float *dlogits, const float *pooled,
+                             const float *embed, const int32_t *labels, int c, int n, long hw, int classes,
+                             const gan_batch_sync *split)
+{
+    if (!gan_partials_on(split) || !dembed) {
+        projection_backward_range(dh, dembed, dlogits, pooled, embed, labels, c, n, hw, 0, n);
+        return;
+    }
+    GAN_ASSERT(n % split->partials == 0 && embed_rows(labels, n) <= (size_t)classes);
+    projection_leaf_job job = {dh, dlogits, pooled, embed, labels, c, n, n / split->partials, hw};
+    const size_t count = (size_t)classes * c;
+    add_floats(dembed, gan_partials_sum(split, count, projection_leaf, &job), count);
 }

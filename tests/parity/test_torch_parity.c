@@ -78,11 +78,11 @@ static void conv_case(const char *prefix, int transpose)
     float *dx = calloc(nx, sizeof(float)), *dw = calloc(nw, sizeof(float)),
           *db = calloc(nb + 1, sizeof(float));
     if (transpose) {
-        gan_conv_transpose2d_forward(y, col, x, w, b, &d, NULL);
-        gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d, NULL);
+        gan_conv_transpose2d_forward(y, col, x, w, b, &d, NULL, NULL);
+        gan_conv_transpose2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, w, &d, NULL, NULL);
     } else {
-        gan_conv2d_forward(y, col, x, w, b, &d, NULL);
-        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, NULL, w, &d, NULL);
+        gan_conv2d_forward(y, col, x, w, b, &d, NULL, NULL);
+        gan_conv2d_backward(dx, dw, has_bias ? db : NULL, dcol, g, x, NULL, w, &d, NULL, NULL);
     }
     compare(prefix, "output", y, want, nout);
     compare(prefix, "dinput", dx, dx_ref, nx);

@@ -74,7 +74,7 @@ typedef struct {
 static double conv_obj(void *p)
 {
     conv_case *c = p;
-    gan_conv2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL);
+    gan_conv2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL, NULL);
     return dot(c->out, c->r, c->nout);
 }
 
@@ -89,7 +89,7 @@ static void check_conv(gan_rng *rng, gan_conv_geom d, int bias)
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
     float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
     conv_obj(&c);
-    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, NULL, c.w, &d, NULL);
+    gan_conv2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, NULL, c.w, &d, NULL, NULL);
     char label[64];
     snprintf(label, sizeof label, "conv2d k%d s%d p%d dinput", d.k, d.s, d.p);
     gradcheck(label, conv_obj, &c, c.in, din, nin, 0.05f);
@@ -99,7 +99,7 @@ static void check_conv(gan_rng *rng, gan_conv_geom d, int bias)
     /* Parameter gradients accumulate: a second backward doubles them. */
     float *dw2 = malloc(sizeof(float) * nw);
     memcpy(dw2, dw, sizeof(float) * nw);
-    gan_conv2d_backward(NULL, dw2, NULL, dcol, c.r, c.in, c.col, c.w, &d, NULL);
+    gan_conv2d_backward(NULL, dw2, NULL, dcol, c.r, c.in, c.col, c.w, &d, NULL, NULL);
     long bad = 0;
     for (long i = 0; i < nw; i++) bad += fabsf(dw2[i] - 2 * dw[i]) > 1e-4f * (1 + fabsf(dw[i]));
     CHECK_MSG(bad == 0, "conv2d dweight does not accumulate (%ld entries)", bad);
@@ -112,7 +112,7 @@ static void check_conv(gan_rng *rng, gan_conv_geom d, int bias)
 static double convt_obj(void *p)
 {
     conv_case *c = p;
-    gan_conv_transpose2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL);
+    gan_conv_transpose2d_forward(c->out, c->col, c->in, c->w, c->b, &c->d, NULL, NULL);
     return dot(c->out, c->r, c->nout);
 }
 
@@ -127,7 +127,7 @@ static void check_convt(gan_rng *rng, gan_conv_geom d, int bias)
     c.out = zeros(c.nout), c.col = zeros(ncol), c.r = randn(rng, c.nout, 1);
     float *din = zeros(nin), *dw = zeros(nw), *db = zeros(d.oc), *dcol = zeros(ncol);
     convt_obj(&c);
-    gan_conv_transpose2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, c.w, &d, NULL);
+    gan_conv_transpose2d_backward(din, dw, bias ? db : NULL, dcol, c.r, c.in, c.w, &d, NULL, NULL);
     char label[64];
     snprintf(label, sizeof label, "convT k%d s%d p%d dinput", d.k, d.s, d.p);
     gradcheck(label, convt_obj, &c, c.in, din, nin, 0.05f);
@@ -519,7 +519,8 @@ static void check_conditional_bn(gan_rng *rng)
     cbn_obj(&b);
     float *dx = zeros(len), *dg = zeros(k), *db = zeros(k), *g = malloc(sizeof(float) * len);
     memcpy(g, b.r, sizeof(float) * len);
-    gan_class_affine_backward(g, dg, db, g, b.x, b.mean, b.invstd, b.gamma, b.labels, b.c, b.n, b.hw);
+    gan_class_affine_backward(g, dg, db, g, b.x, b.mean, b.invstd, b.gamma, b.labels, b.c, b.n, b.hw,
+                              b.classes, NULL);
     gan_batchnorm2d_backward_train(dx, NULL, NULL, g, b.x, b.mean, b.invstd, b.ones, b.c, (long)b.n * b.hw,
                                    NULL);
     gradcheck("conditional bn input", cbn_obj, &b, b.x, dx, len, 1e-2f);
@@ -551,7 +552,7 @@ static void check_embed_concat(gan_rng *rng)
     c.x = zeros((long)(c.nz + c.ne) * c.n), c.r = randn(rng, (long)(c.nz + c.ne) * c.n, 1);
     for (int i = 0; i < c.n; i++) c.labels[i] = (i + 1) % 3;
     float *de = zeros(k);
-    gan_embed_concat_backward(de, c.r, c.labels, c.nz, c.ne, c.n);
+    gan_embed_concat_backward(de, c.r, c.labels, c.nz, c.ne, c.n, 3, NULL);
     gradcheck("class embedding (concat)", concat_obj, &c, c.embed, de, k, 1e-2f);
     free(c.z), free(c.embed), free(c.x), free(c.r), free(de);
 }

@@ -66,7 +66,7 @@ static void test_conv(gan_conv_geom d)
     float *col = malloc(sizeof(float) * (long)d.c * d.k * d.k * d.n * oh * ow);
     ramp(in, nin, 9, 1);
     ramp(wt, nw, 5, 3);
-    gan_conv2d_forward(out, col, in, wt, NULL, &d, NULL);
+    gan_conv2d_forward(out, col, in, wt, NULL, &d, NULL, NULL);
     conv_direct(ref, in, wt, &d);
     long bad = 0;
     for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
@@ -85,7 +85,7 @@ static void test_convt(gan_conv_geom d)
     float *col = malloc(sizeof(float) * (long)d.oc * d.k * d.k * d.n * d.h * d.w);
     ramp(in, nin, 9, 2);
     ramp(wt, nw, 5, 1);
-    gan_conv_transpose2d_forward(out, col, in, wt, NULL, &d, NULL);
+    gan_conv_transpose2d_forward(out, col, in, wt, NULL, &d, NULL, NULL);
     convt_direct(ref, in, wt, &d);
     long bad = 0;
     for (long i = 0; i < nout; i++) bad += out[i] != ref[i];
@@ -175,8 +175,8 @@ static void test_pool_identity(void)
         float *dcol = calloc(ncol, sizeof(float)), *gamma = malloc(7 * sizeof(float)),
               *beta = calloc(7, sizeof(float));
         for (int i = 0; i < 7; i++) gamma[i] = 1.0f + 0.1f * i;
-        gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p);
-        gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, in, t ? col[t] : NULL, w, &d, p);
+        gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p, NULL);
+        gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, in, t ? col[t] : NULL, w, &d, p, NULL);
         gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16,
                                       0.1f, 1e-5f, p);
         gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p);
@@ -193,7 +193,7 @@ static void test_pool_identity(void)
     for (int k = 0; k < 2; k++) {
         o2[k] = calloc(nin, sizeof(float));
         float *tcol = calloc(ncol, sizeof(float));
-        gan_conv_transpose2d_forward(o2[k], tcol, out[0], w, NULL, &t, k ? pool : NULL);
+        gan_conv_transpose2d_forward(o2[k], tcol, out[0], w, NULL, &t, k ? pool : NULL, NULL);
         free(tcol);
     }
     CHECK(memcmp(o2[0], o2[1], sizeof(float) * nin) == 0);

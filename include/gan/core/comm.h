@@ -5,7 +5,7 @@
  * other parts only see it through gan_batch_sync and the trainer. Sums are
  * deterministic and give every rank the same bytes: MPI_Allreduce promises
  * neither, so a sum here is a reduce-scatter by MPI_Alltoall (each rank adds
- * its chunk's contributions in rank order 0, 1, ...) then an MPI_Allgather. */
+ * its chunk's contributions in a balanced tree in rank order) then an MPI_Allgather. */
 #ifndef GAN_CORE_COMM_H
 #define GAN_CORE_COMM_H
 

@@ -36,6 +36,7 @@ typedef struct {
     double lr_g, lr_d, beta1, beta2, adam_eps;
     uint64_t seed;
     int threads;            /* 0 = OpenBLAS's default (all cores) */
+    bool deterministic;     /* sums over the batch by fixed partials: bytes independent of rank count */
     int d_steps;            /* discriminator updates per generator update */
     double d_loss_floor;    /* skip the D update while its loss is below this; 0 = never */
     double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */

@@ -144,6 +144,10 @@ void gan_net_free(gan_net *net);
 size_t gan_net_plan(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch);
 /* The working memory forward and backward need (see gan/core/work.h). */
 gan_work_plan gan_net_work_plan(const gan_net *net);
+/* Floats of the largest gradient that one sum over the batch gives (a
+ * conv's weight, a class affine's gammas and betas, an embedding): the
+ * deterministic mode's tree works on one at a time. */
+size_t gan_net_largest_grad(const gan_net *net);
 /* DCGAN init: conv weights N(0, 0.02); BN gamma N(1, 0.02), beta 0; running mean 0, var 1. */
 void gan_net_init_weights(gan_net *net, gan_rng *rng);
 
