@@ -63,6 +63,41 @@ check "2 ranks, conditional + spectral + hinge + DiffAugment + EMA: exit 0 ($(he
 check "... within 1e-5 of one process ($("${COMPARE[@]}" "$T/rec1/g.bin" "$T/rec2/g.bin"))" \
   quietly "${COMPARE[@]}" "$T/rec1/g.bin" "$T/rec2/g.bin" --rtol 1e-5
 
+# ---- train.deterministic: byte-identical for 1, 2 and 4 ranks (8 partials of the batch)
+MPIRUN4=("${MPIRUN[@]/#2/4}")
+DET=("${SMALL[@]}" --set train.deterministic=true --set train.steps=20)
+"$GAN" train "${DET[@]}" --set "output.dir=$T/det1" --quiet >/dev/null 2>&1
+"${MPIRUN[@]}" "$GAN" train "${DET[@]}" --set "output.dir=$T/det2" --quiet >/dev/null 2>"$T/err"
+check "deterministic, 2 ranks: exit 0 ($(head -c 300 "$T/err"))" test -s "$T/det2/g.bin"
+"${MPIRUN4[@]}" "$GAN" train "${DET[@]}" --set "output.dir=$T/det4" --quiet >/dev/null 2>"$T/err"
+check "deterministic, 4 ranks: exit 0 ($(head -c 300 "$T/err"))" test -s "$T/det4/g.bin"
+for n in 2 4; do
+  for f in g.bin d.bin state.bin; do
+    check "deterministic: $n ranks == 1 process ($f tensors, byte for byte)" \
+      cmp -s <(tensors "$T/det1/$f") <(tensors "$T/det$n/$f")
+  done
+done
+check "deterministic vs default, one process: the same sums to rounding ($("${COMPARE[@]}" "$T/one/g.bin" "$T/det1/g.bin"))" \
+  quietly "${COMPARE[@]}" "$T/one/g.bin" "$T/det1/g.bin" --rtol 1e-5
+"$GAN" train "${SMALL[@]}" "${REC[@]}" --set train.deterministic=true --set "output.dir=$T/drec1" --quiet >/dev/null 2>&1
+"${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" "${REC[@]}" --set train.deterministic=true --set "output.dir=$T/drec2" \
+  --set train.threads=2 --quiet >/dev/null 2>&1
+for f in g.bin d.bin state.bin; do
+  check "deterministic, the recipe's paths: 2 ranks x 2 threads == 1 process ($f tensors)" \
+    cmp -s <(tensors "$T/drec1/$f") <(tensors "$T/drec2/$f")
+done
+"$GAN" train "${DET[@]}" --set train.batch_size=12 --set "output.dir=$T/d12" >"$T/out" 2>"$T/err"
+rc=$?
+check "deterministic, batch 12: exit 3 (got $rc)" test $rc -eq 3
+check "deterministic, batch 12: one line naming the key" \
+  test "$(grep -c 'train.deterministic cuts the batch into 8 equal partials; train.batch_size 12' "$T/err")" -eq 1
+MPIRUN3=("${MPIRUN[@]/#2/3}")
+"${MPIRUN3[@]}" "$GAN" train "${DET[@]}" --set train.batch_size=24 --set "output.dir=$T/d3" >"$T/out" 2>"$T/err"
+rc=$?
+check "deterministic on 3 ranks: exit 3 (got $rc)" test $rc -eq 3
+check "deterministic on 3 ranks: said once" test "$(grep -c 'needs 1, 2, 4 or 8 ranks' "$T/err")" -eq 1
+check "deterministic on 3 ranks: no run folder left" test ! -e "$T/d3"
+
 # ---- resume under MPI: 10 steps + 10 == 20
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.steps=10 --set "output.dir=$T/res" --quiet >/dev/null 2>&1
 "${MPIRUN[@]}" "$GAN" train --resume "$T/res" --set train.steps=20 --quiet >/dev/null 2>"$T/err"
