@@ -77,6 +77,10 @@ for n in 2 4; do
       cmp -s <(tensors "$T/det1/$f") <(tensors "$T/det$n/$f")
   done
 done
+"${MPIRUN[@]}" "$GAN" train "${DET[@]}" --set train.steps=10 --set "output.dir=$T/dres" --quiet >/dev/null 2>&1
+"$GAN" train --resume "$T/dres" --set train.steps=20 --quiet >/dev/null 2>&1
+check "deterministic: 10 steps on 2 ranks + resume to 20 on 1 process == 20 steps on 1 (g.bin tensors)" \
+  cmp -s <(tensors "$T/dres/g.bin") <(tensors "$T/det1/g.bin")
 check "deterministic vs default, one process: the same sums to rounding ($("${COMPARE[@]}" "$T/one/g.bin" "$T/det1/g.bin"))" \
   quietly "${COMPARE[@]}" "$T/one/g.bin" "$T/det1/g.bin" --rtol 1e-5
 "$GAN" train "${SMALL[@]}" "${REC[@]}" --set train.deterministic=true --set "output.dir=$T/drec1" --quiet >/dev/null 2>&1
