@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "gan/core/check.h"
+#include "gan/core/comm.h"
 
 enum { LONG_BASE = 256, HELP_COLUMN = 24 };
 
@@ -33,6 +34,7 @@ bool cli_flag(const cli_command *cmd, const cli_args *args, const char *name)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    if (gan_comm_launched_rank() > 0) return EXIT_USAGE; /* under mpirun rank 0 says it, once */
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "gan %s: ", cmd);

@@ -7,6 +7,16 @@
 #include "gan/core/check.h"
 #include "gan/core/clock.h"
 
+int gan_comm_launched_rank(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return atoi(v);
+    }
+    return 0;
+}
+
 #ifdef GAN_HAVE_MPI
 #include <mpi.h>
 #endif

@@ -115,6 +115,12 @@ check "batch 15 on 2 ranks: exit 3 (got $rc)" test $rc -eq 3
 check "batch 15 on 2 ranks: said once" test "$(grep -c 'train.batch_size 15 does not divide among 2 ranks' "$T/err")" -eq 1
 check "batch 15 on 2 ranks: no run folder left" test ! -e "$T/odd"
 
+# ---- a usage error: every rank got the same arguments; rank 0 says it, once
+"${MPIRUN[@]}" "$GAN" train --no-such-option >"$T/out" 2>"$T/err"
+rc=$?
+check "usage error on 2 ranks: exit 2 (got $rc)" test $rc -eq 2
+check "usage error on 2 ranks: said once" test "$(grep -c "unknown option '--no-such-option'" "$T/err")" -eq 1
+
 # ---- longer jobs for the signals: 32x32, a checkpoint every 5 steps
 LONG=("${SMALL[@]}" --set data.image_size=32 --set model.ngf=32 --set model.ndf=32 --set train.steps=100000
       --set output.checkpoint_every=5)

@@ -22,6 +22,10 @@ bool gan_comm_available(void);
 void gan_comm_library(char *buf, size_t len);
 /* True when a launcher (mpirun, srun) started this process as one of a job. */
 bool gan_comm_launched(void);
+/* This process's rank as its launcher set it (0 when not launched): known
+ * before MPI starts, so that errors every rank would say alike (a usage
+ * error: they all got the same arguments) are said by rank 0 alone. */
+int gan_comm_launched_rank(void);
 
 /* Joins the job this process was launched in, or makes a world of one when
  * there is none (no MPI call is made then). Fails when launched by mpirun
