@@ -1,4 +1,5 @@
 #include "gan/data/fit.h"
+#include "gan/data/image.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@ gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src
                          const char *label, gan_error *err)
 {
     const int S = fit->size, C = fit->channels;
-    /* First the channels: grey -> RGB repeats, RGB -> grey by ITU-R 601 luma. */
+    /* First the channels: grey -> RGB repeats, RGB -> grey by gan_grey. */
     uint8_t *conv = NULL;
     const uint8_t *img = src;
     if (src_channels != C) {
@@ -18,7 +19,7 @@ gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src
         for (long i = 0; i < (long)w * h; i++) {
             const uint8_t *p = src + i * src_channels;
             if (C == 3) conv[i * 3] = conv[i * 3 + 1] = conv[i * 3 + 2] = p[0];
-            else conv[i] = (uint8_t)((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
+            else conv[i] = gan_grey(p[0], p[1], p[2]);
         }
         img = conv;
     }
@@ -30,7 +31,7 @@ gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src
                           label, w, h, S, S);
         } else {
             const uint8_t *bg = fit->background;
-            const uint8_t grey = (uint8_t)((299 * bg[0] + 587 * bg[1] + 114 * bg[2] + 500) / 1000);
+            const uint8_t grey = gan_grey(bg[0], bg[1], bg[2]);
             for (int c = 0; c < C; c++) memset(dst + (size_t)c * S * S, C == 3 ? bg[c] : grey, (size_t)S * S);
             const int x0 = (S - w) / 2, y0 = (S - h) / 2;
             for (int c = 0; c < C; c++)

@@ -77,10 +77,6 @@ static int jpeg_tables_bad(const uint8_t *b, size_t len)
     return 0;
 }
 
-/* stb_image's own RGB -> grey weights (they sum to 256), so an opaque RGBA
- * image gives the same grey as the RGB one. */
-static uint8_t luma(int r, int g, int b) { return (uint8_t)((r * 77 + g * 150 + b * 29) >> 8); }
-
 /* RGBA pixels over an opaque background, rounded: alpha 255 keeps the pixel
  * exactly, alpha 0 gives the background exactly. */
 static void composite(uint8_t *dst, const uint8_t *rgba, long n, int channels, const uint8_t bg[3])
@@ -92,7 +88,7 @@ static void composite(uint8_t *dst, const uint8_t *rgba, long n, int channels, c
         for (int k = 0; k < 3; k++) c[k] = (p[k] * a + bg[k] * (255 - a) + 127) / 255;
         if (channels == 3)
             dst[i * 3] = (uint8_t)c[0], dst[i * 3 + 1] = (uint8_t)c[1], dst[i * 3 + 2] = (uint8_t)c[2];
-        else dst[i] = luma(c[0], c[1], c[2]);
+        else dst[i] = gan_grey(c[0], c[1], c[2]); /* stb's grey, so opaque RGBA matches RGB */
     }
 }
 

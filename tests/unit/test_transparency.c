@@ -11,6 +11,7 @@
 
 #include "../common/check.h"
 #include "gan/data/dataset.h"
+#include "gan/data/fit.h"
 #include "gan/data/image.h"
 #include "gan/io/config.h"
 
@@ -98,8 +99,8 @@ static void test_rgba(void)
                                  luma(over(200, 128, 0), over(100, 128, 128), over(50, 128, 128))};
     expect(&b, "rgba to grey on teal", 1, TEAL, grey_teal, 3);
     /* an opaque RGBA image gives the bytes of the same RGB image, in colour and in grey */
-    const uint8_t rgb_row[] = {10, 20, 30, 250, 128, 0};
-    const uint8_t rgba_row[] = {10, 20, 30, 255, 250, 128, 0, 255};
+    const uint8_t rgb_row[] = {0, 0, 255, 250, 128, 0}; /* blue: the two usual grey formulas differ */
+    const uint8_t rgba_row[] = {0, 0, 255, 255, 250, 128, 0, 255};
     png_buf rgb, rgba;
     make_png(&rgb, 2, 2, 8, rgb_row, sizeof rgb_row, NULL, 0, NULL, 0);
     make_png(&rgba, 2, 6, 8, rgba_row, sizeof rgba_row, NULL, 0, NULL, 0);
@@ -110,6 +111,17 @@ static void test_rgba(void)
     gan_error err = {{0}};
     CHECK(gan_image_decode(rgb.bytes, rgb.len, "rgb", 1, WHITE, &grey_rgb, &w, &h, &err) == GAN_OK);
     if (grey_rgb) expect(&rgba, "opaque rgba to grey", 1, BLACK, grey_rgb, 2);
+    /* one grey for every path: stb's (a PNG asked for as grey) is the fit's of RGB pixels (CIFAR-10's
+     * path) and a padded background's */
+    for (int i = 0; grey_rgb && i < 2; i++) {
+        const uint8_t *px = rgb_row + 3 * i;
+        uint8_t fitted[4] = {0};
+        const gan_fit pad = {
+            .size = 2, .channels = 1, .mode = GAN_FIT_PAD, .background = {px[0], px[1], px[2]}};
+        CHECK(gan_fit_image(fitted, px, 1, 1, 3, &pad, "pixel", &err) == GAN_OK);
+        CHECK_MSG(fitted[0] == grey_rgb[i] && fitted[3] == grey_rgb[i],
+                  "pixel %d: fit's grey %d, background's %d, stb's %d", i, fitted[0], fitted[3], grey_rgb[i]);
+    }
     free(grey_rgb);
 }
 

@@ -19,7 +19,7 @@ typedef struct {
 
 /* Fits one HWC image (src_channels per pixel) to size x size x channels,
  * written planar (CHW) into dst. Grey -> RGB repeats, RGB -> grey is
- * ITU-R 601 luma. */
+ * gan_grey (gan/data/image.h), as every other path. */
 gan_status gan_fit_image(uint8_t *dst, const uint8_t *src, int w, int h, int src_channels, const gan_fit *fit,
                          const char *label, gan_error *err);
 

@@ -9,6 +9,11 @@
 
 #include "gan/core/error.h"
 
+/* RGB -> grey, one formula for every path: stb_image's own weights (they
+ * sum to 256), since stb converts the images it is asked to decode as grey;
+ * CIFAR-10, composited transparency and backgrounds use the same. */
+static inline uint8_t gan_grey(int r, int g, int b) { return (uint8_t)((r * 77 + g * 150 + b * 29) >> 8); }
+
 /* Caps that keep a hostile file from making gan allocate without bound. */
 #define GAN_MAX_IMAGE_FILE   ((long)64 << 20) /* one encoded image, bytes */
 #define GAN_MAX_IMAGE_SIDE   16384
