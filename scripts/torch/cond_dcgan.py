@@ -78,7 +78,14 @@ class ProjectionDiscriminator(nn.Module):
         for i in range(self.count - 1):
             x = getattr(self, str(i))(x)
         logit = getattr(self, str(self.count - 1))(x).view(-1)
-        return logit + (self.embed(y) * x.sum([2, 3])).sum(1)
+        self.pooled = x.sum([2, 3])
+        return logit + (self.embed(y) * self.pooled).sum(1)
+
+    def class_logits(self):
+        """gan's class loss (train.class_loss): the embedding as a classifier of
+        the last forward's pooled features, [N, classes]; after a forward, so a
+        spectrally normalised embedding's weight is this step's."""
+        return self.pooled @ self.embed.weight.t()
 
 
 def cond_init(g, d, std=0.02):

@@ -232,7 +232,10 @@ for net, tag in ((G, "G"), (D, "D")):
 # taking the class by concatenation (with a batchnorm D) or by conditional
 # batchnorm (with a spectrally normalised projection D); every gradient, and
 # every buffer after the step (running statistics, the power iteration's u, v).
-for tag, g_cond, d_norm in (("cc", "concat", "batchnorm"), ("cb", "batchnorm", "spectral")):
+# "ac" adds D's class loss (train.class_loss, weight 0.7): cross-entropy of
+# the embedding read as a classifier of D's pooled features.
+for tag, g_cond, d_norm, class_w in (("cc", "concat", "batchnorm", 0.0), ("cb", "batchnorm", "spectral", 0.0),
+                                     ("ac", "concat", "spectral", 0.7)):
     S, C, NZ, NGF, NDF, N, K = 16, 1, 6, 4, 4, 7, 3
     G = cond_dcgan.ConditionalGenerator(S, C, NZ, NGF, K, g_cond)
     D = cond_dcgan.ProjectionDiscriminator(S, C, NDF, K, d_norm)
@@ -247,7 +250,10 @@ for tag, g_cond, d_norm in (("cc", "concat", "batchnorm"), ("cb", "batchnorm", "
     fake = G(z, y)
     logits = D(fake, y)
     loss = nn.BCEWithLogitsLoss()(logits, torch.ones(N))
+    if class_w > 0:
+        loss = loss + class_w * nn.CrossEntropyLoss()(D.class_logits(), y)
     loss.backward()
+    out[f"{tag}.class_w"] = np.array([class_w], dtype=np.float32)
     put(tag, activation=True, z=z, fake=fake)
     put(tag, logits=logits, loss=loss.reshape(1), arch=torch.tensor([S, C, NZ, NGF, NDF, N, K]))
     out[f"{tag}.labels"] = y.numpy().astype(np.int64)

@@ -92,6 +92,9 @@ static const key_spec KEYS[] = {
     {"train.ema", K_REAL, OFF(ema), 0, 0, 0.99999, NULL, "0",
      "decay of an exponential moving average of G's weights, the generator g.bin holds (0: off); it warms up "
      "as min(ema, (1+t)/(10+t))"},
+    {"train.class_loss", K_REAL, OFF(class_loss), 0, 0, 100, NULL, "0",
+     "with model.conditional: weight of D's class loss, an auxiliary classifier (AC-GAN) whose weights are the "
+     "projection's class embedding; D learns it on real images, G on its own through D (0: off)"},
     {"train.augment", K_FLAGS, OFF(augment), 0, 0, 0, "color|translation|cutout", "[]",
      "DiffAugment policies applied to real and generated images before D, in both phases (a list)"},
     {"train.time_limit", K_REAL, OFF(time_limit), 0, 0, 1e7, NULL, "0",

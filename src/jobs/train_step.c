@@ -51,6 +51,10 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         gan_status drc = check_partials(t, err);
         if (drc != GAN_OK) return drc;
     }
+    if (c->class_loss > 0.0 && !c->conditional)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "config: train.class_loss needs model.conditional true (it learns the data's classes)");
     gan_arch arch = gan_config_arch(c);
     if (c->conditional) arch.classes = t->data.classes.count;
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
@@ -266,6 +270,8 @@ void gan_trainer_step(gan_trainer *t)
         stats[0] = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
         stats[1] = gan_mean_d_output(loss, logits, B);
         scale_to_global(t);
+        if (c->class_loss > 0.0) /* D learns the classes of real images only */
+            gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
         logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
@@ -290,6 +296,8 @@ void gan_trainer_step(gan_trainer *t)
         gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
     double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
     scale_to_global(t);
+    if (c->class_loss > 0.0) /* G: its images should be of the classes it was asked for */
+        gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     if (t->augment) { /* back through the augmentation to G's output */
         gan_augment_backward(t->aug_grad, dfake, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment,

@@ -9,6 +9,7 @@
 #include "gan/nn/batchnorm.h"
 #include "gan/nn/conditional.h"
 #include "gan/nn/conv.h"
+#include "gan/nn/loss.h"
 #include "gan/nn/spectral_norm.h"
 
 gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
@@ -211,7 +212,11 @@ static size_t layout(gan_net *net)
         }
         if (net->kind == GAN_NET_GENERATOR)
             net->x0 = carve(a, (size_t)2 * net->arch.nz * net->max_batch, &total);
-        else net->pooled = carve(a, (size_t)ew * net->max_batch, &total);
+        else {
+            net->pooled = carve(a, (size_t)ew * net->max_batch, &total);
+            net->class_logits = carve(a, (size_t)classes * net->max_batch, &total);
+            net->class_dlogits = carve(a, (size_t)classes * net->max_batch, &total);
+        }
     }
     if (widest_cbn) {
         net->ones = carve(a, widest_cbn, &total);
@@ -465,9 +470,11 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
     }
     if (net->pooled) { /* projection: the logit gains <embed(y), sum-pooled h> */
         const gan_stage *h = &net->st[net->nstages - 2];
-        gan_projection_forward(net->st[net->nstages - 1].out, net->pooled, h->out,
-                               projection_embed(net, mode), labels, h->geom.oc, n,
+        const float *e = projection_embed(net, mode);
+        gan_projection_forward(net->st[net->nstages - 1].out, net->pooled, h->out, e, labels, h->geom.oc, n,
                                (long)h->geom.oh * h->geom.ow);
+        gan_projection_class_logits(net->class_logits, net->pooled, e, net->arch.classes, h->geom.oc, n);
+        net->class_grad_pending = false;
     }
     if (mode == GAN_MODE_TRAIN) net->num_batches_tracked++;
     net->input = input;
@@ -529,6 +536,11 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
             gan_projection_backward(din, de, g, net->pooled, net->embed_sn ? net->embed_sn : net->embed,
                                     net->labels, h->geom.oc, n, (long)h->geom.oh * h->geom.ow,
                                     net->arch.classes, work->sync);
+            if (net->class_grad_pending) /* the class loss's share, into the same dh and dE */
+                gan_projection_class_backward(din, de, net->class_dlogits, net->pooled,
+                                              net->embed_sn ? net->embed_sn : net->embed, net->arch.classes,
+                                              h->geom.oc, n, (long)h->geom.oh * h->geom.ow, work->sync);
+            net->class_grad_pending = false;
             if (de && net->embed_sn)
                 gan_spectral_norm_backward(net->dembed, de, net->embed_sn, net->embed_u, net->embed_v,
                                            net->embed_sigma, net->arch.classes, h->geom.oc);
@@ -539,6 +551,17 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         g = din;
     }
     return input_grad ? g : NULL;
+}
+
+double gan_net_class_loss(gan_net *net, float scale)
+{
+    GAN_ASSERT(net->class_logits && net->labels && net->last_n > 0);
+    const int n = net->last_n, k = net->arch.classes;
+    const double loss = gan_softmax_ce_forward(net->class_logits, net->labels, n, k);
+    gan_softmax_ce_backward(net->class_dlogits, net->class_logits, net->labels, n, k);
+    for (long i = 0; i < (long)n * k; i++) net->class_dlogits[i] *= scale;
+    net->class_grad_pending = true;
+    return loss;
 }
 
 void gan_net_draw_labels(const gan_net *net, gan_rng *rng, int32_t *labels, int n)

@@ -196,3 +196,62 @@ void gan_projection_backward(float *dh, float *dembed, const float *dlogits, con
     const size_t count = (size_t)classes * c;
     add_floats(dembed, gan_partials_sum(split, count, projection_leaf, &job), count);
 }
+
+void gan_projection_class_logits(float *logits, const float *pooled, const float *embed, int classes, int c,
+                                 int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < classes; k++) {
+            double dot = 0;
+            for (int ch = 0; ch < c; ch++)
+                dot += (double)embed[(size_t)k * c + ch] * pooled[(size_t)ch * n + i];
+            logits[(size_t)i * classes + k] = (float)dot;
+        }
+}
+
+static void class_backward_range(float *dh, float *dembed, const float *dlogits, const float *pooled,
+                                 const float *embed, int classes, int c, int n, long hw, int lo, int hi)
+{
+    for (int i = lo; i < hi; i++) {
+        const float *d = dlogits + (size_t)i * classes;
+        for (int ch = 0; ch < c; ch++) {
+            double s = 0;
+            for (int k = 0; k < classes; k++) s += (double)d[k] * embed[(size_t)k * c + ch];
+            if (dh) {
+                float *run = dh + ((size_t)ch * n + i) * hw;
+                for (long p = 0; p < hw; p++) run[p] += (float)s;
+            }
+            if (dembed)
+                for (int k = 0; k < classes; k++)
+                    dembed[(size_t)k * c + ch] += d[k] * pooled[(size_t)ch * n + i];
+        }
+    }
+}
+
+typedef struct {
+    const float *dlogits, *pooled, *embed;
+    int classes, c, n, per;
+} class_leaf_job;
+
+static void class_leaf(void *ctx, int p, float *dst, size_t count)
+{
+    const class_leaf_job *j = ctx;
+    memset(dst, 0, sizeof(float) * count);
+    class_backward_range(NULL, dst, j->dlogits, j->pooled, j->embed, j->classes, j->c, j->n, 0, p * j->per,
+                         (p + 1) * j->per);
+}
+
+void gan_projection_class_backward(float *dh, float *dembed, const float *dlogits, const float *pooled,
+                                   const float *embed, int classes, int c, int n, long hw,
+                                   const gan_batch_sync *split)
+{
+    if (!gan_partials_on(split) || !dembed) {
+        class_backward_range(dh, dembed, dlogits, pooled, embed, classes, c, n, hw, 0, n);
+        return;
+    }
+    class_backward_range(dh, NULL, dlogits, pooled, embed, classes, c, n, hw, 0, n);
+    GAN_ASSERT(n % split->partials == 0);
+    class_leaf_job job = {dlogits, pooled, embed, classes, c, n, n / split->partials};
+    const size_t count = (size_t)classes * c;
+    add_floats(dembed, gan_partials_sum(split, count, class_leaf, &job), count);
+}

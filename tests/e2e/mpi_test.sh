@@ -54,9 +54,10 @@ check "2 ranks, run twice: g.bin tensors byte-identical" cmp -s <(tensors "$T/tw
   --quiet >/dev/null 2>&1
 check "2 ranks x 2 threads == 2 ranks x 1 thread (g.bin tensors)" cmp -s <(tensors "$T/two/g.bin") <(tensors "$T/t2/g.bin")
 check "2 ranks x 2 threads == 2 ranks x 1 thread (d.bin tensors)" cmp -s <(tensors "$T/two/d.bin") <(tensors "$T/t2/d.bin")
-# the recipe's other paths: spectral norm, hinge, DiffAugment, a conditional G and D, EMA
+# the recipe's other paths: spectral norm, hinge, DiffAugment, a conditional G and D with the class loss, EMA
 REC=(--set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=true --set model.d_norm=spectral
-     --set train.loss=hinge --set train.augment=translation,cutout,color --set train.ema=0.9 --set train.steps=12)
+     --set train.loss=hinge --set train.augment=translation,cutout,color --set train.ema=0.9 --set train.class_loss=0.5
+     --set train.steps=12)
 "$GAN" train "${SMALL[@]}" "${REC[@]}" --set "output.dir=$T/rec1" --quiet >/dev/null 2>&1
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" "${REC[@]}" --set "output.dir=$T/rec2" --quiet >/dev/null 2>"$T/err"
 check "2 ranks, conditional + spectral + hinge + DiffAugment + EMA: exit 0 ($(head -c 300 "$T/err"))" test -s "$T/rec2/g.bin"

@@ -365,7 +365,8 @@ static void dcgan_case(void)
 }
 
 /* A conditional G phase (scripts/torch/cond_dcgan.py): G with a class
- * embedding beside z or conditional batchnorm, a projection D, class labels. */
+ * embedding beside z or conditional batchnorm, a projection D, class labels,
+ * and D's class loss where the reference has a weight for it. */
 static void cond_case(const char *tag, gan_g_cond g_cond, gan_norm d_norm)
 {
     float *a = get(tag, "arch", NULL);
@@ -400,6 +401,7 @@ static void cond_case(const char *tag, gan_g_cond g_cond, gan_norm d_norm)
     float *z = get(tag, "z", NULL), *fake_ref = get(tag, "fake", &nfake),
           *labels_f = get(tag, "labels", NULL);
     float *logits_ref = get(tag, "logits", NULL), *loss_ref = get(tag, "loss", NULL);
+    float *class_w = get(tag, "class_w", NULL);
     int32_t labels[64];
     for (int i = 0; i < n; i++) labels[i] = (int32_t)labels_f[i];
     const float *fake = gan_net_forward(&g, &w, z, labels, n, GAN_MODE_TRAIN);
@@ -407,6 +409,7 @@ static void cond_case(const char *tag, gan_g_cond g_cond, gan_norm d_norm)
     const float *logits = gan_net_forward(&d, &w, fake, labels, n, GAN_MODE_TRAIN);
     compare(tag, "D(G(z, y), y)", logits, logits_ref, n);
     float loss = gan_bce_logits_forward(logits, 1.0f, n);
+    if (class_w[0] > 0.0f) loss += class_w[0] * (float)gan_net_class_loss(&d, class_w[0]);
     compare(tag, "loss", &loss, loss_ref, 1);
     float *dlogits = calloc(n, sizeof(float));
     gan_bce_logits_backward(dlogits, logits, 1.0f, n, 1.0f);
@@ -417,7 +420,7 @@ static void cond_case(const char *tag, gan_g_cond g_cond, gan_norm d_norm)
     CHECK(gan_net_backward(&g, &w, dfake, GAN_GRAD_PARAMS) == NULL);
     compare_net_as(&g, gtag, tag);
     compare_net_as(&d, dtag, tag);
-    free(z), free(fake_ref), free(labels_f), free(logits_ref), free(loss_ref), free(dlogits);
+    free(z), free(fake_ref), free(labels_f), free(logits_ref), free(loss_ref), free(dlogits), free(class_w);
     gan_net_free(&g);
     gan_net_free(&d);
     gan_work_free(&w);
@@ -518,6 +521,7 @@ int main(int argc, char **argv)
     dcgan_case();
     cond_case("cc", GAN_GCOND_CONCAT, GAN_NORM_BATCH);
     cond_case("cb", GAN_GCOND_BATCHNORM, GAN_NORM_SPECTRAL);
+    cond_case("ac", GAN_GCOND_CONCAT, GAN_NORM_SPECTRAL);
     classifier_case();
     printf("worst overall: %.2e\n", worst_overall);
     gan_st_close(&f);

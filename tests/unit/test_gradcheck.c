@@ -449,17 +449,22 @@ typedef struct {
     int32_t labels[5];
     int n;
     gan_mode mode;
+    float class_w; /* the weight of D's class loss in the objective (0: none) */
 } proj_case;
 
 static double proj_obj(void *p)
 {
     proj_case *c = p;
-    return dot(gan_net_forward(&c->d, &c->work, c->x, c->labels, c->n, c->mode), c->r, c->n);
+    double l = dot(gan_net_forward(&c->d, &c->work, c->x, c->labels, c->n, c->mode), c->r, c->n);
+    if (c->class_w > 0.0f)
+        l += c->class_w * gan_softmax_ce_forward(c->d.class_logits, c->labels, c->n, c->d.arch.classes);
+    return l;
 }
 
-static void check_projection_d(gan_rng *rng, gan_norm norm, const char *label)
+static void check_projection_d(gan_rng *rng, gan_norm norm, float class_w, const char *label)
 {
-    proj_case c = {.n = 5, .mode = norm == GAN_NORM_SPECTRAL ? GAN_MODE_EVAL : GAN_MODE_TRAIN};
+    proj_case c = {
+        .n = 5, .mode = norm == GAN_NORM_SPECTRAL ? GAN_MODE_EVAL : GAN_MODE_TRAIN, .class_w = class_w};
     const gan_arch arch = {
         .image_size = 16, .channels = 1, .nz = 1, .ngf = 1, .ndf = 2, .d_norm = norm, .classes = 3};
     CHECK(gan_net_build(&c.d, &arch, GAN_NET_DISCRIMINATOR, c.n) == GAN_OK);
@@ -474,6 +479,7 @@ static void check_projection_d(gan_rng *rng, gan_norm norm, const char *label)
     for (int i = 0; norm == GAN_NORM_SPECTRAL && i < 5; i++)
         gan_net_forward(&c.d, &c.work, c.x, c.labels, c.n, GAN_MODE_TRAIN);
     proj_obj(&c);
+    if (class_w > 0.0f) gan_net_class_loss(&c.d, class_w); /* joins the backward below */
     gan_net_zero_grad(&c.d);
     const float *dx = gan_net_backward(&c.d, &c.work, c.r, GAN_GRAD_PARAMS | GAN_GRAD_INPUT);
     float *dx_copy = malloc(sizeof(float) * len);
@@ -623,8 +629,10 @@ int main(void)
     check_softmax_ce(&rng);
     check_adversarial(&rng);
     check_spectral_d(&rng);
-    check_projection_d(&rng, GAN_NORM_BATCH, "projection D (batchnorm)");
-    check_projection_d(&rng, GAN_NORM_SPECTRAL, "projection D (spectral)");
+    check_projection_d(&rng, GAN_NORM_BATCH, 0.0f, "projection D (batchnorm)");
+    check_projection_d(&rng, GAN_NORM_SPECTRAL, 0.0f, "projection D (spectral)");
+    check_projection_d(&rng, GAN_NORM_BATCH, 0.7f, "D + class loss (batchnorm)");
+    check_projection_d(&rng, GAN_NORM_SPECTRAL, 0.7f, "D + class loss (spectral)");
     check_conditional_bn(&rng);
     check_embed_concat(&rng);
     check_augment(&rng);

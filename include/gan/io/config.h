@@ -42,6 +42,7 @@ typedef struct {
     double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */
     char loss[16];          /* "bce", "hinge" or "lsgan" */
     double ema;             /* decay of G's exponential moving average; 0 = off */
+    double class_loss;      /* weight of D's auxiliary class loss (conditional); 0 = off */
     int augment;            /* DiffAugment policies, GAN_AUGMENT_* flags */
     double time_limit;      /* stop after this many seconds of training steps; 0 = none */
     /* classifier (gan classify train) */

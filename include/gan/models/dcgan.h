@@ -123,8 +123,12 @@ typedef struct {
     float *embed_sn;          /* D with spectral norm: embed / sigma, and its power-iteration vectors: */
     float *embed_u, *embed_v; /* [classes], [C] (buffers, with the running stats) */
     float embed_sigma;
-    float *x0;             /* G (concat): the first layer's input, z over the class embeddings [2 nz, n] */
-    float *pooled;         /* D: the last hidden layer sum-pooled, [C, n] */
+    float *x0;     /* G (concat): the first layer's input, z over the class embeddings [2 nz, n] */
+    float *pooled; /* D: the last hidden layer sum-pooled, [C, n] */
+    /* D: the embedding read as a classifier (gan_net_class_loss): logits and
+     * their gradient [n, classes]; the gradient joins the next backward */
+    float *class_logits, *class_dlogits;
+    bool class_grad_pending;
     float *ones, *zeros;   /* conditional batchnorm: the batchnorm's own (unit) affine */
     const int32_t *labels; /* the labels of the last forward */
     gan_arena arena;
@@ -176,6 +180,13 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
  * else labels is NULL). The weights are untouched. */
 void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float *z, int32_t *labels, int n,
                         int batches);
+/* A conditional D's class loss (an auxiliary classifier on D's features,
+ * AC-GAN's idea, with the projection's embedding as the classifier's
+ * weights): the softmax cross-entropy of <E[k], pooled h> over the classes k
+ * against the labels of the last forward, mean over its n. Its gradient,
+ * times scale, is added to the next gan_net_backward's (which takes it once).
+ * Returns the loss. */
+double gan_net_class_loss(gan_net *net, float scale);
 /* Draws n class labels uniformly (a conditional net's classes). */
 void gan_net_draw_labels(const gan_net *net, gan_rng *rng, int32_t *labels, int n);
 

@@ -44,4 +44,16 @@ void gan_projection_backward(float *dh, float *dembed, const float *dlogits, con
                              const float *embed, const int32_t *labels, int c, int n, long hw, int classes,
                              const gan_batch_sync *split);
 
+/* The projection's embedding read as a classifier (the discriminator's class
+ * loss, train.class_loss): logits[i, k] = <E[k], pooled[:, i]>, [n, classes]
+ * batch-major as gan_softmax_ce_forward takes them. */
+void gan_projection_class_logits(float *logits, const float *pooled, const float *embed, int classes, int c,
+                                 int n);
+/* Given dlogits [n, classes]: dh[c, i, :] += sum_k dlogits[i, k] E[k, c]
+ * (dh may be NULL) and dE[k, c] += sum_i dlogits[i, k] pooled[c, i] (dembed
+ * may be NULL). */
+void gan_projection_class_backward(float *dh, float *dembed, const float *dlogits, const float *pooled,
+                                   const float *embed, int classes, int c, int n, long hw,
+                                   const gan_batch_sync *split);
+
 #endif
