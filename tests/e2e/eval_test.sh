@@ -43,6 +43,10 @@ best=$(awk -F, 'NR > 1 && $9 != "" { print $9 }' "$T/g/metrics.csv" | sort -g | 
 bstep=$(awk -F, -v b="$best" 'NR > 1 && $9 == b { print $1; exit }' "$T/g/metrics.csv")
 check "g_best.bin is the lowest-FID step ($bstep)" bash -c "'$GAN' info '$T/g/g_best.bin' | grep -q 'step:       $bstep\$'"
 expect 3 "config: eval.every needs eval.classifier" "$GAN" train "${SMALL[@]}" --set eval.every=4 --set "output.dir=$T/g2"
+expect 3 "config: train.class_loss needs model.conditional true" "$GAN" train "${SMALL[@]}" --set train.class_loss=1 \
+  --set "output.dir=$T/g3"
+expect 3 "train.batch_size 12 is not a multiple of 8" "$GAN" train "${SMALL[@]}" --set train.deterministic=true \
+  --set train.batch_size=12 --set "output.dir=$T/g4"
 expect 3 "reads 16x16x1 images, but this run makes 32x32x1" "$GAN" train "${SMALL[@]}" --set data.image_size=32 \
   --set "eval.classifier=$C" --set "output.dir=$T/g3"
 
