@@ -18,9 +18,10 @@
 #     spectral   model.d_norm spectral with the hinge loss (SNGAN's pairing)
 #     diffaug    train.augment translation, cutout
 #     default    configs/mnist.json as it is (the chosen combination)
-#     cond       configs/mnist-cond.json: the default job, class-conditional (G takes
-#                a class embedding beside z; projection D)
-#     cond-cbn   the same with conditional batchnorm in G (model.g_condition batchnorm)
+#     cond       configs/mnist-cond.json: the default job, class-conditional (conditional
+#                batchnorm in G; projection D with its class loss, train.class_loss 1)
+#     cond-concat  the same with G taking a class embedding beside z (model.g_condition concat)
+#     cond-noaux   the same without the class loss (train.class_loss 0)
 #     ttur       lr_d 4e-4, lr_g 1e-4            (sweeps: named to run)
 #     lr4        lr_d = lr_g = 4e-4
 #     beta0      beta1 0, lr 2e-4
@@ -64,7 +65,8 @@ recipe_args() {
     classic) echo "--config configs/mnist-dcgan-classic.json" ;;
     default) echo "--config configs/mnist.json" ;;
     cond) echo "--config configs/mnist-cond.json" ;;
-    cond-cbn) echo "--config configs/mnist-cond.json --set model.g_condition=batchnorm" ;;
+    cond-concat) echo "--config configs/mnist-cond.json --set model.g_condition=concat" ;;
+    cond-noaux) echo "--config configs/mnist-cond.json --set train.class_loss=0" ;;
     ema) echo "--config configs/mnist-dcgan-classic.json --set train.ema=0.999" ;;
     hinge) echo "--config configs/mnist-dcgan-classic.json --set train.loss=hinge" ;;
     lsgan) echo "--config configs/mnist-dcgan-classic.json --set train.loss=lsgan" ;;
