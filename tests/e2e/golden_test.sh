@@ -47,13 +47,13 @@ fi
 
 # Thread independence beyond the pinned run: every other layer and loss.
 for variant in "model.d_norm=spectral train.loss=hinge" "train.augment=translation,cutout,color train.loss=lsgan" \
-  "model.conditional=true model.d_norm=spectral"; do
+  "model.conditional=true model.d_norm=spectral train.class_loss=1"; do
   hashes=""
   for threads in 1 2; do
     sets=()
     for kv in $variant; do sets+=(--set "$kv"); done
     "$GAN" train --config "$SRC/configs/mnist-cond.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-      --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=false \
+      --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=false --set train.class_loss=0 \
       --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8 \
       --set model.ndf=8 --set train.batch_size=16 --set train.steps=12 --set train.seed=3 --set train.ema=0.9 \
       --set output.sample_count=16 --set output.sample_every=0 --set output.checkpoint_every=0 "${sets[@]}" \
