@@ -106,7 +106,8 @@ static gan_status log_progress(gan_run *r, gan_error *err)
     const gan_trainer *t = &r->t;
     const double k = r->interval[4] > 0 ? r->interval[4] : 1;
     const gan_step_stats mean = {r->interval[0] / k, r->interval[1] / k, r->interval[2] / k,
-                                 r->interval[3] / k};
+                                 r->interval[3] / k, r->interval[5] / k, r->interval[6] / k};
+    const bool class_loss = t->cfg->class_loss > 0.0;
     const gan_step_stats *s = &mean;
     if (every(t->step, t->cfg->log_every)) memset(r->interval, 0, sizeof r->interval);
     const double tn = gan_seconds(), elapsed = tn - r->t_start;
@@ -121,7 +122,9 @@ static gan_status log_progress(gan_run *r, gan_error *err)
     if (r->evaluated)
         fprintf(r->metrics, ",%.4f,%.4f,%.4f", r->report.fid, r->report.is_gen, r->report.entropy_gen);
     else fputs(",,,", r->metrics);
-    fprintf(r->metrics, ",%.3f\n", r->train_seconds);
+    fprintf(r->metrics, ",%.3f", r->train_seconds);
+    if (class_loss) fprintf(r->metrics, ",%.6f,%.6f\n", s->class_d, s->class_g);
+    else fputs(",,\n", r->metrics);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
     if (!r->opts->quiet && r->opts->bar_columns <= 0) {
@@ -132,9 +135,11 @@ static gan_status log_progress(gan_run *r, gan_error *err)
         fprintf(
             gan_run_log(r),
             "epoch %lld/%lld  step %lld/%lld  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.0f img/s  %s "
-            "elapsed  %s left\n",
+            "elapsed  %s left",
             epoch, total_epochs, (long long)t->step, (long long)r->total_steps, s->loss_d, s->loss_g, s->d_x,
             s->d_g_z, ips, el, eta);
+        if (class_loss) fprintf(gan_run_log(r), "  class_D %.4f  class_G %.4f", s->class_d, s->class_g);
+        fputc('\n', gan_run_log(r));
     }
     return GAN_OK;
 }
@@ -353,8 +358,9 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
         gan_trainer_step(t);
         r.train_seconds += gan_seconds() - step_start;
         r.log_images += (long)cfg->batch_size * cfg->d_steps;
-        const double now[5] = {t->last.loss_d, t->last.loss_g, t->last.d_x, t->last.d_g_z, 1.0};
-        for (int i = 0; i < 5; i++) r.interval[i] += now[i];
+        const double now[7] = {t->last.loss_d,  t->last.loss_g, t->last.d_x, t->last.d_g_z, 1.0,
+                               t->last.class_d, t->last.class_g};
+        for (int i = 0; i < 7; i++) r.interval[i] += now[i];
         /* the losses are the global batch's, the same bytes on every rank: all stop here together */
         if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) {
             char kept[128];

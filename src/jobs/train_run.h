@@ -38,10 +38,11 @@ typedef struct {
     double best_fid;        /* of g_best.bin; INFINITY: none yet */
     bool evaluated;         /* this step was evaluated: */
     gan_eval_report report; /* its results */
-    /* the log interval's sums of loss_d, loss_g, D(x), D(G(z)) and its step count:
-     * rows report means, and reset at multiples of output.log_every only, so
-     * a resume (which saves them) continues the interval exactly */
-    double interval[5];
+    /* the log interval's sums of loss_d, loss_g, D(x), D(G(z)), its step
+     * count, then the two class losses: rows report means, and reset at
+     * multiples of output.log_every only, so a resume (which saves them)
+     * continues the interval exactly */
+    double interval[7];
     double train_seconds; /* time spent in training steps, over every session of the run (metrics: train_s) */
     /* timing and progress */
     double t_start, t_log;

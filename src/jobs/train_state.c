@@ -39,6 +39,9 @@ static gan_status save_state(gan_run *r, gan_error *err)
     gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
     const int64_t five = 5; /* (train_seconds is a timing: not here, so equal runs write equal states) */
     gan_st_list_add(&list, "log_interval", GAN_DT_F64, 1, &five, r->interval);
+    const int64_t two = 2; /* only with the class loss, so that other runs' states keep their bytes */
+    if (t->cfg->class_loss > 0.0)
+        gan_st_list_add(&list, "log_interval_class", GAN_DT_F64, 1, &two, r->interval + 5);
     char step[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     const char *meta[10] = {"format", GAN_STATE_FORMAT, "step", step, "config", r->config_json};
@@ -138,6 +141,9 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     const int64_t five = 5; /* states of earlier versions have no log interval: it starts empty */
     if (rc == GAN_OK && gan_st_find(&f, "log_interval"))
         rc = gan_st_read(&f, "log_interval", GAN_DT_F64, 1, &five, r->interval, err);
+    const int64_t two = 2;
+    if (rc == GAN_OK && gan_st_find(&f, "log_interval_class"))
+        rc = gan_st_read(&f, "log_interval_class", GAN_DT_F64, 1, &two, r->interval + 5, err);
 
     if (rc == GAN_OK) {
         if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
@@ -208,7 +214,8 @@ gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err)
 }
 
 static const char METRICS_HEADER[] =
-    "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy,train_s\n";
+    "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy,train_s,"
+    "class_loss_d,class_loss_g\n";
 
 /* metrics.csv: on resume, rows logged after the checkpoint are dropped so
  * the file reads as if the run had never stopped. */
@@ -225,7 +232,9 @@ gan_status gan_run_open_metrics(gan_run *r, gan_error *err)
             while (fgets(line, sizeof line, in)) {
                 char *end;
                 long long s = strtoll(line, &end, 10);
-                if (end == line || s <= r->t.step) fputs(line, mem);
+                /* the header is today's: a run from an earlier version gains its new columns */
+                if (end == line && strncmp(line, "step,", 5) == 0) fputs(METRICS_HEADER, mem);
+                else if (end == line || s <= r->t.step) fputs(line, mem);
                 /* the best FID so far is the smallest in the rows kept (9th column) */
                 const char *f = line;
                 for (int col = 0; col < 8 && f; col++) {

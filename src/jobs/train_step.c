@@ -203,19 +203,38 @@ static const int32_t *next_fake_labels(gan_trainer *t)
     return t->fake_labels + (size_t)t->rank * t->local_batch;
 }
 
-/* Over the ranks: the gradient sum (once per phase, one flat buffer) and the
- * batch means of the logged numbers. Deterministic mode's gradients come out
- * of backward summed over the ranks already, one tree per tensor. */
+/* Over the ranks: the gradient sum, once per phase, one flat buffer.
+ * Deterministic mode's gradients come out of backward summed over the ranks
+ * already, one tree per tensor. */
 static void sum_grads(gan_trainer *t, gan_net *net)
 {
     if (t->ranks > 1 && !t->cfg->deterministic) gan_comm_sum_floats(t->comm, net->grads, (long)net->nparams);
 }
 
-static void mean_over_ranks(gan_trainer *t, double *v, int n)
+/* The logged numbers, and train.d_loss_floor's, are means over the global
+ * batch of per-sample values: this rank's sum, summed over the ranks, over
+ * the batch size. Deterministic mode takes this rank's sum per partial, in
+ * its tree, so that they too have the same bytes for any rank count. */
+typedef enum { STAT_LOSS, STAT_D_OUTPUT, STAT_CLASS_LOSS } stat_kind;
+
+static double local_stat_sum(const gan_trainer *t, stat_kind what, gan_loss_term term, const float *logits)
 {
-    if (t->ranks == 1) return;
-    gan_comm_sum_doubles(t->comm, v, n);
-    for (int i = 0; i < n; i++) v[i] /= t->ranks;
+    const int k = gan_partials_on(&t->sync) ? t->sync.partials : 1, per = t->local_batch / k;
+    const float real_target = (float)(1.0 - t->cfg->label_smoothing);
+    double part[GAN_PARTIALS_MAX];
+    for (int j = 0; j < k; j++) {
+        const int lo = j * per;
+        part[j] = what == STAT_LOSS ? gan_adversarial_loss_sum(t->loss, term, logits + lo, per, real_target)
+                  : what == STAT_D_OUTPUT ? gan_d_output_sum(t->loss, logits + lo, per)
+                                          : gan_net_class_loss_sum(&t->d, lo, lo + per);
+    }
+    return gan_tree_sum_doubles(part, k);
+}
+
+static void global_means(gan_trainer *t, double *v, int n)
+{
+    if (t->ranks > 1) gan_comm_sum_doubles(t->comm, v, n);
+    for (int i = 0; i < n; i++) v[i] /= t->cfg->batch_size;
 }
 
 /* The loss's gradient is a mean over this rank's slice; over the global
@@ -256,7 +275,7 @@ void gan_trainer_step(gan_trainer *t)
     const gan_loss_kind loss = t->loss;
     const float *fake = NULL;
     const int32_t *fake_labels = NULL;
-    double stats[3] = {0.0, 0.0, 0.0}; /* loss_D, D(x), D(G(z)) */
+    double stats[5] = {0}; /* D's losses on real and on fake, D(x), D(G(z)), D's class loss */
 
     for (int k = 0; k < c->d_steps; k++) {
         next_real_batch(t);
@@ -267,22 +286,26 @@ void gan_trainer_step(gan_trainer *t)
         gan_net_zero_grad(&t->d);
         const float *logits =
             gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), t->real_labels, B, GAN_MODE_TRAIN);
-        stats[0] = gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
-        stats[1] = gan_mean_d_output(loss, logits, B);
+        gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
+        stats[0] = local_stat_sum(t, STAT_LOSS, GAN_LOSS_D_REAL, logits);
+        stats[2] = local_stat_sum(t, STAT_D_OUTPUT, GAN_LOSS_D_REAL, logits);
         scale_to_global(t);
-        if (c->class_loss > 0.0) /* D learns the classes of real images only */
+        if (c->class_loss > 0.0) { /* D learns the classes of real images only */
             gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
+            stats[4] = local_stat_sum(t, STAT_CLASS_LOSS, GAN_LOSS_D_REAL, NULL);
+        }
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
         logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
-        stats[0] += gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
-        stats[2] = gan_mean_d_output(loss, logits, B);
+        gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
+        stats[1] = local_stat_sum(t, STAT_LOSS, GAN_LOSS_D_FAKE, logits);
+        stats[3] = local_stat_sum(t, STAT_D_OUTPUT, GAN_LOSS_D_FAKE, logits);
         scale_to_global(t);
         gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
-        mean_over_ranks(t, stats, 3); /* every rank decides on the floor from the same loss */
+        global_means(t, stats, 5); /* every rank decides on the floor from the same loss */
 
         /* D update, unless it is already winning by more than the floor. */
-        if (!(c->d_loss_floor > 0.0 && stats[0] < c->d_loss_floor)) {
+        if (!(c->d_loss_floor > 0.0 && stats[0] + stats[1] < c->d_loss_floor)) {
             t->t_d++;
             sum_grads(t, &t->d);
             gan_net_adam(&t->d, (float)c->lr_d, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_d);
@@ -294,10 +317,13 @@ void gan_trainer_step(gan_trainer *t)
     gan_net_zero_grad(&t->g);
     const float *logits =
         gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
-    double loss_g = gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
+    gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
+    double loss_g[2] = {local_stat_sum(t, STAT_LOSS, GAN_LOSS_G, logits), 0.0}; /* adversarial, class */
     scale_to_global(t);
-    if (c->class_loss > 0.0) /* G: its images should be of the classes it was asked for */
+    if (c->class_loss > 0.0) { /* G: its images should be of the classes it was asked for */
         gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
+        loss_g[1] = local_stat_sum(t, STAT_CLASS_LOSS, GAN_LOSS_G, NULL);
+    }
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     if (t->augment) { /* back through the augmentation to G's output */
         gan_augment_backward(t->aug_grad, dfake, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment,
@@ -305,7 +331,7 @@ void gan_trainer_step(gan_trainer *t)
         dfake = t->aug_grad;
     }
     gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
-    mean_over_ranks(t, &loss_g, 1);
+    global_means(t, loss_g, 2);
     t->t_g++;
     sum_grads(t, &t->g);
     gan_net_adam(&t->g, (float)c->lr_g, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_g);
@@ -313,7 +339,12 @@ void gan_trainer_step(gan_trainer *t)
     if (t->ema_on) ema_update(t);
 
     t->step++;
-    t->last = (gan_step_stats){.loss_d = stats[0], .loss_g = loss_g, .d_x = stats[1], .d_g_z = stats[2]};
+    t->last = (gan_step_stats){.loss_d = stats[0] + stats[1],
+                               .loss_g = loss_g[0],
+                               .d_x = stats[2],
+                               .d_g_z = stats[3],
+                               .class_d = stats[4],
+                               .class_g = loss_g[1]};
 }
 
 void gan_trainer_ema_start(gan_trainer *t)

@@ -29,6 +29,8 @@ typedef struct {
 /* What the last step measured. */
 typedef struct {
     double loss_d, loss_g, d_x, d_g_z;
+    double class_d, class_g; /* train.class_loss's cross-entropies, unweighted: D's on real images, G's on
+                                its fakes (0 when off) */
 } gan_step_stats;
 
 typedef struct {

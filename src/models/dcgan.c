@@ -564,6 +564,13 @@ double gan_net_class_loss(gan_net *net, float scale)
     return loss;
 }
 
+double gan_net_class_loss_sum(const gan_net *net, int lo, int hi)
+{
+    GAN_ASSERT(net->class_logits && net->labels && 0 <= lo && lo <= hi && hi <= net->last_n);
+    const int k = net->arch.classes;
+    return gan_softmax_ce_sum(net->class_logits + (size_t)lo * k, net->labels + lo, hi - lo, k);
+}
+
 void gan_net_draw_labels(const gan_net *net, gan_rng *rng, int32_t *labels, int n)
 {
     GAN_ASSERT(net->arch.classes > 0);

@@ -34,14 +34,19 @@ static double log_sum_exp(const float *x, int k)
     return m + log(s);
 }
 
-float gan_softmax_ce_forward(const float *logits, const int32_t *labels, int n, int k)
+double gan_softmax_ce_sum(const float *logits, const int32_t *labels, int n, int k)
 {
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
         const float *row = logits + (long)i * k;
         sum += log_sum_exp(row, k) - row[labels[i]];
     }
-    return (float)(sum / n);
+    return sum;
+}
+
+float gan_softmax_ce_forward(const float *logits, const int32_t *labels, int n, int k)
+{
+    return (float)(gan_softmax_ce_sum(logits, labels, n, k) / n);
 }
 
 void gan_softmax_ce_backward(float *dlogits, const float *logits, const int32_t *labels, int n, int k)

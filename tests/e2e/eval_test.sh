@@ -36,7 +36,8 @@ check "classifier state_dict has the head Linear" grep -q "7.weight .*F32 \[32, 
   --set "output.dir=$T/g" >/dev/null 2>"$T/err"
 check "training with eval exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
 check "training logs eval lines" test "$(grep -c '^eval step .*FID' "$T/err")" -eq 3
-check "metrics.csv has FID columns" grep -q "^step,.*,fid,inception_score,class_entropy,train_s$" "$T/g/metrics.csv"
+check "metrics.csv has FID columns" grep -q "^step,.*,fid,inception_score,class_entropy,train_s,class_loss_d,class_loss_g$" "$T/g/metrics.csv"
+check "without the class loss its columns are empty" test "$(awk -F, 'NR > 1 && ($13 != "" || $14 != "")' "$T/g/metrics.csv")" = ""
 check "FID recorded at steps 4, 8, 12" test "$(awk -F, 'NR > 1 && $9 != "" { printf "%s ", $1 }' "$T/g/metrics.csv")" = "4 8 12 "
 check "g_best.bin written" test -s "$T/g/g_best.bin"
 best=$(awk -F, 'NR > 1 && $9 != "" { print $9 }' "$T/g/metrics.csv" | sort -g | head -1)
@@ -115,7 +116,11 @@ expect 2 "unknown subcommand 'test'" "$GAN" classify test
 
 # ---- a conditional generator: class agreement and intra-class FID, overall and per class
 "$GAN" train "${SMALL[@]}" --set model.conditional=true --set "data.labels=$DATA/labels-idx1-ubyte.gz" \
-  --set train.steps=12 --set "output.dir=$T/cg" --quiet >/dev/null 2>&1
+  --set train.class_loss=1 --set train.steps=12 --set output.log_every=4 --set "output.dir=$T/cg" >/dev/null 2>"$T/err"
+check "the log lines give both class losses" test "$(grep -cE 'class_D [0-9.]+  class_G [0-9.]+$' "$T/err")" -eq 3
+# 10 classes: an untrained classifier's cross-entropy is near ln 10 = 2.3
+check "metrics.csv gives both class losses, each between 0.5 and 5" \
+  test "$(awk -F, 'NR > 1 && $13 > 0.5 && $13 < 5 && $14 > 0.5 && $14 < 5' "$T/cg/metrics.csv" | wc -l)" -eq 3
 expect 0 "" "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$C" -n 300 --quiet
 check "the table has class agreement" grep -q "^class agreement .*% .*(mean over classes; lowest" "$T/out"
 check "the table has intra-class FID" grep -q "^intra-class FID .* 30 samples of each" "$T/out"

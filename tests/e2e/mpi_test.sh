@@ -66,7 +66,7 @@ check "... within 1e-5 of one process ($("${COMPARE[@]}" "$T/rec1/g.bin" "$T/rec
 
 # ---- train.deterministic: byte-identical for 1, 2 and 4 ranks (8 partials of the batch)
 MPIRUN4=("${MPIRUN[@]/#2/4}")
-DET=("${SMALL[@]}" --set train.deterministic=true --set train.steps=20)
+DET=("${SMALL[@]}" --set train.deterministic=true --set train.steps=20 --set output.log_every=7)
 "$GAN" train "${DET[@]}" --set "output.dir=$T/det1" --quiet >/dev/null 2>&1
 "${MPIRUN[@]}" "$GAN" train "${DET[@]}" --set "output.dir=$T/det2" --quiet >/dev/null 2>"$T/err"
 check "deterministic, 2 ranks: exit 0 ($(head -c 300 "$T/err"))" test -s "$T/det2/g.bin"
@@ -77,6 +77,10 @@ for n in 2 4; do
     check "deterministic: $n ranks == 1 process ($f tensors, byte for byte)" \
       cmp -s <(tensors "$T/det1/$f") <(tensors "$T/det$n/$f")
   done
+done
+for n in 2 4; do
+  check "deterministic: $n ranks log the losses of 1 process (metrics.csv, every digit)" \
+    cmp -s <(cut -d, -f1-6,9-11 "$T/det1/metrics.csv") <(cut -d, -f1-6,9-11 "$T/det$n/metrics.csv")
 done
 "${MPIRUN[@]}" "$GAN" train "${DET[@]}" --set train.steps=10 --set "output.dir=$T/dres" --quiet >/dev/null 2>&1
 "$GAN" train --resume "$T/dres" --set train.steps=20 --quiet >/dev/null 2>&1
@@ -91,6 +95,8 @@ for f in g.bin d.bin state.bin; do
   check "deterministic, the recipe's paths: 2 ranks x 2 threads == 1 process ($f tensors)" \
     cmp -s <(tensors "$T/drec1/$f") <(tensors "$T/drec2/$f")
 done
+check "... and the same logged losses, class losses too (metrics.csv)" \
+  cmp -s <(cut -d, -f1-6,13-14 "$T/drec1/metrics.csv") <(cut -d, -f1-6,13-14 "$T/drec2/metrics.csv")
 "$GAN" train "${DET[@]}" --set train.batch_size=12 --set "output.dir=$T/d12" >"$T/out" 2>"$T/err"
 rc=$?
 check "deterministic, batch 12: exit 3 (got $rc)" test $rc -eq 3

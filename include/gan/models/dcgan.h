@@ -187,6 +187,8 @@ void gan_net_measure_bn(gan_net *net, const gan_work *work, gan_rng *rng, float 
  * times scale, is added to the next gan_net_backward's (which takes it once).
  * Returns the loss. */
 double gan_net_class_loss(gan_net *net, float scale);
+/* That cross-entropy summed over samples [lo, hi) of the last forward. */
+double gan_net_class_loss_sum(const gan_net *net, int lo, int hi);
 /* Draws n class labels uniformly (a conditional net's classes). */
 void gan_net_draw_labels(const gan_net *net, gan_rng *rng, int32_t *labels, int n);
 

@@ -23,8 +23,15 @@ typedef enum {
 double gan_adversarial_loss(gan_loss_kind kind, gan_loss_term term, const float *logits, int n,
                             float real_target, float *dlogits);
 
-/* What a logit says of an image, for the progress lines: sigmoid(x), the
- * probability of "real", for bce; x itself for hinge and lsgan. */
-double gan_mean_d_output(gan_loss_kind kind, const float *logits, int n);
+/* The term's loss summed over n logits, without a gradient: the trainer
+ * logs means over the global batch from such sums (which deterministic mode
+ * takes per partial). */
+double gan_adversarial_loss_sum(gan_loss_kind kind, gan_loss_term term, const float *logits, int n,
+                                float real_target);
+
+/* What the logits say of their images, for the progress lines, summed:
+ * sigmoid(x), the probability of "real", for bce; x itself for hinge and
+ * lsgan. */
+double gan_d_output_sum(gan_loss_kind kind, const float *logits, int n);
 
 #endif

@@ -14,6 +14,8 @@ void gan_bce_logits_backward(float *dlogits, const float *logits, float target, 
  * integer labels in [0, K): mean over n (PyTorch's CrossEntropyLoss). Uses
  * log-sum-exp with the row maximum subtracted, so any logit magnitude works. */
 float gan_softmax_ce_forward(const float *logits, const int32_t *labels, int n, int k);
+/* The same cross-entropy summed over the n rows, in double. */
+double gan_softmax_ce_sum(const float *logits, const int32_t *labels, int n, int k);
 /* dlogits = (softmax(logits) - onehot(label)) / n  (overwrites). */
 void gan_softmax_ce_backward(float *dlogits, const float *logits, const int32_t *labels, int n, int k);
 
