@@ -21,7 +21,8 @@ scripts/setup.sh build-sse2 -DGAN_WERROR=ON -DGAN_DISPATCH=OFF >/dev/null
 bash tests/e2e/golden_test.sh build-sse2/gan "$PWD"
 # the benchmark still runs (a smoke run: figures from 2 steps mean nothing)
 /usr/bin/python3 scripts/bench.py --quick --gan build/gan >/dev/null
-echo "bench smoke run: ok"
+scripts/bench_ab.sh --gan build/gan --rounds 1 --steps 2 'base:' 'EMA: train.ema=0.99' 2>/dev/null | grep -q '^| EMA | '
+echo "bench smoke runs: ok"
 
 if [ "${GAN_TEST_FAST:-0}" != 1 ]; then
   scripts/setup.sh build-asan -DGAN_WERROR=ON -DGAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
