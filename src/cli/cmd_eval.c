@@ -343,7 +343,9 @@ int cmd_eval(int argc, char **argv)
                                     .bn_mode = a.bn_mode,
                                     .truncation = a.truncation,
                                     .z = z,
-                                    .label_buf = labels}; /* a conditional G: classes drawn uniformly */
+                                    .label_buf = labels};
+        /* a conditional G's classes come as often as in the real images, when they have the same classes */
+        if (conditional && data.labels && data.classes.count == g.arch.classes) src.label_data = &data;
         gan_rng_seed(&src.rng, (uint64_t)a.seed);
         if (rc == GAN_OK)
             rc = gan_eval_set_compute(&gen, &cls, &cls_work, gan_generator_images, &src, n_gen, &err);

@@ -57,7 +57,8 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
                                 .work = &r->t.work,
                                 .bn_mode = GAN_MODE_EVAL,
                                 .z = r->eval_z,
-                                .label_buf = r->t.fake_labels}; /* classes drawn uniformly */
+                                .label_buf = r->t.fake_labels,
+                                .label_data = &r->t.data}; /* classes as often as in the training data */
     gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
     gan_eval_set gen;
     gan_status rc =

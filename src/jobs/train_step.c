@@ -199,7 +199,12 @@ static const float *next_latents(gan_trainer *t)
 static const int32_t *next_fake_labels(gan_trainer *t)
 {
     if (!t->fake_labels) return NULL;
-    gan_net_draw_labels(&t->g, &t->rng, t->fake_labels, t->cfg->batch_size); /* classes uniformly */
+    /* Each the label of a random training image, so that G's classes come
+     * as often as the data's: with uniform classes, a data set whose classes
+     * differ in size would let D tell fakes by their class alone (a real
+     * "Component" emoji is 1 in 760, a fake one 1 in 10). */
+    for (int i = 0; i < t->cfg->batch_size; i++)
+        t->fake_labels[i] = t->data.labels[gan_rng_below(&t->rng, (uint64_t)t->data.count)];
     return t->fake_labels + (size_t)t->rank * t->local_batch;
 }
 

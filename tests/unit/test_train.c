@@ -80,9 +80,42 @@ static void test_measure_bn(void)
     gan_trainer_free(&t);
 }
 
+/* A conditional G's training classes come as often as the data's: with
+ * 1 image in 8 of class 1, about 1 in 8 of its classes, not 1 in 2. */
+static void test_fake_labels_follow_data(void)
+{
+    gan_config cfg;
+    gan_config_defaults(&cfg);
+    cfg.image_size = 16, cfg.nz = 4, cfg.ngf = 4, cfg.ndf = 4, cfg.batch_size = 4, cfg.sample_count = 4;
+    cfg.threads = 1, cfg.conditional = true;
+    gan_trainer t;
+    memset(&t, 0, sizeof t);
+    t.data.count = 8, t.data.size = 16, t.data.channels = 1;
+    t.data.pixels = malloc(8 * 256);
+    t.data.labels = malloc(sizeof(int32_t) * 8);
+    for (int i = 0; i < 8 * 256; i++) t.data.pixels[i] = (uint8_t)(i * 37);
+    for (int i = 0; i < 8; i++) t.data.labels[i] = i == 5;
+    t.steps_per_epoch = 2;
+    gan_error err;
+    CHECK(gan_classes_numbered(&t.data.classes, 2, &err) == GAN_OK);
+    CHECK_MSG(gan_trainer_build(&t, &cfg, 4, &err) == GAN_OK, "%s", err.msg);
+    gan_rng_seed(&t.rng, 5);
+    gan_net_init_weights(&t.g, &t.rng);
+    gan_net_init_weights(&t.d, &t.rng);
+    long ones = 0, all = 0;
+    for (int step = 0; step < 100; step++) {
+        gan_trainer_step(&t);
+        for (int i = 0; i < cfg.batch_size; i++) ones += t.fake_labels[i], all++;
+    }
+    /* 400 draws of p = 1/8: 50 expected, a standard deviation of 6.6 */
+    CHECK_MSG(ones > 25 && ones < 75, "%ld of %ld fake labels are class 1; the data has 1 in 8", ones, all);
+    gan_trainer_free(&t);
+}
+
 int main(void)
 {
     test_ema_update();
     test_measure_bn();
+    test_fake_labels_follow_data();
     return check_exit("test_train");
 }

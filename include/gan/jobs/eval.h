@@ -60,8 +60,11 @@ typedef struct {
     double truncation;    /* latents' truncation psi (gan_rng_truncated_normal); 0: none */
     float *z;             /* [nz, g->max_batch], the caller's */
     /* a conditional g: the class of image i is labels[i] (i counted from 0 over
-     * the source's images), or with labels NULL drawn uniformly from rng */
+     * the source's images); with labels NULL, drawn from rng as the label of a
+     * random image of label_data (as often as its classes are), or uniformly
+     * when label_data is NULL too */
     const int32_t *labels;
+    const gan_dataset *label_data;
     int32_t *label_buf; /* [g->max_batch], the caller's (a conditional g only) */
 } gan_generator_source;
 void gan_generator_images(void *ctx, long first, int n, float *out);
