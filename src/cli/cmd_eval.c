@@ -45,6 +45,8 @@ const cli_command CLI_EVAL = {
              "                   place: from 1 to the number of classes, higher is better\n"
              "  classes          histogram of predicted classes, real against generated, and\n"
              "                   its entropy; a missing or dominant class is a warning\n"
+             "A conditional generator draws its classes as often as the real images hold\n"
+             "them, and adds class agreement and intra-class FID, overall and per class.\n"
              "Prints a table, or JSON with --json. Warnings go to stderr (and into the JSON).",
     .options = OPTIONS,
     .noptions = sizeof OPTIONS / sizeof OPTIONS[0],

@@ -176,6 +176,7 @@ int main(void)
                              GAN_SOURCE_DIR "/configs/mnist-dcgan-classic.json",
                              GAN_SOURCE_DIR "/configs/mnist-classifier.json",
                              GAN_SOURCE_DIR "/configs/emoji-64.json",
+                             GAN_SOURCE_DIR "/configs/emoji-64-cond.json",
                              GAN_SOURCE_DIR "/configs/emoji-classifier.json"};
     for (int i = 0; i < (int)(sizeof shipped / sizeof *shipped); i++) {
         gan_status rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
