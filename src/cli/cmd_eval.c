@@ -183,10 +183,15 @@ static void print_classes_table(const gan_class_report *cr, const gan_classes *n
     printf("class agreement %9.1f%%   (mean over classes; lowest %.1f%%, class %s)\n",
            100.0 * cr->mean_agreement, 100.0 * cr->min_agreement, names->names[cr->min_class]);
     printf("intra-class FID %10.3f   (mean over classes, %ld samples of each)\n", cr->mean_fid, n_per);
-    printf("class      agreement  intra-class FID  real images\n");
+    int width = 10; /* the class column, as wide as the longest name (up to 24 characters) */
+    for (int k = 0; k < cr->classes; k++) {
+        const int len = (int)strlen(names->names[k]);
+        if (len > width) width = len < 24 ? len : 24;
+    }
+    printf("%-*s agreement  intra-class FID  real images\n", width, "class");
     for (int k = 0; k < cr->classes; k++)
-        printf("%-10.24s %8.1f%%  %15.3f  %11ld\n", names->names[k], 100.0 * cr->agreement[k], cr->fid[k],
-               cr->real_count[k]);
+        printf("%-*.24s %8.1f%%  %15.3f  %11ld\n", width, names->names[k], 100.0 * cr->agreement[k],
+               cr->fid[k], cr->real_count[k]);
 }
 
 static void print_table(const eval_args *a, const gan_eval_report *r, const gan_eval_set *real,
