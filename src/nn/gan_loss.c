@@ -15,15 +15,11 @@ double gan_adversarial_loss_sum(gan_loss_kind kind, gan_loss_term term, const fl
                                 float real_target)
 {
     const float target = term_target(term, real_target);
+    if (kind == GAN_LOSS_BCE) return gan_bce_logits_sum(logits, target, n);
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
         const float x = logits[i];
         switch (kind) {
-        case GAN_LOSS_BCE: { /* log(1 + e^-|x|) + max(x, 0) - x t: no overflow for any x */
-            const double xd = x;
-            sum += (xd > 0.0 ? xd : 0.0) - xd * target + log1p(exp(-fabs(xd)));
-            break;
-        }
         case GAN_LOSS_HINGE:
             if (term == GAN_LOSS_G) {
                 sum -= x;

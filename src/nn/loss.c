@@ -4,14 +4,19 @@
 
 #include <math.h>
 
-float gan_bce_logits_forward(const float *logits, float target, int n)
+double gan_bce_logits_sum(const float *logits, float target, int n)
 {
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
         double x = logits[i];
         sum += (x > 0.0 ? x : 0.0) - x * target + log1p(exp(-fabs(x)));
     }
-    return (float)(sum / n);
+    return sum;
+}
+
+float gan_bce_logits_forward(const float *logits, float target, int n)
+{
+    return (float)(gan_bce_logits_sum(logits, target, n) / n);
 }
 
 void gan_bce_logits_backward(float *dlogits, const float *logits, float target, int n, float scale)

@@ -7,6 +7,8 @@
 /* ---- binary cross-entropy on logits against one target value for the whole
  * batch, mean over n (PyTorch's BCEWithLogitsLoss). Stable for any |logit|. */
 float gan_bce_logits_forward(const float *logits, float target, int n);
+/* The same loss summed over the n logits, in double. */
+double gan_bce_logits_sum(const float *logits, float target, int n);
 /* dlogits = scale * (sigmoid(logit) - target) / n  (overwrites). */
 void gan_bce_logits_backward(float *dlogits, const float *logits, float target, int n, float scale);
 
