@@ -138,6 +138,11 @@ void gan_dataset_batch_labels(const gan_dataset *ds, const int32_t *idx, int n, 
     for (int i = 0; i < n; i++) out[i] = ds->labels[idx[i]];
 }
 
+void gan_dataset_draw_labels(const gan_dataset *ds, gan_rng *rng, int32_t *out, int n)
+{
+    for (int i = 0; i < n; i++) out[i] = ds->labels[gan_rng_below(rng, (uint64_t)ds->count)];
+}
+
 GAN_HOT void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out)
 {
     const long plane = (long)ds->size * ds->size;

@@ -220,10 +220,7 @@ void gan_generator_images(void *ctx, long first, int n, float *out)
         if (g->arch.classes > 0) {
             labels = src->label_buf;
             if (src->labels) memcpy(labels, src->labels + first + done, sizeof(int32_t) * (size_t)q);
-            else if (src->label_data)
-                for (int i = 0; i < q; i++)
-                    labels[i] =
-                        src->label_data->labels[gan_rng_below(&src->rng, (uint64_t)src->label_data->count)];
+            else if (src->label_data) gan_dataset_draw_labels(src->label_data, &src->rng, labels, q);
             else gan_net_draw_labels(g, &src->rng, labels, q);
         }
         const float *imgs = gan_net_forward(g, src->work, src->z, labels, q, src->bn_mode);

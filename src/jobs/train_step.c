@@ -203,8 +203,7 @@ static const int32_t *next_fake_labels(gan_trainer *t)
      * as often as the data's: with uniform classes, a data set whose classes
      * differ in size would let D tell fakes by their class alone (a real
      * "Component" emoji is 1 in 760, a fake one 1 in 10). */
-    for (int i = 0; i < t->cfg->batch_size; i++)
-        t->fake_labels[i] = t->data.labels[gan_rng_below(&t->rng, (uint64_t)t->data.count)];
+    gan_dataset_draw_labels(&t->data, &t->rng, t->fake_labels, t->cfg->batch_size);
     return t->fake_labels + (size_t)t->rank * t->local_batch;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "gan/core/error.h"
+#include "gan/core/rng.h"
 #include "gan/data/classes.h"
 #include "gan/io/config.h"
 
@@ -48,6 +49,9 @@ gan_status gan_dataset_alloc(gan_dataset *ds, long count, const gan_config *cfg,
                              gan_error *err);
 /* The labels of images idx[0..n) into out[0..n). */
 void gan_dataset_batch_labels(const gan_dataset *ds, const int32_t *idx, int n, int32_t *out);
+/* n classes drawn as often as the data holds them: each the label of a
+ * random image, from rng. */
+void gan_dataset_draw_labels(const gan_dataset *ds, gan_rng *rng, int32_t *out, int n);
 /* Images idx[0..n) as channel-major floats [C, n, S, S] scaled to [-1, 1]. */
 void gan_dataset_batch(const gan_dataset *ds, const int32_t *idx, int n, float *out);
 
