@@ -1,6 +1,7 @@
 /* Exact checks of the indexing-heavy kernels. Inputs are small integer ramps,
  * so every product and sum is an exact float: a stride, padding or layout
  * bug shows as a wrong integer, not as a tolerance question. */
+#include <math.h>
 #include <string.h>
 
 #include "../common/check.h"
@@ -151,6 +152,47 @@ static void test_rng(void)
 }
 
 /* A pool gives bitwise the same results as the serial code. */
+/* Batchnorm's channel sums run in vector lanes with a scalar tail. On
+ * integer data every sum is exact in double whatever the order, so the
+ * mean and beta's gradient must equal a plain loop's exactly; the variance
+ * and gamma's gradient (products of a rounded mean) to 1e-6. m = 37 and
+ * 5 leave a tail after the lanes and fill none; ReLU is fused. */
+static void test_bn_sums(long m)
+{
+    enum { C = 3 };
+    const long n = C * m;
+    float *x = malloc(sizeof(float) * n), *y = malloc(sizeof(float) * n), *g = malloc(sizeof(float) * n),
+          *dx = malloc(sizeof(float) * n);
+    ramp(x, n, 11, 3);
+    ramp(g, n, 7, 1);
+    float gamma[C] = {1.0f, 0.5f, 2.0f}, beta[C] = {0.0f, 0.25f, -0.5f}, mean[C], is[C], rm[C] = {0},
+          rv[C] = {0}, dgamma[C] = {0}, dbeta[C] = {0};
+    const gan_bn_act relu = {.kind = GAN_BN_ACT_RELU};
+    gan_batchnorm2d_forward_train_sync(y, mean, is, rm, rv, x, gamma, beta, C, m, 1.0f, 0.0f, NULL, NULL,
+                                       relu);
+    gan_batchnorm2d_backward_train_sync(dx, dgamma, dbeta, g, x, mean, is, gamma, C, m, NULL, NULL, relu, y);
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + c * m, *gc = g + c * m, *yc = y + c * m;
+        double sum = 0.0, sq = 0.0, dy_sum = 0.0, dy_xhat = 0.0;
+        for (long i = 0; i < m; i++) sum += xc[i];
+        const double mu = sum / (double)m;
+        for (long i = 0; i < m; i++) sq += (xc[i] - mu) * (xc[i] - mu);
+        for (long i = 0; i < m; i++) {
+            const float dy = yc[i] > 0.0f ? gc[i] : 0.0f;
+            dy_sum += dy;
+            dy_xhat += (double)dy * ((xc[i] - mean[c]) * is[c]);
+        }
+        CHECK_MSG(mean[c] == (float)mu, "m %ld channel %d: mean %g, want %g", m, c, mean[c], mu);
+        const double var_unbiased = sq / (double)(m - 1);
+        CHECK_MSG(fabs(rv[c] - var_unbiased) <= 1e-6 * var_unbiased, "m %ld channel %d: variance %g, want %g",
+                  m, c, rv[c], var_unbiased);
+        CHECK_MSG(dbeta[c] == (float)dy_sum, "m %ld channel %d: dbeta %g, want %g", m, c, dbeta[c], dy_sum);
+        CHECK_MSG(fabs(dgamma[c] - dy_xhat) <= 1e-6 * (1.0 + fabs(dy_xhat)),
+                  "m %ld channel %d: dgamma %g, want %g", m, c, dgamma[c], dy_xhat);
+    }
+    free(x), free(y), free(g), free(dx);
+}
+
 static void test_pool_identity(void)
 {
     gan_pool *pool = gan_pool_create(3);
@@ -239,10 +281,18 @@ int main(void)
     test_conv(gan_conv_geom_make(3, 2, 4, 4, 1, 4, 1, 0));
     test_conv(gan_conv_geom_make(2, 2, 7, 5, 3, 3, 1, 1));
     test_conv(gan_conv_geom_make(1, 1, 9, 9, 2, 3, 3, 2));
+    /* im2col.c's special paths: k4 s2 p1 (non-square, the smallest grid),
+     * and a kernel the size of the image */
+    test_conv(gan_conv_geom_make(3, 2, 6, 10, 3, 4, 2, 1));
+    test_conv(gan_conv_geom_make(2, 2, 4, 4, 2, 4, 2, 1));
+    test_conv(gan_conv_geom_make(2, 3, 3, 3, 2, 3, 1, 0));
     test_convt(gan_convt_geom_make(2, 3, 4, 4, 2, 4, 2, 1));
     test_convt(gan_convt_geom_make(3, 5, 1, 1, 4, 4, 1, 0));
     test_convt(gan_convt_geom_make(2, 2, 5, 3, 3, 3, 1, 1));
     test_convt(gan_convt_geom_make(1, 2, 3, 3, 1, 5, 3, 2));
+    test_convt(gan_convt_geom_make(2, 3, 3, 5, 2, 4, 2, 1));
+    test_convt(gan_convt_geom_make(3, 2, 2, 2, 3, 4, 2, 1));
+    test_convt(gan_convt_geom_make(2, 4, 1, 1, 3, 3, 1, 0));
     gan_pool *pool = gan_pool_create(2);
     for (gan_transpose ta = GAN_NO_TRANS; ta <= GAN_TRANS; ta++)
         for (gan_transpose tb = GAN_NO_TRANS; tb <= GAN_TRANS; tb++) {
@@ -252,5 +302,8 @@ int main(void)
         }
     gan_pool_free(pool);
     test_rng();
+    test_bn_sums(37);
+    test_bn_sums(5);
+    test_bn_sums(64);
     return check_exit("test_kernels");
 }
