@@ -29,7 +29,7 @@
 #     lr4hinge   lr_d = lr_g = 4e-4 and train.loss hinge
 #     lr4ttur    lr_d 4e-4, lr_g 2e-4
 #     b32lr4     batch 32 (twice the steps per epoch), lr_d = lr_g = 4e-4
-#     b32lr4ema  the same with train.ema 0.999
+#     b32lr4ema  the same with train.ema 0.999 (the default job until 2026-12-02)
 #     torch      PyTorch's DCGAN twin (scripts/torch/train_torch_dcgan.py)
 #     NAME:KEY=VALUE,KEY=VALUE...   any other: the classic config with these --set
 #                options, e.g. b32:train.batch_size=32,train.lr_g=0.0004
