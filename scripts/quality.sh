@@ -5,11 +5,14 @@
 # same time, and prints a Markdown table. A benchmark, not a test: it takes
 # (recipes + 1) x SECONDS plus evaluation time.
 #
-# usage: scripts/quality.sh [--seconds S | --steps N] [--out DIR] [RECIPE...]
+# usage: scripts/quality.sh [--seconds S | --steps N] [--out DIR] [--before GAN] [RECIPE...]
 #   --seconds S  the same training time for each recipe (default 300)
 #   --steps N    the same number of steps instead (quality per step; the img/s
 #                column then gives each recipe's cost, and a noisy machine's
 #                speed swings stop deciding the ranking)
+#   --before GAN another gan binary (one built from an older commit, say): adds
+#                the recipe "before", the default job trained by that binary, so
+#                a speed change shows as FID at the same wall time
 #   recipes (default: all of them but the sweeps), each the default job plus:
 #     classic    configs/mnist-dcgan-classic.json as it is (the 2015 recipe)
 #     ema        train.ema 0.999
@@ -30,6 +33,7 @@
 #     lr4ttur    lr_d 4e-4, lr_g 2e-4
 #     b32lr4     batch 32 (twice the steps per epoch), lr_d = lr_g = 4e-4
 #     b32lr4ema  the same with train.ema 0.999 (the default job until 2026-12-02)
+#     before     configs/mnist.json trained by --before's binary (evaluated by this one)
 #     torch      PyTorch's DCGAN twin (scripts/torch/train_torch_dcgan.py)
 #     NAME:KEY=VALUE,KEY=VALUE...   any other: the classic config with these --set
 #                options, e.g. b32:train.batch_size=32,train.lr_g=0.0004
@@ -42,16 +46,20 @@ SECONDS_EACH=300
 STEPS=0
 OUT=runs/quality
 RECIPES=()
+GAN_BEFORE=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_EACH=$2; shift 2 ;;
     --steps) STEPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    --before) GAN_BEFORE=$2; shift 2 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) RECIPES+=("$1"); shift ;;
   esac
 done
 [ ${#RECIPES[@]} -gt 0 ] || RECIPES=(classic ema hinge lsgan spectral diffaug default cond torch)
+[ -z "$GAN_BEFORE" ] || [ -x "$GAN_BEFORE" ] || { echo "quality: --before $GAN_BEFORE: not an executable" >&2; exit 2; }
+[ -z "$GAN_BEFORE" ] || [[ " ${RECIPES[*]} " == *" before "* ]] || RECIPES+=(before)
 scripts/setup.sh build >/dev/null
 GAN=build/gan
 PY=/usr/bin/python3
@@ -63,7 +71,7 @@ CLS=$OUT/classifier/classifier.bin
 recipe_args() {
   case "$1" in
     classic) echo "--config configs/mnist-dcgan-classic.json" ;;
-    default) echo "--config configs/mnist.json" ;;
+    default|before) echo "--config configs/mnist.json" ;;
     cond) echo "--config configs/mnist-cond.json" ;;
     cond-concat) echo "--config configs/mnist-cond.json --set model.g_condition=concat" ;;
     cond-noaux) echo "--config configs/mnist-cond.json --set train.class_loss=0" ;;
@@ -114,14 +122,21 @@ print(json.dumps(dict(recipe="PyTorch DCGAN (twin)", steps=int(steps[0]), ips=fl
 PY
     continue
   fi
+  trainer=$GAN
+  if [ "$r" = before ]; then
+    [ -n "$GAN_BEFORE" ] || { echo "quality: recipe 'before' needs --before GAN" >&2; exit 2; }
+    trainer=$GAN_BEFORE
+  fi
   # shellcheck disable=SC2046
   if [ "$STEPS" -gt 0 ]; then budget=(--set "train.steps=$STEPS"); else
     budget=(--set "train.time_limit=$SECONDS_EACH" --set train.steps=100000000); fi
-  $GAN train $(recipe_args "$r") --set "output.dir=$dir" "${budget[@]}" --set "eval.classifier=$CLS" --set eval.every=100 --set output.sample_every=0 \
+  $trainer train $(recipe_args "$r") --set "output.dir=$dir" "${budget[@]}" --set "eval.classifier=$CLS" --set eval.every=100 --set output.sample_every=0 \
     --set output.checkpoint_every=0 --quiet >/dev/null 2>"$dir.err" || { cat "$dir.err" >&2; exit 1; }
   $GAN eval --classifier "$CLS" --ckpt "$dir/g.bin" -n 5000 --json --quiet >"$dir/eval.json"
   $GAN sample --ckpt "$dir/g.bin" -n 64 --out "$dir/samples.png" --quiet
-  $PY - "${r%%:*}" "$dir" "$STEPS" >>"$ROWS" <<'PY'
+  label=${r%%:*}
+  [ "$r" != before ] || label="default, trained by $GAN_BEFORE"
+  $PY - "$label" "$dir" "$STEPS" >>"$ROWS" <<'PY'
 import csv, json, sys
 r, d, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rows = [x for x in csv.DictReader(open(f"{d}/metrics.csv")) if x["fid"]]
