@@ -73,6 +73,11 @@ static const key_spec KEYS[] = {
      "generator updates; when > 0 it wins over epochs"},
     {"train.lr_g", K_REAL, OFF(lr_g), 0, 0, 10, NULL, "0.0002", "generator Adam learning rate"},
     {"train.lr_d", K_REAL, OFF(lr_d), 0, 0, 10, NULL, "0.0002", "discriminator Adam learning rate"},
+    {"train.lr_g_early", K_REAL, OFF(lr_g_early), 0, 0, 10, NULL, "0",
+     "generator Adam learning rate for the first train.lr_g_early_steps steps, lr_g after them (0: lr_g "
+     "throughout); a faster start leaves the early one-digit phase sooner"},
+    {"train.lr_g_early_steps", K_I64, OFF(lr_g_early_steps), 0, 0, 1e12, NULL, "0",
+     "steps that train.lr_g_early lasts"},
     {"train.beta1", K_REAL, OFF(beta1), 0, 0, 0.999999, NULL, "0.5", "Adam beta1"},
     {"train.beta2", K_REAL, OFF(beta2), 0, 0, 0.999999, NULL, "0.999", "Adam beta2"},
     {"train.adam_eps", K_REAL, OFF(adam_eps), 0, 1e-12, 1, NULL, "1e-08", "Adam epsilon"},

@@ -51,6 +51,10 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         gan_status drc = check_partials(t, err);
         if (drc != GAN_OK) return drc;
     }
+    if (c->lr_g_early > 0.0 && c->lr_g_early_steps == 0)
+        return gan_fail(err, GAN_ERR_INPUT, "config: train.lr_g_early needs train.lr_g_early_steps > 0");
+    if (c->lr_g_early_steps > 0 && c->lr_g_early == 0.0)
+        return gan_fail(err, GAN_ERR_INPUT, "config: train.lr_g_early_steps needs train.lr_g_early > 0");
     if (c->class_loss > 0.0 && !c->conditional)
         return gan_fail(
             err, GAN_ERR_INPUT,
@@ -144,6 +148,15 @@ void gan_trainer_free(gan_trainer *t)
     free(t->aug_real), free(t->aug_fake), free(t->aug_grad), free(t->aug_scratch), free(t->aug_draws);
     free(t->z_local), free(t->sync.buffer), free(t->sync.reduce);
     memset(t, 0, sizeof *t);
+}
+
+/* G's learning rate at this step: train.lr_g_early for the first
+ * train.lr_g_early_steps steps. It depends on the step alone, so a resumed
+ * run uses the rate the uninterrupted one would. */
+static double g_learning_rate(const gan_trainer *t)
+{
+    const gan_config *c = t->cfg;
+    return c->lr_g_early > 0.0 && t->step < c->lr_g_early_steps ? c->lr_g_early : c->lr_g;
 }
 
 /* ema = d ema + (1 - d) G, with a warm-up: d = min(train.ema, (1 + t) / (10 + t)), so the
@@ -338,7 +351,8 @@ void gan_trainer_step(gan_trainer *t)
     global_means(t, loss_g, 2);
     t->t_g++;
     sum_grads(t, &t->g);
-    gan_net_adam(&t->g, (float)c->lr_g, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_g);
+    gan_net_adam(&t->g, (float)g_learning_rate(t), (float)c->beta1, (float)c->beta2, (float)c->adam_eps,
+                 t->t_g);
 
     if (t->ema_on) ema_update(t);
 

@@ -34,6 +34,8 @@ typedef struct {
     int epochs;
     int64_t steps; /* when > 0, wins over epochs */
     double lr_g, lr_d, beta1, beta2, adam_eps;
+    double lr_g_early; /* G's learning rate for the first lr_g_early_steps steps; 0 = lr_g throughout */
+    int64_t lr_g_early_steps;
     uint64_t seed;
     int threads;            /* 0 = OpenBLAS's default (all cores) */
     bool deterministic;     /* sums over the batch by fixed partials: bytes independent of rank count */
