@@ -33,10 +33,15 @@ def write_half(tmp, name, images, labels, idx):
     npy = np.full((len(idx), 1, 32, 32), -1.0, np.float32)  # data.fit "pad": black around 28x28
     npy[:, 0, 2:30, 2:30] = images[idx].astype(np.float32) * (2.0 / 255.0) - 1.0
     np.save(os.path.join(tmp, name + ".npy"), npy)
+    write_idx(tmp, name, images[idx], labels[idx])
+
+
+def write_idx(tmp, name, images, labels):
+    """tmp/name-images.gz and tmp/name-labels.gz: 28x28 digits and their labels, as IDX."""
     with gzip.open(os.path.join(tmp, name + "-images.gz"), "wb") as f:
-        f.write(struct.pack(">IIII", 0x803, len(idx), 28, 28) + images[idx].tobytes())
+        f.write(struct.pack(">IIII", 0x803, len(images), 28, 28) + images.tobytes())
     with gzip.open(os.path.join(tmp, name + "-labels.gz"), "wb") as f:
-        f.write(struct.pack(">II", 0x801, len(idx)) + labels[idx].tobytes())
+        f.write(struct.pack(">II", 0x801, len(labels)) + labels.tobytes())
 
 
 def fid(gan, classifier, tmp, a, b):
