@@ -539,6 +539,16 @@ static gan_status read_sections(gan_config *cfg, const cJSON *root, const char *
     return GAN_OK;
 }
 
+/* Keys that mean nothing one without the other, after the file and every --set. */
+static gan_status check_pairs(const gan_config *cfg, const char *label, gan_error *err)
+{
+    if (cfg->lr_g_early > 0.0 && cfg->lr_g_early_steps == 0)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: train.lr_g_early needs train.lr_g_early_steps > 0", label);
+    if (cfg->lr_g_early_steps > 0 && cfg->lr_g_early == 0.0)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: train.lr_g_early_steps needs train.lr_g_early > 0", label);
+    return GAN_OK;
+}
+
 gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label, const char *const *sets,
                             int nsets, gan_error *err)
 {
@@ -562,7 +572,7 @@ gan_status gan_config_parse(gan_config *cfg, const char *json, const char *label
                                    label);
     cJSON_Delete(root);
     for (int i = 0; i < nsets && rc == GAN_OK; i++) rc = apply_set(cfg, sets[i], err);
-    return rc;
+    return rc == GAN_OK ? check_pairs(cfg, label, err) : rc;
 }
 
 gan_status gan_config_load(gan_config *cfg, const char *path, const char *const *sets, int nsets,

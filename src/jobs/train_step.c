@@ -51,10 +51,6 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         gan_status drc = check_partials(t, err);
         if (drc != GAN_OK) return drc;
     }
-    if (c->lr_g_early > 0.0 && c->lr_g_early_steps == 0)
-        return gan_fail(err, GAN_ERR_INPUT, "config: train.lr_g_early needs train.lr_g_early_steps > 0");
-    if (c->lr_g_early_steps > 0 && c->lr_g_early == 0.0)
-        return gan_fail(err, GAN_ERR_INPUT, "config: train.lr_g_early_steps needs train.lr_g_early > 0");
     if (c->class_loss > 0.0 && !c->conditional)
         return gan_fail(
             err, GAN_ERR_INPUT,
