@@ -123,19 +123,34 @@ PY
     continue
   fi
   trainer=$GAN
+  read -ra args <<<"$(recipe_args "$r")"
+  label=${r%%:*}
   if [ "$r" = before ]; then
     [ -n "$GAN_BEFORE" ] || { echo "quality: recipe 'before' needs --before GAN" >&2; exit 2; }
     trainer=$GAN_BEFORE
+    # An older binary refuses keys added after it: give it the default job without them, and say so.
+    known=$("$GAN_BEFORE" train --print-keys | sed -n 's/^| `\([a-z0-9_.]*\)`.*/\1/p')
+    dropped=$($PY - configs/mnist.json "$dir.config.json" "$known" <<'PY'
+import json, sys
+cfg, known = json.load(open(sys.argv[1])), set(sys.argv[3].split())
+dropped = [f"{s}.{k}" for s in cfg for k in list(cfg[s]) if f"{s}.{k}" not in known]
+for path in dropped:
+    s, k = path.split(".", 1)
+    del cfg[s][k]
+json.dump(cfg, open(sys.argv[2], "w"), indent=2)
+print(" ".join(dropped))
+PY
+)
+    args=(--config "$dir.config.json")
+    label="default, trained by $GAN_BEFORE"
+    [ -z "$dropped" ] || label+=" (without ${dropped// /, }, keys it does not know)"
   fi
-  # shellcheck disable=SC2046
   if [ "$STEPS" -gt 0 ]; then budget=(--set "train.steps=$STEPS"); else
     budget=(--set "train.time_limit=$SECONDS_EACH" --set train.steps=100000000); fi
-  $trainer train $(recipe_args "$r") --set "output.dir=$dir" "${budget[@]}" --set "eval.classifier=$CLS" --set eval.every=100 --set output.sample_every=0 \
+  $trainer train "${args[@]}" --set "output.dir=$dir" "${budget[@]}" --set "eval.classifier=$CLS" --set eval.every=100 --set output.sample_every=0 \
     --set output.checkpoint_every=0 --quiet >/dev/null 2>"$dir.err" || { cat "$dir.err" >&2; exit 1; }
   $GAN eval --classifier "$CLS" --ckpt "$dir/g.bin" -n 5000 --json --quiet >"$dir/eval.json"
   $GAN sample --ckpt "$dir/g.bin" -n 64 --out "$dir/samples.png" --quiet
-  label=${r%%:*}
-  [ "$r" != before ] || label="default, trained by $GAN_BEFORE"
   $PY - "$label" "$dir" "$STEPS" >>"$ROWS" <<'PY'
 import csv, json, sys
 r, d, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
