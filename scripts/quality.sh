@@ -22,7 +22,7 @@
 #     diffaug    train.augment translation, cutout
 #     default    configs/mnist.json as it is (the chosen combination)
 #     cond       configs/mnist-cond.json: the default job, class-conditional (conditional
-#                batchnorm in G; projection D with its class loss, train.class_loss 0.5)
+#                batchnorm in G; projection D with its class loss, train.class_loss 0.1)
 #     cond-concat  the same with G taking a class embedding beside z (model.g_condition concat)
 #     cond-noaux   the same without the class loss (train.class_loss 0)
 #     ttur       lr_d 4e-4, lr_g 1e-4            (sweeps: named to run)
