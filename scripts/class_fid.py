@@ -20,34 +20,27 @@ import tempfile
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "torch"))
+import dcgan_torch  # noqa: E402
 import st_write  # noqa: E402
 from fid_floor import read_idx, write_idx  # noqa: E402
 
-SLOPE = 0.2  # the classifier's LeakyReLU (src/models/classifier.c)
-BN_EPS = 1e-5
-
 
 def classify(path, images):
-    """The classifier's labels: its DCGAN trunk (conv, batchnorm with running
-    statistics, LeakyReLU, three times), then linear, LeakyReLU, linear."""
-    t, _ = st_write.load(path)
-    w = {k: torch.from_numpy(np.array(v)) for k, v in t.items()}
-    labels = []
+    """The classifier's labels, from its PyTorch twin (dcgan_torch.classifier,
+    the module the parity tests check gan's classifier against)."""
+    tensors, meta = st_write.load(path)
+    assert meta.get("kind") == "classifier", f"{path}: not a classifier"
+    arch = json.loads(meta["arch"])
+    net = dcgan_torch.classifier(arch["image_size"], arch["channels"], arch["width"], arch["hidden"],
+                                 arch["classes"])
+    net.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, strict=True)
+    net.eval()
     with torch.no_grad():
-        for i in range(0, len(images), 1000):
-            h = torch.from_numpy(images[i:i + 1000])
-            for conv, bn in ((0, 1), (3, 4), (6, 7)):
-                h = F.conv2d(h, w[f"{conv}.weight"], stride=2, padding=1)
-                h = F.batch_norm(h, w[f"{bn}.running_mean"], w[f"{bn}.running_var"], w[f"{bn}.weight"],
-                                 w[f"{bn}.bias"], False, 0.0, BN_EPS)
-                h = F.leaky_relu(h, SLOPE)
-            f = F.leaky_relu(F.linear(h.flatten(1), w["10.weight"], w["10.bias"]), SLOPE)
-            labels.append(F.linear(f, w["12.weight"], w["12.bias"]).argmax(1).numpy())
-    return np.concatenate(labels)
+        return np.concatenate([net(torch.from_numpy(images[i:i + 1000])).argmax(1).numpy()
+                               for i in range(0, len(images), 1000)])
 
 
 def gan_eval(gan, classifier, npy, extra):
