@@ -98,6 +98,8 @@ int main(int argc, char **argv)
               *out = malloc(sizeof(float) * gan_conv_out_floats(&g));
         if (!in || !w || !col || !out) {
             fprintf(stderr, "bench_gemm_slices: out of memory\n");
+            free(in), free(w), free(col), free(out);
+            gan_pool_free(pool);
             return 1;
         }
         fill(in, in_n);
@@ -110,10 +112,7 @@ int main(int argc, char **argv)
             else printf("  %9.2f", time_slices(&g, slices[s], in, w, col, out, o.reps, pool));
         }
         printf("\n");
-        free(in);
-        free(w);
-        free(col);
-        free(out);
+        free(in), free(w), free(col), free(out);
     }
     gan_pool_free(pool);
     return 0;
