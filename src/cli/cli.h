@@ -9,6 +9,7 @@
 
 #include "gan/core/error.h"
 #include "gan/data/classes.h"
+#include "gan/jobs/train.h"
 
 /* Exit codes (documented in the README and gan(1)). */
 enum {
@@ -131,6 +132,21 @@ typedef struct {
 } cli_class_grid;
 bool cli_class_grid_make(cli_class_grid *rows, const int32_t *labels, long n, const gan_classes *classes);
 void cli_class_grid_free(cli_class_grid *rows);
+
+/* gan train's progress on stderr (train_progress.c): the job's events as a
+ * self-updating terminal line (columns > 0) or as plain lines (0). */
+typedef struct {
+    int columns;       /* the terminal's width; 0: not a terminal */
+    bool bar_shown;    /* the progress line is on the terminal: a line of its own must clear it first */
+    double last_drawn; /* when the progress line was last drawn */
+} cli_train_progress;
+/* The width of the terminal stderr is, or 0 when it is not one (a file, a
+ * pipe, TERM=dumb). */
+int cli_terminal_columns(void);
+/* A gan_train_reporter; ctx is a cli_train_progress. */
+void cli_train_report(const gan_train_event *event, void *ctx);
+/* Ends the progress line (the last one stays on the terminal). */
+void cli_train_progress_end(cli_train_progress *p);
 
 /* gan --help, --version, --manual (gan(1) in roff) and --completion (bash). */
 void cli_print_usage(FILE *out);

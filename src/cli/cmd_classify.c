@@ -26,6 +26,22 @@ const cli_command CLI_CLASSIFY_TRAIN = {
     .epilog = "Ctrl-C stops without writing a classifier (exit 130).\n",
 };
 
+/* The job's progress as lines on stderr. */
+static void show_progress(const gan_classify_event *e, void *ctx)
+{
+    (void)ctx;
+    if (e->kind == GAN_CLASSIFY_STARTED)
+        fprintf(
+            stderr,
+            "gan classify: %ld training and %ld test images %dx%dx%d from %s; %zu parameters; %d epochs\n",
+            e->train_count, e->test_count, e->image_size, e->image_size, e->channels, e->data_path, e->params,
+            e->epochs);
+    else
+        fprintf(stderr, "epoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s\n", e->epoch,
+                e->epochs, e->loss, 100.0 * e->train_accuracy, 100.0 * e->test_accuracy,
+                e->images_per_second);
+}
+
 int cmd_classify(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -51,7 +67,7 @@ int cmd_classify(int argc, char **argv)
     if (code != EXIT_OK) return code;
     if (rc != GAN_OK) return cli_report(rc, &err);
     cli_catch_signals();
-    const gan_classify_opts opts = {.quiet = quiet, .stop = &cli_stop_signal};
+    const gan_classify_opts opts = {.stop = &cli_stop_signal, .report = quiet ? NULL : show_progress};
     gan_classify_result res;
     rc = gan_classify_train(&cfg, &opts, &res, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);

@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -36,19 +35,22 @@ const cli_command CLI_TRAIN = {
               "the global batch; it must divide by N); rank 0 writes every file and line.\n",
 };
 
-/* The width of the terminal stderr is, or 0 when it is not one (a file, a
- * pipe, TERM=dumb): then progress comes as plain lines, one per
- * output.log_every steps, that scripts and CI logs can read. */
-static int terminal_columns(void)
-{
-    const char *term = getenv("TERM");
-    if (!isatty(STDERR_FILENO) || (term && strcmp(term, "dumb") == 0)) return 0;
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
-    return 80;
-}
-
 static int train(const gan_config *cfg, bool quiet, gan_run_start start, gan_comm *comm);
+
+/* --print-keys: the Markdown table of every config key (docs/configs.md holds it). */
+static void print_keys(void)
+{
+    printf("| key | type | default | meaning |\n|---|---|---|---|\n");
+    for (int i = 0; i < gan_config_key_count(); i++) {
+        const gan_config_key k = gan_config_key_at(i);
+        printf("| `%s` | %s | `%s` | %s", k.path, k.type, k.def, k.help);
+        if (k.choices) { /* "a|b" would split a Markdown table cell */
+            printf("; one of ");
+            for (const char *c = k.choices; *c; c++) fputs(*c == '|' ? ", " : (char[2]){*c, 0}, stdout);
+        }
+        printf(" |\n");
+    }
+}
 
 int cmd_train(int argc, char **argv)
 {
@@ -59,7 +61,7 @@ int cmd_train(int argc, char **argv)
     const cli_value *sets = &a.opt[cli_find(&CLI_TRAIN, "set")];
     const bool quiet = cli_flag(&CLI_TRAIN, &a, "quiet"), force = cli_flag(&CLI_TRAIN, &a, "force");
     if (cli_flag(&CLI_TRAIN, &a, "print-keys")) {
-        gan_config_print_reference();
+        print_keys();
         code = EXIT_OK;
     } else if (a.noperands > 0) {
         code = cli_usage_error(CLI_TRAIN.name, "unexpected argument '%s'", a.operands[0]);
@@ -123,13 +125,15 @@ static int train(const gan_config *cfg_in, bool quiet, gan_run_start start, gan_
     const bool writer = gan_comm_rank(comm) == 0; /* the other ranks only speak of their own failures */
     quiet = quiet || !writer;
     cli_catch_signals();
+    cli_train_progress progress = {.columns = quiet ? 0 : cli_terminal_columns()};
     const gan_train_opts opts = {.start = start,
-                                 .quiet = quiet,
                                  .stop = &cli_stop_signal,
-                                 .bar_columns = quiet ? 0 : terminal_columns(),
+                                 .report = quiet ? NULL : cli_train_report,
+                                 .report_ctx = &progress,
                                  .comm = comm};
     gan_train_result res;
     gan_status rc = gan_train(&cfg, &opts, &res, &err);
+    cli_train_progress_end(&progress);
     if (rc != GAN_OK) return cli_report(rc, &err);
     if (!quiet && res.steps_run == 0)
         fprintf(
@@ -144,8 +148,8 @@ static int train(const gan_config *cfg_in, bool quiet, gan_run_start start, gan_
         fprintf(
             stderr,
             "gan: done: step %lld, %lld steps in %.1f s; loss_D %.4f loss_G %.4f D(x) %.3f D(G(z)) %.3f\n",
-            (long long)res.step, (long long)res.steps_run, res.seconds, res.loss_d, res.loss_g, res.d_x,
-            res.d_g_z);
+            (long long)res.step, (long long)res.steps_run, res.seconds, res.last.loss_d, res.last.loss_g,
+            res.last.d_x, res.last.d_g_z);
     if (!quiet && gan_comm_size(comm) > 1)
         fprintf(stderr, "gan: %d ranks; %.1f s (%.1f%%) of rank 0's time in exchanges between them\n",
                 gan_comm_size(comm), res.comm_seconds,

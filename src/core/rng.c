@@ -77,3 +77,31 @@ void gan_rng_shuffle(gan_rng *rng, int32_t *perm, long n)
         perm[j] = t;
     }
 }
+
+void gan_rng_permutation(gan_rng *rng, int32_t *perm, long n)
+{
+    for (long i = 0; i < n; i++) perm[i] = (int32_t)i;
+    gan_rng_shuffle(rng, perm, n);
+}
+
+static uint64_t stream_salt(gan_stream which)
+{
+    switch (which) {
+    case GAN_STREAM_EPOCH_ORDER: return 0;
+    case GAN_STREAM_EMA_STATS: return 0x5ca1ab1e5ca1ab1eULL;
+    case GAN_STREAM_TRAIN_EVAL: return 0xe7a1e7a1e7a1e7a1ULL;
+    case GAN_STREAM_EVAL_REAL: return 0x5eedf00dULL;
+    case GAN_STREAM_SAMPLE_LABELS: return 0xc1a55e5c1a55e5ULL;
+    }
+    return 0;
+}
+
+void gan_rng_seed_stream(gan_rng *rng, uint64_t seed, gan_stream which)
+{
+    gan_rng_seed(rng, seed ^ stream_salt(which));
+}
+
+void gan_rng_seed_indexed(gan_rng *rng, uint64_t seed, gan_stream which, int64_t index)
+{
+    gan_rng_seed(rng, seed ^ stream_salt(which) ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(index + 1)));
+}

@@ -684,17 +684,3 @@ gan_config_key gan_config_key_at(int i)
     const key_spec *k = &KEYS[i];
     return (gan_config_key){k->path, tnames[k->type], k->def, k->help, k->choices};
 }
-
-void gan_config_print_reference(void)
-{
-    printf("| key | type | default | meaning |\n|---|---|---|---|\n");
-    for (int i = 0; i < NKEYS; i++) {
-        const gan_config_key k = gan_config_key_at(i);
-        printf("| `%s` | %s | `%s` | %s", k.path, k.type, k.def, k.help);
-        if (k.choices) { /* "a|b" would split a Markdown table cell */
-            printf("; one of ");
-            for (const char *c = k.choices; *c; c++) fputs(*c == '|' ? ", " : (char[2]){*c, 0}, stdout);
-        }
-        printf(" |\n");
-    }
-}

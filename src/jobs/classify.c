@@ -4,6 +4,7 @@
 #include "gan/jobs/classify.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,12 +68,18 @@ static double accuracy(gan_classifier *c, const gan_work *work, const gan_datase
 }
 
 typedef struct {
+    const gan_config *cfg;
+    const gan_classify_opts *opts;
     gan_dataset data;
     int32_t *labels, *order, *batch_labels;
     float *batch, *dlogits, *tmp;
+    long ntrain, ntest;
+    int32_t *test, *train; /* the held-out images first in order, the rest for training */
     gan_classifier net;
     gan_pool *pool;
     gan_work work;
+    gan_rng rng;
+    int64_t adam_step;
     char *config_json;
 } job;
 
@@ -108,106 +115,138 @@ static gan_status load_data(job *j, const gan_config *cfg, gan_error *err)
     return GAN_OK;
 }
 
+/* The split, the net, its buffers and working memory; the output folder. */
+static gan_status build(job *j, gan_error *err)
+{
+    const gan_config *cfg = j->cfg;
+    const int B = cfg->batch_size, S = cfg->image_size, C = cfg->channels, K = cfg->cls_classes;
+    const long count = j->data.count;
+    j->ntest = (long)llround(cfg->cls_test_split * (double)count);
+    j->ntrain = count - j->ntest;
+    if (j->ntest < 1 || j->ntrain < B)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: %ld images: too few for a test split of %g and batches of %d", cfg->data_path,
+                        count, cfg->cls_test_split, B);
+    gan_classifier_arch arch = {S, C, cfg->cls_width, cfg->cls_hidden, K};
+    gan_status rc = gan_classifier_arch_check(&arch, "config: classifier.", err);
+    if (rc != GAN_OK) return rc;
+    j->order = malloc(sizeof(int32_t) * (size_t)count);
+    j->batch_labels = malloc(sizeof(int32_t) * (size_t)B);
+    j->batch = malloc(sizeof(float) * (size_t)B * C * S * S);
+    j->dlogits = malloc(sizeof(float) * (size_t)B * K);
+    j->tmp = malloc(sizeof(float) * (size_t)S * S);
+    j->config_json = gan_config_to_json(cfg);
+    if (!j->order || !j->batch_labels || !j->batch || !j->dlogits || !j->tmp || !j->config_json ||
+        gan_classifier_build(&j->net, &arch, B) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the classifier");
+    rc = gan_mkdir_p(cfg->out_dir, err);
+    if (rc != GAN_OK) return rc;
+    j->pool = gan_threads_start(cfg->threads);
+    if (gan_work_alloc(&j->work, gan_classifier_work_plan(&j->net), j->pool) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the classifier");
+    gan_rng_seed(&j->rng, cfg->seed);
+    gan_classifier_init_weights(&j->net, &j->rng);
+    /* The split: a seeded shuffle, test images first, the rest for training. */
+    gan_rng_permutation(&j->rng, j->order, count);
+    j->test = j->order;
+    j->train = j->order + j->ntest;
+    return GAN_OK;
+}
+
+/* One Adam step on the batch of images idx[0..B); adds its loss and the
+ * images it classified right. */
+static gan_status train_batch(job *j, const int32_t *idx, float lr, double *loss_sum, long *right,
+                              gan_error *err)
+{
+    const gan_config *cfg = j->cfg;
+    const int B = cfg->batch_size, K = cfg->cls_classes;
+    gan_dataset_batch(&j->data, idx, B, j->batch);
+    if (cfg->cls_shift > 0)
+        random_shift(j->batch, B, cfg->channels, cfg->image_size, cfg->cls_shift, &j->rng, j->tmp);
+    for (int i = 0; i < B; i++) j->batch_labels[i] = j->labels[idx[i]];
+    const float *logits = gan_classifier_forward(&j->net, &j->work, j->batch, B, GAN_MODE_TRAIN);
+    const float loss = gan_softmax_ce_forward(logits, j->batch_labels, B, K);
+    if (!isfinite(loss)) return gan_fail(err, GAN_ERR_NUMERIC, "loss %g: training diverged", (double)loss);
+    *loss_sum += loss;
+    for (int i = 0; i < B; i++) *right += argmax(logits + (size_t)i * K, K) == j->batch_labels[i];
+    gan_softmax_ce_backward(j->dlogits, logits, j->batch_labels, B, K);
+    gan_classifier_zero_grad(&j->net);
+    gan_classifier_backward(&j->net, &j->work, j->dlogits);
+    gan_classifier_adam(&j->net, lr, 0.9f, 0.999f, 1e-8f, ++j->adam_step);
+    return GAN_OK;
+}
+
+static gan_status train_epoch(job *j, int epoch, gan_classify_result *result, gan_error *err)
+{
+    const gan_config *cfg = j->cfg;
+    const int B = cfg->batch_size;
+    const double t0 = gan_seconds();
+    /* Last quarter of the epochs at a tenth of the rate: a short fine-tuning phase. */
+    const float lr =
+        (float)(epoch > cfg->cls_epochs - cfg->cls_epochs / 4 ? cfg->cls_lr / 10.0 : cfg->cls_lr);
+    gan_rng_shuffle(&j->rng, j->train, j->ntrain);
+    const long steps = j->ntrain / B;
+    double loss_sum = 0.0;
+    long right = 0;
+    for (long b = 0; b < steps; b++) {
+        if (j->opts->stop && *j->opts->stop)
+            return gan_fail(err, GAN_INTERRUPTED, "interrupted in epoch %d; no classifier written", epoch);
+        gan_status rc = train_batch(j, j->train + b * B, lr, &loss_sum, &right, err);
+        if (rc != GAN_OK) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            return gan_fail(err, rc, "epoch %d: %.200s; no classifier written", epoch, why);
+        }
+    }
+    result->train_loss = loss_sum / (double)steps;
+    result->test_accuracy = accuracy(&j->net, &j->work, &j->data, j->labels, j->test, j->ntest, j->batch);
+    if (j->opts->report) {
+        const gan_classify_event e = {.kind = GAN_CLASSIFY_EPOCH,
+                                      .epoch = epoch,
+                                      .epochs = cfg->cls_epochs,
+                                      .loss = result->train_loss,
+                                      .train_accuracy = (double)right / (double)(steps * B),
+                                      .test_accuracy = result->test_accuracy,
+                                      .images_per_second = (double)(steps * B) / (gan_seconds() - t0)};
+        j->opts->report(&e, j->opts->report_ctx);
+    }
+    return GAN_OK;
+}
+
+static void report_start(const job *j)
+{
+    if (!j->opts->report) return;
+    const gan_config *cfg = j->cfg;
+    const gan_classify_event e = {.kind = GAN_CLASSIFY_STARTED,
+                                  .train_count = j->ntrain,
+                                  .test_count = j->ntest,
+                                  .image_size = cfg->image_size,
+                                  .channels = cfg->channels,
+                                  .data_path = cfg->data_path,
+                                  .params = j->net.trunk.nparams + j->net.nparams,
+                                  .epochs = cfg->cls_epochs};
+    j->opts->report(&e, j->opts->report_ctx);
+}
+
 gan_status gan_classify_train(const gan_config *cfg, const gan_classify_opts *opts,
                               gan_classify_result *result, gan_error *err)
 {
     job j;
     memset(&j, 0, sizeof j);
     memset(result, 0, sizeof *result);
-    FILE *log = opts->log ? opts->log : stderr;
-    const int B = cfg->batch_size, S = cfg->image_size, C = cfg->channels, K = cfg->cls_classes;
+    j.cfg = cfg;
+    j.opts = opts;
     const double t0 = gan_seconds();
     gan_status rc = load_data(&j, cfg, err);
-    const long count = j.data.count;
-    const long ntest = (long)llround(cfg->cls_test_split * (double)count);
-    const long ntrain = count - ntest;
-    if (rc == GAN_OK && (ntest < 1 || ntrain < B))
-        rc = gan_fail(err, GAN_ERR_INPUT, "%s: %ld images: too few for a test split of %g and batches of %d",
-                      cfg->data_path, count, cfg->cls_test_split, B);
-    gan_classifier_arch arch = {S, C, cfg->cls_width, cfg->cls_hidden, K};
-    if (rc == GAN_OK) rc = gan_classifier_arch_check(&arch, "config: classifier.", err);
-    if (rc == GAN_OK) {
-        j.order = malloc(sizeof(int32_t) * (size_t)count);
-        j.batch_labels = malloc(sizeof(int32_t) * (size_t)B);
-        j.batch = malloc(sizeof(float) * (size_t)B * C * S * S);
-        j.dlogits = malloc(sizeof(float) * (size_t)B * K);
-        j.tmp = malloc(sizeof(float) * (size_t)S * S);
-        j.config_json = gan_config_to_json(cfg);
-        if (!j.order || !j.batch_labels || !j.batch || !j.dlogits || !j.tmp || !j.config_json ||
-            gan_classifier_build(&j.net, &arch, B) != GAN_OK)
-            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory building the classifier");
-    }
-    if (rc == GAN_OK) rc = gan_mkdir_p(cfg->out_dir, err);
-    if (rc == GAN_OK) {
-        j.pool = gan_threads_start(cfg->threads);
-        if (gan_work_alloc(&j.work, gan_classifier_work_plan(&j.net), j.pool) != GAN_OK)
-            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory building the classifier");
-    }
-    if (rc == GAN_OK) {
-        gan_rng rng;
-        gan_rng_seed(&rng, cfg->seed);
-        gan_classifier_init_weights(&j.net, &rng);
-        /* The split: a seeded shuffle, test images first, the rest for training. */
-        for (long i = 0; i < count; i++) j.order[i] = (int32_t)i;
-        gan_rng_shuffle(&rng, j.order, count);
-        int32_t *test = j.order, *train = j.order + ntest;
-        if (!opts->quiet)
-            fprintf(
-                log,
-                "gan classify: %ld training and %ld test images %dx%dx%d from %s; %zu parameters; %d epochs\n",
-                ntrain, ntest, S, S, C, cfg->data_path, j.net.trunk.nparams + j.net.nparams, cfg->cls_epochs);
-        int64_t t = 0;
-        const long steps_per_epoch = ntrain / B;
-        for (int epoch = 1; epoch <= cfg->cls_epochs && rc == GAN_OK; epoch++) {
-            const double te = gan_seconds();
-            /* Last quarter of the epochs at a tenth of the rate: a short fine-tuning phase. */
-            const float lr =
-                (float)(epoch > cfg->cls_epochs - cfg->cls_epochs / 4 ? cfg->cls_lr / 10.0 : cfg->cls_lr);
-            gan_rng_shuffle(&rng, train, ntrain);
-            double loss_sum = 0.0;
-            long right = 0;
-            for (long b = 0; b < steps_per_epoch; b++) {
-                if (opts->stop && *opts->stop) {
-                    rc = gan_fail(err, GAN_INTERRUPTED, "interrupted in epoch %d; no classifier written",
-                                  epoch);
-                    break;
-                }
-                const int32_t *idx = train + b * B;
-                gan_dataset_batch(&j.data, idx, B, j.batch);
-                if (cfg->cls_shift > 0) random_shift(j.batch, B, C, S, cfg->cls_shift, &rng, j.tmp);
-                for (int i = 0; i < B; i++) j.batch_labels[i] = j.labels[idx[i]];
-                const float *logits = gan_classifier_forward(&j.net, &j.work, j.batch, B, GAN_MODE_TRAIN);
-                const float loss = gan_softmax_ce_forward(logits, j.batch_labels, B, K);
-                if (!isfinite(loss)) {
-                    rc = gan_fail(err, GAN_ERR_NUMERIC,
-                                  "epoch %d: loss %g: training diverged; no classifier written", epoch,
-                                  (double)loss);
-                    break;
-                }
-                loss_sum += loss;
-                for (int i = 0; i < B; i++) right += argmax(logits + (size_t)i * K, K) == j.batch_labels[i];
-                gan_softmax_ce_backward(j.dlogits, logits, j.batch_labels, B, K);
-                gan_classifier_zero_grad(&j.net);
-                gan_classifier_backward(&j.net, &j.work, j.dlogits);
-                gan_classifier_adam(&j.net, lr, 0.9f, 0.999f, 1e-8f, ++t);
-            }
-            if (rc != GAN_OK) break;
-            result->train_loss = loss_sum / (double)steps_per_epoch;
-            result->test_accuracy = accuracy(&j.net, &j.work, &j.data, j.labels, test, ntest, j.batch);
-            if (!opts->quiet)
-                fprintf(log, "epoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s\n", epoch,
-                        cfg->cls_epochs, result->train_loss,
-                        100.0 * (double)right / (double)(steps_per_epoch * B), 100.0 * result->test_accuracy,
-                        (double)(steps_per_epoch * B) / (gan_seconds() - te));
-        }
-        result->train_count = ntrain;
-        result->test_count = ntest;
-    }
-    if (rc == GAN_OK) {
-        rc = gan_path_join(result->path, cfg->out_dir, GAN_RUN_CLASSIFIER, err);
-        if (rc == GAN_OK)
-            rc = gan_classifier_save(result->path, &j.net, result->test_accuracy, j.config_json, err);
-    }
+    if (rc == GAN_OK) rc = build(&j, err);
+    if (rc == GAN_OK) report_start(&j);
+    for (int epoch = 1; epoch <= cfg->cls_epochs && rc == GAN_OK; epoch++)
+        rc = train_epoch(&j, epoch, result, err);
+    result->train_count = j.ntrain;
+    result->test_count = j.ntest;
+    if (rc == GAN_OK) rc = gan_path_join(result->path, cfg->out_dir, GAN_RUN_CLASSIFIER, err);
+    if (rc == GAN_OK)
+        rc = gan_classifier_save(result->path, &j.net, result->test_accuracy, j.config_json, err);
     result->seconds = gan_seconds() - t0;
     gan_classifier_free(&j.net);
     gan_work_free(&j.work);

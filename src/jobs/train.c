@@ -19,14 +19,9 @@
 #include "run_folder.h"
 #include "train_run.h"
 
-static FILE *log_stream(const gan_run *r) { return r->opts->log ? r->opts->log : stderr; }
-
-FILE *gan_run_log(gan_run *r)
+void gan_run_report(const gan_run *r, gan_train_event event)
 {
-    FILE *log = log_stream(r);
-    if (r->bar_shown) fputs("\r\033[K", log); /* back to the line's start, and erase it */
-    r->bar_shown = false;
-    return log;
+    if (r->opts->report) r->opts->report(&event, r->opts->report_ctx);
 }
 
 /* A conditional run's grids have one column per class (up to 16 classes);
@@ -57,6 +52,17 @@ static gan_status write_samples(gan_run *r, gan_error *err)
     return gan_grid_png(path, &grid, err);
 }
 
+/* A labelled data set's grid shows image i of class i mod classes (as the
+ * sample grids do): the (i / classes)-th image of that class in the data's
+ * order, or image i when the class has too few. */
+static int32_t nth_of_class(const gan_dataset *ds, int i)
+{
+    const int want = i % ds->classes.count, seen = i / ds->classes.count;
+    for (long k = 0, found = 0; k < ds->count; k++)
+        if (ds->labels[k] == want && found++ == seen) return (int32_t)k;
+    return i;
+}
+
 static gan_status write_real_grid(gan_run *r, gan_error *err)
 {
     const gan_config *c = r->t.cfg;
@@ -67,16 +73,7 @@ static gan_status write_real_grid(gan_run *r, gan_error *err)
     if (!idx || !imgs) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     if (rc == GAN_OK) {
         const gan_dataset *ds = &r->t.data;
-        for (int i = 0; i < n; i++) idx[i] = i;
-        if (ds->labels) /* as the sample grids: image i of class i mod classes, in the data's order */
-            for (int i = 0; i < n; i++) {
-                const int want = i % ds->classes.count, seen = i / ds->classes.count;
-                for (long k = 0, found = 0; k < ds->count; k++)
-                    if (ds->labels[k] == want && found++ == seen) {
-                        idx[i] = (int32_t)k;
-                        break;
-                    }
-            }
+        for (int i = 0; i < n; i++) idx[i] = ds->labels ? nth_of_class(ds, i) : i;
         gan_dataset_batch(ds, idx, n, imgs);
         const gan_grid grid = {.images = imgs,
                                .batch = n,
@@ -92,92 +89,81 @@ static gan_status write_real_grid(gan_run *r, gan_error *err)
     return rc;
 }
 
-static void fmt_time(char *buf, size_t len, double s)
-{
-    long x = (long)(s + 0.5);
-    if (x >= 3600) snprintf(buf, len, "%ld:%02ld:%02ld", x / 3600, x / 60 % 60, x % 60);
-    else snprintf(buf, len, "%ld:%02ld", x / 60, x % 60);
-}
-
 static bool every(int64_t step, int64_t interval) { return interval > 0 && step % interval == 0; }
 
-static gan_status log_progress(gan_run *r, gan_error *err)
+/* The log interval's means so far; the last step's losses when it is empty
+ * (just after a row reset it). */
+static gan_train_losses interval_means(const gan_run *r)
+{
+    if (r->interval_steps == 0) return r->t.last;
+    const gan_train_losses *s = &r->interval_sum;
+    const double k = (double)r->interval_steps;
+    return (gan_train_losses){s->loss_d / k, s->loss_g / k,  s->d_x / k,
+                              s->d_g_z / k,  s->class_d / k, s->class_g / k};
+}
+
+static void add_to_interval(gan_run *r, const gan_train_losses *l)
+{
+    gan_train_losses *s = &r->interval_sum;
+    s->loss_d += l->loss_d, s->loss_g += l->loss_g, s->d_x += l->d_x, s->d_g_z += l->d_g_z;
+    s->class_d += l->class_d, s->class_g += l->class_g;
+    r->interval_steps++;
+}
+
+static gan_train_progress progress_now(const gan_run *r, double now)
 {
     const gan_trainer *t = &r->t;
-    const double k = r->interval[4] > 0 ? r->interval[4] : 1;
-    const gan_step_stats mean = {r->interval[0] / k, r->interval[1] / k, r->interval[2] / k,
-                                 r->interval[3] / k, r->interval[5] / k, r->interval[6] / k};
-    const bool class_loss = t->cfg->class_loss > 0.0;
-    const gan_step_stats *s = &mean;
-    if (every(t->step, t->cfg->log_every)) memset(r->interval, 0, sizeof r->interval);
-    const double tn = gan_seconds(), elapsed = tn - r->t_start;
-    const double ips = r->log_images / (tn - r->t_log > 1e-9 ? tn - r->t_log : 1e-9);
-    const long long epoch = (t->cursor - 1) / t->steps_per_epoch + 1;
-    const long long total_epochs =
-        (r->total_steps * t->cfg->d_steps + t->steps_per_epoch - 1) / t->steps_per_epoch;
+    const int64_t images_per_epoch = t->steps_per_epoch;
+    return (gan_train_progress){.step = t->step,
+                                .total_steps = r->total_steps,
+                                .session_start_step = r->session_start_step,
+                                .epoch = (t->cursor - 1) / images_per_epoch + 1,
+                                .total_epochs = (r->total_steps * t->cfg->d_steps + images_per_epoch - 1) /
+                                                images_per_epoch,
+                                .mean = interval_means(r),
+                                .elapsed = now - r->t_start,
+                                .class_loss = t->cfg->class_loss > 0.0};
+}
+
+/* A row of metrics.csv (the log interval's means, and the evaluation of
+ * this step if there was one), reported; the interval restarts at multiples
+ * of output.log_every. */
+static gan_status log_row(gan_run *r, gan_error *err)
+{
+    const gan_trainer *t = &r->t;
+    const double now = gan_seconds();
+    gan_train_progress p = progress_now(r, now);
+    p.images_per_second = r->log_images / (now - r->t_log > 1e-9 ? now - r->t_log : 1e-9);
+    if (every(t->step, t->cfg->log_every)) {
+        memset(&r->interval_sum, 0, sizeof r->interval_sum);
+        r->interval_steps = 0;
+    }
     r->log_images = 0;
-    r->t_log = tn;
-    fprintf(r->metrics, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, epoch, s->loss_d,
-            s->loss_g, s->d_x, s->d_g_z, ips, elapsed);
+    r->t_log = now;
+    const gan_train_losses *s = &p.mean;
+    fprintf(r->metrics, "%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", (long long)t->step, (long long)p.epoch,
+            s->loss_d, s->loss_g, s->d_x, s->d_g_z, p.images_per_second, p.elapsed);
     if (r->evaluated)
         fprintf(r->metrics, ",%.4f,%.4f,%.4f", r->report.fid, r->report.is_gen, r->report.entropy_gen);
     else fputs(",,,", r->metrics);
     fprintf(r->metrics, ",%.3f", r->train_seconds);
-    if (class_loss) fprintf(r->metrics, ",%.6f,%.6f\n", s->class_d, s->class_g);
+    if (p.class_loss) fprintf(r->metrics, ",%.6f,%.6f\n", s->class_d, s->class_g);
     else fputs(",,\n", r->metrics);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
-    if (!r->opts->quiet && r->opts->bar_columns <= 0) {
-        char el[32], eta[32];
-        const double done = (double)(t->step - r->session_start_step);
-        fmt_time(el, sizeof el, elapsed);
-        fmt_time(eta, sizeof eta, done > 0 ? elapsed / done * (double)(r->total_steps - t->step) : 0.0);
-        fprintf(
-            gan_run_log(r),
-            "epoch %lld/%lld  step %lld/%lld  loss_D %.4f  loss_G %.4f  D(x) %.3f  D(G(z)) %.3f  %.0f img/s  %s "
-            "elapsed  %s left",
-            epoch, total_epochs, (long long)t->step, (long long)r->total_steps, s->loss_d, s->loss_g, s->d_x,
-            s->d_g_z, ips, el, eta);
-        if (class_loss) fprintf(gan_run_log(r), "  class_D %.4f  class_G %.4f", s->class_d, s->class_g);
-        fputc('\n', gan_run_log(r));
-    }
+    gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_LOGGED, .progress = &p});
     return GAN_OK;
 }
 
-/* The terminal's progress line, redrawn in place at most 5 times a second:
- * a bar, step/total, img/s and time left over this session, and the mean
- * losses of the log interval so far. Cut to the terminal's width, since a
- * wrapped line cannot be redrawn with a carriage return. */
-static void draw_bar(gan_run *r, bool force)
+/* After every step: where the run is, for a live display. */
+static void report_step(const gan_run *r)
 {
-    const gan_trainer *t = &r->t;
+    if (!r->opts->report) return;
     const double now = gan_seconds();
-    if (r->opts->quiet || r->opts->bar_columns <= 0 || (!force && now - r->t_bar < 0.2)) return;
-    r->t_bar = now;
-    const double elapsed = now - r->t_start, done = (double)(t->step - r->session_start_step);
-    const double frac = r->total_steps > 0 ? (double)t->step / (double)r->total_steps : 1.0;
-    char bar[13], el[32], eta[32], line[256];
-    const int filled = (int)(frac * 12.0);
-    for (int i = 0; i < 12; i++) bar[i] = i < filled ? '#' : '.';
-    bar[12] = '\0';
-    fmt_time(el, sizeof el, elapsed);
-    fmt_time(eta, sizeof eta, done > 0 ? elapsed / done * (double)(r->total_steps - t->step) : 0.0);
-    /* the interval's means; just after a log row reset them, the last step's losses */
-    const bool fresh = r->interval[4] == 0;
-    const double loss_d = fresh ? t->last.loss_d : r->interval[0] / r->interval[4],
-                 loss_g = fresh ? t->last.loss_g : r->interval[1] / r->interval[4];
-    const double ips = elapsed > 0 ? done * t->cfg->batch_size * t->cfg->d_steps / elapsed : 0.0;
-    /* what matters most first: on an 80-column terminal the elapsed time is what is cut */
-    int n = snprintf(
-        line, sizeof line, "step %lld/%lld [%s] %3.0f%%  %.0f img/s  %s left  loss D %.3f G %.3f  %s elapsed",
-        (long long)t->step, (long long)r->total_steps, bar, 100.0 * frac, ips, eta, loss_d, loss_g, el);
-    const int width = r->opts->bar_columns - 1;
-    if (n > width) n = width;
-    if (n < 0) n = 0;
-    FILE *log = gan_run_log(r);
-    fprintf(log, "%.*s", n, line);
-    fflush(log);
-    r->bar_shown = true;
+    gan_train_progress p = progress_now(r, now);
+    const double done = (double)(r->t.step - r->session_start_step);
+    p.images_per_second = p.elapsed > 0 ? done * r->t.cfg->batch_size * r->t.cfg->d_steps / p.elapsed : 0.0;
+    gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_STEPPED, .progress = &p});
 }
 
 static gan_status join_paths(gan_run_paths *p, const char *dir, gan_error *err)
@@ -314,6 +300,106 @@ static void teardown(gan_run *r, bool failed_setup)
     free(r->config_json);
 }
 
+static void report_start(const gan_run *r)
+{
+    const gan_trainer *t = &r->t;
+    const gan_config *c = &r->cfg;
+    char skipped[256];
+    gan_dataset_skip_note(&t->data, skipped, sizeof skipped);
+    const gan_train_start start = {
+        .resume = r->opts->start == GAN_RUN_RESUME,
+        .images = t->data.count,
+        .image_size = c->image_size,
+        .channels = c->channels,
+        .data_path = c->data_path,
+        .data_note = skipped,
+        .g_params = t->g.nparams,
+        .d_params = t->d.nparams,
+        .batch_size = c->batch_size,
+        .step = t->step,
+        .total_steps = r->total_steps,
+        .blas_core = gan_blas_core(),
+        .blas_note = gan_blas_note(),
+        .threads = gan_pool_threads(t->pool),
+        .ranks = t->ranks,
+        .local_batch = t->local_batch,
+        .memory_bytes = (double)(r->mem.resident + (size_t)t->data.count * gan_dataset_image_bytes(&t->data)),
+        .out_dir = c->out_dir};
+    gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_STARTED, .start = &start});
+}
+
+/* A non-finite loss ends the run; the message says what is left of it. */
+static gan_status diverged(const gan_run *r, gan_error *err)
+{
+    const gan_trainer *t = &r->t;
+    char kept[128];
+    if (r->have_checkpoint)
+        snprintf(kept, sizeof kept, "the checkpoint of step %lld is intact", (long long)r->last_ckpt_step);
+    else snprintf(kept, sizeof kept, "no checkpoint had been written");
+    return gan_fail(err, GAN_ERR_NUMERIC, "step %lld: loss_D = %g, loss_G = %g: training diverged; in %s, %s",
+                    (long long)t->step, t->last.loss_d, t->last.loss_g, r->cfg.out_dir, kept);
+}
+
+/* Whether to stop after this step: a signal on any rank, or rank 0 out of
+ * time (train.time_limit), decide for every rank. Returns the signal (0:
+ * none); *out_of_time is set. */
+static int stop_signal(gan_run *r, bool *out_of_time)
+{
+    const gan_train_opts *opts = r->opts;
+    const bool writer = r->t.rank == 0;
+    *out_of_time = r->cfg.time_limit > 0 && r->train_seconds >= r->cfg.time_limit;
+    int signal = opts->stop ? (int)*opts->stop : 0;
+    if (r->t.ranks > 1) {
+        int v[2] = {-signal, writer && *out_of_time ? -1 : 0};
+        gan_comm_min_ints(r->t.comm, v, 2);
+        signal = -v[0];
+        *out_of_time = v[1] < 0;
+        if (signal && opts->stop) *opts->stop = signal; /* the exit code names it on every rank */
+    }
+    return signal;
+}
+
+/* Rank 0's work after a step: evaluation, the metrics row, sample grid and
+ * checkpoint when they are due. */
+static gan_status write_outputs(gan_run *r, bool last, bool stopping, gan_error *err)
+{
+    const gan_config *c = &r->cfg;
+    const int64_t step = r->t.step;
+    gan_status rc = GAN_OK;
+    if (r->eval_on && (every(step, c->eval_every) || last)) rc = gan_run_evaluate(r, err);
+    if (rc == GAN_OK && (every(step, c->log_every) || last || r->evaluated)) rc = log_row(r, err);
+    if (rc == GAN_OK) report_step(r);
+    if (rc == GAN_OK && (every(step, c->sample_every) || last)) rc = write_samples(r, err);
+    if (rc == GAN_OK && (every(step, c->checkpoint_every) || last || stopping))
+        rc = gan_run_save_checkpoint(r, err);
+    return rc;
+}
+
+/* One step and what follows it. */
+static gan_status train_one_step(gan_run *r, gan_error *err)
+{
+    gan_trainer *t = &r->t;
+    const double step_start = gan_seconds();
+    gan_trainer_step(t);
+    r->train_seconds += gan_seconds() - step_start;
+    r->log_images += (long)r->cfg.batch_size * r->cfg.d_steps;
+    add_to_interval(r, &t->last);
+    /* the losses are the global batch's, the same bytes on every rank: all stop here together */
+    if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) return diverged(r, err);
+    bool out_of_time;
+    const bool stopping = stop_signal(r, &out_of_time) != 0;
+    if (out_of_time) r->total_steps = t->step; /* this step is the last: log, samples, checkpoint */
+    const bool last = t->step == r->total_steps;
+    r->evaluated = false;
+    gan_status rc = t->rank == 0 ? write_outputs(r, last, stopping, err) : GAN_OK;
+    if (rc == GAN_OK && stopping && !last)
+        rc = gan_fail(err, GAN_INTERRUPTED,
+                      "interrupted at step %lld; checkpoint written to %s (continue with --resume %s)",
+                      (long long)t->step, r->cfg.out_dir, r->cfg.out_dir);
+    if (t->ranks > 1) rc = gan_comm_agree(t->comm, rc, err); /* rank 0's writes failed: all stop */
+    return rc;
+}
+
 gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_train_result *result,
                      gan_error *err)
 {
@@ -324,99 +410,26 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     r.best_fid = INFINITY;
     r.lock_fd = -1;
     gan_trainer *t = &r.t;
-    FILE *log = log_stream(&r);
     gan_comm *comm = opts->comm;
-    const int ranks = gan_comm_size(comm);
     const bool writer = gan_comm_rank(comm) == 0;
     gan_status rc = setup(&r, &r.cfg, err);
     rc = gan_comm_agree(comm, rc, err);     /* every rank goes on, or none does */
     const bool failed_setup = rc != GAN_OK; /* on any rank: rank 0 removes the folder it made */
-    cfg = &r.cfg;
-    if (rc == GAN_OK && !opts->quiet) {
-        const bool resume = opts->start == GAN_RUN_RESUME;
-        char mem[32], mpi[64] = "";
-        gan_format_bytes((double)(r.mem.resident + (size_t)t->data.count * gan_dataset_image_bytes(&t->data)),
-                         mem, sizeof mem);
-        if (ranks > 1) snprintf(mpi, sizeof mpi, " x %d ranks (%d images each)", ranks, t->local_batch);
-        fprintf(
-            log,
-            "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
-            "OpenBLAS %s, %d threads%s; memory about %s; run folder %s\n",
-            resume ? "resuming on" : "training on", t->data.count, cfg->image_size, cfg->image_size,
-            cfg->channels, cfg->data_path, t->g.nparams, t->d.nparams, cfg->batch_size,
-            resume ? "from" : "at", (long long)t->step, (long long)r.total_steps, gan_blas_core(),
-            gan_pool_threads(t->pool), mpi, mem, cfg->out_dir);
-        if (gan_blas_note()) fprintf(log, "gan: %s\n", gan_blas_note());
-        char skipped[256];
-        gan_dataset_skip_note(&t->data, skipped, sizeof skipped);
-        if (skipped[0]) fprintf(log, "gan: %s: %s\n", cfg->data_path, skipped);
-    }
+    if (rc == GAN_OK && writer) report_start(&r);
     r.t_start = r.t_log = gan_seconds();
     r.session_start_step = r.last_ckpt_step = t->step;
-    while (rc == GAN_OK && t->step < r.total_steps) {
-        const double step_start = gan_seconds();
-        gan_trainer_step(t);
-        r.train_seconds += gan_seconds() - step_start;
-        r.log_images += (long)cfg->batch_size * cfg->d_steps;
-        const double now[7] = {t->last.loss_d,  t->last.loss_g, t->last.d_x, t->last.d_g_z, 1.0,
-                               t->last.class_d, t->last.class_g};
-        for (int i = 0; i < 7; i++) r.interval[i] += now[i];
-        /* the losses are the global batch's, the same bytes on every rank: all stop here together */
-        if (!isfinite(t->last.loss_d) || !isfinite(t->last.loss_g)) {
-            char kept[128];
-            if (r.have_checkpoint)
-                snprintf(kept, sizeof kept, "the checkpoint of step %lld is intact",
-                         (long long)r.last_ckpt_step);
-            else snprintf(kept, sizeof kept, "no checkpoint had been written");
-            rc = gan_fail(err, GAN_ERR_NUMERIC,
-                          "step %lld: loss_D = %g, loss_G = %g: training diverged; in %s, %s",
-                          (long long)t->step, t->last.loss_d, t->last.loss_g, cfg->out_dir, kept);
-            break;
-        }
-        bool out_of_time = cfg->time_limit > 0 && r.train_seconds >= cfg->time_limit;
-        int signal = opts->stop ? (int)*opts->stop : 0;
-        if (ranks > 1) { /* a signal on any rank, and rank 0's clock, decide for all */
-            int v[2] = {-signal, writer && out_of_time ? -1 : 0};
-            gan_comm_min_ints(comm, v, 2);
-            signal = -v[0];
-            out_of_time = v[1] < 0;
-            if (signal && opts->stop) *opts->stop = signal; /* the exit code names it on every rank */
-        }
-        if (out_of_time) r.total_steps = t->step; /* this step is the last: log, samples, checkpoint */
-        const bool last = t->step == r.total_steps;
-        const bool stopping = signal != 0;
-        r.evaluated = false;
-        if (writer) {
-            if (r.eval_on && (every(t->step, cfg->eval_every) || last)) rc = gan_run_evaluate(&r, err);
-            if (rc == GAN_OK && (every(t->step, cfg->log_every) || last || r.evaluated))
-                rc = log_progress(&r, err);
-            if (rc == GAN_OK) draw_bar(&r, last);
-            if (rc == GAN_OK && (every(t->step, cfg->sample_every) || last)) rc = write_samples(&r, err);
-            if (rc == GAN_OK && (every(t->step, cfg->checkpoint_every) || last || stopping))
-                rc = gan_run_save_checkpoint(&r, err);
-        }
-        if (rc == GAN_OK && stopping && !last)
-            rc = gan_fail(err, GAN_INTERRUPTED,
-                          "interrupted at step %lld; checkpoint written to %s (continue with --resume %s)",
-                          (long long)t->step, cfg->out_dir, cfg->out_dir);
-        if (ranks > 1) rc = gan_comm_agree(comm, rc, err); /* rank 0's writes failed: all stop */
-    }
+    while (rc == GAN_OK && t->step < r.total_steps) rc = train_one_step(&r, err);
     bool rewritten = false; /* a finished run's g.bin or d.bin was missing or damaged */
     if (writer && rc == GAN_OK && t->step == r.session_start_step)
         rc = gan_run_check_outputs(&r, &rewritten, err);
     rc = gan_comm_agree(comm, rc, err);
-    if (result) {
+    if (result)
         *result = (gan_train_result){.step = t->step,
                                      .outputs_rewritten = rewritten,
                                      .steps_run = t->step - r.session_start_step,
-                                     .loss_d = t->last.loss_d,
-                                     .loss_g = t->last.loss_g,
-                                     .d_x = t->last.d_x,
-                                     .d_g_z = t->last.d_g_z,
+                                     .last = t->last,
                                      .seconds = gan_seconds() - r.t_start,
                                      .comm_seconds = gan_comm_seconds(comm)};
-    }
-    if (r.bar_shown) fputc('\n', log_stream(&r)); /* the last progress line stays */
     teardown(&r, failed_setup);
     return rc;
 }

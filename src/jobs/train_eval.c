@@ -9,9 +9,6 @@
 #include "train_run.h"
 
 enum { EVAL_BATCH = 250 };
-/* The evaluation latents are the same at every evaluation (like the sample
- * grid's fixed noise), so FID changes reflect G, not the draw. */
-static const uint64_t EVAL_SEED_SALT = 0xe7a1e7a1e7a1e7a1ULL;
 
 gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
 {
@@ -40,9 +37,8 @@ gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
     }
     /* a seeded subset of the training images, the same on every resume */
     gan_rng rng;
-    gan_rng_seed(&rng, c->seed ^ EVAL_SEED_SALT);
-    for (long i = 0; i < data->count; i++) idx[i] = (int32_t)i;
-    gan_rng_shuffle(&rng, idx, data->count);
+    gan_rng_seed_stream(&rng, c->seed, GAN_STREAM_TRAIN_EVAL);
+    gan_rng_permutation(&rng, idx, data->count);
     gan_dataset_source src = {data, idx};
     rc = gan_eval_set_compute(&r->real_stats, &r->cls, &r->cls_work, gan_dataset_images, &src, n, err);
     free(idx);
@@ -59,7 +55,9 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
                                 .z = r->eval_z,
                                 .label_buf = r->t.fake_labels,
                                 .label_data = &r->t.data}; /* classes as often as in the training data */
-    gan_rng_seed(&src.rng, c->seed ^ EVAL_SEED_SALT);
+    /* the same latents at every evaluation (like the sample grid's fixed
+     * noise), so FID changes reflect G, not the draw */
+    gan_rng_seed_stream(&src.rng, c->seed, GAN_STREAM_TRAIN_EVAL);
     gan_eval_set gen;
     gan_status rc =
         gan_eval_set_compute(&gen, &r->cls, &r->cls_work, gan_generator_images, &src, c->eval_samples, err);
@@ -74,18 +72,9 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
         if (rc != GAN_OK) return rc;
         r->best_fid = r->report.fid;
     }
-    if (!r->opts->quiet) {
-        FILE *log = gan_run_log(r);
-        const long long step = (long long)r->t.step;
-        fprintf(
-            log,
-            "eval step %lld: FID %.3f%s  IS %.3f (real %.3f)  classes %d/%d  entropy %.3f bits (real %.3f)\n",
-            step, r->report.fid, best ? " (best so far: g_best.bin)" : "", r->report.is_gen,
-            r->report.is_real, r->report.classes_covered, r->cls.arch.classes, r->report.entropy_gen,
-            r->report.entropy_real);
-        for (int i = 0; i < r->report.nwarnings; i++)
-            fprintf(log, "eval step %lld: warning: %s\n", step, r->report.warnings[i]);
-    }
+    const gan_train_eval done = {
+        .step = r->t.step, .report = &r->report, .best = best, .classes = r->cls.arch.classes};
+    gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_EVALUATED, .eval = &done});
     r->t_log += gan_seconds() - t0; /* img/s counts training time only */
     return GAN_OK;
 }

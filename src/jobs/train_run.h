@@ -38,23 +38,21 @@ typedef struct {
     double best_fid;        /* of g_best.bin; INFINITY: none yet */
     bool evaluated;         /* this step was evaluated: */
     gan_eval_report report; /* its results */
-    /* the log interval's sums of loss_d, loss_g, D(x), D(G(z)), its step
-     * count, then the two class losses: rows report means, and reset at
+    /* the log interval's sums: rows report their means, and reset at
      * multiples of output.log_every only, so a resume (which saves them)
      * continues the interval exactly */
-    double interval[7];
+    gan_train_losses interval_sum;
+    long interval_steps;
     double train_seconds; /* time spent in training steps, over every session of the run (metrics: train_s) */
     /* timing and progress */
     double t_start, t_log;
     int64_t last_ckpt_step, session_start_step;
     long log_images;
-    double t_bar;   /* when the progress line was last drawn */
-    bool bar_shown; /* the progress line is on the terminal: a log line must clear it first */
 } gan_run;
 
 /* train.c */
-/* The log stream, ready for a line of its own (the progress line cleared). */
-FILE *gan_run_log(gan_run *r);
+/* Hands an event to the job's reporter, if it has one. */
+void gan_run_report(const gan_run *r, gan_train_event event);
 
 /* train_state.c */
 /* What g.bin's weights are: "ema 0.999" with train.ema, else NULL (G's own). */

@@ -37,11 +37,16 @@ static gan_status save_state(gan_run *r, gan_error *err)
     int64_t counters[4] = {t->step, t->cursor, t->t_g, t->t_d};
     gan_st_list_add(&list, "counters", GAN_DT_I64, 1, &four, counters);
     gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
-    const int64_t five = 5; /* (train_seconds is a timing: not here, so equal runs write equal states) */
-    gan_st_list_add(&list, "log_interval", GAN_DT_F64, 1, &five, r->interval);
-    const int64_t two = 2; /* only with the class loss, so that other runs' states keep their bytes */
+    /* the log interval's sums and step count (train_seconds is a timing: not
+     * here, so equal runs write equal states); the class losses' sums only
+     * with the class loss, so that other runs' states keep their bytes */
+    const gan_train_losses *sum = &r->interval_sum;
+    double interval[5] = {sum->loss_d, sum->loss_g, sum->d_x, sum->d_g_z, (double)r->interval_steps};
+    double interval_class[2] = {sum->class_d, sum->class_g};
+    const int64_t five = 5, two = 2;
+    gan_st_list_add(&list, "log_interval", GAN_DT_F64, 1, &five, interval);
     if (t->cfg->class_loss > 0.0)
-        gan_st_list_add(&list, "log_interval_class", GAN_DT_F64, 1, &two, r->interval + 5);
+        gan_st_list_add(&list, "log_interval_class", GAN_DT_F64, 1, &two, interval_class);
     char step[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     const char *meta[10] = {"format", GAN_STATE_FORMAT, "step", step, "config", r->config_json};
@@ -138,12 +143,20 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     if (rc == GAN_OK) rc = gan_st_read(&f, "rng", GAN_DT_U64, 1, &four, t->rng.s, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "counters", GAN_DT_I64, 1, &four, counters, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z, err);
-    const int64_t five = 5; /* states of earlier versions have no log interval: it starts empty */
+    /* states of earlier versions have no log interval: it starts empty */
+    double interval[5] = {0}, interval_class[2] = {0};
+    const int64_t five = 5, two = 2;
     if (rc == GAN_OK && gan_st_find(&f, "log_interval"))
-        rc = gan_st_read(&f, "log_interval", GAN_DT_F64, 1, &five, r->interval, err);
-    const int64_t two = 2;
+        rc = gan_st_read(&f, "log_interval", GAN_DT_F64, 1, &five, interval, err);
     if (rc == GAN_OK && gan_st_find(&f, "log_interval_class"))
-        rc = gan_st_read(&f, "log_interval_class", GAN_DT_F64, 1, &two, r->interval + 5, err);
+        rc = gan_st_read(&f, "log_interval_class", GAN_DT_F64, 1, &two, interval_class, err);
+    r->interval_sum = (gan_train_losses){.loss_d = interval[0],
+                                         .loss_g = interval[1],
+                                         .d_x = interval[2],
+                                         .d_g_z = interval[3],
+                                         .class_d = interval_class[0],
+                                         .class_g = interval_class[1]};
+    r->interval_steps = interval[4] >= 0 && interval[4] < 1e15 ? (long)interval[4] : 0;
 
     if (rc == GAN_OK) {
         if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)

@@ -173,9 +173,8 @@ static void ensure_perm(gan_trainer *t, int64_t epoch)
 {
     if (t->perm_epoch == epoch) return;
     gan_rng r;
-    gan_rng_seed(&r, t->cfg->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(epoch + 1)));
-    for (long i = 0; i < t->data.count; i++) t->perm[i] = (int32_t)i;
-    gan_rng_shuffle(&r, t->perm, t->data.count);
+    gan_rng_seed_indexed(&r, t->cfg->seed, GAN_STREAM_EPOCH_ORDER, epoch);
+    gan_rng_permutation(&r, t->perm, t->data.count);
     t->perm_epoch = epoch;
 }
 
@@ -277,65 +276,83 @@ static const float *augmented(gan_trainer *t, const float *x, float *out)
     return out;
 }
 
-void gan_trainer_step(gan_trainer *t)
+/* D's sums over the batch, per sample once divided by it (global_means):
+ * named for reading, an array for the sum over ranks. */
+typedef union {
+    struct {
+        double loss_real, loss_fake; /* D's loss on real and on fake images */
+        double d_x, d_g_z;           /* D's outputs */
+        double class_d;              /* D's class loss on real images */
+    };
+    double v[5];
+} d_sums;
+
+typedef union {
+    struct {
+        double adversarial, class_g;
+    };
+    double v[2];
+} g_sums;
+
+/* One discriminator update: D on a real batch, on a fake one, and Adam
+ * (unless D already wins by more than train.d_loss_floor). Returns the
+ * fakes, which G's update reuses. */
+static const float *d_update(gan_trainer *t, const gan_work *w, d_sums *sums, const int32_t **fake_labels)
 {
     const gan_config *c = t->cfg;
-    gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
-    step_work.sync = t->ranks > 1 || c->deterministic ? &t->sync : NULL;
-    const gan_work *w = &step_work;
     const int B = t->local_batch; /* this rank's slice (the global batch with one process) */
     const float real_label = (float)(1.0 - c->label_smoothing);
-    const gan_loss_kind loss = t->loss;
-    const float *fake = NULL;
-    const int32_t *fake_labels = NULL;
-    double stats[5] = {0}; /* D's losses on real and on fake, D(x), D(G(z)), D's class loss */
+    next_real_batch(t);
+    *fake_labels = next_fake_labels(t);
+    const float *fake = gan_net_forward(&t->g, w, next_latents(t), *fake_labels, B, GAN_MODE_TRAIN);
 
-    for (int k = 0; k < c->d_steps; k++) {
-        next_real_batch(t);
-        fake_labels = next_fake_labels(t);
-        fake = gan_net_forward(&t->g, w, next_latents(t), fake_labels, B, GAN_MODE_TRAIN);
-
-        /* D on real, then D on fake: weight gradients only (no input gradient). */
-        gan_net_zero_grad(&t->d);
-        const float *logits =
-            gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), t->real_labels, B, GAN_MODE_TRAIN);
-        gan_adversarial_loss(loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
-        stats[0] = local_stat_sum(t, STAT_LOSS, GAN_LOSS_D_REAL, logits);
-        stats[2] = local_stat_sum(t, STAT_D_OUTPUT, GAN_LOSS_D_REAL, logits);
-        scale_to_global(t);
-        if (c->class_loss > 0.0) { /* D learns the classes of real images only */
-            gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
-            stats[4] = local_stat_sum(t, STAT_CLASS_LOSS, GAN_LOSS_D_REAL, NULL);
-        }
-        gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
-
-        logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
-        gan_adversarial_loss(loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
-        stats[1] = local_stat_sum(t, STAT_LOSS, GAN_LOSS_D_FAKE, logits);
-        stats[3] = local_stat_sum(t, STAT_D_OUTPUT, GAN_LOSS_D_FAKE, logits);
-        scale_to_global(t);
-        gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
-        global_means(t, stats, 5); /* every rank decides on the floor from the same loss */
-
-        /* D update, unless it is already winning by more than the floor. */
-        if (!(c->d_loss_floor > 0.0 && stats[0] + stats[1] < c->d_loss_floor)) {
-            t->t_d++;
-            sum_grads(t, &t->d);
-            gan_net_adam(&t->d, (float)c->lr_d, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_d);
-        }
+    /* D on real, then D on fake: weight gradients only (no input gradient). */
+    gan_net_zero_grad(&t->d);
+    const float *logits =
+        gan_net_forward(&t->d, w, augmented(t, t->real, t->aug_real), t->real_labels, B, GAN_MODE_TRAIN);
+    gan_adversarial_loss(t->loss, GAN_LOSS_D_REAL, logits, B, real_label, t->dlogits);
+    sums->loss_real = local_stat_sum(t, STAT_LOSS, GAN_LOSS_D_REAL, logits);
+    sums->d_x = local_stat_sum(t, STAT_D_OUTPUT, GAN_LOSS_D_REAL, logits);
+    scale_to_global(t);
+    if (c->class_loss > 0.0) { /* D learns the classes of real images only */
+        gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
+        sums->class_d = local_stat_sum(t, STAT_CLASS_LOSS, GAN_LOSS_D_REAL, NULL);
     }
+    gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
 
-    /* G through D: D's input gradient only, then G's weight gradients; G's
-     * first layer computes no input gradient. */
+    logits = gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), *fake_labels, B, GAN_MODE_TRAIN);
+    gan_adversarial_loss(t->loss, GAN_LOSS_D_FAKE, logits, B, real_label, t->dlogits);
+    sums->loss_fake = local_stat_sum(t, STAT_LOSS, GAN_LOSS_D_FAKE, logits);
+    sums->d_g_z = local_stat_sum(t, STAT_D_OUTPUT, GAN_LOSS_D_FAKE, logits);
+    scale_to_global(t);
+    gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_PARAMS);
+    global_means(t, sums->v, 5); /* every rank decides on the floor from the same loss */
+
+    /* D update, unless it is already winning by more than the floor. */
+    if (!(c->d_loss_floor > 0.0 && sums->loss_real + sums->loss_fake < c->d_loss_floor)) {
+        t->t_d++;
+        sum_grads(t, &t->d);
+        gan_net_adam(&t->d, (float)c->lr_d, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_d);
+    }
+    return fake;
+}
+
+/* G through D: D's input gradient only, then G's weight gradients (G's
+ * first layer computes no input gradient), and Adam. */
+static void g_update(gan_trainer *t, const gan_work *w, const float *fake, const int32_t *fake_labels,
+                     g_sums *sums)
+{
+    const gan_config *c = t->cfg;
+    const int B = t->local_batch;
     gan_net_zero_grad(&t->g);
     const float *logits =
         gan_net_forward(&t->d, w, augmented(t, fake, t->aug_fake), fake_labels, B, GAN_MODE_TRAIN);
-    gan_adversarial_loss(loss, GAN_LOSS_G, logits, B, real_label, t->dlogits);
-    double loss_g[2] = {local_stat_sum(t, STAT_LOSS, GAN_LOSS_G, logits), 0.0}; /* adversarial, class */
+    gan_adversarial_loss(t->loss, GAN_LOSS_G, logits, B, (float)(1.0 - c->label_smoothing), t->dlogits);
+    sums->adversarial = local_stat_sum(t, STAT_LOSS, GAN_LOSS_G, logits);
     scale_to_global(t);
     if (c->class_loss > 0.0) { /* G: its images should be of the classes it was asked for */
         gan_net_class_loss(&t->d, (float)c->class_loss / (float)t->ranks);
-        loss_g[1] = local_stat_sum(t, STAT_CLASS_LOSS, GAN_LOSS_G, NULL);
+        sums->class_g = local_stat_sum(t, STAT_CLASS_LOSS, GAN_LOSS_G, NULL);
     }
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     if (t->augment) { /* back through the augmentation to G's output */
@@ -344,21 +361,31 @@ void gan_trainer_step(gan_trainer *t)
         dfake = t->aug_grad;
     }
     gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
-    global_means(t, loss_g, 2);
+    global_means(t, sums->v, 2);
     t->t_g++;
     sum_grads(t, &t->g);
     gan_net_adam(&t->g, (float)g_learning_rate(t), (float)c->beta1, (float)c->beta2, (float)c->adam_eps,
                  t->t_g);
+}
 
+void gan_trainer_step(gan_trainer *t)
+{
+    gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
+    step_work.sync = t->ranks > 1 || t->cfg->deterministic ? &t->sync : NULL;
+    const float *fake = NULL;
+    const int32_t *fake_labels = NULL;
+    d_sums d = {.v = {0}};
+    g_sums g = {.v = {0}};
+    for (int k = 0; k < t->cfg->d_steps; k++) fake = d_update(t, &step_work, &d, &fake_labels);
+    g_update(t, &step_work, fake, fake_labels, &g);
     if (t->ema_on) ema_update(t);
-
     t->step++;
-    t->last = (gan_step_stats){.loss_d = stats[0] + stats[1],
-                               .loss_g = loss_g[0],
-                               .d_x = stats[2],
-                               .d_g_z = stats[3],
-                               .class_d = stats[4],
-                               .class_g = loss_g[1]};
+    t->last = (gan_train_losses){.loss_d = d.loss_real + d.loss_fake,
+                                 .loss_g = g.adversarial,
+                                 .d_x = d.d_x,
+                                 .d_g_z = d.d_g_z,
+                                 .class_d = d.class_d,
+                                 .class_g = g.class_g};
 }
 
 void gan_trainer_ema_start(gan_trainer *t)
@@ -370,7 +397,6 @@ void gan_trainer_ema_start(gan_trainer *t)
 
 /* Batches of latents its batchnorm statistics are recomputed over (8 x B). */
 enum { EMA_STATS_BATCHES = 8 };
-static const uint64_t EMA_STATS_SALT = 0x5ca1ab1e5ca1ab1eULL;
 
 gan_net *gan_trainer_sampler(gan_trainer *t)
 {
@@ -385,7 +411,7 @@ gan_net *gan_trainer_sampler(gan_trainer *t)
      * the same numbers. */
     gan_net *e = &t->ema;
     gan_rng rng;
-    gan_rng_seed(&rng, t->cfg->seed ^ EMA_STATS_SALT ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(t->step + 1)));
+    gan_rng_seed_indexed(&rng, t->cfg->seed, GAN_STREAM_EMA_STATS, t->step);
     gan_net_measure_bn(e, &t->work, &rng, t->z, t->fake_labels, t->cfg->batch_size, EMA_STATS_BATCHES);
     e->num_batches_tracked = t->g.num_batches_tracked; /* PyTorch counts G's batches, not these */
     t->ema_stats_step = t->step;

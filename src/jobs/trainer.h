@@ -26,13 +26,6 @@ typedef struct {
     char config[GAN_PATH_MAX], metrics[GAN_PATH_MAX], real[GAN_PATH_MAX], samples[GAN_PATH_MAX];
 } gan_run_paths;
 
-/* What the last step measured. */
-typedef struct {
-    double loss_d, loss_g, d_x, d_g_z;
-    double class_d, class_g; /* train.class_loss's cross-entropies, unweighted: D's on real images, G's on
-                                its fakes (0 when off) */
-} gan_step_stats;
-
 typedef struct {
     const gan_config *cfg;
     gan_dataset data;
@@ -54,7 +47,7 @@ typedef struct {
     float *aug_real, *aug_fake, *aug_grad; /* [C, B, S, S] each: augmented batches, G's input gradient */
     float *aug_scratch;                    /* [2, C, S, S] */
     gan_aug_draw *aug_draws;               /* [B] */
-    gan_step_stats last;
+    gan_train_losses last;                 /* what the last step measured */
     /* Data parallel: rank `rank` of `ranks` takes samples [rank * local_batch,
      * (rank + 1) * local_batch) of every global batch (train.batch_size). */
     gan_comm *comm; /* not owned; NULL: this process alone */

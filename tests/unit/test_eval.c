@@ -171,7 +171,7 @@ static void check_with_classifier(const char *dir)
                           out_dir};
     gan_status rc = gan_config_parse(&cfg, NULL, "test", sets, 9, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
-    gan_classify_opts opts = {.quiet = 1};
+    gan_classify_opts opts = {0};
     gan_classify_result res;
     rc = gan_classify_train(&cfg, &opts, &res, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);

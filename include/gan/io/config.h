@@ -89,7 +89,5 @@ typedef struct {
 /* The keys in documentation order: 0 <= i < gan_config_key_count(). */
 int gan_config_key_count(void);
 gan_config_key gan_config_key_at(int i);
-/* Markdown table of every key, type, default and meaning (for the README). */
-void gan_config_print_reference(void);
 
 #endif

@@ -7,7 +7,6 @@
 
 #include <signal.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "gan/core/error.h"
 #include "gan/core/path.h"
@@ -15,10 +14,29 @@
 
 #define GAN_RUN_CLASSIFIER "classifier.bin"
 
+/* What the job reports as it goes (it prints nothing itself). */
+typedef enum {
+    GAN_CLASSIFY_STARTED, /* the data is split and the net built */
+    GAN_CLASSIFY_EPOCH    /* an epoch ended: its loss and accuracies */
+} gan_classify_event_kind;
+
 typedef struct {
-    bool quiet;                  /* no progress lines */
+    gan_classify_event_kind kind;
+    long train_count, test_count;
+    int image_size, channels;
+    const char *data_path;
+    size_t params;
+    int epoch, epochs;        /* epoch: 1-based (GAN_CLASSIFY_EPOCH) */
+    double loss;              /* mean cross-entropy over the epoch */
+    double train_accuracy;    /* over the epoch's (shifted) batches */
+    double test_accuracy;     /* on the held-out images */
+    double images_per_second; /* the epoch's training images */
+} gan_classify_event;
+
+typedef struct {
     volatile sig_atomic_t *stop; /* set asynchronously (Ctrl-C): stop after this batch, write nothing */
-    FILE *log;                   /* progress lines (stderr when NULL) */
+    void (*report)(const gan_classify_event *event, void *ctx); /* NULL: nothing is reported */
+    void *report_ctx;
 } gan_classify_opts;
 
 typedef struct {
