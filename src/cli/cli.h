@@ -121,18 +121,6 @@ typedef struct {
 extern const cli_doc_item CLI_EXIT_CODES[], CLI_GLOBAL_OPTIONS[], CLI_ENVIRONMENT[], CLI_RUN_FILES[];
 extern const int CLI_NEXIT_CODES, CLI_NGLOBAL_OPTIONS, CLI_NENVIRONMENT, CLI_NRUN_FILES;
 
-/* A conditional generator's images grouped one grid row per class (see
- * gan_grid's labelled rows): order[] the images class by class, row_count and
- * row_label (the class names, borrowed) for each class present. false (and
- * nothing to free) when the rows would be too long or too many to read. */
-typedef struct {
-    int *order, *row_count;
-    const char **row_label;
-    int nrows;
-} cli_class_grid;
-bool cli_class_grid_make(cli_class_grid *rows, const int32_t *labels, long n, const gan_classes *classes);
-void cli_class_grid_free(cli_class_grid *rows);
-
 /* gan train's progress on stderr (train_progress.c): the job's events as a
  * self-updating terminal line (columns > 0) or as plain lines (0). */
 typedef struct {

@@ -133,3 +133,70 @@ gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err)
     free(m.data);
     return rc;
 }
+
+/* Larger groupings are drawn as a plain grid: rows too long or too many to read. */
+enum { MAX_ROW = 32, MAX_ROWS = 64 };
+
+static bool rows_alloc(gan_grid_rows *rows, long n, int nrows)
+{
+    memset(rows, 0, sizeof *rows);
+    rows->order = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    rows->row_count = malloc(sizeof(int) * (size_t)nrows);
+    rows->row_label = malloc(sizeof(char *) * (size_t)nrows);
+    if (rows->order && rows->row_count && rows->row_label) return true;
+    gan_grid_rows_free(rows);
+    return false;
+}
+
+bool gan_grid_rows_by_class(gan_grid_rows *rows, const int32_t *labels, long n, const gan_classes *classes)
+{
+    long *per_class = calloc((size_t)classes->count, sizeof *per_class);
+    bool ok = per_class && rows_alloc(rows, n, classes->count);
+    for (long i = 0; ok && i < n; i++) per_class[labels[i]]++;
+    int nrows = 0;
+    for (int k = 0; ok && k < classes->count; k++) {
+        if (per_class[k] == 0) continue;
+        ok = per_class[k] <= MAX_ROW && nrows < MAX_ROWS;
+        rows->row_count[nrows] = (int)per_class[k];
+        rows->row_label[nrows++] = classes->names[k];
+    }
+    /* the images of each class, in their order, class by class */
+    long at = 0;
+    for (int k = 0; ok && k < classes->count; k++)
+        for (long i = 0; i < n; i++)
+            if (labels[i] == k) rows->order[at++] = (int)i;
+    free(per_class);
+    rows->nrows = ok ? nrows : 0;
+    if (!ok) gan_grid_rows_free(rows);
+    return ok;
+}
+
+bool gan_grid_rows_in_order(gan_grid_rows *rows, const int32_t *labels, long n, int per_row,
+                            const gan_classes *classes)
+{
+    const int nrows = (int)(n / per_row);
+    if (!rows_alloc(rows, n, nrows)) return false;
+    for (long i = 0; i < n; i++) rows->order[i] = (int)i;
+    for (int r = 0; r < nrows; r++) {
+        rows->row_count[r] = per_row;
+        rows->row_label[r] = classes->names[labels[(long)r * per_row]];
+    }
+    rows->nrows = nrows;
+    return true;
+}
+
+void gan_grid_rows_free(gan_grid_rows *rows)
+{
+    free(rows->order);
+    free(rows->row_count);
+    free(rows->row_label);
+    memset(rows, 0, sizeof *rows);
+}
+
+void gan_grid_set_rows(gan_grid *grid, const gan_grid_rows *rows)
+{
+    grid->nrows = rows->nrows;
+    grid->row_count = rows->row_count;
+    grid->row_label = rows->row_label;
+    grid->order = rows->order;
+}

@@ -2,7 +2,11 @@
 #ifndef GAN_IO_IMAGE_GRID_H
 #define GAN_IO_IMAGE_GRID_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "gan/core/error.h"
+#include "gan/data/classes.h"
 
 /* What to draw: images first .. first+count-1 of a channel-major batch. */
 typedef struct {
@@ -24,6 +28,25 @@ typedef struct {
 
 /* Writes the grid as one PNG, atomically. */
 gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err);
+
+/* A grid's labelled rows (gan_grid's nrows, row_count, row_label and order):
+ * the layouts gan sample and gan interp draw for a conditional generator. */
+typedef struct {
+    int *order, *row_count;
+    const char **row_label; /* the class names, borrowed */
+    int nrows;
+} gan_grid_rows;
+/* One row per class present, its images in their order, the classes in
+ * theirs. false (and nothing to free) when the rows would be too long or
+ * too many to read: draw a plain grid then. */
+bool gan_grid_rows_by_class(gan_grid_rows *rows, const int32_t *labels, long n, const gan_classes *classes);
+/* Rows of per_row consecutive images (n a multiple of it), each named by
+ * the class of its first image. false when out of memory. */
+bool gan_grid_rows_in_order(gan_grid_rows *rows, const int32_t *labels, long n, int per_row,
+                            const gan_classes *classes);
+void gan_grid_rows_free(gan_grid_rows *rows);
+/* Sets a grid's labelled rows (nrows 0: a plain grid). */
+void gan_grid_set_rows(gan_grid *grid, const gan_grid_rows *rows);
 
 /* The near-square row length torchvision's make_grid would choose for n images: ceil(sqrt(n)). */
 int gan_grid_square_row(int n);
