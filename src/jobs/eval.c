@@ -1,352 +1,247 @@
+/* gan eval's job: the classifier, the generated images (a generator's or a
+ * .npy's), a seeded subset of the real images, and the measures of
+ * gan/metrics between them; for a conditional generator, class by class. */
 #include "gan/jobs/eval.h"
 
-#include <cblas.h>
-#include <math.h>
-#include <stdbool.h>
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/core/blas.h"
+#include "gan/core/work.h"
+#include "gan/data/dataset.h"
+#include "gan/io/checkpoint.h"
+#include "gan/io/config.h"
+#include "gan/io/npy.h"
 #include "gan/nn/layout.h"
 
-/* LAPACK's symmetric eigensolver (divide and conquer), as OpenBLAS exports
- * it. There is no C header for it in libopenblas-dev without LAPACKE, so
- * it is declared here with gfortran's calling convention: hidden lengths
- * of the two CHARACTER arguments at the end. */
-extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
-                    double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t jobz_len,
-                    size_t uplo_len);
+/* What the job holds while it runs. */
+typedef struct {
+    const gan_eval_request *req;
+    const gan_eval_reporter *reporter;
+    gan_pool *pool;
+    gan_classifier cls;
+    gan_work cls_work, g_work;
+    char *cls_config; /* the classifier's training config (JSON) */
+    gan_net g;        /* with req->ckpt */
+    float *npy;       /* with req->npy: [n, C, H, W] */
+    gan_config cfg;   /* the real data's */
+    gan_dataset data;
+    int32_t *order; /* the real images, in a seeded order */
+    float *z;
+    int32_t *labels;
+    long n_gen, n_real;
+    int64_t step; /* the generator's training step */
+} eval_job;
 
-/* Eigenvalues w (ascending) and, with vectors, eigenvectors as the rows of a
- * (a symmetric matrix reads the same in either order). false: LAPACK failed. */
-static bool sym_eigen(double *a, double *w, int d, bool vectors)
+static void report(const eval_job *j, gan_eval_stage stage, long n, int classes, const char *path)
 {
-    const char jobz = vectors ? 'V' : 'N', uplo = 'U';
-    int lwork = -1, liwork = -1, info = 0, iwork_query = 0;
-    double work_query = 0.0;
-    dsyevd_(&jobz, &uplo, &d, a, &d, w, &work_query, &lwork, &iwork_query, &liwork, &info, 1, 1);
-    if (info != 0) return false;
-    lwork = (int)work_query + 1;
-    liwork = iwork_query + 1;
-    double *work = malloc(sizeof(double) * (size_t)lwork);
-    int *iwork = malloc(sizeof(int) * (size_t)liwork);
-    if (work && iwork) dsyevd_(&jobz, &uplo, &d, a, &d, w, work, &lwork, iwork, &liwork, &info, 1, 1);
-    else info = -1;
-    free(work);
-    free(iwork);
-    return info == 0;
+    const gan_eval_progress p = {.stage = stage, .n = n, .classes = classes, .path = path};
+    if (j->reporter && j->reporter->progress) j->reporter->progress(&p, j->reporter->ctx);
 }
 
-gan_status gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d)
+/* Images from a .npy, batch-major [n, C, H, W], handed out channel-major. */
+typedef struct {
+    const float *x;
+    int channels;
+    long plane;
+} npy_source;
+
+static void npy_images(void *ctx, long first, int n, float *out)
 {
-    enum { ROWS = 256 };
-    double *xc = malloc(sizeof(double) * ROWS * (size_t)d);
-    if (!xc) return GAN_ERR_NOMEM;
-    memset(mean, 0, sizeof(double) * d);
-    for (long i = 0; i < n; i++)
-        for (int j = 0; j < d; j++) mean[j] += x[i * d + j];
-    for (int j = 0; j < d; j++) mean[j] /= (double)n;
-    /* Centre in blocks of rows and let BLAS form the outer products. */
-    memset(cov, 0, sizeof(double) * (size_t)d * d);
-    for (long r0 = 0; r0 < n; r0 += ROWS) {
-        int rows = (int)(n - r0 < ROWS ? n - r0 : ROWS);
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < d; j++) xc[(size_t)i * d + j] = x[(r0 + i) * d + j] - mean[j];
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, rows, 1.0, xc, d, xc, d, 1.0, cov, d);
+    const npy_source *s = ctx;
+    const gan_layout nchw = gan_layout_nchw(s->channels, s->plane);
+    gan_copy_images(out, gan_layout_cnhw(n, s->plane), s->x + first * nchw.image, nchw, n, s->channels,
+                    s->plane);
+}
+
+static gan_status load_npy(const char *path, const gan_classifier_arch *ca, float **x, long *n,
+                           gan_error *err)
+{
+    int ndim = 0;
+    int64_t shape[GAN_NPY_MAX_DIMS];
+    gan_status rc = gan_npy_load(path, x, &ndim, shape, err);
+    if (rc != GAN_OK) return rc;
+    const int S = ca->image_size, C = ca->channels;
+    int ok = (ndim == 4 && shape[1] == C && shape[2] == S && shape[3] == S) ||
+             (ndim == 3 && C == 1 && shape[1] == S && shape[2] == S);
+    if (!ok)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: expected images of shape [n, %d, %d, %d] for this classifier",
+                      path, C, S, S);
+    else if (shape[0] < 2 || shape[0] > GAN_EVAL_MAX_IMAGES)
+        rc = gan_fail(err, GAN_ERR_INPUT, "%s: %lld images; expected 2 to %d", path, (long long)shape[0],
+                      GAN_EVAL_MAX_IMAGES);
+    const size_t total = ok ? (size_t)shape[0] * C * S * S : 0;
+    for (size_t i = 0; i < total && rc == GAN_OK; i++)
+        if (!((*x)[i] >= -1.001f && (*x)[i] <= 1.001f))
+            rc = gan_fail(
+                err, GAN_ERR_INPUT,
+                "%s: value %g at index %zu is outside [-1, 1] (scale images as gan sample --npy does)", path,
+                (double)(*x)[i], i);
+    if (rc != GAN_OK) {
+        free(*x);
+        *x = NULL;
+        return rc;
     }
-    free(xc);
-    for (size_t i = 0; i < (size_t)d * d; i++) cov[i] /= (double)(n - 1);
+    *n = (long)shape[0];
     return GAN_OK;
 }
 
-gan_status gan_sqrtm_psd(double *out, const double *a, int d)
+/* "data.path=<path as a JSON string>", so that any path is a string. */
+static char *data_path_set(const char *path)
 {
-    double *v = malloc(sizeof(double) * (size_t)d * d), *w = malloc(sizeof(double) * d);
-    double *sv = malloc(sizeof(double) * (size_t)d * d);
-    gan_status rc = GAN_ERR_NOMEM;
-    if (v && w && sv) {
-        memcpy(v, a, sizeof(double) * (size_t)d * d);
-        rc = sym_eigen(v, w, d, 1) ? GAN_OK : GAN_ERR_NUMERIC;
+    cJSON *s = cJSON_CreateString(path);
+    char *quoted = s ? cJSON_PrintUnformatted(s) : NULL;
+    cJSON_Delete(s);
+    char *set = quoted ? malloc(strlen(quoted) + 11) : NULL;
+    if (set) sprintf(set, "data.path=%s", quoted);
+    free(quoted);
+    return set;
+}
+
+/* The real data's config: the classifier's own (so fit and format match
+ * what it was trained on), then --data and --set, at the classifier's size. */
+static gan_status real_config(eval_job *j, gan_error *err)
+{
+    const gan_eval_request *req = j->req;
+    const gan_classifier_arch *ca = &j->cls.arch;
+    const char **sets = malloc(sizeof *sets * ((size_t)req->nsets + 3));
+    char size_set[64], chan_set[64], *data_set = req->data ? data_path_set(req->data) : NULL;
+    if (!sets || (req->data && !data_set)) {
+        free(sets), free(data_set);
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     }
-    if (rc == GAN_OK) {
-        /* A = V^T diag(w) V with eigenvectors as rows of V: sqrt(A) = V^T diag(sqrt w) V. */
-        for (int j = 0; j < d; j++) {
-            double s = w[j] > 0.0 ? sqrt(w[j]) : 0.0;
-            for (int i = 0; i < d; i++) sv[(size_t)j * d + i] = s * v[(size_t)j * d + i];
-        }
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, d, 1.0, v, d, sv, d, 0.0, out, d);
-    }
-    free(v);
-    free(w);
-    free(sv);
+    int nsets = 0;
+    for (int i = 0; i < req->nsets; i++) sets[nsets++] = req->sets[i];
+    snprintf(size_set, sizeof size_set, "data.image_size=%d", ca->image_size);
+    snprintf(chan_set, sizeof chan_set, "data.channels=%d", ca->channels);
+    sets[nsets++] = size_set;
+    sets[nsets++] = chan_set;
+    if (data_set) sets[nsets++] = data_set;
+    gan_status rc = gan_config_parse(&j->cfg, j->cls_config, req->classifier, sets, nsets, err);
+    free(sets);
+    free(data_set);
     return rc;
 }
 
-double gan_frechet_distance(const double *mu1, const double *c1, const double *mu2, const double *c2, int d)
+/* The classifier, and the generator or the .npy, checked against each other. */
+static gan_status load_models(eval_job *j, gan_error *err)
 {
-    const size_t dd = (size_t)d * d;
-    double *s1 = malloc(sizeof(double) * dd), *t = malloc(sizeof(double) * dd),
-           *m = malloc(sizeof(double) * dd);
-    double *w = malloc(sizeof(double) * d);
-    double fid = NAN;
-    /* Tr((C1 C2)^(1/2)) = Tr((S C2 S)^(1/2)) with S = C1^(1/2): the same
-     * eigenvalues, but S C2 S is symmetric, so a symmetric solver applies. */
-    if (s1 && t && m && w && gan_sqrtm_psd(s1, c1, d) == GAN_OK) {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, d, d, 1.0, s1, d, c2, d, 0.0, t, d);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, d, d, 1.0, t, d, s1, d, 0.0, m, d);
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < i; j++) {
-                double avg = 0.5 * (m[(size_t)i * d + j] + m[(size_t)j * d + i]);
-                m[(size_t)i * d + j] = m[(size_t)j * d + i] = avg;
-            }
-        if (sym_eigen(m, w, d, false)) {
-            double dist = 0.0, trace = 0.0, tr_sqrt = 0.0;
-            for (int i = 0; i < d; i++) {
-                dist += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]);
-                trace += c1[(size_t)i * d + i] + c2[(size_t)i * d + i];
-                tr_sqrt += w[i] > 0.0 ? sqrt(w[i]) : 0.0;
-            }
-            fid = dist + trace - 2.0 * tr_sqrt;
-            if (fid < 0.0) fid = 0.0; /* rounding, when the two sets are the same */
-        }
-    }
-    free(s1);
-    free(t);
-    free(m);
-    free(w);
-    return fid;
-}
-
-double gan_inception_score(const double *probs, long n, int k)
-{
-    double *py = calloc((size_t)k, sizeof(double));
-    if (!py || n < 1) {
-        free(py);
-        return NAN;
-    }
-    for (long i = 0; i < n; i++)
-        for (int j = 0; j < k; j++) py[j] += probs[i * k + j] / (double)n;
-    double kl = 0.0;
-    for (long i = 0; i < n; i++)
-        for (int j = 0; j < k; j++) {
-            double p = probs[i * k + j];
-            if (p > 0.0) kl += p * (log(p) - log(py[j]));
-        }
-    free(py);
-    return exp(kl / (double)n);
-}
-
-double gan_entropy_bits(const long *counts, int k)
-{
-    double total = 0.0, h = 0.0;
-    for (int j = 0; j < k; j++) total += (double)counts[j];
-    if (total <= 0.0) return 0.0;
-    for (int j = 0; j < k; j++)
-        if (counts[j] > 0) {
-            double p = (double)counts[j] / total;
-            h -= p * log2(p);
-        }
-    return h;
-}
-
-gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work,
-                                gan_image_source src, void *ctx, long n, gan_error *err)
-{
-    memset(s, 0, sizeof *s);
-    if (n < 2) return gan_fail(err, GAN_ERR_INPUT, "evaluation needs at least 2 images, got %ld", n);
-    const int B = c->max_batch, d = c->arch.hidden, k = c->arch.classes;
-    const long img = (long)c->arch.channels * c->arch.image_size * c->arch.image_size;
-    s->n = n;
-    s->dim = d;
-    s->classes = k;
-    s->mean = malloc(sizeof(double) * d);
-    s->cov = malloc(sizeof(double) * (size_t)d * d);
-    s->counts = calloc((size_t)k, sizeof(long));
-    float *batch = malloc(sizeof(float) * (size_t)B * img), *feats = malloc(sizeof(float) * (size_t)n * d);
-    double *probs = malloc(sizeof(double) * (size_t)n * k);
-    gan_status rc = GAN_OK;
-    if (!s->mean || !s->cov || !s->counts || !batch || !feats || !probs)
-        rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    for (long first = 0; first < n && rc == GAN_OK; first += B) {
-        const int m = (int)(n - first < B ? n - first : B);
-        src(ctx, first, m, batch);
-        const float *logits = gan_classifier_forward(c, work, batch, m, GAN_MODE_EVAL);
-        memcpy(feats + first * d, c->features, sizeof(float) * (size_t)m * d);
-        for (int i = 0; i < m; i++) {
-            const float *l = logits + (size_t)i * k;
-            double *p = probs + (first + i) * k, mx = l[0], sum = 0.0;
-            int best = 0;
-            for (int j = 1; j < k; j++)
-                if (l[j] > mx) mx = l[j], best = j;
-            for (int j = 0; j < k; j++) sum += p[j] = exp((double)l[j] - mx);
-            for (int j = 0; j < k; j++) p[j] /= sum;
-            s->counts[best]++;
-        }
-    }
-    if (rc == GAN_OK) {
-        for (long i = 0; i < n * d && rc == GAN_OK; i++)
-            if (!isfinite(feats[i]))
-                rc = gan_fail(err, GAN_ERR_NUMERIC, "the classifier's features are not finite");
-    }
-    if (rc == GAN_OK) {
-        if (gan_gaussian_fit(s->mean, s->cov, feats, n, d) != GAN_OK)
-            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-        s->inception_score = gan_inception_score(probs, n, k);
-    }
-    free(batch);
-    free(feats);
-    free(probs);
-    if (rc != GAN_OK) gan_eval_set_free(s);
-    return rc;
-}
-
-void gan_eval_set_free(gan_eval_set *s)
-{
-    free(s->mean);
-    free(s->cov);
-    free(s->counts);
-    memset(s, 0, sizeof *s);
-}
-
-void gan_generator_images(void *ctx, long first, int n, float *out)
-{
-    gan_generator_source *src = ctx; /* the latents come from the stream in order */
-    gan_net *g = src->g;
-    const long plane = (long)g->arch.image_size * g->arch.image_size;
-    for (int done = 0; done < n;) {
-        const int q = n - done < g->max_batch ? n - done : g->max_batch;
-        gan_rng_truncated_normal(&src->rng, src->z, (long)g->arch.nz * q, src->truncation);
-        int32_t *labels = NULL;
-        if (g->arch.classes > 0) {
-            labels = src->label_buf;
-            if (src->labels) memcpy(labels, src->labels + first + done, sizeof(int32_t) * (size_t)q);
-            else if (src->label_data) gan_dataset_draw_labels(src->label_data, &src->rng, labels, q);
-            else gan_net_draw_labels(g, &src->rng, labels, q);
-        }
-        const float *imgs = gan_net_forward(g, src->work, src->z, labels, q, src->bn_mode);
-        gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
-                        g->arch.channels, plane);
-        done += q;
-    }
-}
-
-void gan_dataset_images(void *ctx, long first, int n, float *out)
-{
-    const gan_dataset_source *src = ctx;
-    gan_dataset_batch(src->data, src->idx + first, n, out);
-}
-
-static void warn(gan_eval_report *r, const char *text)
-{
-    if (r->nwarnings < GAN_EVAL_MAX_WARNINGS)
-        snprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], "%s", text);
-}
-
-gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
-                            gan_error *err)
-{
-    memset(r, 0, sizeof *r);
-    if (real->dim != gen->dim || real->classes != gen->classes)
-        return gan_fail(err, GAN_ERR_INPUT, "real and generated statistics come from different classifiers");
-    const int k = real->classes;
-    r->fid = gan_frechet_distance(real->mean, real->cov, gen->mean, gen->cov, real->dim);
-    if (isnan(r->fid))
-        return gan_fail(err, GAN_ERR_NUMERIC, "FID: the eigensolver failed on the feature covariances");
-    r->is_real = real->inception_score;
-    r->is_gen = gen->inception_score;
-    r->entropy_real = gan_entropy_bits(real->counts, k);
-    r->entropy_gen = gan_entropy_bits(gen->counts, k);
-    r->entropy_max = log2((double)k);
-    char missing[120] = "", line[200];
-    int nmissing = 0;
-    double missing_share = 0.0;
-    for (int j = 0; j < k; j++) {
-        const double pr = (double)real->counts[j] / (double)real->n,
-                     pg = (double)gen->counts[j] / (double)gen->n;
-        if (pr > 0.0 && pg >= 0.25 * pr) r->classes_covered++;
-        if (gen->counts[j] == 0 && real->counts[j] > 0) {
-            size_t len = strlen(missing);
-            if (len + 16 < sizeof missing)
-                snprintf(missing + len, sizeof missing - len, "%s%d", nmissing ? ", " : "", j);
-            else if (len + 5 < sizeof missing && !strstr(missing, "...")) strcat(missing, ", ...");
-            nmissing++;
-            missing_share += pr;
-        }
-        if (pg > 2.0 * pr && pg > 2.0 / k) {
-            snprintf(line, sizeof line,
-                     "class %d dominates: %.1f%% of the samples against %.1f%% of the real images", j,
-                     100.0 * pg, 100.0 * pr);
-            warn(r, line);
-        }
-    }
-    if (nmissing) {
-        snprintf(line, sizeof line, "%d %s missing from the samples (%s: %.1f%% of the real images)",
-                 nmissing, nmissing == 1 ? "class" : "classes", missing, 100.0 * missing_share);
-        warn(r, line);
-    }
-    return GAN_OK;
-}
-
-gan_status gan_eval_classes(gan_class_report *r, gan_classifier *c, const gan_work *work,
-                            gan_generator_source *gen, long n_per, const gan_dataset *real,
-                            const int32_t *real_idx, long n_real, gan_error *err)
-{
-    memset(r, 0, sizeof *r);
-    const int k = c->arch.classes;
-    if (gen->g->arch.classes != k || real->classes.count != k)
+    const gan_eval_request *req = j->req;
+    gan_status rc = gan_classifier_load(req->classifier, &j->cls, GAN_EVAL_BATCH, &j->cls_config, err);
+    if (rc != GAN_OK) return rc;
+    j->pool = gan_threads_start(0);
+    if (gan_work_alloc(&j->cls_work, gan_classifier_work_plan(&j->cls), j->pool) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    const gan_classifier_arch *ca = &j->cls.arch;
+    if (req->npy) return load_npy(req->npy, ca, &j->npy, &j->n_gen, err);
+    rc = gan_model_load(req->ckpt, &j->g, GAN_NET_GENERATOR, GAN_EVAL_BATCH, &j->step, err);
+    if (rc != GAN_OK) return rc;
+    if (gan_work_alloc(&j->g_work, gan_net_work_plan(&j->g), j->pool) != GAN_OK)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    const gan_arch *ga = &j->g.arch;
+    if (ga->image_size != ca->image_size || ga->channels != ca->channels)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: makes %dx%dx%d images, but the classifier %s reads %dx%dx%d",
+                        req->ckpt, ga->image_size, ga->image_size, ga->channels, req->classifier,
+                        ca->image_size, ca->image_size, ca->channels);
+    if (ga->classes > 0 && ga->classes != ca->classes)
         return gan_fail(
             err, GAN_ERR_INPUT,
-            "the generator has %d classes, the real data %d and the classifier %d: per-class measures "
-            "need the same classes",
-            gen->g->arch.classes, real->classes.count, k);
-    r->classes = k;
-    r->agreement = calloc((size_t)k, sizeof(double));
-    r->fid = calloc((size_t)k, sizeof(double));
-    r->real_count = calloc((size_t)k, sizeof(long));
-    int32_t *labels = malloc(sizeof(int32_t) * (size_t)n_per), *idx = malloc(sizeof(int32_t) * (size_t)n_per);
-    gan_status rc = r->agreement && r->fid && r->real_count && labels && idx
-                        ? GAN_OK
-                        : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    r->min_agreement = 1.0;
-    for (int cls = 0; cls < k && rc == GAN_OK; cls++) {
-        long m = 0; /* the real images of this class, in real_idx's (seeded) order */
-        for (long i = 0; i < n_real && m < n_per; i++)
-            if (real->labels[real_idx[i]] == cls) idx[m++] = real_idx[i];
-        if (m < 2) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "class '%s' has %ld real images; its FID needs at least 2",
-                          real->classes.names[cls], m);
-            break;
-        }
-        for (long i = 0; i < n_per; i++) labels[i] = cls;
-        gen->labels = labels;
-        gan_eval_set gs, rs;
-        gan_dataset_source src = {real, idx};
-        rc = gan_eval_set_compute(&gs, c, work, gan_generator_images, gen, n_per, err);
-        if (rc == GAN_OK) {
-            rc = gan_eval_set_compute(&rs, c, work, gan_dataset_images, &src, m, err);
-            if (rc == GAN_OK) {
-                r->fid[cls] = gan_frechet_distance(rs.mean, rs.cov, gs.mean, gs.cov, rs.dim);
-                if (isnan(r->fid[cls]))
-                    rc = gan_fail(err, GAN_ERR_NUMERIC,
-                                  "FID: the eigensolver failed on the feature covariances");
-                gan_eval_set_free(&rs);
-            }
-            r->agreement[cls] = (double)gs.counts[cls] / (double)n_per;
-            r->real_count[cls] = m;
-            gan_eval_set_free(&gs);
-        }
-        r->mean_agreement += r->agreement[cls] / k;
-        r->mean_fid += r->fid[cls] / k;
-        if (r->agreement[cls] < r->min_agreement) r->min_agreement = r->agreement[cls], r->min_class = cls;
+            "%s: %d classes, but the classifier %s knows %d: class agreement needs the same classes",
+            req->ckpt, ga->classes, req->classifier, ca->classes);
+    return GAN_OK;
+}
+
+/* The real images: loaded, counted, and measured over a seeded subset (so
+ * that a small n is not just the first digits). */
+static gan_status measure_real(eval_job *j, gan_eval_result *out, gan_error *err)
+{
+    const gan_eval_request *req = j->req;
+    j->cfg.conditional = j->g.arch.classes > 0; /* the real images' labels too, for the per-class measures */
+    gan_status rc = gan_dataset_load(&j->data, &j->cfg, err);
+    if (rc != GAN_OK) return rc;
+    snprintf(out->real_path, sizeof out->real_path, "%s", j->cfg.data_path);
+    j->n_real = req->real > 0 ? req->real : j->n_gen;
+    if (j->n_real > j->data.count) {
+        if (req->real > 0)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: --real %ld, but it holds %ld images", j->cfg.data_path,
+                            req->real, j->data.count);
+        j->n_real = j->data.count;
     }
-    gen->labels = NULL;
-    free(labels), free(idx);
-    if (rc != GAN_OK) gan_class_report_free(r);
+    if (j->n_real < 2) return gan_fail(err, GAN_ERR_INPUT, "%s: fewer than 2 images", j->cfg.data_path);
+    rc = gan_real_order(&j->data, req->seed, GAN_STREAM_EVAL_REAL, &j->order, err);
+    if (rc != GAN_OK) return rc;
+    report(j, GAN_EVAL_CLASSIFYING_REAL, j->n_real, 0, j->cfg.data_path);
+    gan_dataset_source src = {&j->data, j->order};
+    return gan_eval_set_compute(&out->real, &j->cls, &j->cls_work, gan_dataset_images, &src, j->n_real, err);
+}
+
+/* The generated images, and a conditional generator's per-class measures. */
+static gan_status measure_generated(eval_job *j, gan_eval_result *out, gan_error *err)
+{
+    const gan_eval_request *req = j->req;
+    if (req->npy) {
+        npy_source src = {j->npy, j->cls.arch.channels,
+                          (long)j->cls.arch.image_size * j->cls.arch.image_size};
+        return gan_eval_set_compute(&out->gen, &j->cls, &j->cls_work, npy_images, &src, j->n_gen, err);
+    }
+    const int classes = j->g.arch.classes;
+    j->z = malloc(sizeof(float) * (size_t)j->g.arch.nz * GAN_EVAL_BATCH);
+    j->labels = classes > 0 ? malloc(sizeof(int32_t) * GAN_EVAL_BATCH) : NULL;
+    if (!j->z || (classes > 0 && !j->labels)) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    report(j, GAN_EVAL_GENERATING, j->n_gen, 0, NULL);
+    gan_generator_source src = {.g = &j->g,
+                                .work = &j->g_work,
+                                .bn_mode = req->bn_mode,
+                                .truncation = req->truncation,
+                                .z = j->z,
+                                .label_buf = j->labels};
+    /* a conditional G's classes come as often as in the real images, when they have the same classes */
+    if (classes > 0 && j->data.labels && j->data.classes.count == classes) src.label_data = &j->data;
+    gan_rng_seed(&src.rng, req->seed);
+    gan_status rc =
+        gan_eval_set_compute(&out->gen, &j->cls, &j->cls_work, gan_generator_images, &src, j->n_gen, err);
+    if (rc != GAN_OK || classes == 0) return rc;
+    out->n_per = j->n_gen / classes > 1 ? j->n_gen / classes : 2;
+    report(j, GAN_EVAL_PER_CLASS, out->n_per, classes, NULL);
+    rc = gan_eval_classes(&out->classes, &j->cls, &j->cls_work, &src, out->n_per, &j->data, j->order,
+                          j->data.count, err);
+    if (rc == GAN_OK) rc = gan_classes_copy(&out->names, &j->g.classes, err);
     return rc;
 }
 
-void gan_class_report_free(gan_class_report *r)
+gan_status gan_eval_run(const gan_eval_request *req, const gan_eval_reporter *reporter, gan_eval_result *out,
+                        gan_error *err)
 {
-    free(r->agreement), free(r->fid), free(r->real_count);
+    memset(out, 0, sizeof *out);
+    eval_job j;
+    memset(&j, 0, sizeof j);
+    j.req = req;
+    j.reporter = reporter;
+    j.n_gen = req->n > 0 ? req->n : 5000;
+    gan_status rc = load_models(&j, err);
+    if (rc == GAN_OK) rc = real_config(&j, err);
+    if (rc == GAN_OK) rc = measure_real(&j, out, err);
+    if (rc == GAN_OK) rc = measure_generated(&j, out, err);
+    if (rc == GAN_OK) rc = gan_eval_compare(&out->report, &out->real, &out->gen, err);
+    out->step = j.step;
+    gan_dataset_free(&j.data);
+    gan_classifier_free(&j.cls);
+    gan_net_free(&j.g);
+    gan_work_free(&j.cls_work);
+    gan_work_free(&j.g_work);
+    gan_pool_free(j.pool);
+    free(j.cls_config), free(j.npy), free(j.z), free(j.labels), free(j.order);
+    if (rc != GAN_OK) gan_eval_result_free(out);
+    return rc;
+}
+
+void gan_eval_result_free(gan_eval_result *r)
+{
+    gan_eval_set_free(&r->real);
+    gan_eval_set_free(&r->gen);
+    gan_class_report_free(&r->classes);
+    gan_classes_free(&r->names);
     memset(r, 0, sizeof *r);
 }

@@ -7,10 +7,10 @@
 
 #include "gan/core/partials.h"
 #include "gan/core/work.h"
+#include "gan/metrics/eval_set.h"
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"
 
-enum { EVAL_BATCH = 250 };                  /* as train_eval.c */
 #define BLAS_BUFFER_VM  ((size_t)136 << 20) /* OpenBLAS's per-thread buffer (128 MiB) and a stack */
 #define BLAS_TOUCHED    ((size_t)8 << 20)   /* the part of it a DCGAN's SGEMMs touch */
 #define MALLOC_ARENA_VM ((size_t)64 << 20)  /* glibc reserves one heap per thread that allocates */
@@ -42,11 +42,11 @@ void gan_train_memory_estimate(const gan_config *c, long images, int threads, ga
                                         c->cls_classes};
         gan_work_plan wp;
         const size_t n = (size_t)c->eval_samples;
-        e->eval = gan_classifier_plan_bytes(&ca, EVAL_BATCH, &wp) + gan_work_plan_bytes(wp) +
+        e->eval = gan_classifier_plan_bytes(&ca, GAN_EVAL_BATCH, &wp) + gan_work_plan_bytes(wp) +
                   /* features, probabilities, two covariances and a batch */
                   n * ((size_t)ca.hidden * sizeof(float) + (size_t)ca.classes * sizeof(double)) +
                   4 * (size_t)ca.hidden * ca.hidden * sizeof(double) +
-                  (size_t)EVAL_BATCH * img * sizeof(float);
+                  (size_t)GAN_EVAL_BATCH * img * sizeof(float);
     }
     e->blas = (size_t)threads * BLAS_TOUCHED;
     e->resident = e->nets + e->work + e->data + e->buffers + e->eval + e->blas;

@@ -8,8 +8,6 @@
 #include "gan/io/checkpoint.h"
 #include "train_run.h"
 
-enum { EVAL_BATCH = 250 };
-
 gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
 {
     const gan_config *c = r->t.cfg;
@@ -18,7 +16,7 @@ gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
             return gan_fail(err, GAN_ERR_INPUT, "config: eval.every needs eval.classifier");
         return GAN_OK;
     }
-    gan_status rc = gan_classifier_load(c->eval_classifier, &r->cls, EVAL_BATCH, NULL, err);
+    gan_status rc = gan_classifier_load(c->eval_classifier, &r->cls, GAN_EVAL_BATCH, NULL, err);
     if (rc != GAN_OK) return rc;
     r->eval_on = true;
     if (gan_work_alloc(&r->cls_work, gan_classifier_work_plan(&r->cls), r->t.pool) != GAN_OK)
@@ -29,16 +27,11 @@ gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
                         r->cls.arch.channels, c->image_size, c->image_size, c->channels);
     const gan_dataset *data = &r->t.data;
     const long n = c->eval_samples < data->count ? c->eval_samples : data->count;
-    int32_t *idx = malloc(sizeof(int32_t) * (size_t)data->count);
+    int32_t *idx = NULL; /* a seeded subset of the training images, the same on every resume */
     r->eval_z = malloc(sizeof(float) * (size_t)c->nz * r->t.g.max_batch);
-    if (!idx || !r->eval_z) {
-        free(idx);
-        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    }
-    /* a seeded subset of the training images, the same on every resume */
-    gan_rng rng;
-    gan_rng_seed_stream(&rng, c->seed, GAN_STREAM_TRAIN_EVAL);
-    gan_rng_permutation(&rng, idx, data->count);
+    if (!r->eval_z) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    rc = gan_real_order(data, c->seed, GAN_STREAM_TRAIN_EVAL, &idx, err);
+    if (rc != GAN_OK) return rc;
     gan_dataset_source src = {data, idx};
     rc = gan_eval_set_compute(&r->real_stats, &r->cls, &r->cls_work, gan_dataset_images, &src, n, err);
     free(idx);

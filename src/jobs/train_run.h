@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "gan/core/work.h"
-#include "gan/jobs/eval.h"
+#include "gan/metrics/eval_set.h"
 #include "gan/jobs/memory.h"
 #include "gan/models/classifier.h"
 #include "trainer.h"

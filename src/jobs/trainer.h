@@ -13,7 +13,7 @@
 #include "gan/core/rng.h"
 #include "gan/core/work.h"
 #include "gan/data/dataset.h"
-#include "gan/jobs/eval.h"
+#include "gan/metrics/eval_set.h"
 #include "gan/jobs/train.h"
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"

@@ -13,7 +13,9 @@
 #include "gan/data/dataset.h"
 #include "gan/io/checkpoint.h"
 #include "gan/jobs/classify.h"
-#include "gan/jobs/eval.h"
+#include "gan/metrics/class_scores.h"
+#include "gan/metrics/eval_set.h"
+#include "gan/metrics/fid.h"
 #include "gan/models/classifier.h"
 
 /* A random orthogonal matrix (Gram-Schmidt on Gaussian rows), row-major d x d. */

@@ -1,113 +1,62 @@
-/* Sample-quality measures in a classifier's feature space:
- *   FID  Fréchet distance between Gaussians fitted to the penultimate
- *        features of real and generated images (Heusel et al. 2017):
- *        |mu1 - mu2|^2 + Tr(C1 + C2 - 2 (C1 C2)^(1/2)), covariances unbiased;
- *   IS   the Inception Score with the classifier in Inception's place:
- *        exp(mean over images of KL(p(y|x) || p(y))), in [1, classes];
- *   the histogram of predicted classes and its entropy, real against generated,
- *        which shows mode collapse (missing or dominant classes) directly.
- * Statistics are accumulated in double; the matrix square root uses LAPACK's
- * symmetric eigensolver (dsyevd, shipped inside OpenBLAS). */
+/* The job behind gan eval: generated images (from a generator, or a .npy)
+ * against real ones, in a classifier's feature space (gan/metrics). */
 #ifndef GAN_JOBS_EVAL_H
 #define GAN_JOBS_EVAL_H
 
-#include <stdbool.h>
+#include <stdint.h>
 
 #include "gan/core/error.h"
-#include "gan/core/rng.h"
-#include "gan/core/work.h"
-#include "gan/data/dataset.h"
-#include "gan/models/classifier.h"
+#include "gan/core/path.h"
+#include "gan/data/classes.h"
+#include "gan/metrics/eval_set.h"
 #include "gan/models/dcgan.h"
 
-/* Mean [d] and unbiased covariance [d, d] of n >= 2 row vectors x [n, d]:
- * GAN_OK or GAN_ERR_NOMEM. */
-gan_status gan_gaussian_fit(double *mean, double *cov, const float *x, long n, int d);
-/* out = A^(1/2) for a symmetric positive semi-definite A [d, d] (eigenvalues
- * below zero, from rounding, count as zero): GAN_OK, GAN_ERR_NUMERIC when
- * LAPACK fails, GAN_ERR_NOMEM. */
-gan_status gan_sqrtm_psd(double *out, const double *a, int d);
-/* The Fréchet distance of two Gaussians; NAN when the eigensolver fails. */
-double gan_frechet_distance(const double *mu1, const double *c1, const double *mu2, const double *c2, int d);
-/* exp(mean KL(p_i || mean p)) over n rows of probabilities p [n, k]. */
-double gan_inception_score(const double *probs, long n, int k);
-/* Shannon entropy of a histogram, in bits (0 for an empty one). */
-double gan_entropy_bits(const long *counts, int k);
+enum { GAN_EVAL_MAX_IMAGES = 100000 };
 
-/* What a set of images looks like to the classifier. */
 typedef struct {
+    const char *classifier;  /* classifier.bin (gan classify train) */
+    const char *ckpt, *npy;  /* the generated images: a generator, or a .npy [n, C, H, W] in [-1, 1] */
+    const char *data;        /* the real images; NULL: the classifier's training data */
+    const char *const *sets; /* "key=value" changes to the real data's config, nsets of them */
+    int nsets;
+    long n;            /* images to generate; -1: 5000 (with npy: every image, and -1) */
+    long real;         /* real images; -1: as many as generated */
+    uint64_t seed;     /* of the latents and of the real subset */
+    gan_mode bn_mode;  /* the generator's batchnorm */
+    double truncation; /* the latents' truncation psi; 0: none */
+} gan_eval_request;
+
+/* What the job is doing, for a progress line. */
+typedef enum {
+    GAN_EVAL_CLASSIFYING_REAL, /* n real images from path */
+    GAN_EVAL_GENERATING,       /* n generated images */
+    GAN_EVAL_PER_CLASS         /* n images of each of `classes` classes (a conditional generator) */
+} gan_eval_stage;
+
+typedef struct {
+    gan_eval_stage stage;
     long n;
-    int dim, classes;
-    double *mean, *cov; /* features: [dim], [dim, dim] */
-    long *counts;       /* predicted-class histogram [classes] */
-    double inception_score;
-} gan_eval_set;
-
-/* Fills out[C, n, S, S] (values in [-1, 1]) with images first .. first+n-1. */
-typedef void (*gan_image_source)(void *ctx, long first, int n, float *out);
-/* Runs n >= 2 images from src through the classifier (inference mode) in
- * batches of its max_batch; work is the classifier's (gan_classifier_work_plan). */
-gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work,
-                                gan_image_source src, void *ctx, long n, gan_error *err);
-void gan_eval_set_free(gan_eval_set *s);
-
-/* Image sources for gan_eval_set_compute. */
-typedef struct {
-    gan_net *g;           /* a generator */
-    const gan_work *work; /* its working memory */
-    gan_rng rng;          /* draws the latent vectors, N(0, 1) */
-    gan_mode bn_mode;     /* GAN_MODE_EVAL: running statistics; GAN_MODE_TRAIN: the batch's */
-    double truncation;    /* latents' truncation psi (gan_rng_truncated_normal); 0: none */
-    float *z;             /* [nz, g->max_batch], the caller's */
-    /* a conditional g: the class of image i is labels[i] (i counted from 0 over
-     * the source's images); with labels NULL, drawn from rng as the label of a
-     * random image of label_data (as often as its classes are), or uniformly
-     * when label_data is NULL too */
-    const int32_t *labels;
-    const gan_dataset *label_data;
-    int32_t *label_buf; /* [g->max_batch], the caller's (a conditional g only) */
-} gan_generator_source;
-void gan_generator_images(void *ctx, long first, int n, float *out);
-
-typedef struct {
-    const gan_dataset *data;
-    const int32_t *idx; /* which images, in order */
-} gan_dataset_source;
-void gan_dataset_images(void *ctx, long first, int n, float *out);
-
-enum { GAN_EVAL_MAX_WARNINGS = 4 };
-typedef struct {
-    double fid;
-    double is_real, is_gen;
-    double entropy_real, entropy_gen, entropy_max; /* bits; max = log2(classes) */
-    int classes_covered; /* classes whose generated share is at least a quarter of their real share */
-    int nwarnings;
-    char warnings[GAN_EVAL_MAX_WARNINGS][200];
-} gan_eval_report;
-
-/* A conditional generator measured class by class. */
-typedef struct {
     int classes;
-    double *agreement; /* [classes]: the share of class-k samples the classifier labels k */
-    double *fid;       /* [classes]: intra-class FID, class-k samples against real class-k images */
-    long *real_count;  /* [classes]: the real images each FID used */
-    double mean_agreement, min_agreement, mean_fid;
-    int min_class; /* the class of min_agreement */
-} gan_class_report;
+    const char *path;
+} gan_eval_progress;
 
-/* For each class k: n_per images of class k from gen (gen->labels is set
- * here; gen->label_buf must be given), classified, against the real images of
- * class k among real_idx[0..n_real) (labels from real->labels, at most n_per
- * of them). real and the generator must have the classifier's classes. */
-gan_status gan_eval_classes(gan_class_report *r, gan_classifier *c, const gan_work *work,
-                            gan_generator_source *gen, long n_per, const gan_dataset *real,
-                            const int32_t *real_idx, long n_real, gan_error *err);
-void gan_class_report_free(gan_class_report *r);
+typedef struct {
+    void (*progress)(const gan_eval_progress *p, void *ctx); /* NULL: nothing reported */
+    void *ctx;
+} gan_eval_reporter;
 
-/* Compares generated images with real ones. Warns when a class that real
- * data has is missing from the samples, or when one class takes more than
- * twice its real share and more than 2/classes of the samples. */
-gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const gan_eval_set *gen,
-                            gan_error *err);
+typedef struct {
+    gan_eval_report report;
+    gan_eval_set real, gen;
+    char real_path[GAN_PATH_MAX]; /* where the real images came from */
+    int64_t step;                 /* the generator's training step */
+    gan_class_report classes;     /* a conditional generator, class by class (else classes.classes is 0) */
+    gan_classes names;            /* its class names */
+    long n_per;                   /* images of each class in the per-class measures */
+} gan_eval_result;
+
+gan_status gan_eval_run(const gan_eval_request *req, const gan_eval_reporter *reporter, gan_eval_result *out,
+                        gan_error *err);
+void gan_eval_result_free(gan_eval_result *r);
 
 #endif

@@ -10,7 +10,7 @@
 #include "gan/core/comm.h"
 #include "gan/core/error.h"
 #include "gan/io/config.h"
-#include "gan/jobs/eval.h"
+#include "gan/metrics/eval_set.h"
 
 typedef enum {
     GAN_RUN_NEW,   /* start in cfg->out_dir, which must not hold a run */
