@@ -74,7 +74,7 @@ static gan_status check_classes(const gan_dataset *ds, const gan_config *cfg, ga
     for (int k = 0; k < ds->classes.count && rc == GAN_OK; k++)
         if (per_class[k] == 0)
             rc = gan_fail(err, GAN_ERR_INPUT, "%s: class '%s' has no images among the %ld used%s",
-                          strcmp(cfg->data_format, "idx") == 0 ? cfg->data_labels : cfg->data_path,
+                          cfg->data_format == GAN_DATA_IDX ? cfg->data_labels : cfg->data_path,
                           ds->classes.names[k], ds->count, cfg->data_limit > 0 ? " (data.limit)" : "");
     free(per_class);
     return rc;
@@ -83,14 +83,12 @@ static gan_status check_classes(const gan_dataset *ds, const gan_config *cfg, ga
 gan_status gan_dataset_load(gan_dataset *ds, const gan_config *cfg, gan_error *err)
 {
     memset(ds, 0, sizeof *ds);
-    gan_fit fit = {.size = cfg->image_size,
-                   .channels = cfg->channels,
-                   .mode = strcmp(cfg->data_fit, "pad") == 0 ? GAN_FIT_PAD : GAN_FIT_RESIZE};
+    gan_fit fit = {.size = cfg->image_size, .channels = cfg->channels, .mode = cfg->data_fit};
     for (int c = 0; c < 3; c++) fit.background[c] = (uint8_t)cfg->background[c];
     gan_status rc;
-    const bool idx = strcmp(cfg->data_format, "idx") == 0;
+    const bool idx = cfg->data_format == GAN_DATA_IDX;
     if (idx) rc = gan_load_idx(ds, cfg, &fit, err);
-    else if (strcmp(cfg->data_format, "cifar10") == 0) rc = gan_load_cifar10(ds, cfg, &fit, err);
+    else if (cfg->data_format == GAN_DATA_CIFAR10) rc = gan_load_cifar10(ds, cfg, &fit, err);
     else rc = gan_load_folder(ds, cfg, &fit, err);
     if (rc == GAN_ERR_IO) gan_hint_relative_path(err, "data.path", cfg->data_path);
     if (rc == GAN_OK && cfg->conditional && idx) rc = load_idx_labels(ds, cfg, err);

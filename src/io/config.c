@@ -18,7 +18,14 @@
 #include "gan/core/number.h"
 #include "gan/models/dcgan.h"
 
+/* K_ENUM keys hold the index of their value among the choices: the choices
+ * are listed in the order of the enum they name. */
 typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM, K_FLAGS, K_COLOR } key_type;
+_Static_assert(GAN_DATA_IDX == 0 && GAN_DATA_FOLDER == 1 && GAN_DATA_CIFAR10 == 2, "data.format's choices");
+_Static_assert(GAN_FIT_PAD == 0 && GAN_FIT_RESIZE == 1, "data.fit's choices");
+_Static_assert(GAN_NORM_BATCH == 0 && GAN_NORM_SPECTRAL == 1 && GAN_NORM_NONE == 2, "model.d_norm's choices");
+_Static_assert(GAN_GCOND_CONCAT == 0 && GAN_GCOND_BATCHNORM == 1, "model.g_condition's choices");
+_Static_assert(GAN_LOSS_BCE == 0 && GAN_LOSS_HINGE == 1 && GAN_LOSS_LSGAN == 2, "train.loss's choices");
 
 typedef struct {
     const char *path; /* "section.key" (or "key" at the top level) */
@@ -35,7 +42,7 @@ typedef struct {
 #define OFF(f) offsetof(gan_config, f)
 #define SZ(f)  sizeof(((gan_config *)0)->f)
 static const key_spec KEYS[] = {
-    {"data.format", K_ENUM, OFF(data_format), SZ(data_format), 0, 0, "idx|folder|cifar10", "\"idx\"",
+    {"data.format", K_ENUM, OFF(data_format), sizeof(int), 0, 0, "idx|folder|cifar10", "\"idx\"",
      "idx: MNIST-style IDX file (raw or .gz); folder: PNG/JPEG/BMP images; cifar10: CIFAR-10 binary batches"},
     {"data.path", K_STRING, OFF(data_path), SZ(data_path), 0, 0, NULL,
      "\"data/mnist10k/images-idx3-ubyte.gz\"",
@@ -43,7 +50,7 @@ static const key_spec KEYS[] = {
     {"data.image_size", K_INT, OFF(image_size), 0, 16, 128, "16|32|64|128", "32",
      "side of the square images"},
     {"data.channels", K_INT, OFF(channels), 0, 1, 3, "1|3", "1", "1 (grey) or 3 (RGB); images are converted"},
-    {"data.fit", K_ENUM, OFF(data_fit), SZ(data_fit), 0, 0, "pad|resize", "\"resize\"",
+    {"data.fit", K_ENUM, OFF(data_fit), sizeof(int), 0, 0, "pad|resize", "\"resize\"",
      "pad: centre smaller images on background; resize: scale the short side and centre-crop"},
     {"data.background", K_COLOR, OFF(background), 0, 0, 255, NULL, "\"black\"",
      "the colour under transparent pixels (grey+alpha, RGBA and palette PNGs with transparency are composited "
@@ -56,13 +63,13 @@ static const key_spec KEYS[] = {
     {"model.nz", K_INT, OFF(nz), 0, 1, 4096, NULL, "100", "latent vector size"},
     {"model.ngf", K_INT, OFF(ngf), 0, 1, 1024, NULL, "64", "generator base width"},
     {"model.ndf", K_INT, OFF(ndf), 0, 1, 1024, NULL, "64", "discriminator base width"},
-    {"model.d_norm", K_ENUM, OFF(d_norm), SZ(d_norm), 0, 0, "batchnorm|spectral|none", "\"batchnorm\"",
+    {"model.d_norm", K_ENUM, OFF(d_norm), sizeof(int), 0, 0, "batchnorm|spectral|none", "\"batchnorm\"",
      "D's normalisation: batchnorm (DCGAN), spectral (spectral norm of every conv weight, SNGAN; no batchnorm) "
      "or none"},
     {"model.conditional", K_BOOL, OFF(conditional), 0, 0, 0, NULL, "false",
      "class-conditional G and D (G learns each class; gan sample --class K); the classes come from the data: "
      "data.labels for idx, one subfolder of data.path per class for folder, the label byte for cifar10"},
-    {"model.g_condition", K_ENUM, OFF(g_condition), SZ(g_condition), 0, 0, "concat|batchnorm", "\"concat\"",
+    {"model.g_condition", K_ENUM, OFF(g_condition), sizeof(int), 0, 0, "concat|batchnorm", "\"concat\"",
      "with model.conditional, how the class enters G: concat (a learned class embedding of nz numbers beside z) "
      "or batchnorm (class-dependent batchnorm gamma and beta in every layer of G)"},
     {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64",
@@ -92,7 +99,7 @@ static const key_spec KEYS[] = {
      "discriminator updates per generator update"},
     {"train.d_loss_floor", K_REAL, OFF(d_loss_floor), 0, 0, 100, NULL, "0",
      "skip the D update while loss_D is below this (0: never skip)"},
-    {"train.loss", K_ENUM, OFF(loss), SZ(loss), 0, 0, "bce|hinge|lsgan", "\"bce\"",
+    {"train.loss", K_ENUM, OFF(loss), sizeof(int), 0, 0, "bce|hinge|lsgan", "\"bce\"",
      "adversarial loss: bce (non-saturating, DCGAN), hinge, lsgan (least squares)"},
     {"train.ema", K_REAL, OFF(ema), 0, 0, 0.99999, NULL, "0",
      "decay of an exponential moving average of G's weights, the generator g.bin holds (0: off); it warms up "
@@ -226,6 +233,14 @@ static int choice_index(const char *choices, const char *s)
 
 static bool is_choice(const char *choices, const char *s) { return choice_index(choices, s) >= 0; }
 
+/* Choice i of "a|b|c" into out ("" when there is none). */
+static void choice_name(const char *choices, int i, char *out, size_t len)
+{
+    const char *c = choices;
+    for (int at = 0; at < i && *c; at++) c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|');
+    snprintf(out, len, "%.*s", (int)strcspn(c, "|"), c);
+}
+
 /* " (did you mean hinge?)" when a choice is close to s, else "". */
 static void suggest_choice(const char *choices, const char *s, char *buf, size_t len)
 {
@@ -335,16 +350,21 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         return GAN_OK;
     }
     case K_COLOR: return set_color((int *)(base + k->offset), v, where, got, code, err);
-    case K_STRING:
     case K_ENUM: {
+        const int i = cJSON_IsString(v) ? choice_index(k->choices, v->valuestring) : -1;
         if (!cJSON_IsString(v)) return gan_fail(err, code, "%s: expected a string, got %s", where, got);
-        const char *s = v->valuestring;
-        if (k->type == K_ENUM && !is_choice(k->choices, s)) {
+        if (i < 0) {
             char c[256], hint[96];
             list_choices(k->choices, c, sizeof c);
-            suggest_choice(k->choices, s, hint, sizeof hint);
+            suggest_choice(k->choices, v->valuestring, hint, sizeof hint);
             return gan_fail(err, code, "%s: expected %s, got %s%s", where, c, got, hint);
         }
+        *(int *)(base + k->offset) = i;
+        return GAN_OK;
+    }
+    case K_STRING: {
+        if (!cJSON_IsString(v)) return gan_fail(err, code, "%s: expected a string, got %s", where, got);
+        const char *s = v->valuestring;
         if (strlen(s) == 0 && strcmp(k->def, "\"\"") != 0) /* "" is allowed where it is the default */
             return gan_fail(err, code, "%s: expected a non-empty string", where);
         if (strlen(s) >= k->size)
@@ -605,18 +625,21 @@ gan_status gan_config_load(gan_config *cfg, const char *path, const char *const 
 
 gan_arch gan_config_arch(const gan_config *c)
 {
-    const gan_norm norm = strcmp(c->d_norm, "spectral") == 0 ? GAN_NORM_SPECTRAL
-                          : strcmp(c->d_norm, "none") == 0   ? GAN_NORM_NONE
-                                                             : GAN_NORM_BATCH;
     return (gan_arch){.image_size = c->image_size,
                       .channels = c->channels,
                       .nz = c->nz,
                       .ngf = c->ngf,
                       .ndf = c->ndf,
-                      .d_norm = norm,
+                      .d_norm = c->d_norm,
                       .classes = 0, /* the data's: set once it is loaded */
-                      .g_cond =
-                          strcmp(c->g_condition, "batchnorm") == 0 ? GAN_GCOND_BATCHNORM : GAN_GCOND_CONCAT};
+                      .g_cond = c->g_condition};
+}
+
+void gan_config_choice(const char *path, int value, char *out, size_t len)
+{
+    const key_spec *k = find_key(path);
+    GAN_ASSERT(k && k->type == K_ENUM);
+    choice_name(k->choices, value, out, len);
 }
 
 char *gan_config_to_json(const gan_config *cfg)
@@ -645,6 +668,12 @@ char *gan_config_to_json(const gan_config *cfg)
         case K_U64: snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)p); break;
         case K_REAL: gan_double_to_text(*(const double *)p, num); break;
         case K_BOOL: snprintf(num, sizeof num, "%s", *(const bool *)p ? "true" : "false"); break;
+        case K_ENUM: {
+            char one[64];
+            choice_name(k->choices, *(const int *)p, one, sizeof one);
+            cJSON_AddStringToObject(sec, name, one);
+            continue;
+        }
         case K_FLAGS: {
             cJSON *list = cJSON_AddArrayToObject(sec, name);
             int bit = 0;

@@ -67,167 +67,170 @@ static int cmp_offset(const void *a, const void *b)
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
 
+/* The 8-byte header length and the JSON header it frames; *data_start is
+ * where the tensors' bytes begin. */
+static gan_status parse_header(gan_st_file *f, const char *label, size_t *data_start, gan_error *err)
+{
+    const unsigned char *buf = f->buf;
+    const size_t size = f->size;
+    if (size < 8)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: not a safetensors file (%zu bytes, too short for the header length)", label,
+                        size);
+    uint64_t hlen = 0;
+    for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | buf[i];
+    if (hlen > MAX_HEADER_BYTES)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: header length %llu is larger than the 100 MB limit (not a checkpoint, or corrupt)", label,
+            (unsigned long long)hlen);
+    if (hlen > size - 8)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: truncated: header claims %llu bytes but the file has %zu",
+                        label, (unsigned long long)hlen, size - 8);
+    const char *end = NULL;
+    f->header = cJSON_ParseWithLengthOpts((const char *)buf + 8, (size_t)hlen, &end, 0);
+    if (!f->header || !cJSON_IsObject(f->header))
+        return gan_fail(err, GAN_ERR_INPUT, "%s: header is not a JSON object", label);
+    /* Anything after the JSON inside the header must be padding spaces. */
+    for (const char *p = end; p < (const char *)buf + 8 + hlen; p++)
+        if (*p != ' ' && *p != '\0')
+            return gan_fail(err, GAN_ERR_INPUT, "%s: header has trailing bytes after the JSON", label);
+    *data_start = 8 + (size_t)hlen;
+    return GAN_OK;
+}
+
+static gan_status check_metadata(const cJSON *it, const char *label, gan_error *err)
+{
+    if (!cJSON_IsObject(it)) return gan_fail(err, GAN_ERR_INPUT, "%s: __metadata__ is not an object", label);
+    for (const cJSON *m = it->child; m; m = m->next)
+        if (!cJSON_IsString(m))
+            return gan_fail(err, GAN_ERR_INPUT, "%s: __metadata__.%s is not a string", label,
+                            m->string ? m->string : "");
+    return GAN_OK;
+}
+
+/* A tensor's shape: non-negative integers whose product stays sane. */
+static gan_status parse_shape(gan_st_tensor *t, const cJSON *shape, const char *label, gan_error *err)
+{
+    const int nd = cJSON_GetArraySize(shape);
+    if (nd > GAN_ST_MAX_DIMS)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s': %d dimensions (at most %d)", label, t->name, nd,
+                        GAN_ST_MAX_DIMS);
+    t->ndim = nd;
+    uint64_t nelem = 1;
+    int i = 0;
+    for (const cJSON *d = shape->child; d; d = d->next, i++) {
+        uint64_t v;
+        if (!json_uint(d, &v))
+            return gan_fail(err, GAN_ERR_INPUT,
+                            "%s: tensor '%s': shape holds a value that is not a non-negative integer", label,
+                            t->name);
+        t->shape[i] = (int64_t)v;
+        if (v != 0 && nelem > (MAX_FILE_BYTES / 8) / v)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s': shape is absurdly large", label, t->name);
+        nelem *= v;
+    }
+    t->nelem = (size_t)nelem;
+    return GAN_OK;
+}
+
+/* A tensor's data_offsets: inside the data, as long as its values. */
+static gan_status parse_offsets(gan_st_tensor *t, const cJSON *offs, size_t data_start, size_t data_size,
+                                const char *label, gan_error *err)
+{
+    uint64_t b, e;
+    if (cJSON_GetArraySize(offs) != 2 || !json_uint(offs->child, &b) || !json_uint(offs->child->next, &e) ||
+        b > e)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: tensor '%s': data_offsets must be two integers [begin, end] with begin <= end",
+                        label, t->name);
+    if (e > data_size)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: tensor '%s': data_offsets [%llu, %llu] run past the end of the data (%zu bytes; truncated?)",
+            label, t->name, (unsigned long long)b, (unsigned long long)e, data_size);
+    if (e - b != t->nelem * dtype_size(t->dtype))
+        return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s': %llu bytes of data for %llu %s values", label,
+                        t->name, (unsigned long long)(e - b), (unsigned long long)t->nelem,
+                        dtype_name(t->dtype));
+    t->offset = data_start + (size_t)b;
+    return GAN_OK;
+}
+
+/* One entry of the header: a tensor's name, dtype, shape and data. */
+static gan_status parse_tensor(gan_st_file *f, const cJSON *it, size_t data_start, const char *label,
+                               gan_error *err)
+{
+    const char *name = it->string ? it->string : "";
+    if (strlen(name) >= GAN_ST_MAX_NAME)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: tensor name longer than %d bytes", label,
+                        GAN_ST_MAX_NAME - 1);
+    for (int i = 0; i < f->count; i++)
+        if (strcmp(f->tensors[i].name, name) == 0)
+            return gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s' appears twice", label, name);
+    gan_st_tensor *t = &f->tensors[f->count];
+    snprintf(t->name, sizeof t->name, "%s", name); /* fits: checked just above */
+    const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "dtype");
+    const cJSON *shape = cJSON_GetObjectItemCaseSensitive(it, "shape");
+    const cJSON *offs = cJSON_GetObjectItemCaseSensitive(it, "data_offsets");
+    if (!cJSON_IsObject(it) || !cJSON_IsString(dt) || !cJSON_IsArray(shape) || !cJSON_IsArray(offs))
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: tensor '%s': expected an object with dtype, shape and data_offsets", label,
+                        name);
+    if (!dtype_parse(dt->valuestring, &t->dtype))
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, F64, I64, U64)", label, name,
+                        dt->valuestring);
+    gan_status rc = parse_shape(t, shape, label, err);
+    if (rc == GAN_OK) rc = parse_offsets(t, offs, data_start, f->size - data_start, label, err);
+    if (rc == GAN_OK) f->count++;
+    return rc;
+}
+
+/* The tensors' offsets must tile the data section exactly: no gaps, no
+ * overlaps, nothing after the last. */
+static gan_status check_tiling(const gan_st_file *f, size_t data_start, const char *label, gan_error *err)
+{
+    gan_st_tensor *sorted = malloc((f->count ? (size_t)f->count : 1) * sizeof *sorted);
+    if (!sorted) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
+    memcpy(sorted, f->tensors, (size_t)f->count * sizeof *sorted);
+    qsort(sorted, (size_t)f->count, sizeof *sorted, cmp_offset);
+    size_t pos = data_start;
+    gan_status rc = GAN_OK;
+    for (int i = 0; i < f->count && rc == GAN_OK; i++) {
+        if (sorted[i].offset != pos)
+            rc = gan_fail(err, GAN_ERR_INPUT, "%s: tensor '%s': data_offsets %s the previous tensor's data",
+                          label, sorted[i].name, sorted[i].offset < pos ? "overlap" : "leave a gap after");
+        pos += sorted[i].nelem * dtype_size(sorted[i].dtype);
+    }
+    free(sorted);
+    if (rc == GAN_OK && pos != f->size)
+        rc = gan_fail(err, GAN_ERR_INPUT,
+                      "%s: %zu bytes after the last tensor's data (corrupt, or not a checkpoint)", label,
+                      f->size - pos);
+    return rc;
+}
+
 gan_status gan_st_parse(gan_st_file *f, unsigned char *buf, size_t size, const char *label, gan_error *err)
 {
     memset(f, 0, sizeof *f);
     snprintf(f->path, sizeof f->path, "%s", label);
     f->buf = buf;
     f->size = size;
-    gan_status rc = GAN_ERR_INPUT;
-    if (size < 8) {
-        gan_fail(err, rc, "%s: not a safetensors file (%zu bytes, too short for the header length)", label,
-                 size);
-        goto fail;
-    }
-    uint64_t hlen = 0;
-    for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | buf[i];
-    if (hlen > MAX_HEADER_BYTES) {
-        gan_fail(err, rc,
-                 "%s: header length %llu is larger than the 100 MB limit (not a checkpoint, or corrupt)",
-                 label, (unsigned long long)hlen);
-        goto fail;
-    }
-    if (hlen > size - 8) {
-        gan_fail(err, rc, "%s: truncated: header claims %llu bytes but the file has %zu", label,
-                 (unsigned long long)hlen, size - 8);
-        goto fail;
-    }
-    const char *end = NULL;
-    f->header = cJSON_ParseWithLengthOpts((const char *)buf + 8, (size_t)hlen, &end, 0);
-    if (!f->header || !cJSON_IsObject(f->header)) {
-        gan_fail(err, rc, "%s: header is not a JSON object", label);
-        goto fail;
-    }
-    /* Anything after the JSON inside the header must be padding spaces. */
-    for (const char *p = end; p < (const char *)buf + 8 + hlen; p++) {
-        if (*p != ' ' && *p != '\0') {
-            gan_fail(err, rc, "%s: header has trailing bytes after the JSON", label);
-            goto fail;
-        }
-    }
-    const size_t data_start = 8 + (size_t)hlen, data_size = size - data_start;
+    size_t data_start = 0;
+    gan_status rc = parse_header(f, label, &data_start, err);
     int n = 0;
-    for (cJSON *it = f->header->child; it; it = it->next) n++;
-    f->tensors = calloc(n ? (size_t)n : 1, sizeof *f->tensors);
-    if (!f->tensors) {
-        rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
-        goto fail;
+    for (const cJSON *it = rc == GAN_OK ? f->header->child : NULL; it; it = it->next) n++;
+    if (rc == GAN_OK) {
+        f->tensors = calloc(n ? (size_t)n : 1, sizeof *f->tensors);
+        if (!f->tensors) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
     }
-    for (cJSON *it = f->header->child; it; it = it->next) {
-        const char *name = it->string ? it->string : "";
-        if (strcmp(name, "__metadata__") == 0) {
-            if (!cJSON_IsObject(it)) {
-                gan_fail(err, rc, "%s: __metadata__ is not an object", label);
-                goto fail;
-            }
-            for (cJSON *m = it->child; m; m = m->next) {
-                if (!cJSON_IsString(m)) {
-                    gan_fail(err, rc, "%s: __metadata__.%s is not a string", label,
-                             m->string ? m->string : "");
-                    goto fail;
-                }
-            }
-            continue;
-        }
-        if (strlen(name) >= GAN_ST_MAX_NAME) {
-            gan_fail(err, rc, "%s: tensor name longer than %d bytes", label, GAN_ST_MAX_NAME - 1);
-            goto fail;
-        }
-        gan_st_tensor *t = &f->tensors[f->count];
-        snprintf(t->name, sizeof t->name, "%s", name); /* fits: checked just above */
-        for (int i = 0; i < f->count; i++) {
-            if (strcmp(f->tensors[i].name, name) == 0) {
-                gan_fail(err, rc, "%s: tensor '%s' appears twice", label, name);
-                goto fail;
-            }
-        }
-        const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "dtype");
-        const cJSON *shape = cJSON_GetObjectItemCaseSensitive(it, "shape");
-        const cJSON *offs = cJSON_GetObjectItemCaseSensitive(it, "data_offsets");
-        if (!cJSON_IsObject(it) || !cJSON_IsString(dt) || !cJSON_IsArray(shape) || !cJSON_IsArray(offs)) {
-            gan_fail(err, rc, "%s: tensor '%s': expected an object with dtype, shape and data_offsets", label,
-                     name);
-            goto fail;
-        }
-        if (!dtype_parse(dt->valuestring, &t->dtype)) {
-            gan_fail(err, rc, "%s: tensor '%s': unsupported dtype '%s' (gan reads F32, F64, I64, U64)", label,
-                     name, dt->valuestring);
-            goto fail;
-        }
-        int nd = cJSON_GetArraySize(shape);
-        if (nd > GAN_ST_MAX_DIMS) {
-            gan_fail(err, rc, "%s: tensor '%s': %d dimensions (at most %d)", label, name, nd,
-                     GAN_ST_MAX_DIMS);
-            goto fail;
-        }
-        t->ndim = nd;
-        uint64_t nelem = 1;
-        int i = 0;
-        for (const cJSON *d = shape->child; d; d = d->next, i++) {
-            uint64_t v;
-            if (!json_uint(d, &v)) {
-                gan_fail(err, rc, "%s: tensor '%s': shape holds a value that is not a non-negative integer",
-                         label, name);
-                goto fail;
-            }
-            t->shape[i] = (int64_t)v;
-            if (v != 0 && nelem > (MAX_FILE_BYTES / 8) / v) {
-                gan_fail(err, rc, "%s: tensor '%s': shape is absurdly large", label, name);
-                goto fail;
-            }
-            nelem *= v;
-        }
-        t->nelem = (size_t)nelem;
-        uint64_t b, e;
-        if (cJSON_GetArraySize(offs) != 2 || !json_uint(offs->child, &b) ||
-            !json_uint(offs->child->next, &e) || b > e) {
-            gan_fail(err, rc,
-                     "%s: tensor '%s': data_offsets must be two integers [begin, end] with begin <= end",
-                     label, name);
-            goto fail;
-        }
-        if (e > data_size) {
-            gan_fail(
-                err, rc,
-                "%s: tensor '%s': data_offsets [%llu, %llu] run past the end of the data (%zu bytes; truncated?)",
-                label, name, (unsigned long long)b, (unsigned long long)e, data_size);
-            goto fail;
-        }
-        if (e - b != nelem * dtype_size(t->dtype)) {
-            gan_fail(err, rc, "%s: tensor '%s': %llu bytes of data for %llu %s values", label, name,
-                     (unsigned long long)(e - b), (unsigned long long)nelem, dtype_name(t->dtype));
-            goto fail;
-        }
-        t->offset = data_start + (size_t)b;
-        f->count++;
-    }
-    /* Offsets must tile the data section exactly: no gaps, no overlaps. */
-    gan_st_tensor *sorted = malloc((f->count ? (size_t)f->count : 1) * sizeof *sorted);
-    if (!sorted) {
-        rc = gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
-        goto fail;
-    }
-    memcpy(sorted, f->tensors, (size_t)f->count * sizeof *sorted);
-    qsort(sorted, (size_t)f->count, sizeof *sorted, cmp_offset);
-    size_t pos = data_start;
-    for (int i = 0; i < f->count; i++) {
-        if (sorted[i].offset != pos) {
-            gan_fail(err, rc, "%s: tensor '%s': data_offsets %s the previous tensor's data", label,
-                     sorted[i].name, sorted[i].offset < pos ? "overlap" : "leave a gap after");
-            free(sorted);
-            goto fail;
-        }
-        pos += sorted[i].nelem * dtype_size(sorted[i].dtype);
-    }
-    free(sorted);
-    if (pos != size) {
-        gan_fail(err, rc, "%s: %zu bytes after the last tensor's data (corrupt, or not a checkpoint)", label,
-                 size - pos);
-        goto fail;
-    }
-    return GAN_OK;
-fail:
-    gan_st_close(f);
+    for (const cJSON *it = rc == GAN_OK ? f->header->child : NULL; it && rc == GAN_OK; it = it->next)
+        rc = it->string && strcmp(it->string, "__metadata__") == 0
+                 ? check_metadata(it, label, err)
+                 : parse_tensor(f, it, data_start, label, err);
+    if (rc == GAN_OK) rc = check_tiling(f, data_start, label, err);
+    if (rc != GAN_OK) gan_st_close(f);
     return rc;
 }
 

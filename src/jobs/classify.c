@@ -88,7 +88,7 @@ typedef struct {
  * model.conditional trains on). */
 static gan_status load_data(job *j, const gan_config *cfg, gan_error *err)
 {
-    if (strcmp(cfg->data_format, "idx") != 0) {
+    if (cfg->data_format != GAN_DATA_IDX) {
         gan_config labelled = *cfg;
         labelled.conditional = true;
         gan_status rc = gan_dataset_load(&j->data, &labelled, err);

@@ -98,10 +98,14 @@ static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_er
         snprintf(v[2], 32, "%d", c[i]->nz);
         snprintf(v[3], 32, "%d", c[i]->ngf);
         snprintf(v[4], 32, "%d", c[i]->ndf);
-        snprintf(v[5], 32, "\"%s\"", c[i]->d_norm);
+        char name[24];
+        gan_config_choice("model.d_norm", c[i]->d_norm, name, sizeof name);
+        snprintf(v[5], 32, "\"%s\"", name);
         snprintf(v[6], 32, "%s", c[i]->ema > 0 ? "on" : "off"); /* on or off: the decay itself may change */
         snprintf(v[7], 32, "%s", c[i]->conditional ? "true" : "false");
-        snprintf(v[8], 32, "\"%s\"", c[i]->conditional ? c[i]->g_condition : "concat");
+        gan_config_choice("model.g_condition", c[i]->conditional ? c[i]->g_condition : GAN_GCOND_CONCAT, name,
+                          sizeof name);
+        snprintf(v[8], 32, "\"%s\"", name);
     }
     for (int k = 0; k < NKEYS; k++)
         if (strcmp(a[k], b[k]) != 0)

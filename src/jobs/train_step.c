@@ -31,30 +31,31 @@ static gan_status check_partials(const gan_trainer *t, gan_error *err)
     return GAN_OK;
 }
 
-gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
+/* What the config asks of the batch and the ranks. */
+static gan_status check_batch(gan_trainer *t, const gan_config *c, gan_error *err)
 {
-    t->cfg = c;
-    t->loss = strcmp(c->loss, "hinge") == 0   ? GAN_LOSS_HINGE
-              : strcmp(c->loss, "lsgan") == 0 ? GAN_LOSS_LSGAN
-                                              : GAN_LOSS_BCE;
     const int B = c->batch_size;
-    t->rank = gan_comm_rank(t->comm);
-    t->ranks = gan_comm_size(t->comm);
     if (B % t->ranks != 0)
         return gan_fail(
             err, GAN_ERR_INPUT,
             "config: train.batch_size %d does not divide among %d ranks (each takes an equal slice); "
             "use a multiple of %d",
             B, t->ranks, t->ranks);
-    t->local_batch = B / t->ranks;
     if (c->deterministic) {
-        gan_status drc = check_partials(t, err);
-        if (drc != GAN_OK) return drc;
+        gan_status rc = check_partials(t, err);
+        if (rc != GAN_OK) return rc;
     }
     if (c->class_loss > 0.0 && !c->conditional)
         return gan_fail(
             err, GAN_ERR_INPUT,
             "config: train.class_loss needs model.conditional true (it learns the data's classes)");
+    return GAN_OK;
+}
+
+/* G (for batches up to g_batch), D and the EMA generator, with the data's
+ * classes when conditional, and the threads and working memory they share. */
+static gan_status build_nets(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
+{
     gan_arch arch = gan_config_arch(c);
     if (c->conditional) arch.classes = t->data.classes.count;
     gan_status rc = gan_arch_check(&arch, "config: model.", err);
@@ -62,7 +63,7 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     t->ema_on = c->ema > 0.0;
     t->ema_stats_step = -1;
     if (gan_net_build(&t->g, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK ||
-        gan_net_build(&t->d, &arch, GAN_NET_DISCRIMINATOR, B) != GAN_OK ||
+        gan_net_build(&t->d, &arch, GAN_NET_DISCRIMINATOR, c->batch_size) != GAN_OK ||
         (t->ema_on && gan_net_build(&t->ema, &arch, GAN_NET_GENERATOR, g_batch) != GAN_OK))
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory building the networks");
     if (c->conditional) { /* every net that is saved names its classes */
@@ -70,14 +71,18 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
         if (rc == GAN_OK) rc = gan_classes_copy(&t->d.classes, &t->data.classes, err);
         if (rc == GAN_OK && t->ema_on) rc = gan_classes_copy(&t->ema.classes, &t->data.classes, err);
         if (rc != GAN_OK) return rc;
-        t->real_labels = malloc(sizeof(int32_t) * (size_t)(B > g_batch ? B : g_batch));
-        t->fake_labels = malloc(sizeof(int32_t) * (size_t)(B > g_batch ? B : g_batch));
-        if (!t->real_labels || !t->fake_labels) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     }
     t->pool = gan_threads_start(c->threads);
     const gan_work_plan plan = gan_work_plan_max(gan_net_work_plan(&t->g), gan_net_work_plan(&t->d));
     if (gan_work_alloc(&t->work, plan, t->pool) != GAN_OK)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory for the networks' working memory");
+    return GAN_OK;
+}
+
+/* The step's batches: images, latents, labels, the data order, DiffAugment's. */
+static gan_status alloc_batches(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
+{
+    const int B = c->batch_size, most = B > g_batch ? B : g_batch;
     const long img = (long)c->channels * c->image_size * c->image_size;
     t->real = malloc(sizeof(float) * (size_t)B * img);
     t->z = malloc(sizeof(float) * (size_t)B * c->nz);
@@ -87,48 +92,68 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     t->perm_epoch = -1;
     if (!t->real || !t->z || !t->dlogits || !t->batch_idx || !t->perm)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (c->conditional) {
+        t->real_labels = malloc(sizeof(int32_t) * (size_t)most);
+        t->fake_labels = malloc(sizeof(int32_t) * (size_t)most);
+        if (!t->real_labels || !t->fake_labels) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
     t->augment = c->augment; /* the config's GAN_AUGMENT_* flags are nn's GAN_AUG_* */
-    if (t->augment) {
-        t->aug_real = malloc(sizeof(float) * (size_t)B * img);
-        t->aug_fake = malloc(sizeof(float) * (size_t)B * img);
-        t->aug_grad = malloc(sizeof(float) * (size_t)B * img);
-        t->aug_scratch = malloc(sizeof(float) * 2 * (size_t)img);
-        t->aug_draws = malloc(sizeof *t->aug_draws * (size_t)B);
-        if (!t->aug_real || !t->aug_fake || !t->aug_grad || !t->aug_scratch || !t->aug_draws)
-            return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    }
-    if (t->ranks > 1 || c->deterministic) {
-        int widest = 1; /* channels of the widest batchnorm: its sums go through the sync buffer */
-        for (int i = 0; i < t->g.nstages; i++)
-            if (t->g.st[i].geom.oc > widest) widest = t->g.st[i].geom.oc;
-        for (int i = 0; i < t->d.nstages; i++)
-            if (t->d.st[i].geom.oc > widest) widest = t->d.st[i].geom.oc;
-        t->sync = (gan_batch_sync){.sum = sum_over_ranks,
-                                   .sum_floats = sum_floats_over_ranks,
-                                   .ctx = t->comm,
-                                   .parts = t->ranks,
-                                   .buffer = malloc(sizeof(double) * 2 * (size_t)widest),
-                                   .capacity = 2 * widest};
-        if (!t->sync.buffer) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-        size_t most = gan_net_largest_grad(&t->g); /* the largest single gradient tree */
-        if (gan_net_largest_grad(&t->d) > most) most = gan_net_largest_grad(&t->d);
-        if (c->deterministic) {
-            t->sync.partials = GAN_PARTIALS / t->ranks;
-            t->sync.reduce_capacity = gan_partials_scratch_floats(t->sync.partials, most);
-            t->sync.reduce = malloc(sizeof(float) * t->sync.reduce_capacity);
-            if (!t->sync.reduce)
-                return gan_fail(err, GAN_ERR_NOMEM, "out of memory for train.deterministic's sums");
-        }
-    }
-    if (t->ranks > 1) {
-        const size_t widest = (size_t)t->sync.capacity;
-        t->z_local = malloc(sizeof(float) * (size_t)t->local_batch * c->nz);
-        if (!t->z_local) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-        const size_t most = t->g.nparams > t->d.nparams ? t->g.nparams : t->d.nparams;
-        rc = gan_comm_reserve(t->comm, (long)(most > widest ? most : widest), err);
-        if (rc != GAN_OK) return rc;
-    }
+    if (!t->augment) return GAN_OK;
+    t->aug_real = malloc(sizeof(float) * (size_t)B * img);
+    t->aug_fake = malloc(sizeof(float) * (size_t)B * img);
+    t->aug_grad = malloc(sizeof(float) * (size_t)B * img);
+    t->aug_scratch = malloc(sizeof(float) * 2 * (size_t)img);
+    t->aug_draws = malloc(sizeof *t->aug_draws * (size_t)B);
+    if (!t->aug_real || !t->aug_fake || !t->aug_grad || !t->aug_scratch || !t->aug_draws)
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     return GAN_OK;
+}
+
+/* Sums over the ranks (batchnorm's, the gradients') and deterministic
+ * mode's fixed partials. */
+static gan_status setup_sync(gan_trainer *t, const gan_config *c, gan_error *err)
+{
+    int widest = 1; /* channels of the widest batchnorm: its sums go through the sync buffer */
+    for (int i = 0; i < t->g.nstages; i++)
+        if (t->g.st[i].geom.oc > widest) widest = t->g.st[i].geom.oc;
+    for (int i = 0; i < t->d.nstages; i++)
+        if (t->d.st[i].geom.oc > widest) widest = t->d.st[i].geom.oc;
+    t->sync = (gan_batch_sync){.sum = sum_over_ranks,
+                               .sum_floats = sum_floats_over_ranks,
+                               .ctx = t->comm,
+                               .parts = t->ranks,
+                               .buffer = malloc(sizeof(double) * 2 * (size_t)widest),
+                               .capacity = 2 * widest};
+    if (!t->sync.buffer) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    size_t most = gan_net_largest_grad(&t->g); /* the largest single gradient tree */
+    if (gan_net_largest_grad(&t->d) > most) most = gan_net_largest_grad(&t->d);
+    if (c->deterministic) {
+        t->sync.partials = GAN_PARTIALS / t->ranks;
+        t->sync.reduce_capacity = gan_partials_scratch_floats(t->sync.partials, most);
+        t->sync.reduce = malloc(sizeof(float) * t->sync.reduce_capacity);
+        if (!t->sync.reduce)
+            return gan_fail(err, GAN_ERR_NOMEM, "out of memory for train.deterministic's sums");
+    }
+    if (t->ranks == 1) return GAN_OK;
+    t->z_local = malloc(sizeof(float) * (size_t)t->local_batch * c->nz);
+    if (!t->z_local) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    const size_t params = t->g.nparams > t->d.nparams ? t->g.nparams : t->d.nparams;
+    return gan_comm_reserve(t->comm, (long)(params > (size_t)widest * 2 ? params : (size_t)widest * 2), err);
+}
+
+gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, gan_error *err)
+{
+    t->cfg = c;
+    t->loss = c->loss;
+    t->rank = gan_comm_rank(t->comm);
+    t->ranks = gan_comm_size(t->comm);
+    gan_status rc = check_batch(t, c, err);
+    if (rc != GAN_OK) return rc;
+    t->local_batch = c->batch_size / t->ranks;
+    rc = build_nets(t, c, g_batch, err);
+    if (rc == GAN_OK) rc = alloc_batches(t, c, g_batch, err);
+    if (rc == GAN_OK && (t->ranks > 1 || c->deterministic)) rc = setup_sync(t, c, err);
+    return rc;
 }
 
 void gan_trainer_free(gan_trainer *t)

@@ -121,106 +121,125 @@ static int embed_width(const gan_net *net)
     return net->st[net->nstages - 2].geom.oc; /* D: the last hidden layer's channels */
 }
 
-static size_t layout(gan_net *net)
+/* What the net's flat buffers hold: parameter and statistic counts, and
+ * the largest spectrally normalised weight and conditional batchnorm. */
+typedef struct {
+    size_t largest_sn, widest_cbn;
+    int embed_width;
+    bool embed_sn;
+} net_sizes;
+
+static net_sizes count_params(gan_net *net)
 {
-    size_t total = 0;
-    gan_arena *a = &net->arena;
+    net_sizes z = {.embed_width = embed_width(net)};
+    const int classes = net->arch.classes;
+    z.embed_sn = z.embed_width && net->kind == GAN_NET_DISCRIMINATOR && net->arch.d_norm == GAN_NORM_SPECTRAL;
     net->nparams = net->nstats = 0;
-    size_t largest_sn = 0, widest_cbn = 0;
-    const int ew = embed_width(net), classes = net->arch.classes;
-    const bool embed_sn = ew && net->kind == GAN_NET_DISCRIMINATOR && net->arch.d_norm == GAN_NORM_SPECTRAL;
     for (int i = 0; i < net->nstages; i++) {
         const gan_stage *s = &net->st[i];
         net->nparams += stage_weight_count(s) + bn_param_count(net, s);
         net->nstats += s->bn ? 2u * s->geom.oc : 0;
         if (s->sn) {
             net->nstats += (size_t)s->geom.oc + (size_t)s->geom.c * s->geom.k * s->geom.k;
-            if (stage_weight_count(s) > largest_sn) largest_sn = stage_weight_count(s);
+            if (stage_weight_count(s) > z.largest_sn) z.largest_sn = stage_weight_count(s);
         }
-        if (s->cbn && (size_t)s->geom.oc > widest_cbn) widest_cbn = (size_t)s->geom.oc;
+        if (s->cbn && (size_t)s->geom.oc > z.widest_cbn) z.widest_cbn = (size_t)s->geom.oc;
     }
-    const size_t embed_count = (size_t)classes * ew;
+    const size_t embed_count = (size_t)classes * z.embed_width;
     net->nparams += embed_count;
-    if (embed_sn) {
-        net->nstats += (size_t)classes + ew;
-        if (embed_count > largest_sn) largest_sn = embed_count;
+    if (z.embed_sn) {
+        net->nstats += (size_t)classes + z.embed_width;
+        if (embed_count > z.largest_sn) z.largest_sn = embed_count;
     }
+    return z;
+}
+
+/* Offsets into the flat parameter and statistic buffers, as they are handed out. */
+typedef struct {
+    size_t params, stats;
+} flat_cursor;
+
+/* A stage's views into the flat buffers (parameters in the state_dict's
+ * order) and its saved activations from the arena. */
+static void carve_stage(gan_net *net, gan_stage *s, flat_cursor *at, bool keep_cols, size_t *total)
+{
+    gan_arena *a = &net->arena;
+    const int oc = s->geom.oc;
+    if (net->params) s->w = net->params + at->params, s->dw = net->grads + at->params;
+    at->params += stage_weight_count(s);
+    if (s->bn) {
+        const size_t per = bn_param_count(net, s) / 2; /* oc, or classes x oc */
+        if (net->params) {
+            s->gamma = net->params + at->params, s->dgamma = net->grads + at->params;
+            s->beta = net->params + at->params + per, s->dbeta = net->grads + at->params + per;
+            s->running_mean = net->stats + at->stats, s->running_var = net->stats + at->stats + oc;
+        }
+        at->params += 2 * per;
+        at->stats += 2u * oc;
+    }
+    if (s->sn) {
+        if (net->params) s->u = net->stats + at->stats, s->v = net->stats + at->stats + oc;
+        at->stats += oc + (size_t)s->geom.c * s->geom.k * s->geom.k;
+        s->w_sn = carve(a, stage_weight_count(s), total);
+    }
+    const size_t act = gan_conv_out_floats(&s->geom);
+    s->pre = carve(a, act, total);
+    s->out = s->bn ? carve(a, act, total) : s->pre;
+    s->col = keep_cols && !s->transposed ? carve(a, stage_scratch(s), total) : NULL;
+    if (s->bn) {
+        s->mean = carve(a, oc, total);
+        s->invstd = carve(a, oc, total);
+    }
+}
+
+/* A conditional net's class embedding and the buffers around it. */
+static void carve_embedding(gan_net *net, const net_sizes *z, flat_cursor *at, size_t *total)
+{
+    gan_arena *a = &net->arena;
+    const int classes = net->arch.classes, ew = z->embed_width;
+    const size_t embed_count = (size_t)classes * ew;
+    if (net->params) net->embed = net->params + at->params, net->dembed = net->grads + at->params;
+    at->params += embed_count;
+    if (z->embed_sn) {
+        if (net->params)
+            net->embed_u = net->stats + at->stats, net->embed_v = net->stats + at->stats + classes;
+        at->stats += (size_t)classes + ew;
+        net->embed_sn = carve(a, embed_count, total);
+    }
+    if (net->kind == GAN_NET_GENERATOR) {
+        net->x0 = carve(a, (size_t)2 * net->arch.nz * net->max_batch, total);
+        return;
+    }
+    net->pooled = carve(a, (size_t)ew * net->max_batch, total);
+    net->class_logits = carve(a, (size_t)classes * net->max_batch, total);
+    net->class_dlogits = carve(a, (size_t)classes * net->max_batch, total);
+}
+
+/* Hands out every buffer of the net from its arena; before the arena
+ * exists, only adds up their sizes (the same walk sizes the reservation and
+ * hands out the views). Returns the floats it takes. */
+static size_t carve_net(gan_net *net)
+{
+    size_t total = 0;
+    gan_arena *a = &net->arena;
+    const net_sizes z = count_params(net);
     net->params = carve(a, net->nparams, &total);
     net->grads = carve(a, net->nparams, &total);
     net->adam_m = carve(a, net->nparams, &total);
     net->adam_v = carve(a, net->nparams, &total);
     net->stats = carve(a, net->nstats, &total);
-    net->sn_grad = largest_sn ? carve(a, largest_sn, &total) : NULL;
+    net->sn_grad = z.largest_sn ? carve(a, z.largest_sn, &total) : NULL;
     /* keep the conv layers' im2col matrices if they are small enough */
     size_t cols_total = 0;
     for (int i = 0; i < net->nstages; i++)
         if (!net->st[i].transposed) cols_total += gan_conv_col_floats(&net->st[i].geom);
     const bool keep_cols = cols_total * sizeof(float) <= GAN_KEEP_COLS_BYTES;
-    size_t pofs = 0, sofs = 0;
-    for (int i = 0; i < net->nstages; i++) {
-        gan_stage *s = &net->st[i];
-        const int oc = s->geom.oc;
-        if (net->params) {
-            s->w = net->params + pofs;
-            s->dw = net->grads + pofs;
-        }
-        pofs += stage_weight_count(s);
-        if (s->bn) {
-            const size_t per = bn_param_count(net, s) / 2; /* oc, or classes x oc */
-            if (net->params) {
-                s->gamma = net->params + pofs;
-                s->dgamma = net->grads + pofs;
-                s->beta = net->params + pofs + per;
-                s->dbeta = net->grads + pofs + per;
-                s->running_mean = net->stats + sofs;
-                s->running_var = net->stats + sofs + oc;
-            }
-            pofs += 2 * per;
-            sofs += 2u * oc;
-        }
-        if (s->sn) {
-            const size_t ckk = (size_t)s->geom.c * s->geom.k * s->geom.k;
-            if (net->params) {
-                s->u = net->stats + sofs;
-                s->v = net->stats + sofs + oc;
-            }
-            sofs += oc + ckk;
-            s->w_sn = carve(a, stage_weight_count(s), &total);
-        }
-        const size_t act = gan_conv_out_floats(&s->geom);
-        s->pre = carve(a, act, &total);
-        s->out = s->bn ? carve(a, act, &total) : s->pre;
-        s->col = keep_cols && !s->transposed ? carve(a, stage_scratch(s), &total) : NULL;
-        if (s->bn) {
-            s->mean = carve(a, oc, &total);
-            s->invstd = carve(a, oc, &total);
-        }
-    }
-    if (ew) {
-        if (net->params) {
-            net->embed = net->params + pofs;
-            net->dembed = net->grads + pofs;
-        }
-        pofs += embed_count;
-        if (embed_sn) {
-            if (net->params) {
-                net->embed_u = net->stats + sofs;
-                net->embed_v = net->stats + sofs + classes;
-            }
-            sofs += (size_t)classes + ew;
-            net->embed_sn = carve(a, embed_count, &total);
-        }
-        if (net->kind == GAN_NET_GENERATOR)
-            net->x0 = carve(a, (size_t)2 * net->arch.nz * net->max_batch, &total);
-        else {
-            net->pooled = carve(a, (size_t)ew * net->max_batch, &total);
-            net->class_logits = carve(a, (size_t)classes * net->max_batch, &total);
-            net->class_dlogits = carve(a, (size_t)classes * net->max_batch, &total);
-        }
-    }
-    if (widest_cbn) {
-        net->ones = carve(a, widest_cbn, &total);
-        net->zeros = carve(a, widest_cbn, &total);
+    flat_cursor at = {0, 0};
+    for (int i = 0; i < net->nstages; i++) carve_stage(net, &net->st[i], &at, keep_cols, &total);
+    if (z.embed_width) carve_embedding(net, &z, &at, &total);
+    if (z.widest_cbn) {
+        net->ones = carve(a, z.widest_cbn, &total);
+        net->zeros = carve(a, z.widest_cbn, &total);
     }
     return total;
 }
@@ -236,14 +255,14 @@ size_t gan_net_plan(gan_net *net, const gan_arch *arch, gan_net_kind kind, int m
     net->bn_momentum = 0.1f;
     net->bn_eps = 1e-5f;
     plan_stages(net);
-    return layout(net) * sizeof(float);
+    return carve_net(net) * sizeof(float);
 }
 
 gan_status gan_net_build(gan_net *net, const gan_arch *arch, gan_net_kind kind, int max_batch)
 {
     const size_t bytes = gan_net_plan(net, arch, kind, max_batch);
     if (gan_arena_reserve(&net->arena, bytes / sizeof(float)) != GAN_OK) return GAN_ERR_NOMEM;
-    layout(net);
+    carve_net(net);
     for (int i = 0; i < net->nstages; i++)
         if (net->st[i].bn)
             for (int c = 0; c < net->st[i].geom.oc; c++) net->st[i].running_var[c] = 1.0f;

@@ -46,7 +46,7 @@ int main(void)
     gan_config d;
     gan_config_defaults(&d);
     CHECK(d.batch_size == 64 && d.nz == 100 && d.image_size == 32 && d.lr_g == 0.0002 && d.beta1 == 0.5);
-    CHECK(strcmp(d.data_format, "idx") == 0 && d.sample_count == 64);
+    CHECK(d.data_format == GAN_DATA_IDX && d.sample_count == 64);
     expect("{}", NULL, NULL);
 
     /* The example from the issue, and every kind of mistake. */

@@ -51,11 +51,13 @@ static int load(gan_config *cfg, const char *format, const char *name, int size,
                 const char *fit, gan_dataset *ds, gan_error *err)
 {
     gan_config_defaults(cfg);
-    strcpy(cfg->data_format, format);
+    cfg->data_format = strcmp(format, "idx") == 0      ? GAN_DATA_IDX
+                       : strcmp(format, "folder") == 0 ? GAN_DATA_FOLDER
+                                                       : GAN_DATA_CIFAR10;
     snprintf(cfg->data_path, sizeof cfg->data_path, "%s/%s", dir, name);
     cfg->image_size = size;
     cfg->channels = channels;
-    strcpy(cfg->data_fit, fit);
+    cfg->data_fit = strcmp(fit, "pad") == 0 ? GAN_FIT_PAD : GAN_FIT_RESIZE;
     return gan_dataset_load(ds, cfg, err);
 }
 
@@ -229,7 +231,7 @@ static void test_folder(void)
     gan_dataset ds2;
     gan_config c2;
     gan_config_defaults(&c2);
-    strcpy(c2.data_format, "folder");
+    c2.data_format = GAN_DATA_FOLDER;
     strcpy(c2.data_path, "/tmp/gan_test_empty_dir");
     CHECK(gan_dataset_load(&ds2, &c2, &err) == GAN_ERR_INPUT &&
           strstr(err.msg, "no PNG, JPEG or BMP images"));
@@ -342,10 +344,10 @@ static void test_conditional(void)
     write_png("cls/ant/c.png", -1.0f);
     gan_config_defaults(&cfg);
     cfg.conditional = true;
-    strcpy(cfg.data_format, "folder");
+    cfg.data_format = GAN_DATA_FOLDER;
     snprintf(cfg.data_path, sizeof cfg.data_path, "%s/cls", dir);
     cfg.image_size = 16;
-    strcpy(cfg.data_fit, "resize");
+    cfg.data_fit = GAN_FIT_RESIZE;
     rc = gan_dataset_load(&ds, &cfg, &err);
     CHECK_MSG(rc == GAN_OK, "%s", err.msg);
     if (rc == GAN_OK) {
@@ -375,7 +377,7 @@ static void test_conditional(void)
     write_bytes("cl.bin", rec, sizeof rec, 0);
     gan_config_defaults(&cfg);
     cfg.conditional = true;
-    strcpy(cfg.data_format, "cifar10");
+    cfg.data_format = GAN_DATA_CIFAR10;
     snprintf(cfg.data_path, sizeof cfg.data_path, "%s/cl.bin", dir);
     cfg.channels = 3;
     rc = gan_dataset_load(&ds, &cfg, &err);

@@ -7,8 +7,8 @@
 #include "gan/core/error.h"
 
 typedef enum {
-    GAN_FIT_RESIZE, /* scale the short side to the size, then take the centre square */
-    GAN_FIT_PAD     /* centre the image on the background; larger images are an error */
+    GAN_FIT_PAD,   /* centre the image on the background; larger images are an error */
+    GAN_FIT_RESIZE /* scale the short side to the size, then take the centre square */
 } gan_fit_mode;
 
 typedef struct {

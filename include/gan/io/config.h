@@ -5,30 +5,36 @@
 #define GAN_IO_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gan/core/error.h"
 #include "gan/core/path.h"
+#include "gan/data/fit.h"
 #include "gan/models/dcgan.h"
+#include "gan/nn/gan_loss.h"
+
+/* data.format */
+typedef enum { GAN_DATA_IDX, GAN_DATA_FOLDER, GAN_DATA_CIFAR10 } gan_data_format;
 
 /* train.augment's flags, in the order the policies apply */
 enum { GAN_AUGMENT_COLOR = 1, GAN_AUGMENT_TRANSLATION = 2, GAN_AUGMENT_CUTOUT = 4 };
 
 typedef struct {
     /* data */
-    char data_format[16]; /* "idx", "folder" or "cifar10" */
+    gan_data_format data_format;
     char data_path[GAN_PATH_MAX];
     int image_size;                 /* 16, 32, 64 or 128 */
     int channels;                   /* 1 or 3 */
-    char data_fit[16];              /* "pad" (centre on background) or "resize" (scale + centre-crop) */
+    gan_fit_mode data_fit;          /* pad (centre on background) or resize (scale + centre-crop) */
     int background[3];              /* r, g, b 0..255: under transparent pixels and around padded images */
     int64_t data_limit;             /* use only the first N images; 0 = all */
     char data_labels[GAN_PATH_MAX]; /* IDX labels (gan classify, model.conditional) */
     /* model */
     int nz, ngf, ndf;
-    char d_norm[16];      /* "batchnorm", "spectral" or "none": D's normalisation */
-    bool conditional;     /* class-conditional G and D, classes from the data's labels */
-    char g_condition[16]; /* "concat" or "batchnorm": how the class enters G */
+    gan_norm d_norm;        /* D's normalisation */
+    bool conditional;       /* class-conditional G and D, classes from the data's labels */
+    gan_g_cond g_condition; /* how the class enters G */
     /* train */
     int batch_size;
     int epochs;
@@ -42,7 +48,7 @@ typedef struct {
     int d_steps;            /* discriminator updates per generator update */
     double d_loss_floor;    /* skip the D update while its loss is below this; 0 = never */
     double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */
-    char loss[16];          /* "bce", "hinge" or "lsgan" */
+    gan_loss_kind loss;     /* the adversarial loss */
     double ema;             /* decay of G's exponential moving average; 0 = off */
     double class_loss;      /* weight of D's auxiliary class loss (conditional); 0 = off */
     int augment;            /* DiffAugment policies, GAN_AUGMENT_* flags */
@@ -85,6 +91,10 @@ typedef struct {
     const char *help;    /* meaning */
     const char *choices; /* the allowed values "a|b|c", or NULL */
 } gan_config_key;
+
+/* The name of an enum key's value, as the config writes it, into out
+ * (model.d_norm's GAN_NORM_SPECTRAL is "spectral"). */
+void gan_config_choice(const char *path, int value, char *out, size_t len);
 
 /* The keys in documentation order: 0 <= i < gan_config_key_count(). */
 int gan_config_key_count(void);
