@@ -2,10 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gan/io/checkpoint.h"
-#include "gan/io/safetensors.h"
-#include "gan/jobs/train.h"
-#include "gan/models/dcgan.h"
+#include "gan/io/checkpoint_info.h"
 
 const cli_command CLI_INFO = {
     .name = "info",
@@ -23,6 +20,57 @@ static const char *dtype_str(gan_dtype d)
     return d == GAN_DT_F32 ? "F32" : d == GAN_DT_I64 ? "I64" : d == GAN_DT_U64 ? "U64" : "F64";
 }
 
+/* A conditional net's classes, and how each net takes them. */
+static void print_classes(const gan_checkpoint_info *info)
+{
+    const gan_classes *names = &info->classes;
+    printf("classes:    %d (", info->arch.classes);
+    for (int k = 0; k < names->count; k++) {
+        if (k == 12 && names->count > 14) {
+            printf(", ... %s", names->names[names->count - 1]);
+            break;
+        }
+        printf("%s%s", k ? ", " : "", names->names[k]);
+    }
+    printf("); %s\n", info->kind == GAN_FILE_DISCRIMINATOR ? "projection discriminator"
+                      : info->arch.g_cond == GAN_GCOND_BATCHNORM
+                          ? "G's batchnorm has a gamma and beta per class"
+                          : "G takes a class embedding beside z");
+}
+
+static void print_net(const gan_checkpoint_info *info)
+{
+    const gan_arch *arch = &info->arch;
+    static const char *const norms[] = {"batchnorm", "spectral norm", "no normalisation"};
+    printf("kind:       %s (DCGAN)\n", info->kind == GAN_FILE_GENERATOR ? "generator" : "discriminator");
+    printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d (D: %s)\n", arch->image_size,
+           arch->image_size, arch->channels, arch->channels == 1 ? "" : "s", arch->nz, arch->ngf, arch->ndf,
+           norms[arch->d_norm]);
+    printf("parameters: %zu\n", info->params);
+    if (arch->classes > 0) print_classes(info);
+    const bool ema = info->weights && strncmp(info->weights, "ema ", 4) == 0;
+    if (info->kind == GAN_FILE_GENERATOR)
+        printf("weights:    %s%s\n", ema ? "an exponential moving average of G's, decay " : "G's own",
+               ema ? info->weights + 4 : "");
+}
+
+static void print_kind(const gan_checkpoint_info *info)
+{
+    switch (info->kind) {
+    case GAN_FILE_CLASSIFIER:
+        printf("kind:       classifier (for gan eval)\n");
+        printf("arch:       %s\n", info->classifier_arch ? info->classifier_arch : "(missing)");
+        if (info->test_accuracy) printf("test acc:   %s\n", info->test_accuracy);
+        break;
+    case GAN_FILE_GENERATOR:
+    case GAN_FILE_DISCRIMINATOR: print_net(info); break;
+    case GAN_FILE_TRAIN_STATE:
+        printf("kind:       training state (both networks, Adam moments, RNG, counters)\n");
+        break;
+    case GAN_FILE_OTHER: printf("kind:       safetensors file not written by gan\n"); break;
+    }
+}
+
 int cmd_info(int argc, char **argv)
 {
     cli_args a;
@@ -33,80 +81,21 @@ int cmd_info(int argc, char **argv)
     cli_args_free(&a);
     if (nfiles > 1) return cli_usage_error(CLI_INFO.name, "one file at a time");
     if (!path) return cli_usage_error(CLI_INFO.name, "FILE is required");
-    gan_st_file f;
+    gan_checkpoint_info info;
     gan_error err;
-    gan_status rc = gan_st_load(&f, path, &err);
+    gan_status rc = gan_checkpoint_describe(path, &info, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
-    const char *format = gan_st_meta(&f, "format"), *step = gan_st_meta(&f, "step"),
-               *config = gan_st_meta(&f, "config");
     printf("file:       %s\n", path);
-    const char *kind = gan_st_meta(&f, "kind");
-    if (format && strcmp(format, GAN_CKPT_FORMAT) == 0 && kind && strcmp(kind, "classifier") == 0) {
-        const char *arch = gan_st_meta(&f, "arch"), *acc = gan_st_meta(&f, "test_accuracy");
-        printf("kind:       classifier (for gan eval)\n");
-        printf("arch:       %s\n", arch ? arch : "(missing)");
-        if (acc) printf("test acc:   %s\n", acc);
-    } else if (format && strcmp(format, GAN_CKPT_FORMAT) == 0) {
-        gan_arch arch;
-        gan_net_kind net_kind;
-        rc = gan_model_arch(&f, &arch, &net_kind, &err);
-        if (rc != GAN_OK) {
-            gan_st_close(&f);
-            return cli_report(rc, &err);
-        }
-        size_t params = 0;
-        for (int i = 0; i < f.count; i++)
-            if (f.tensors[i].dtype == GAN_DT_F32 && !strstr(f.tensors[i].name, "running_") &&
-                !strstr(f.tensors[i].name, "weight_u") && !strstr(f.tensors[i].name, "weight_v"))
-                params += f.tensors[i].nelem; /* parameters, not buffers */
-        printf("kind:       %s (DCGAN)\n", net_kind == GAN_NET_GENERATOR ? "generator" : "discriminator");
-        static const char *const norms[] = {"batchnorm", "spectral norm", "no normalisation"};
-        printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d (D: %s)\n", arch.image_size,
-               arch.image_size, arch.channels, arch.channels == 1 ? "" : "s", arch.nz, arch.ngf, arch.ndf,
-               norms[arch.d_norm]);
-        printf("parameters: %zu\n", params);
-        if (arch.classes > 0) { /* a conditional net: its classes, and how each net takes them */
-            gan_classes names = {0};
-            rc = gan_model_classes(&f, arch.classes, &names, &err);
-            if (rc != GAN_OK) {
-                gan_st_close(&f);
-                return cli_report(rc, &err);
-            }
-            printf("classes:    %d (", arch.classes);
-            for (int k = 0; k < names.count; k++) {
-                if (k == 12 && names.count > 14) {
-                    printf(", ... %s", names.names[names.count - 1]);
-                    break;
-                }
-                printf("%s%s", k ? ", " : "", names.names[k]);
-            }
-            printf("); %s\n", net_kind == GAN_NET_DISCRIMINATOR ? "projection discriminator"
-                              : arch.g_cond == GAN_GCOND_BATCHNORM
-                                  ? "G's batchnorm has a gamma and beta per class"
-                                  : "G takes a class embedding beside z");
-            gan_classes_free(&names);
-        }
-        const char *weights = gan_st_meta(&f, "weights");
-        if (net_kind == GAN_NET_GENERATOR)
-            printf("weights:    %s%s\n",
-                   weights && strncmp(weights, "ema ", 4) == 0
-                       ? "an exponential moving average of G's, decay "
-                       : "G's own",
-                   weights && strncmp(weights, "ema ", 4) == 0 ? weights + 4 : "");
-    } else if (format && strcmp(format, GAN_STATE_FORMAT) == 0) {
-        printf("kind:       training state (both networks, Adam moments, RNG, counters)\n");
-    } else {
-        printf("kind:       safetensors file not written by gan\n");
-    }
-    if (step) printf("step:       %s\n", step);
-    printf("tensors:    %d\n", f.count);
-    for (int i = 0; i < f.count; i++) {
-        const gan_st_tensor *t = &f.tensors[i];
+    print_kind(&info);
+    if (info.step) printf("step:       %s\n", info.step);
+    printf("tensors:    %d\n", info.file.count);
+    for (int i = 0; i < info.file.count; i++) {
+        const gan_st_tensor *t = &info.file.tensors[i];
         printf("  %-28s %s [", t->name, dtype_str(t->dtype));
         for (int d = 0; d < t->ndim; d++) printf("%s%lld", d ? ", " : "", (long long)t->shape[d]);
         printf("]\n");
     }
-    if (config) printf("config:\n%s\n", config);
-    gan_st_close(&f);
+    if (info.config) printf("config:\n%s\n", info.config);
+    gan_checkpoint_info_free(&info);
     return EXIT_OK;
 }

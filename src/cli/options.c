@@ -136,85 +136,108 @@ static int bad_option(const cli_command *cmd, const char *arg, int short_opt)
     return cli_usage_error(cmd->name, "unknown option '%s'", arg);
 }
 
+/* getopt_long's tables for the command: long options (each returns
+ * LONG_BASE + its index, --help 'h') and the short-option string. */
+static bool option_tables(const cli_command *cmd, struct option **longs, char **shorts)
+{
+    const int n = cmd->noptions;
+    *longs = calloc((size_t)n + 2, sizeof **longs);
+    *shorts = malloc(3 * (size_t)n + 4);
+    if (!*longs || !*shorts) return false;
+    /* ':' first: a missing value is reported as ':' rather than '?' */
+    size_t k = 0;
+    (*shorts)[k++] = ':';
+    for (int i = 0; i < n; i++) {
+        const cli_option *o = &cmd->options[i];
+        (*longs)[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, LONG_BASE + i};
+        if (o->letter) {
+            (*shorts)[k++] = o->letter;
+            if (o->arg) (*shorts)[k++] = ':';
+        }
+    }
+    (*longs)[n] = (struct option){"help", no_argument, NULL, 'h'};
+    (*shorts)[k++] = 'h';
+    (*shorts)[k] = '\0';
+    return true;
+}
+
+/* The message for what getopt_long refused: c is '?' (unknown, ambiguous,
+ * or a flag given a value) or ':' (a value missing). */
+static int refused(const cli_command *cmd, int c, const char *arg)
+{
+    const int n = cmd->noptions;
+    if (c == ':') {
+        for (int i = 0; i < n; i++)
+            if (optopt == LONG_BASE + i || (cmd->options[i].letter && optopt == cmd->options[i].letter))
+                return cli_usage_error(cmd->name, "--%s needs %s", cmd->options[i].name, cmd->options[i].arg);
+        return cli_usage_error(cmd->name, "an option needs a value");
+    }
+    if (optopt >= LONG_BASE && optopt < LONG_BASE + n) /* a flag given "=value" */
+        return cli_usage_error(cmd->name, "option '--%s' takes no value",
+                               cmd->options[optopt - LONG_BASE].name);
+    if (optopt == 'h' && arg && strncmp(arg, "--", 2) == 0) /* --help=..., or a prefix of it given a value */
+        return cli_usage_error(cmd->name, "option '--help' takes no value");
+    return bad_option(cmd, optopt ? NULL : arg, optopt);
+}
+
+/* Records one option's value; EXIT_OK or a usage error. */
+static int store(const cli_command *cmd, cli_args *args, int idx, char *value)
+{
+    const cli_option *o = &cmd->options[idx];
+    cli_value *v = &args->opt[idx];
+    if (v->count > 0 && !o->repeatable && o->arg && strcmp(v->value, value) != 0)
+        return cli_usage_error(cmd->name, "--%s given twice ('%s', then '%s')", o->name, v->value, value);
+    if (o->repeatable) {
+        const char **grown = realloc(v->values, sizeof *grown * ((size_t)v->count + 1));
+        if (!grown) {
+            fprintf(stderr, "gan: out of memory\n");
+            return EXIT_INTERNAL;
+        }
+        v->values = grown;
+        v->values[v->count] = value;
+    }
+    v->count++;
+    v->value = value;
+    return EXIT_OK;
+}
+
+/* The table index of what getopt_long returned for a known option. */
+static int option_index(const cli_command *cmd, int c)
+{
+    if (c >= LONG_BASE) return c - LONG_BASE;
+    for (int i = 0; i < cmd->noptions; i++)
+        if (cmd->options[i].letter == c) return i;
+    return -1;
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
 {
     memset(args, 0, sizeof *args);
-    const int n = cmd->noptions;
-    struct option *longs = calloc((size_t)n + 2, sizeof *longs);
-    char *shorts = malloc(3 * (size_t)n + 4);
-    args->opt = calloc((size_t)n + 1, sizeof *args->opt);
-    args->nopt = n;
+    struct option *longs = NULL;
+    char *shorts = NULL;
+    args->opt = calloc((size_t)cmd->noptions + 1, sizeof *args->opt);
+    args->nopt = cmd->noptions;
     args->operands = calloc((size_t)argc + 1, sizeof *args->operands);
-    if (!longs || !shorts || !args->opt || !args->operands) {
+    if (!option_tables(cmd, &longs, &shorts) || !args->opt || !args->operands) {
         free(longs), free(shorts);
+        cli_args_free(args);
         fprintf(stderr, "gan: out of memory\n");
         return EXIT_INTERNAL;
     }
-    /* ':' first: a missing value is reported as ':' rather than '?' */
-    size_t k = 0;
-    shorts[k++] = ':';
-    for (int i = 0; i < n; i++) {
-        const cli_option *o = &cmd->options[i];
-        longs[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, LONG_BASE + i};
-        if (o->letter) {
-            shorts[k++] = o->letter;
-            if (o->arg) shorts[k++] = ':';
-        }
-    }
-    longs[n] = (struct option){"help", no_argument, NULL, 'h'};
-    shorts[k++] = 'h';
-    shorts[k] = '\0';
     int rc = EXIT_OK;
     opterr = 0;
     optind = 0; /* GNU: start afresh */
-    for (;;) {
-        const int c = getopt_long(argc, argv, shorts, longs, NULL);
-        if (c == -1) break;
-        int idx = -1;
+    for (int c; rc == EXIT_OK && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1;) {
         if (c == 'h') {
             cli_print_help(cmd);
             rc = CLI_HELP_SHOWN;
-            break;
+        } else if (c == '?' || c == ':') {
+            rc = refused(cmd, c, argv[optind - 1]);
+        } else {
+            const int idx = option_index(cmd, c);
+            GAN_ASSERT(idx >= 0 && idx < cmd->noptions);
+            rc = store(cmd, args, idx, optarg);
         }
-        if (c == '?') {
-            if (optopt >= LONG_BASE && optopt < LONG_BASE + n) /* a flag given "=value" */
-                rc = cli_usage_error(cmd->name, "option '--%s' takes no value",
-                                     cmd->options[optopt - LONG_BASE].name);
-            else rc = bad_option(cmd, optopt ? NULL : argv[optind - 1], optopt);
-            break;
-        }
-        if (c == ':') {
-            for (int i = 0; i < n && idx < 0; i++)
-                if (optopt == LONG_BASE + i || (cmd->options[i].letter && optopt == cmd->options[i].letter))
-                    idx = i;
-            rc = idx >= 0 ? cli_usage_error(cmd->name, "--%s needs %s", cmd->options[idx].name,
-                                            cmd->options[idx].arg)
-                          : cli_usage_error(cmd->name, "an option needs a value");
-            break;
-        }
-        if (c >= LONG_BASE) idx = c - LONG_BASE;
-        for (int i = 0; i < n && idx < 0; i++)
-            if (cmd->options[i].letter == c) idx = i;
-        GAN_ASSERT(idx >= 0 && idx < n);
-        cli_value *v = &args->opt[idx];
-        if (v->count > 0 && !cmd->options[idx].repeatable && cmd->options[idx].arg &&
-            strcmp(v->value, optarg) != 0) {
-            rc = cli_usage_error(cmd->name, "--%s given twice ('%s', then '%s')", cmd->options[idx].name,
-                                 v->value, optarg);
-            break;
-        }
-        if (cmd->options[idx].repeatable) {
-            const char **grown = realloc(v->values, sizeof *grown * ((size_t)v->count + 1));
-            if (!grown) {
-                fprintf(stderr, "gan: out of memory\n");
-                rc = EXIT_INTERNAL;
-                break;
-            }
-            v->values = grown;
-            v->values[v->count] = optarg;
-        }
-        v->count++;
-        v->value = optarg;
     }
     if (rc == EXIT_OK)
         for (int i = optind; i < argc; i++) args->operands[args->noperands++] = argv[i];

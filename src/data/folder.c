@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "gan/core/path.h"
@@ -33,12 +34,8 @@ typedef struct {
 static bool has_ext(const char *name, const char *const *exts)
 {
     const char *dot = strrchr(name, '.');
-    if (!dot) return false;
-    for (int i = 0; exts[i]; i++) {
-        const char *a = dot + 1, *b = exts[i];
-        while (*a && *b && tolower((unsigned char)*a) == *b) a++, b++;
-        if (!*a && !*b) return true;
-    }
+    for (int i = 0; dot && exts[i]; i++)
+        if (strcasecmp(dot + 1, exts[i]) == 0) return true;
     return false;
 }
 

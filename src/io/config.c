@@ -238,7 +238,7 @@ static void choice_name(const char *choices, int i, char *out, size_t len)
 {
     const char *c = choices;
     for (int at = 0; at < i && *c; at++) c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|');
-    snprintf(out, len, "%.*s", (int)strcspn(c, "|"), c);
+    snprintf(out, len, "%.*s", *c ? (int)strcspn(c, "|") : 0, c);
 }
 
 /* " (did you mean hinge?)" when a choice is close to s, else "". */
@@ -289,6 +289,50 @@ static gan_status set_color(int rgb[3], const cJSON *v, const char *where, const
     return GAN_OK;
 }
 
+/* An integer key: whole, and in range (or one of its listed values). */
+static gan_status set_integer(void *field, const key_spec *k, const cJSON *v, const char *where,
+                              const char *got, gan_status code, gan_error *err)
+{
+    const double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    if (k->choices) {
+        char c[64], xs[32];
+        list_choices(k->choices, c, sizeof c);
+        snprintf(xs, sizeof xs, "%.0f", x);
+        if (!(x == floor(x)) || !is_choice(k->choices, xs))
+            return gan_fail(err, code, "%s: expected %s, got %s", where, c, got);
+    } else if (!(x == floor(x)) || x < k->min || x > k->max) {
+        return gan_fail(err, code, "%s: expected an integer from %.0f to %.0f, got %s", where, k->min, k->max,
+                        got);
+    }
+    if (k->type == K_INT) *(int *)field = (int)x;
+    else if (k->type == K_I64) *(int64_t *)field = (int64_t)x;
+    else *(uint64_t *)field = (uint64_t)x;
+    return GAN_OK;
+}
+
+/* A list of flags: each a choice, none twice. */
+static gan_status set_flags(int *field, const key_spec *k, const cJSON *v, const char *where, const char *got,
+                            gan_status code, gan_error *err)
+{
+    char c[256];
+    list_choices(k->choices, c, sizeof c);
+    if (!cJSON_IsArray(v)) return gan_fail(err, code, "%s: expected a list of %s, got %s", where, c, got);
+    int flags = 0;
+    for (const cJSON *item = v->child; item; item = item->next) {
+        const int i = cJSON_IsString(item) ? choice_index(k->choices, item->valuestring) : -1;
+        if (i < 0) {
+            char one[64], hint[96] = "";
+            show(item, one, sizeof one);
+            if (cJSON_IsString(item)) suggest_choice(k->choices, item->valuestring, hint, sizeof hint);
+            return gan_fail(err, code, "%s: expected a list of %s, got %s%s", where, c, one, hint);
+        }
+        if (flags & (1 << i)) return gan_fail(err, code, "%s: %s is listed twice", where, item->valuestring);
+        flags |= 1 << i;
+    }
+    *field = flags;
+    return GAN_OK;
+}
+
 /* Stores v into cfg's field for k, or fails with "<where>: expected ..., got
  * ..." and `code` (GAN_ERR_INPUT for a file, GAN_ERR_USAGE for --set). */
 static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *where,
@@ -300,23 +344,7 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
     switch (k->type) {
     case K_INT:
     case K_I64:
-    case K_U64: {
-        const double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-        if (k->choices) {
-            char c[64], xs[32];
-            list_choices(k->choices, c, sizeof c);
-            snprintf(xs, sizeof xs, "%.0f", x);
-            if (!(x == floor(x)) || !is_choice(k->choices, xs))
-                return gan_fail(err, code, "%s: expected %s, got %s", where, c, got);
-        } else if (!(x == floor(x)) || x < k->min || x > k->max) {
-            return gan_fail(err, code, "%s: expected an integer from %.0f to %.0f, got %s", where, k->min,
-                            k->max, got);
-        }
-        if (k->type == K_INT) *(int *)(base + k->offset) = (int)x;
-        else if (k->type == K_I64) *(int64_t *)(base + k->offset) = (int64_t)x;
-        else *(uint64_t *)(base + k->offset) = (uint64_t)x;
-        return GAN_OK;
-    }
+    case K_U64: return set_integer(base + k->offset, k, v, where, got, code, err);
     case K_REAL: {
         const double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
         if (!(x >= k->min && x <= k->max))
@@ -329,26 +357,7 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         if (!cJSON_IsBool(v)) return gan_fail(err, code, "%s: expected true or false, got %s", where, got);
         *(bool *)(base + k->offset) = cJSON_IsTrue(v);
         return GAN_OK;
-    case K_FLAGS: {
-        char c[256];
-        list_choices(k->choices, c, sizeof c);
-        if (!cJSON_IsArray(v)) return gan_fail(err, code, "%s: expected a list of %s, got %s", where, c, got);
-        int flags = 0;
-        for (const cJSON *item = v->child; item; item = item->next) {
-            const int i = cJSON_IsString(item) ? choice_index(k->choices, item->valuestring) : -1;
-            if (i < 0) {
-                char one[64], hint[96] = "";
-                show(item, one, sizeof one);
-                if (cJSON_IsString(item)) suggest_choice(k->choices, item->valuestring, hint, sizeof hint);
-                return gan_fail(err, code, "%s: expected a list of %s, got %s%s", where, c, one, hint);
-            }
-            if (flags & (1 << i))
-                return gan_fail(err, code, "%s: %s is listed twice", where, item->valuestring);
-            flags |= 1 << i;
-        }
-        *(int *)(base + k->offset) = flags;
-        return GAN_OK;
-    }
+    case K_FLAGS: return set_flags((int *)(base + k->offset), k, v, where, got, code, err);
     case K_COLOR: return set_color((int *)(base + k->offset), v, where, got, code, err);
     case K_ENUM: {
         const int i = cJSON_IsString(v) ? choice_index(k->choices, v->valuestring) : -1;
@@ -642,62 +651,70 @@ void gan_config_choice(const char *path, int value, char *out, size_t len)
     choice_name(k->choices, value, out, len);
 }
 
+/* The section object a key goes in (created on first use), or root for a
+ * top-level key; *name is the key's name inside it. */
+static cJSON *key_section(cJSON *root, const key_spec *k, const char **name)
+{
+    const char *dot = strchr(k->path, '.');
+    *name = dot ? dot + 1 : k->path;
+    if (!dot) return root;
+    char section[16];
+    snprintf(section, sizeof section, "%.*s", (int)(dot - k->path), k->path);
+    cJSON *sec = cJSON_GetObjectItemCaseSensitive(root, section);
+    return sec ? sec : cJSON_AddObjectToObject(root, section);
+}
+
+static void add_flags(cJSON *sec, const char *name, const char *choices, int flags)
+{
+    cJSON *list = cJSON_AddArrayToObject(sec, name);
+    for (int bit = 0; bit < 31; bit++) {
+        char one[64];
+        choice_name(choices, bit, one, sizeof one);
+        if (!one[0]) break;
+        if (flags & (1 << bit)) cJSON_AddItemToArray(list, cJSON_CreateString(one));
+    }
+}
+
+static void add_color(cJSON *sec, const char *name, const int *rgb)
+{
+    const bool grey = rgb[0] == rgb[1] && rgb[1] == rgb[2];
+    if (grey && (rgb[0] == 0 || rgb[0] == 255))
+        cJSON_AddStringToObject(sec, name, rgb[0] ? "white" : "black");
+    else cJSON_AddItemToObject(sec, name, cJSON_CreateIntArray(rgb, 3));
+}
+
+/* One key's value into its section. Numbers as raw text: cJSON's own
+ * printing keeps 15 digits whenever they come within an epsilon, so a
+ * resumed run would read back a different number than the user gave. */
+static void add_key(cJSON *root, const key_spec *k, const void *p)
+{
+    const char *name;
+    cJSON *sec = key_section(root, k, &name);
+    char text[GAN_DOUBLE_CHARS > 64 ? GAN_DOUBLE_CHARS : 64];
+    switch (k->type) {
+    case K_INT: snprintf(text, sizeof text, "%d", *(const int *)p); break;
+    case K_I64: snprintf(text, sizeof text, "%lld", (long long)*(const int64_t *)p); break;
+    case K_U64: snprintf(text, sizeof text, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+    case K_REAL: gan_double_to_text(*(const double *)p, text); break;
+    case K_BOOL: snprintf(text, sizeof text, "%s", *(const bool *)p ? "true" : "false"); break;
+    case K_ENUM:
+        choice_name(k->choices, *(const int *)p, text, sizeof text);
+        cJSON_AddStringToObject(sec, name, text);
+        return;
+    case K_FLAGS: add_flags(sec, name, k->choices, *(const int *)p); return;
+    case K_COLOR: add_color(sec, name, (const int *)p); return;
+    case K_STRING:
+        if (sec == root && !*(const char *)p) return; /* no run id yet: leave it out */
+        cJSON_AddStringToObject(sec, name, (const char *)p);
+        return;
+    }
+    cJSON_AddRawToObject(sec, name, text);
+}
+
 char *gan_config_to_json(const gan_config *cfg)
 {
     cJSON *root = cJSON_CreateObject();
-    const char *base = (const char *)cfg;
-    for (int i = 0; i < NKEYS; i++) {
-        const key_spec *k = &KEYS[i];
-        const char *dot = strchr(k->path, '.');
-        cJSON *sec = root; /* a top-level key, or a key in its section */
-        if (dot) {
-            char section[16];
-            snprintf(section, sizeof section, "%.*s", (int)(dot - k->path), k->path);
-            sec = cJSON_GetObjectItemCaseSensitive(root, section);
-            if (!sec) sec = cJSON_AddObjectToObject(root, section);
-        }
-        const char *name = dot ? dot + 1 : k->path;
-        const void *p = base + k->offset;
-        /* Numbers as raw text: cJSON's own printing keeps 15 digits whenever
-         * they come within an epsilon, so a resumed run would read back a
-         * different number than the user gave. */
-        char num[GAN_DOUBLE_CHARS];
-        switch (k->type) {
-        case K_INT: snprintf(num, sizeof num, "%d", *(const int *)p); break;
-        case K_I64: snprintf(num, sizeof num, "%lld", (long long)*(const int64_t *)p); break;
-        case K_U64: snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)p); break;
-        case K_REAL: gan_double_to_text(*(const double *)p, num); break;
-        case K_BOOL: snprintf(num, sizeof num, "%s", *(const bool *)p ? "true" : "false"); break;
-        case K_ENUM: {
-            char one[64];
-            choice_name(k->choices, *(const int *)p, one, sizeof one);
-            cJSON_AddStringToObject(sec, name, one);
-            continue;
-        }
-        case K_FLAGS: {
-            cJSON *list = cJSON_AddArrayToObject(sec, name);
-            int bit = 0;
-            for (const char *c = k->choices; *c; c += strcspn(c, "|") + (c[strcspn(c, "|")] == '|'), bit++) {
-                char one[64];
-                snprintf(one, sizeof one, "%.*s", (int)strcspn(c, "|"), c);
-                if (*(const int *)p & (1 << bit)) cJSON_AddItemToArray(list, cJSON_CreateString(one));
-            }
-            continue;
-        }
-        case K_COLOR: {
-            const int *rgb = (const int *)p;
-            const bool grey = rgb[0] == rgb[1] && rgb[1] == rgb[2];
-            if (grey && (rgb[0] == 0 || rgb[0] == 255))
-                cJSON_AddStringToObject(sec, name, rgb[0] ? "white" : "black");
-            else cJSON_AddItemToObject(sec, name, cJSON_CreateIntArray(rgb, 3));
-            continue;
-        }
-        default: num[0] = '\0'; break;
-        }
-        if (k->type == K_STRING && !dot && !*(const char *)p) continue; /* no run id yet: leave it out */
-        if (num[0]) cJSON_AddRawToObject(sec, name, num);
-        else cJSON_AddStringToObject(sec, name, (const char *)p);
-    }
+    for (int i = 0; i < NKEYS; i++) add_key(root, &KEYS[i], (const char *)cfg + KEYS[i].offset);
     char *s = cJSON_Print(root);
     cJSON_Delete(root);
     return s;

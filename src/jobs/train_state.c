@@ -234,55 +234,66 @@ static const char METRICS_HEADER[] =
     "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy,train_s,"
     "class_loss_d,class_loss_g\n";
 
-/* metrics.csv: on resume, rows logged after the checkpoint are dropped so
+/* Column i (0-based) of a CSV row, or NULL when the row is shorter. */
+static const char *csv_column(const char *line, int i)
+{
+    for (int col = 0; col < i && line; col++) {
+        line = strchr(line, ',');
+        if (line) line++;
+    }
+    return line;
+}
+
+/* The rows of an earlier metrics.csv up to the checkpoint's step, into out;
+ * from them the best FID so far (9th column) and the training seconds so
+ * far (the last kept row's train_s, 12th column). */
+static void keep_rows(gan_run *r, FILE *in, FILE *out)
+{
+    char line[512];
+    while (fgets(line, sizeof line, in)) {
+        char *end;
+        const long long s = strtoll(line, &end, 10);
+        const bool row = end != line, kept = row && s <= r->t.step;
+        /* the header is today's: a run from an earlier version gains its new columns */
+        if (!row && strncmp(line, "step,", 5) == 0) fputs(METRICS_HEADER, out);
+        else if (!row || kept) fputs(line, out);
+        if (!kept) continue;
+        const char *fid = csv_column(line, 8), *train_s = csv_column(line, 11);
+        if (fid && *fid && *fid != ',' && strtod(fid, NULL) < r->best_fid) r->best_fid = strtod(fid, NULL);
+        if (train_s && *train_s) r->train_seconds = strtod(train_s, NULL);
+    }
+}
+
+/* metrics.csv on resume: rows logged after the checkpoint are dropped so
  * the file reads as if the run had never stopped. */
+static gan_status reopen_metrics(gan_run *r, gan_error *err)
+{
+    const char *path = r->paths.metrics;
+    FILE *in = fopen(path, "r");
+    char *keep = NULL;
+    size_t klen = 0;
+    FILE *mem = open_memstream(&keep, &klen);
+    if (in && mem) keep_rows(r, in, mem);
+    if (in) fclose(in);
+    if (mem) fclose(mem);
+    if (!in) {
+        free(keep);
+        keep = strdup(METRICS_HEADER);
+        klen = keep ? strlen(keep) : 0;
+    }
+    gan_status rc =
+        keep ? gan_write_file_atomic(path, keep, klen, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    free(keep);
+    if (rc == GAN_OK) r->metrics = fopen(path, "a");
+    return rc;
+}
+
 gan_status gan_run_open_metrics(gan_run *r, gan_error *err)
 {
     const char *path = r->paths.metrics;
     if (r->opts->start == GAN_RUN_RESUME) {
-        FILE *in = fopen(path, "r");
-        char *keep = NULL;
-        size_t klen = 0;
-        FILE *mem = open_memstream(&keep, &klen);
-        if (in && mem) {
-            char line[512];
-            while (fgets(line, sizeof line, in)) {
-                char *end;
-                long long s = strtoll(line, &end, 10);
-                /* the header is today's: a run from an earlier version gains its new columns */
-                if (end == line && strncmp(line, "step,", 5) == 0) fputs(METRICS_HEADER, mem);
-                else if (end == line || s <= r->t.step) fputs(line, mem);
-                /* the best FID so far is the smallest in the rows kept (9th column) */
-                const char *f = line;
-                for (int col = 0; col < 8 && f; col++) {
-                    f = strchr(f, ',');
-                    if (f) f++;
-                }
-                if (end != line && s <= r->t.step && f && *f && *f != ',') {
-                    double fid = strtod(f, NULL);
-                    if (fid < r->best_fid) r->best_fid = fid;
-                }
-                /* the training seconds so far: the last kept row's train_s (12th column) */
-                const char *ts = line;
-                for (int col = 0; col < 11 && ts; col++) {
-                    ts = strchr(ts, ',');
-                    if (ts) ts++;
-                }
-                if (end != line && s <= r->t.step && ts && *ts) r->train_seconds = strtod(ts, NULL);
-            }
-        }
-        if (in) fclose(in);
-        if (mem) fclose(mem);
-        if (!in) {
-            free(keep);
-            keep = strdup(METRICS_HEADER);
-            klen = keep ? strlen(keep) : 0;
-        }
-        gan_status rc = keep ? gan_write_file_atomic(path, keep, klen, err)
-                             : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-        free(keep);
+        gan_status rc = reopen_metrics(r, err);
         if (rc != GAN_OK) return rc;
-        r->metrics = fopen(path, "a");
     } else {
         r->metrics = fopen(path, "w");
         if (r->metrics) fputs(METRICS_HEADER, r->metrics);

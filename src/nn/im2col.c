@@ -29,6 +29,19 @@ typedef struct {
     const gan_conv_geom *g;
 } job;
 
+/* One patch row of one image: d[ox] = srow[ox*s + off] for ox in [lo, hi),
+ * zero outside (the padding). */
+static inline void gather_row(float *d, const float *srow, int lo, int hi, int off, int s, int ow)
+{
+    for (int ox = 0; ox < lo; ox++) d[ox] = 0.0f;
+    if (s == 1) {
+        if (hi > lo) memcpy(d + lo, srow + lo + off, sizeof(float) * (hi - lo));
+    } else {
+        for (int ox = lo; ox < hi; ox++) d[ox] = srow[(long)ox * s + off];
+    }
+    for (int ox = hi; ox < ow; ox++) d[ox] = 0.0f;
+}
+
 /* im2col for col rows [begin, end); a row is one (channel, ky, kx). */
 GAN_HOT static void im2col_rows(void *arg, long begin, long end)
 {
@@ -41,25 +54,13 @@ GAN_HOT static void im2col_rows(void *arg, long begin, long end)
         float *row = j->col + r * row_len;
         int lo, hi;
         valid_range(kx, s, p, w, ow, &lo, &hi);
-        const int off = kx - p;
         for (int ni = 0; ni < n; ni++) {
             const float *src = j->cimg + ((long)ci * n + ni) * plane;
-            float *dst = row + ni * oplane;
             for (int oy = 0; oy < oh; oy++) {
                 const int iy = oy * s - p + ky;
-                float *d = dst + (long)oy * ow;
-                if (iy < 0 || iy >= h) {
-                    memset(d, 0, sizeof(float) * ow);
-                    continue;
-                }
-                const float *srow = src + (long)iy * w;
-                for (int ox = 0; ox < lo; ox++) d[ox] = 0.0f;
-                if (s == 1) {
-                    if (hi > lo) memcpy(d + lo, srow + lo + off, sizeof(float) * (hi - lo));
-                } else {
-                    for (int ox = lo; ox < hi; ox++) d[ox] = srow[(long)ox * s + off];
-                }
-                for (int ox = hi; ox < ow; ox++) d[ox] = 0.0f;
+                float *d = row + ni * oplane + (long)oy * ow;
+                if (iy < 0 || iy >= h) memset(d, 0, sizeof(float) * ow);
+                else gather_row(d, src + (long)iy * w, lo, hi, kx - p, s, ow);
             }
         }
     }
@@ -78,6 +79,28 @@ static bool is_k4s2p1(const gan_conv_geom *g)
     return g->k == 4 && g->s == 2 && g->p == 1 && g->h == 2 * g->oh && g->w == 2 * g->ow && g->ow >= 2;
 }
 
+/* The four kx rows d0..d3 (row_len apart) of one patch row from source
+ * row srow: ix = 2*ox - 1 + kx, or zero rows when the row is padding. */
+static inline void gather_k4s2_rows(float *d0, long row_len, const float *srow, int ow)
+{
+    float *d1 = d0 + row_len, *d2 = d1 + row_len, *d3 = d2 + row_len;
+    if (!srow) {
+        memset(d0, 0, sizeof(float) * ow);
+        memset(d1, 0, sizeof(float) * ow);
+        memset(d2, 0, sizeof(float) * ow);
+        memset(d3, 0, sizeof(float) * ow);
+        return;
+    }
+    for (int ox = 0; ox < ow; ox++) {
+        d1[ox] = srow[2 * ox];
+        d2[ox] = srow[2 * ox + 1];
+    }
+    d0[0] = 0.0f;
+    for (int ox = 1; ox < ow; ox++) d0[ox] = srow[2 * ox - 1];
+    for (int ox = 0; ox < ow - 1; ox++) d3[ox] = srow[2 * ox + 2];
+    d3[ow - 1] = 0.0f;
+}
+
 /* im2col for (channel, ky) pairs [begin, end): their four kx rows each */
 GAN_HOT static void im2col_k4s2_rows(void *arg, long begin, long end)
 {
@@ -92,25 +115,8 @@ GAN_HOT static void im2col_k4s2_rows(void *arg, long begin, long end)
             const float *src = j->cimg + ((long)ci * n + ni) * plane;
             for (int oy = 0; oy < oh; oy++) {
                 const int iy = 2 * oy - 1 + ky;
-                float *d0 = rows + ni * oplane + (long)oy * ow, *d1 = d0 + row_len, *d2 = d1 + row_len,
-                      *d3 = d2 + row_len;
-                if (iy < 0 || iy >= h) {
-                    memset(d0, 0, sizeof(float) * ow);
-                    memset(d1, 0, sizeof(float) * ow);
-                    memset(d2, 0, sizeof(float) * ow);
-                    memset(d3, 0, sizeof(float) * ow);
-                    continue;
-                }
-                const float *srow = src + (long)iy * w;
-                /* ix = 2*ox - 1 + kx */
-                for (int ox = 0; ox < ow; ox++) {
-                    d1[ox] = srow[2 * ox];
-                    d2[ox] = srow[2 * ox + 1];
-                }
-                d0[0] = 0.0f;
-                for (int ox = 1; ox < ow; ox++) d0[ox] = srow[2 * ox - 1];
-                for (int ox = 0; ox < ow - 1; ox++) d3[ox] = srow[2 * ox + 2];
-                d3[ow - 1] = 0.0f;
+                gather_k4s2_rows(rows + ni * oplane + (long)oy * ow, row_len,
+                                 iy < 0 || iy >= h ? NULL : src + (long)iy * w, ow);
             }
         }
     }
@@ -158,6 +164,23 @@ void gan_im2col(float *col, const float *img, const gan_conv_geom *g, gan_pool *
     else gan_pool_for(pool, (long)g->c * g->k * g->k, 2, im2col_rows, &j);
 }
 
+/* Adds one kernel cell's (ky, kx) column row src [OH, OW] into the image
+ * plane dst [H, W]. */
+static inline void scatter_cell(float *dst, const float *src, const gan_conv_geom *g, int ky, int kx)
+{
+    const int h = g->h, w = g->w, s = g->s, p = g->p, oh = g->oh, ow = g->ow;
+    int lo, hi;
+    valid_range(kx, s, p, w, ow, &lo, &hi);
+    const int off = kx - p;
+    for (int oy = 0; oy < oh; oy++) {
+        const int iy = oy * s - p + ky;
+        if (iy < 0 || iy >= h) continue;
+        float *drow = dst + (long)iy * w;
+        const float *srow = src + (long)oy * ow;
+        for (int ox = lo; ox < hi; ox++) drow[(long)ox * s + off] += srow[ox];
+    }
+}
+
 /* col2im for image planes [begin, end); a plane is one (channel, image), so
  * threads never write the same pixel and each pixel's sum runs over
  * (ky, kx) in the same order whatever the thread count. */
@@ -165,27 +188,16 @@ GAN_HOT static void col2im_planes(void *arg, long begin, long end)
 {
     const job *j = arg;
     const gan_conv_geom *g = j->g;
-    const int n = g->n, h = g->h, w = g->w, k = g->k, s = g->s, p = g->p, oh = g->oh, ow = g->ow;
-    const long plane = (long)h * w, oplane = (long)oh * ow, row_len = (long)n * oplane;
+    const int n = g->n, k = g->k;
+    const long plane = (long)g->h * g->w, oplane = (long)g->oh * g->ow, row_len = (long)n * oplane;
     for (long q = begin; q < end; q++) {
         const int ci = (int)(q / n), ni = (int)(q % n);
         float *dst = j->img + q * plane;
         memset(dst, 0, sizeof(float) * plane);
-        for (int ky = 0; ky < k; ky++) {
-            for (int kx = 0; kx < k; kx++) {
-                const float *src = j->ccol + ((long)(ci * k + ky) * k + kx) * row_len + ni * oplane;
-                int lo, hi;
-                valid_range(kx, s, p, w, ow, &lo, &hi);
-                const int off = kx - p;
-                for (int oy = 0; oy < oh; oy++) {
-                    const int iy = oy * s - p + ky;
-                    if (iy < 0 || iy >= h) continue;
-                    float *drow = dst + (long)iy * w;
-                    const float *srow = src + (long)oy * ow;
-                    for (int ox = lo; ox < hi; ox++) drow[(long)ox * s + off] += srow[ox];
-                }
-            }
-        }
+        for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+                scatter_cell(dst, j->ccol + ((long)(ci * k + ky) * k + kx) * row_len + ni * oplane, g, ky,
+                             kx);
     }
 }
 

@@ -21,7 +21,8 @@
 #include "gan/models/classifier.h"
 #include "gan/models/dcgan.h"
 
-#define GAN_CKPT_FORMAT "gan-dcgan-v1"
+#define GAN_CKPT_FORMAT  "gan-dcgan-v1"
+#define GAN_STATE_FORMAT "gan-train-state-v1" /* a training run's state.bin */
 
 /* Adds the net's state_dict tensors, each name prefixed with prefix. */
 void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list);

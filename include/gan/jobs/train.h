@@ -103,14 +103,13 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
                      gan_error *err);
 
 /* File names inside a run folder. */
-#define GAN_RUN_STATE    "state.bin"
-#define GAN_RUN_G        "g.bin"
-#define GAN_RUN_D        "d.bin"
-#define GAN_RUN_G_BEST   "g_best.bin" /* the generator with the lowest FID so far (eval.classifier) */
-#define GAN_RUN_CONFIG   "config.json"
-#define GAN_RUN_METRICS  "metrics.csv"
-#define GAN_RUN_REAL     "real.png"
-#define GAN_RUN_SAMPLES  "samples"
-#define GAN_STATE_FORMAT "gan-train-state-v1"
+#define GAN_RUN_STATE   "state.bin"
+#define GAN_RUN_G       "g.bin"
+#define GAN_RUN_D       "d.bin"
+#define GAN_RUN_G_BEST  "g_best.bin" /* the generator with the lowest FID so far (eval.classifier) */
+#define GAN_RUN_CONFIG  "config.json"
+#define GAN_RUN_METRICS "metrics.csv"
+#define GAN_RUN_REAL    "real.png"
+#define GAN_RUN_SAMPLES "samples"
 
 #endif
