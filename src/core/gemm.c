@@ -89,3 +89,9 @@ void gan_gemm_ref(gan_transpose trans_a, gan_transpose trans_b, int m, int n, in
         }
     }
 }
+
+void gan_gemm_log_add(gan_gemm_log *log, gan_gemm_shape s)
+{
+    if (log->count < GAN_GEMM_LOG_MAX) log->shapes[log->count++] = s;
+    else log->dropped++;
+}

@@ -427,6 +427,15 @@ static void check_work(const gan_net *net, const gan_work *w)
     GAN_ASSERT(w && w->plan.scratch >= need.scratch && w->plan.grad >= need.grad);
 }
 
+/* With a GEMM log in the work (gan bench), the SGEMM of a stage's pass, in
+ * the layer's own terms. */
+static void log_gemm(const gan_work *work, const gan_stage *s, const gan_conv_geom *g, gan_conv_pass pass)
+{
+    if (!work->gemm_log) return;
+    gan_gemm_log_add(work->gemm_log,
+                     s->transposed ? gan_conv_transpose2d_gemm(g, pass) : gan_conv2d_gemm(g, pass));
+}
+
 /* D's class embedding as the projection uses it: spectrally normalised
  * when D's convolutions are. */
 static const float *projection_embed(gan_net *net, gan_mode mode)
@@ -460,6 +469,7 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
                                                  mode == GAN_MODE_TRAIN);
             w = s->w_sn;
         }
+        log_gemm(work, s, &g, GAN_PASS_FORWARD);
         if (s->transposed)
             gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool, work->sync);
         else
@@ -538,6 +548,8 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
         /* spectral norm: the conv's weight gradient is w_sn's; it becomes w's below */
         float *dw = params ? (s->sn ? net->sn_grad : s->dw) : NULL;
         if (dw && s->sn) memset(dw, 0, sizeof(float) * stage_weight_count(s));
+        if (dw) log_gemm(work, s, &geom, GAN_PASS_WEIGHT_GRAD);
+        if (din) log_gemm(work, s, &geom, GAN_PASS_INPUT_GRAD);
         if (s->transposed)
             gan_conv_transpose2d_backward(din, dw, NULL, work->scratch, g, in, w, &geom, work->pool,
                                           work->sync);

@@ -7,23 +7,22 @@
 
 GAN_HOT void gan_relu_forward(float *out, const float *in, long n)
 {
-    for (long i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+    for (long i = 0; i < n; i++) out[i] = gan_relu(in[i]);
 }
 
 GAN_HOT void gan_relu_backward(float *din, const float *dout, const float *out, long n)
 {
-    for (long i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+    for (long i = 0; i < n; i++) din[i] = gan_relu_grad(out[i], dout[i]);
 }
 
 GAN_HOT void gan_leakyrelu_forward(float *out, const float *in, long n, float slope)
 {
-    for (long i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : in[i] * slope;
+    for (long i = 0; i < n; i++) out[i] = gan_leaky_relu(in[i], slope);
 }
 
 GAN_HOT void gan_leakyrelu_backward(float *din, const float *dout, const float *out, long n, float slope)
 {
-    /* With slope >= 0, out > 0 exactly when in > 0 (PyTorch's test is in > 0). */
-    for (long i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : dout[i] * slope;
+    for (long i = 0; i < n; i++) din[i] = gan_leaky_relu_grad(out[i], dout[i], slope);
 }
 
 GAN_HOT void gan_tanh_forward(float *out, const float *in, long n)

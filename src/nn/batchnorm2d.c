@@ -7,6 +7,7 @@
 #include "gan/core/check.h"
 #include "gan/core/dispatch.h"
 #include "gan/core/partials.h"
+#include "gan/nn/activation.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -26,25 +27,25 @@ typedef struct {
  * taken from the gradient g of the activation's output ao (whose sign is
  * its input's, for slope >= 0). Each helper tests the activation outside its
  * loop, so that no loop carries a branch on it. */
-#define FOR_EACH_DY(act, g, ao, m, BODY)                                     \
-    switch ((act).kind) {                                                    \
-    case GAN_BN_ACT_RELU:                                                    \
-        for (long i = 0; i < (m); i++) {                                     \
-            const float dy = (ao)[i] > 0.0f ? (g)[i] : 0.0f;                 \
-            BODY                                                             \
-        }                                                                    \
-        break;                                                               \
-    case GAN_BN_ACT_LEAKY:                                                   \
-        for (long i = 0; i < (m); i++) {                                     \
-            const float dy = (ao)[i] > 0.0f ? (g)[i] : (g)[i] * (act).slope; \
-            BODY                                                             \
-        }                                                                    \
-        break;                                                               \
-    default:                                                                 \
-        for (long i = 0; i < (m); i++) {                                     \
-            const float dy = (g)[i];                                         \
-            BODY                                                             \
-        }                                                                    \
+#define FOR_EACH_DY(act, g, ao, m, BODY)                                        \
+    switch ((act).kind) {                                                       \
+    case GAN_BN_ACT_RELU:                                                       \
+        for (long i = 0; i < (m); i++) {                                        \
+            const float dy = gan_relu_grad((ao)[i], (g)[i]);                    \
+            BODY                                                                \
+        }                                                                       \
+        break;                                                                  \
+    case GAN_BN_ACT_LEAKY:                                                      \
+        for (long i = 0; i < (m); i++) {                                        \
+            const float dy = gan_leaky_relu_grad((ao)[i], (g)[i], (act).slope); \
+            BODY                                                                \
+        }                                                                       \
+        break;                                                                  \
+    default:                                                                    \
+        for (long i = 0; i < (m); i++) {                                        \
+            const float dy = (g)[i];                                            \
+            BODY                                                                \
+        }                                                                       \
     }
 
 /* The channel sums run in BN_LANES double accumulators, lane l taking the
@@ -105,12 +106,14 @@ static inline double centred_squares(const float *x, long m, double mu)
 static inline __attribute__((always_inline)) float dy_at(int kind, float slope, const float *g,
                                                          const float *ao, long i)
 {
-    if (kind == GAN_BN_ACT_RELU) return ao[i] > 0.0f ? g[i] : 0.0f;
-    if (kind == GAN_BN_ACT_LEAKY) return ao[i] > 0.0f ? g[i] : g[i] * slope;
+    if (kind == GAN_BN_ACT_RELU) return gan_relu_grad(ao[i], g[i]);
+    if (kind == GAN_BN_ACT_LEAKY) return gan_leaky_relu_grad(ao[i], g[i], slope);
     return g[i];
 }
 
-/* dy_at for BN_LANES values from i on, as a select of bits */
+/* dy_at for BN_LANES values from i on, as a select of bits (the vector form
+ * of gan_relu_grad and gan_leaky_relu_grad, which GCC does not vectorise
+ * as a select by itself) */
 static inline __attribute__((always_inline)) void dy_lanes(bn_floats *dy, int kind, float slope,
                                                            const float *g, const float *ao, long i)
 {
@@ -184,14 +187,12 @@ static inline void normalise_row(float *y, const float *x, long m, float scale, 
     switch (a.kind) {
     case GAN_BN_ACT_RELU:
         for (long i = 0; i < m; i++) {
-            const float t = x[i] * scale + shift;
-            y[i] = t > 0.0f ? t : 0.0f;
+            y[i] = gan_relu(x[i] * scale + shift);
         }
         break;
     case GAN_BN_ACT_LEAKY:
         for (long i = 0; i < m; i++) {
-            const float t = x[i] * scale + shift;
-            y[i] = t > 0.0f ? t : t * a.slope;
+            y[i] = gan_leaky_relu(x[i] * scale + shift, a.slope);
         }
         break;
     default:

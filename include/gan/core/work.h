@@ -11,6 +11,7 @@
 
 #include "gan/core/batch_sync.h"
 #include "gan/core/error.h"
+#include "gan/core/gemm.h"
 #include "gan/core/pool.h"
 
 typedef struct {
@@ -25,6 +26,9 @@ typedef struct {
     gan_pool *pool; /* threads for gan's loops and SGEMM blocks; NULL: serial. Not owned. */
     /* processes sharing the batch (batchnorm's sums); NULL: this one alone. Not owned. */
     const gan_batch_sync *sync;
+    /* when not NULL, the networks add the shape of every layer SGEMM they run
+     * (gan bench records one real step's for its GEMM-only bound). Not owned. */
+    gan_gemm_log *gemm_log;
     void *block; /* the one allocation behind the three */
 } gan_work;
 

@@ -9,6 +9,7 @@
 #define GAN_NN_CONV_H
 
 #include "gan/core/batch_sync.h"
+#include "gan/core/gemm.h"
 #include "gan/core/pool.h"
 #include "gan/nn/conv_geom.h"
 
@@ -34,6 +35,14 @@ void gan_conv_transpose2d_forward(float *out, float *col, const float *in, const
 void gan_conv_transpose2d_backward(float *din, float *dweight, float *dbias, float *dcol, const float *dout,
                                    const float *in, const float *weight, const gan_conv_geom *g,
                                    gan_pool *pool, const gan_batch_sync *split);
+
+/* The SGEMM each pass of a layer runs (a conv's weight gradient accumulates
+ * into dweight; its input gradient is the one before col2im). The layers'
+ * own calls take their shapes from these, so anything that needs the GEMMs
+ * of a network (gan bench's bound) reads them here, never re-derives them. */
+typedef enum { GAN_PASS_FORWARD, GAN_PASS_WEIGHT_GRAD, GAN_PASS_INPUT_GRAD } gan_conv_pass;
+gan_gemm_shape gan_conv2d_gemm(const gan_conv_geom *g, gan_conv_pass pass);
+gan_gemm_shape gan_conv_transpose2d_gemm(const gan_conv_geom *g, gan_conv_pass pass);
 
 /* Floats of the workspace a transposed convolution needs, [OC*K*K, N*H*W]. */
 static inline size_t gan_convt_col_floats(const gan_conv_geom *g)
