@@ -6,9 +6,10 @@
 #include "gan/core/check.h"
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
-#include "gan/nn/batchnorm.h"
+#include "gan/nn/batchnorm2d.h"
 #include "gan/nn/conditional.h"
-#include "gan/nn/conv.h"
+#include "gan/nn/conv2d.h"
+#include "gan/nn/conv_transpose2d.h"
 #include "gan/nn/loss.h"
 #include "gan/nn/spectral_norm.h"
 
@@ -484,9 +485,9 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
             /* conditional batchnorm: normalise without affine, then each sample's class's */
             const float *gamma = s->cbn ? net->ones : s->gamma, *beta = s->cbn ? net->zeros : s->beta;
             if (mode == GAN_MODE_TRAIN)
-                gan_batchnorm2d_forward_train_sync(
-                    s->out, s->mean, s->invstd, s->running_mean, s->running_var, s->pre, gamma, beta, g.oc, m,
-                    net->bn_momentum, net->bn_eps, work->pool, work->sync, fused);
+                gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var,
+                                              s->pre, gamma, beta, g.oc, m, net->bn_momentum, net->bn_eps,
+                                              work->pool, work->sync, fused);
             else
                 gan_batchnorm2d_forward_eval(s->out, s->pre, gamma, beta, s->running_mean, s->running_var,
                                              g.oc, m, net->bn_eps);
@@ -533,12 +534,12 @@ float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_gra
             gan_class_affine_backward(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
                                       s->mean, s->invstd, s->gamma, net->labels, geom.oc, n,
                                       (long)geom.oh * geom.ow, net->arch.classes, work->sync);
-            gan_batchnorm2d_backward_train_sync(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones,
-                                                geom.oc, m, work->pool, work->sync, fused, NULL);
+            gan_batchnorm2d_backward_train(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones, geom.oc,
+                                           m, work->pool, work->sync, fused, NULL);
         } else if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
-            gan_batchnorm2d_backward_train_sync(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g,
-                                                s->pre, s->mean, s->invstd, s->gamma, geom.oc, m, work->pool,
-                                                work->sync, fused, s->out);
+            gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
+                                           s->mean, s->invstd, s->gamma, geom.oc, m, work->pool, work->sync,
+                                           fused, s->out);
         const float *in = i > 0 ? net->st[i - 1].out : net->x0 ? net->x0 : net->input;
         /* a conditional G's first layer: its input gradient is the class embedding's */
         const bool embed_grad = i == 0 && net->x0 && params;

@@ -2,7 +2,7 @@
  * in[ci*M .. ci*M + M). Reductions accumulate in double because M reaches
  * N*H*W = 65536 at batch 64 and 32x32, where float sums lose digits.
  * Channels are independent, so a pool splits them across threads. */
-#include "gan/nn/batchnorm.h"
+#include "gan/nn/batchnorm2d.h"
 
 #include "gan/core/check.h"
 #include "gan/core/dispatch.h"
@@ -222,25 +222,6 @@ GAN_HOT static void forward_train_channels(void *arg, long begin, long end)
     }
 }
 
-void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd, float *running_mean,
-                                   float *running_var, const float *in, const float *gamma, const float *beta,
-                                   int c, long m, float momentum, float eps, gan_pool *pool)
-{
-    GAN_ASSERT(m > 1); /* PyTorch refuses a single value per channel in training too */
-    bn_job j = {.out = out,
-                .mean = mean,
-                .invstd = invstd,
-                .running_mean = running_mean,
-                .running_var = running_var,
-                .in = in,
-                .gamma = gamma,
-                .beta = beta,
-                .m = m,
-                .momentum = momentum,
-                .eps = eps};
-    gan_pool_for(pool, c, 1, forward_train_channels, &j);
-}
-
 GAN_HOT static void backward_train_channels(void *arg, long begin, long end)
 {
     const bn_job *j = arg;
@@ -262,22 +243,6 @@ GAN_HOT static void backward_train_channels(void *arg, long begin, long end)
         const float b = (float)(sum_dy_xhat / (double)m);
         input_grad_row(dx, x, g, ao, m, mu, is, k, a, b, act);
     }
-}
-
-void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, const float *dout,
-                                    const float *in, const float *mean, const float *invstd,
-                                    const float *gamma, int c, long m, gan_pool *pool)
-{
-    bn_job j = {.out = din,
-                .dgamma = dgamma,
-                .dbeta = dbeta,
-                .dout = dout,
-                .in = in,
-                .cmean = mean,
-                .cinvstd = invstd,
-                .gamma = gamma,
-                .m = m};
-    gan_pool_for(pool, c, 1, backward_train_channels, &j);
 }
 
 GAN_HOT void gan_batchnorm2d_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
@@ -382,10 +347,10 @@ GAN_HOT static void sync_normalise(void *arg, long begin, long end)
     }
 }
 
-void gan_batchnorm2d_forward_train_sync(float *out, float *mean, float *invstd, float *running_mean,
-                                        float *running_var, const float *in, const float *gamma,
-                                        const float *beta, int c, long m, float momentum, float eps,
-                                        gan_pool *pool, const gan_batch_sync *sync, gan_bn_act act)
+void gan_batchnorm2d_forward_train(float *out, float *mean, float *invstd, float *running_mean,
+                                   float *running_var, const float *in, const float *gamma, const float *beta,
+                                   int c, long m, float momentum, float eps, gan_pool *pool,
+                                   const gan_batch_sync *sync, gan_bn_act act)
 {
     if (!sync || (sync->parts <= 1 && !gan_partials_on(sync))) {
         bn_job j = {.out = out,
@@ -476,10 +441,10 @@ GAN_HOT static void sync_input_grad(void *arg, long begin, long end)
     }
 }
 
-void gan_batchnorm2d_backward_train_sync(float *din, float *dgamma, float *dbeta, const float *dout,
-                                         const float *in, const float *mean, const float *invstd,
-                                         const float *gamma, int c, long m, gan_pool *pool,
-                                         const gan_batch_sync *sync, gan_bn_act act, const float *act_out)
+void gan_batchnorm2d_backward_train(float *din, float *dgamma, float *dbeta, const float *dout,
+                                    const float *in, const float *mean, const float *invstd,
+                                    const float *gamma, int c, long m, gan_pool *pool,
+                                    const gan_batch_sync *sync, gan_bn_act act, const float *act_out)
 {
     GAN_ASSERT(act.kind == GAN_BN_ACT_NONE || act_out != NULL);
     if (!sync || (sync->parts <= 1 && !gan_partials_on(sync))) {

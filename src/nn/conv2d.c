@@ -1,9 +1,9 @@
 /* conv2d = im2col over the whole batch + one SGEMM (+ bias). */
+#include "gan/nn/conv2d.h"
 #include "gan/core/check.h"
 #include "gan/core/gemm.h"
 #include "gan/core/partials.h"
 #include "gan/nn/bias.h"
-#include "gan/nn/conv.h"
 #include "gan/nn/im2col.h"
 
 gan_gemm_shape gan_conv2d_gemm(const gan_conv_geom *g, gan_conv_pass pass)

@@ -2,11 +2,11 @@
  * the input gradient is im2col of the output gradient then one SGEMM. Both
  * use the geometry of the convolution it is the adjoint of, whose input is
  * this layer's output. */
+#include "gan/nn/conv_transpose2d.h"
 #include "gan/core/check.h"
 #include "gan/core/gemm.h"
 #include "gan/core/partials.h"
 #include "gan/nn/bias.h"
-#include "gan/nn/conv.h"
 #include "gan/nn/im2col.h"
 
 gan_gemm_shape gan_conv_transpose2d_gemm(const gan_conv_geom *g, gan_conv_pass pass)

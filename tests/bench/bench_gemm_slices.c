@@ -16,7 +16,8 @@
 #include "gan/core/clock.h"
 #include "gan/core/gemm.h"
 #include "gan/core/pool.h"
-#include "gan/nn/conv.h"
+#include "gan/nn/conv2d.h"
+#include "gan/nn/conv_transpose2d.h"
 #include "gan/nn/im2col.h"
 
 typedef struct {

@@ -13,8 +13,9 @@
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
 #include "gan/nn/augment.h"
-#include "gan/nn/batchnorm.h"
-#include "gan/nn/conv.h"
+#include "gan/nn/batchnorm2d.h"
+#include "gan/nn/conv2d.h"
+#include "gan/nn/conv_transpose2d.h"
 #include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
@@ -105,8 +106,10 @@ static void bn_case(const char *prefix, int train)
     float *mean = calloc(c, sizeof(float)), *invstd = calloc(c, sizeof(float));
     float *dg = calloc(c, sizeof(float)), *dbeta = calloc(c, sizeof(float));
     if (train) {
-        gan_batchnorm2d_forward_train(y, mean, invstd, rm, rv, x, gamma, beta, (int)c, m, 0.1f, 1e-5f, NULL);
-        gan_batchnorm2d_backward_train(dx, dg, dbeta, g, x, mean, invstd, gamma, (int)c, m, NULL);
+        gan_batchnorm2d_forward_train(y, mean, invstd, rm, rv, x, gamma, beta, (int)c, m, 0.1f, 1e-5f, NULL,
+                                      NULL, GAN_BN_NO_ACT);
+        gan_batchnorm2d_backward_train(dx, dg, dbeta, g, x, mean, invstd, gamma, (int)c, m, NULL, NULL,
+                                       GAN_BN_NO_ACT, NULL);
     } else {
         gan_batchnorm2d_forward_eval(y, x, gamma, beta, rm, rv, (int)c, m, 1e-5f);
         gan_batchnorm2d_backward_eval(dx, dg, dbeta, g, x, gamma, rm, rv, (int)c, m, 1e-5f);

@@ -12,7 +12,7 @@
 #include "../common/check.h"
 #include "gan/core/rng.h"
 #include "gan/nn/activation.h"
-#include "gan/nn/batchnorm.h"
+#include "gan/nn/batchnorm2d.h"
 
 enum { C = 5, M = 96, HALF = M / 2 };
 static const gan_bn_act NO_ACT = {GAN_BN_ACT_NONE, 0.0f};
@@ -50,10 +50,10 @@ static void *run_rank(void *arg)
     double buffer[2 * C];
     const gan_batch_sync sync = {
         .sum = sum_two, .ctx = &j->ctx, .parts = 2, .buffer = buffer, .capacity = 2 * C};
-    gan_batchnorm2d_forward_train_sync(j->out, j->mean, j->invstd, j->rm, j->rv, j->x, j->gamma, j->beta, C,
-                                       HALF, 0.1f, 1e-5f, NULL, &sync, NO_ACT);
-    gan_batchnorm2d_backward_train_sync(j->dx, j->dgamma, j->dbeta, j->dy, j->x, j->mean, j->invstd, j->gamma,
-                                        C, HALF, NULL, &sync, NO_ACT, NULL);
+    gan_batchnorm2d_forward_train(j->out, j->mean, j->invstd, j->rm, j->rv, j->x, j->gamma, j->beta, C, HALF,
+                                  0.1f, 1e-5f, NULL, &sync, NO_ACT);
+    gan_batchnorm2d_backward_train(j->dx, j->dgamma, j->dbeta, j->dy, j->x, j->mean, j->invstd, j->gamma, C,
+                                   HALF, NULL, &sync, NO_ACT, NULL);
     return NULL;
 }
 
@@ -69,19 +69,20 @@ static void test_fused(const float *x, const float *dy, const float *gamma, cons
         for (int c = 0; c < C; c++) rv[0][c] = rv[1][c] = 1.0f;
         /* separate */
         gan_batchnorm2d_forward_train(out[0], mean[0], is[0], rm[0], rv[0], x, gamma, beta, C, M, 0.1f, 1e-5f,
-                                      NULL);
+                                      NULL, NULL, GAN_BN_NO_ACT);
         if (a == 0) gan_relu_forward(out[0], out[0], C * M);
         else gan_leakyrelu_forward(out[0], out[0], C * M, 0.2f);
         memcpy(dx[0], dy, sizeof dx[0]);
         if (a == 0) gan_relu_backward(dx[0], dx[0], out[0], C * M);
         else gan_leakyrelu_backward(dx[0], dx[0], out[0], C * M, 0.2f);
-        gan_batchnorm2d_backward_train(dx[0], dg[0], db[0], dx[0], x, mean[0], is[0], gamma, C, M, NULL);
+        gan_batchnorm2d_backward_train(dx[0], dg[0], db[0], dx[0], x, mean[0], is[0], gamma, C, M, NULL, NULL,
+                                       GAN_BN_NO_ACT, NULL);
         /* fused, in place as gan_net_backward runs it */
-        gan_batchnorm2d_forward_train_sync(out[1], mean[1], is[1], rm[1], rv[1], x, gamma, beta, C, M, 0.1f,
-                                           1e-5f, NULL, NULL, acts[a]);
+        gan_batchnorm2d_forward_train(out[1], mean[1], is[1], rm[1], rv[1], x, gamma, beta, C, M, 0.1f, 1e-5f,
+                                      NULL, NULL, acts[a]);
         memcpy(dx[1], dy, sizeof dx[1]);
-        gan_batchnorm2d_backward_train_sync(dx[1], dg[1], db[1], dx[1], x, mean[1], is[1], gamma, C, M, NULL,
-                                            NULL, acts[a], out[1]);
+        gan_batchnorm2d_backward_train(dx[1], dg[1], db[1], dx[1], x, mean[1], is[1], gamma, C, M, NULL, NULL,
+                                       acts[a], out[1]);
         CHECK_MSG(memcmp(out[0], out[1], sizeof out[0]) == 0, "fused activation %d: forward bytes", a);
         CHECK_MSG(memcmp(dx[0], dx[1], sizeof dx[0]) == 0, "fused activation %d: input gradient bytes", a);
         CHECK_MSG(memcmp(dg[0], dg[1], sizeof dg[0]) == 0 && memcmp(db[0], db[1], sizeof db[0]) == 0,
@@ -103,8 +104,10 @@ int main(void)
     /* the whole batch in one call */
     static float out[C * M], dx[C * M], mean[C], invstd[C], rm[C], rv[C], dgamma[C], dbeta[C];
     for (int c = 0; c < C; c++) rm[c] = 0.0f, rv[c] = 1.0f, dgamma[c] = dbeta[c] = 0.0f;
-    gan_batchnorm2d_forward_train(out, mean, invstd, rm, rv, x, gamma, beta, C, M, 0.1f, 1e-5f, NULL);
-    gan_batchnorm2d_backward_train(dx, dgamma, dbeta, dy, x, mean, invstd, gamma, C, M, NULL);
+    gan_batchnorm2d_forward_train(out, mean, invstd, rm, rv, x, gamma, beta, C, M, 0.1f, 1e-5f, NULL, NULL,
+                                  GAN_BN_NO_ACT);
+    gan_batchnorm2d_backward_train(dx, dgamma, dbeta, dy, x, mean, invstd, gamma, C, M, NULL, NULL,
+                                   GAN_BN_NO_ACT, NULL);
 
     /* the same batch as two halves of every channel, one per "rank" */
     static float xs[2][C * HALF], dys[2][C * HALF];
@@ -155,8 +158,8 @@ int main(void)
     static float out1[C * M], mean1[C], invstd1[C], rm1[C], rv1[C];
     for (int c = 0; c < C; c++) rm1[c] = 0.0f, rv1[c] = 1.0f;
     const gan_batch_sync one = {.parts = 1};
-    gan_batchnorm2d_forward_train_sync(out1, mean1, invstd1, rm1, rv1, x, gamma, beta, C, M, 0.1f, 1e-5f,
-                                       NULL, &one, NO_ACT);
+    gan_batchnorm2d_forward_train(out1, mean1, invstd1, rm1, rv1, x, gamma, beta, C, M, 0.1f, 1e-5f, NULL,
+                                  &one, NO_ACT);
     CHECK(memcmp(out1, out, sizeof out) == 0);
     test_fused(x, dy, gamma, beta);
     return check_exit("test_batch_sync");

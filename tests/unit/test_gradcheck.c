@@ -17,9 +17,10 @@
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
 #include "gan/nn/augment.h"
-#include "gan/nn/batchnorm.h"
+#include "gan/nn/batchnorm2d.h"
 #include "gan/nn/conditional.h"
-#include "gan/nn/conv.h"
+#include "gan/nn/conv2d.h"
+#include "gan/nn/conv_transpose2d.h"
 #include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
@@ -150,7 +151,7 @@ static double bn_obj(void *p)
     bn_case *b = p;
     if (b->train)
         gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rmean, b->rvar, b->in, b->gamma, b->beta,
-                                      b->c, b->m, 0.1f, 1e-5f, NULL);
+                                      b->c, b->m, 0.1f, 1e-5f, NULL, NULL, GAN_BN_NO_ACT);
     else gan_batchnorm2d_forward_eval(b->out, b->in, b->gamma, b->beta, b->rmean, b->rvar, b->c, b->m, 1e-5f);
     return dot(b->out, b->r, (long)b->c * b->m);
 }
@@ -166,7 +167,8 @@ static void check_bn(gan_rng *rng, int train)
     float *din = zeros(n), *dg = zeros(b.c), *dbeta = zeros(b.c);
     bn_obj(&b);
     if (train)
-        gan_batchnorm2d_backward_train(din, dg, dbeta, b.r, b.in, b.mean, b.invstd, b.gamma, b.c, b.m, NULL);
+        gan_batchnorm2d_backward_train(din, dg, dbeta, b.r, b.in, b.mean, b.invstd, b.gamma, b.c, b.m, NULL,
+                                       NULL, GAN_BN_NO_ACT, NULL);
     else gan_batchnorm2d_backward_eval(din, dg, dbeta, b.r, b.in, b.gamma, b.rmean, b.rvar, b.c, b.m, 1e-5f);
     gradcheck(train ? "batchnorm2d train dinput" : "batchnorm2d eval dinput", bn_obj, &b, b.in, din, n,
               1e-2f);
@@ -507,7 +509,7 @@ static double cbn_obj(void *p)
 {
     cbn_case *b = p;
     gan_batchnorm2d_forward_train(b->out, b->mean, b->invstd, b->rm, b->rv, b->x, b->ones, b->zeros, b->c,
-                                  (long)b->n * b->hw, 0.1f, 1e-5f, NULL);
+                                  (long)b->n * b->hw, 0.1f, 1e-5f, NULL, NULL, GAN_BN_NO_ACT);
     gan_class_affine_forward(b->out, b->out, b->gamma, b->beta, b->labels, b->c, b->n, b->hw);
     return dot(b->out, b->r, (long)b->c * b->n * b->hw);
 }
@@ -528,7 +530,7 @@ static void check_conditional_bn(gan_rng *rng)
     gan_class_affine_backward(g, dg, db, g, b.x, b.mean, b.invstd, b.gamma, b.labels, b.c, b.n, b.hw,
                               b.classes, NULL);
     gan_batchnorm2d_backward_train(dx, NULL, NULL, g, b.x, b.mean, b.invstd, b.ones, b.c, (long)b.n * b.hw,
-                                   NULL);
+                                   NULL, NULL, GAN_BN_NO_ACT, NULL);
     gradcheck("conditional bn input", cbn_obj, &b, b.x, dx, len, 1e-2f);
     gradcheck("conditional bn gamma", cbn_obj, &b, b.gamma, dg, k, 1e-2f);
     gradcheck("conditional bn beta", cbn_obj, &b, b.beta, db, k, 1e-2f);

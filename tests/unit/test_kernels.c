@@ -8,8 +8,9 @@
 #include "gan/core/gemm.h"
 #include "gan/core/pool.h"
 #include "gan/core/rng.h"
-#include "gan/nn/batchnorm.h"
-#include "gan/nn/conv.h"
+#include "gan/nn/batchnorm2d.h"
+#include "gan/nn/conv2d.h"
+#include "gan/nn/conv_transpose2d.h"
 
 /* Direct convolution in the channel-major layout, written from the definition. */
 static void conv_direct(float *out, const float *in, const float *wt, const gan_conv_geom *d)
@@ -168,9 +169,8 @@ static void test_bn_sums(long m)
     float gamma[C] = {1.0f, 0.5f, 2.0f}, beta[C] = {0.0f, 0.25f, -0.5f}, mean[C], is[C], rm[C] = {0},
           rv[C] = {0}, dgamma[C] = {0}, dbeta[C] = {0};
     const gan_bn_act relu = {.kind = GAN_BN_ACT_RELU};
-    gan_batchnorm2d_forward_train_sync(y, mean, is, rm, rv, x, gamma, beta, C, m, 1.0f, 0.0f, NULL, NULL,
-                                       relu);
-    gan_batchnorm2d_backward_train_sync(dx, dgamma, dbeta, g, x, mean, is, gamma, C, m, NULL, NULL, relu, y);
+    gan_batchnorm2d_forward_train(y, mean, is, rm, rv, x, gamma, beta, C, m, 1.0f, 0.0f, NULL, NULL, relu);
+    gan_batchnorm2d_backward_train(dx, dgamma, dbeta, g, x, mean, is, gamma, C, m, NULL, NULL, relu, y);
     for (int c = 0; c < C; c++) {
         const float *xc = x + c * m, *gc = g + c * m, *yc = y + c * m;
         double sum = 0.0, sq = 0.0, dy_sum = 0.0, dy_xhat = 0.0;
@@ -220,8 +220,9 @@ static void test_pool_identity(void)
         gan_conv2d_forward(out[t], col[t], in, w, NULL, &d, p, NULL);
         gan_conv2d_backward(din[t], dw[t], NULL, dcol, g, in, t ? col[t] : NULL, w, &d, p, NULL);
         gan_batchnorm2d_forward_train(bn[t], mean[t], is[t], rm[t], rv[t], out[t], gamma, beta, 7, 5 * 16,
-                                      0.1f, 1e-5f, p);
-        gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p);
+                                      0.1f, 1e-5f, p, NULL, GAN_BN_NO_ACT);
+        gan_batchnorm2d_backward_train(bn[t], NULL, NULL, g, out[t], mean[t], is[t], gamma, 7, 5 * 16, p,
+                                       NULL, GAN_BN_NO_ACT, NULL);
         free(dcol), free(gamma), free(beta);
     }
     CHECK(memcmp(out[0], out[1], sizeof(float) * nout) == 0);

@@ -13,9 +13,10 @@
 #include "../common/check.h"
 #include "gan/core/partials.h"
 #include "gan/core/rng.h"
-#include "gan/nn/batchnorm.h"
+#include "gan/nn/batchnorm2d.h"
 #include "gan/nn/conditional.h"
-#include "gan/nn/conv.h"
+#include "gan/nn/conv2d.h"
+#include "gan/nn/conv_transpose2d.h"
 
 enum { N = 4, PARTIALS = 4, SLOT = 512 };
 enum { CC = 3, CH = 8, COC = 4, CK = 4 };      /* conv2d: 3x8x8 -> 4x4x4 */
@@ -112,10 +113,10 @@ static void run(process *p)
     slice(in, bx, BC, BHW, first, n), slice(dy, bdy, BC, BHW, first, n);
     for (int c = 0; c < BC; c++) o->b_rv[c] = 1.0f;
     const gan_bn_act none = {GAN_BN_ACT_NONE, 0.0f};
-    gan_batchnorm2d_forward_train_sync(o->b_out, o->b_mean, o->b_invstd, o->b_rm, o->b_rv, in, bgamma, bbeta,
-                                       BC, (long)n * BHW, 0.1f, 1e-5f, NULL, s, none);
-    gan_batchnorm2d_backward_train_sync(o->b_dx, o->b_dgamma, o->b_dbeta, dy, in, o->b_mean, o->b_invstd,
-                                        bgamma, BC, (long)n * BHW, NULL, s, none, NULL);
+    gan_batchnorm2d_forward_train(o->b_out, o->b_mean, o->b_invstd, o->b_rm, o->b_rv, in, bgamma, bbeta, BC,
+                                  (long)n * BHW, 0.1f, 1e-5f, NULL, s, none);
+    gan_batchnorm2d_backward_train(o->b_dx, o->b_dgamma, o->b_dbeta, dy, in, o->b_mean, o->b_invstd, bgamma,
+                                   BC, (long)n * BHW, NULL, s, none, NULL);
 
     slice(in, kx, KC, KHW, first, n), slice(dy, kdy, KC, KHW, first, n);
     gan_class_affine_backward(o->k_dxhat, o->k_dgb, o->k_dgb + CLASSES * KC, dy, in, kmean, kinvstd, kgamma,

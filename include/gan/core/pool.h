@@ -1,5 +1,7 @@
-/* A tiny fork-join thread pool for gan's own loops (im2col, col2im,
- * batchnorm, activations); SGEMM has OpenBLAS's threads.
+/* A tiny fork-join thread pool for all of gan's threading: its own loops
+ * (im2col, col2im, batchnorm, activations) and SGEMM, which runs as
+ * single-threaded OpenBLAS calls on blocks the pool hands out
+ * (gan/core/gemm.h).
  *
  * Why not OpenMP: its idle workers spin after each parallel loop, on the
  * very cores OpenBLAS's threads need for the next SGEMM. These workers sleep

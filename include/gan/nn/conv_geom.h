@@ -76,4 +76,12 @@ static inline size_t gan_conv_out_floats(const gan_conv_geom *g)
     return (size_t)g->oc * g->n * g->oh * g->ow;
 }
 
+/* The passes of a convolution layer, each one SGEMM (the weight gradient
+ * accumulates into dweight; the input gradient is the one before col2im).
+ * The layers state each pass's shape (gan_conv2d_gemm,
+ * gan_conv_transpose2d_gemm) and take their own calls' shapes from it, so
+ * anything that needs the GEMMs of a network (gan bench's bound) reads them
+ * there, never re-derives them. */
+typedef enum { GAN_PASS_FORWARD, GAN_PASS_WEIGHT_GRAD, GAN_PASS_INPUT_GRAD } gan_conv_pass;
+
 #endif
