@@ -11,7 +11,7 @@
 #include "gan/data/classes.h"
 #include "gan/jobs/train.h"
 
-/* Exit codes (documented in the README and gan(1)). */
+/* Exit codes (documented in docs/commands.md and gan(1)). */
 enum {
     EXIT_OK = 0,
     EXIT_INTERNAL = 1, /* a bug or an unexpected failure */

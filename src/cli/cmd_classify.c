@@ -8,7 +8,7 @@
 static const cli_option OPTIONS[] = {
     {"config", 0, "FILE", false,
      "JSON config: data, classifier, train.batch_size, train.seed,\n"
-     "train.threads and output.dir are read (README: config keys)"},
+     "train.threads and output.dir are read (docs/configs.md)"},
     {"set", 0, "KEY=VALUE", true, "override a key, e.g. --set classifier.epochs=2 (repeatable)"},
     {"quiet", 'q', NULL, false, "no progress lines"},
 };

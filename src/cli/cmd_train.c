@@ -10,7 +10,7 @@
 #include "gan/jobs/train.h"
 
 static const cli_option OPTIONS[] = {
-    {"config", 0, "FILE", false, "JSON config (keys and defaults: README, or --print-keys)"},
+    {"config", 0, "FILE", false, "JSON config (keys and defaults: docs/configs.md, or --print-keys)"},
     {"set", 0, "KEY=VALUE", true, "override a key, e.g. --set train.steps=200 (repeatable)"},
     {"resume", 0, "RUN_DIR", false, "continue a run from RUN_DIR/state.bin with RUN_DIR/config.json"},
     {"force", 0, NULL, false, "start afresh even if output.dir already holds a run"},

@@ -161,7 +161,7 @@ void cli_print_manual(void)
          "the example configs; those for the bundled digits name them by absolute "
          "path, so they run from any directory"},
         {"PREFIX/share/gan/data/mnist10k", "10,000 MNIST digits and their labels (gzipped IDX)"},
-        {"PREFIX/share/doc/gan", "README.md and LICENSE"},
+        {"PREFIX/share/doc/gan", "README.md, LICENSE and docs/, one page per topic"},
         {"PREFIX/share/bash-completion/completions/gan", "the bash completion (gan --completion)"},
     };
     put_items(installed, sizeof installed / sizeof installed[0], true);
@@ -183,6 +183,8 @@ void cli_print_manual(void)
     put_paragraph("The examples name configs/... of the source folder; an installed gan has the same "
                   "configs in PREFIX/share/gan/configs (the last line: the Debian package's).");
     printf(".SH SEE ALSO\n");
-    put_paragraph("The README (PREFIX/share/doc/gan/README.md) explains the checkpoints' layout and their "
-                  "use in PyTorch, the measurements and the design.");
+    put_paragraph("The README (PREFIX/share/doc/gan/README.md) and its pages in docs/: the configs' keys "
+                  "(configs.md), the checkpoints' layout and their use in PyTorch (checkpoints.md), the "
+                  "recipe, evaluation, MPI, performance, security and design, and dated measurements "
+                  "(experiments/).");
 }

@@ -1,6 +1,6 @@
 /* Table-driven config: one row per key gives its path, type, range, default
  * and where it lives in gan_config, so parsing, validation, defaults,
- * unknown-key detection, the resolved dump and the README table all come
+ * unknown-key detection, the resolved dump and the documentation's key table all come
  * from the same place. */
 #include "gan/io/config.h"
 
@@ -94,7 +94,7 @@ static const key_spec KEYS[] = {
     {"train.deterministic", K_BOOL, OFF(deterministic), 0, 0, 0, NULL, "false",
      "the same bytes for any number of MPI ranks (1, 2, 4 or 8) as for any thread count: every sum over the "
      "batch is taken over 8 fixed partials of it and added in one fixed order (the batch must be a multiple "
-     "of 8; costs some speed, see the README)"},
+     "of 8; costs some speed, see docs/distributed.md)"},
     {"train.d_steps", K_INT, OFF(d_steps), 0, 1, 100, NULL, "1",
      "discriminator updates per generator update"},
     {"train.d_loss_floor", K_REAL, OFF(d_loss_floor), 0, 0, 100, NULL, "0",

@@ -135,9 +135,9 @@ check "same seed, same walk" cmp -s "$T/i1.png" "$T/i3.png"
 expect 2 "--mode: expected slerp or lerp" "$GAN" interp --ckpt "$G" --mode cubic
 expect 3 "this is a discriminator checkpoint" "$GAN" interp --ckpt "$T/full/d.bin"
 
-# ---- the README's config table is the parser's own (scripts/update_readme_keys.sh regenerates it)
+# ---- docs/configs.md's key table is the parser's own (scripts/update_config_docs.sh regenerates it)
 "$GAN" train --print-keys >"$T/keys.md"
-check "README.md holds the table of 'gan train --print-keys'" grep -qzF "$(cat "$T/keys.md")" "$SRC/README.md"
+check "docs/configs.md holds the table of 'gan train --print-keys'" grep -qzF "$(cat "$T/keys.md")" "$SRC/docs/configs.md"
 
 # ---- bad input: one line naming the file, the right exit code
 "$GAN" >/dev/null 2>"$T/err"
