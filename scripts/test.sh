@@ -15,13 +15,13 @@ fi
 scripts/setup.sh build -DGAN_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
 # the .deb: built, its fields and files checked, installed (as root) and run
-scripts/package_test.sh build
+tests/package/package_test.sh build
 # the code an old CPU runs (the SSE2 baseline of every hot loop, no clones) gives the same numbers
 scripts/setup.sh build-sse2 -DGAN_WERROR=ON -DGAN_DISPATCH=OFF >/dev/null
 bash tests/e2e/golden_test.sh build-sse2/gan "$PWD"
 # the benchmark still runs (a smoke run: figures from 2 steps mean nothing)
-/usr/bin/python3 scripts/bench.py --quick --gan build/gan >/dev/null
-scripts/bench_ab.sh --gan build/gan --rounds 1 --steps 2 'base:' 'EMA: train.ema=0.99' 2>/dev/null | grep -q '^| EMA | '
+/usr/bin/python3 scripts/bench/bench.py --quick --gan build/gan >/dev/null
+scripts/bench/bench_ab.sh --gan build/gan --rounds 1 --steps 2 'base:' 'EMA: train.ema=0.99' 2>/dev/null | grep -q '^| EMA | '
 echo "bench smoke runs: ok"
 
 if [ "${GAN_TEST_FAST:-0}" != 1 ]; then

@@ -5,7 +5,7 @@
 #include "gan/core/blas.h"
 #include "gan/core/comm.h"
 #include "gan/core/dispatch.h"
-#include "gan_build_info.h" /* generated at build time by scripts/build_info.cmake */
+#include "gan_build_info.h" /* generated at build time by scripts/build/build_info.cmake */
 
 void cli_print_version(void)
 {

@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "gan/core/work.h"
-#include "gan/metrics/eval_set.h"
 #include "gan/jobs/memory.h"
+#include "gan/metrics/eval_set.h"
 #include "gan/models/classifier.h"
 #include "trainer.h"
 

@@ -11,10 +11,7 @@ source "$(dirname "$0")/../common/check_lib.sh"
 RANDOM=20261201   # the SIGKILL moments below: random, but the same every run
 
 # A tiny model on 512 digits at 16x16, so every run takes a second or two.
-SMALL=(--config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
-       --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8
-       --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set output.sample_count=16
-       --set output.sample_every=5 --set output.checkpoint_every=5 --set output.log_every=4 --set train.threads=1)
+SMALL=("${TINY[@]}" --set output.sample_every=5 --set output.checkpoint_every=5 --set output.log_every=4 --set train.threads=1)
 
 # ---- a short run writes every output
 "$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/x" --quiet >"$T/out" 2>"$T/err"
@@ -62,7 +59,6 @@ check "metrics.csv after resume: rows 4, 7 (end of the first part), 8, 12" test 
 check "metrics rows of the resumed run equal the uninterrupted run's" cmp -s <(grep -v '^7,' "$T/x/metrics.csv" | cut -d, -f1-6) <(cut -d, -f1-6 "$T/full/metrics.csv")
 rm -rf "$T/x"
 # The tensors of a checkpoint: its header's metadata records the config (threads, rates) too.
-tensors() { tail -c +$((9 + $(od -An -t u8 -N 8 "$1" | tr -d ' '))) "$1"; }
 
 # ---- train.lr_g_early: G's rate for the first steps, then lr_g, by the step alone
 EARLY=(--set train.lr_g=0.0002 --set train.lr_g_early=0.002 --set train.lr_g_early_steps=6)
@@ -70,14 +66,14 @@ EARLY=(--set train.lr_g=0.0002 --set train.lr_g_early=0.002 --set train.lr_g_ear
 "$GAN" train "${SMALL[@]}" --set train.lr_g=0.002 --set train.steps=6 --set "output.dir=$T/c6" --quiet >/dev/null 2>&1
 "$GAN" train "${SMALL[@]}" "${EARLY[@]}" --set train.steps=6 --set "output.dir=$T/e6" --quiet >/dev/null 2>&1
 check "lr_g_early for 6 steps == lr_g at that rate, after 6 steps (g.bin tensors)" \
-  cmp -s <(tensors "$T/e6/g.bin") <(tensors "$T/c6/g.bin")
+  cmp -s <(st_data "$T/e6/g.bin") <(st_data "$T/c6/g.bin")
 "$GAN" train "${SMALL[@]}" --set train.lr_g=0.002 --set train.steps=12 --set "output.dir=$T/c12" --quiet >/dev/null 2>&1
-differ() { ! cmp -s <(tensors "$1") <(tensors "$2"); }
+differ() { ! cmp -s <(st_data "$1") <(st_data "$2"); }
 check "after step 6 the rate falls to lr_g: 12 steps differ from 12 at the early rate" differ "$T/e12/g.bin" "$T/c12/g.bin"
 "$GAN" train "${SMALL[@]}" "${EARLY[@]}" --set train.steps=4 --set "output.dir=$T/er" --quiet >/dev/null 2>&1
 "$GAN" train --resume "$T/er" --set train.steps=12 --quiet >/dev/null 2>&1
 check "4 steps + resume to 12 across the switch == 12 steps (g.bin tensors)" \
-  cmp -s <(tensors "$T/er/g.bin") <(tensors "$T/e12/g.bin")
+  cmp -s <(st_data "$T/er/g.bin") <(st_data "$T/e12/g.bin")
 rm -rf "$T/e12" "$T/c6" "$T/e6" "$T/c12" "$T/er"
 expect 3 "train.lr_g_early needs train.lr_g_early_steps > 0" "$GAN" train "${SMALL[@]}" --set train.lr_g_early=0.002 \
   --set "output.dir=$T/bad"
@@ -88,7 +84,7 @@ expect 3 "train.lr_g_early_steps needs train.lr_g_early > 0" "$GAN" train "${SMA
 "$GAN" train "${SMALL[@]}" --set train.steps=7 --set train.threads=1 --set "output.dir=$T/x" --quiet >/dev/null 2>&1
 "$GAN" train --resume "$T/x" --set train.steps=12 --set train.threads=2 --quiet >/dev/null 2>&1
 check "7 steps on 1 thread + resume to 12 on 2 threads == 12 steps (g.bin tensors)" \
-  cmp -s <(tensors "$T/x/g.bin") <(tensors "$T/full/g.bin")
+  cmp -s <(st_data "$T/x/g.bin") <(st_data "$T/full/g.bin")
 expect 3 "already holds a run" "$GAN" train "${SMALL[@]}" --set "output.dir=$T/x"
 expect 3 "nothing to resume" "$GAN" train --resume "$T/full/samples"
 

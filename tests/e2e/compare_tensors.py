@@ -6,24 +6,11 @@ Prints the largest difference of any tensor relative to that tensor's
 largest magnitude; exits 1 when it exceeds --rtol (default 0: bytes equal),
 2 when the files do not hold the same tensors. Standard library only.
 """
-import json
-import struct
+import os
 import sys
 
-
-def tensors(path):
-    with open(path, "rb") as f:
-        blob = f.read()
-    (hlen,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8 : 8 + hlen])
-    data = blob[8 + hlen :]
-    out = {}
-    for name, t in header.items():
-        if name == "__metadata__" or t["dtype"] != "F32":
-            continue
-        begin, end = t["data_offsets"]
-        out[name] = struct.unpack("<%df" % ((end - begin) // 4), data[begin:end])
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from safetensors_file import f32_tensors  # noqa: E402
 
 
 def main():
@@ -33,7 +20,7 @@ def main():
         i = args.index("--rtol")
         rtol = float(args[i + 1])
         del args[i : i + 2]
-    a, b = tensors(args[0]), tensors(args[1])
+    a, b = f32_tensors(args[0]), f32_tensors(args[1])
     if a.keys() != b.keys() or any(len(a[k]) != len(b[k]) for k in a):
         print("compare_tensors: %s and %s hold different tensors" % (args[0], args[1]))
         return 2

@@ -14,10 +14,7 @@ CLS=(--config "$SRC/configs/mnist-classifier.json" --set "data.path=$DATA/images
      --set "data.labels=$DATA/labels-idx1-ubyte.gz" --set data.image_size=16 --set data.fit=resize
      --set data.limit=2000 --set classifier.epochs=6 --set classifier.width=16 --set classifier.hidden=32
      --set train.threads=1 --set "output.dir=$T/cls")
-SMALL=(--config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$DATA/images-idx3-ubyte.gz"
-       --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8
-       --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set output.sample_count=16
-       --set output.sample_every=0 --set output.checkpoint_every=0 --set output.log_every=4 --set train.threads=1)
+SMALL=("${TINY[@]}" --set output.sample_every=0 --set output.checkpoint_every=0 --set output.log_every=4 --set train.threads=1)
 C="$T/cls/classifier.bin"
 
 # ---- gan classify train

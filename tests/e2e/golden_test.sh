@@ -14,6 +14,7 @@ GAN=$1
 SRC=$2
 T=$(mktemp -d /tmp/gan_golden_XXXXXX)
 trap 'rm -rf "$T"' EXIT
+source "$SRC/tests/common/check_lib.sh"
 if ! grep -qw avx2 /proc/cpuinfo; then
   echo "golden_test: skipped: the pinned OpenBLAS kernels (Haswell) need an AVX2 CPU" >&2
   exit 77
@@ -21,18 +22,12 @@ fi
 export OPENBLAS_CORETYPE=Haswell
 
 # sha256 of a safetensors file's data section (after the 8-byte length and the header)
-tensor_hash() {
-  local hlen
-  hlen=$(od -An -t u8 -N 8 "$1" | tr -d ' ')
-  tail -c +$((9 + hlen)) "$1" | sha256sum | cut -c1-16
-}
+tensor_hash() { st_data "$1" | sha256sum | cut -c1-16; }
 
 got=""
 for threads in 1 2; do
-  "$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-    --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8 \
-    --set model.ndf=8 --set train.batch_size=16 --set train.steps=20 --set train.seed=7 \
-    --set output.sample_count=16 --set output.sample_every=0 --set output.checkpoint_every=0 \
+  "$GAN" train "${TINY[@]}" --set train.steps=20 --set train.seed=7 \
+    --set output.sample_every=0 --set output.checkpoint_every=0 \
     --set "train.threads=$threads" --set "output.dir=$T/run$threads" --quiet >/dev/null || exit 1
   got+="threads=$threads g.bin $(tensor_hash "$T/run$threads/g.bin")"$'\n'
   got+="threads=$threads d.bin $(tensor_hash "$T/run$threads/d.bin")"$'\n'
@@ -52,11 +47,9 @@ for variant in "model.d_norm=spectral train.loss=hinge" "train.augment=translati
   for threads in 1 2; do
     sets=()
     for kv in $variant; do sets+=(--set "$kv"); done
-    "$GAN" train --config "$SRC/configs/mnist-cond.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-      --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=false --set train.class_loss=0 \
-      --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8 \
-      --set model.ndf=8 --set train.batch_size=16 --set train.steps=12 --set train.seed=3 --set train.ema=0.9 \
-      --set output.sample_count=16 --set output.sample_every=0 --set output.checkpoint_every=0 "${sets[@]}" \
+    "$GAN" train --config "$SRC/configs/mnist-cond.json" "${TINY_SETS[@]}" --set model.conditional=false \
+      --set train.class_loss=0 --set train.steps=12 --set train.seed=3 --set train.ema=0.9 \
+      --set output.sample_every=0 --set output.checkpoint_every=0 "${sets[@]}" \
       --set "train.threads=$threads" --set "output.dir=$T/v$threads" --quiet >/dev/null || exit 1
     hashes+="$(tensor_hash "$T/v$threads/g.bin") $(tensor_hash "$T/v$threads/d.bin") $(tensor_hash "$T/v$threads/state.bin");"
     rm -rf "$T/v$threads"

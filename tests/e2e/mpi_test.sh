@@ -23,11 +23,8 @@ export LSAN_OPTIONS="suppressions=$SRC/tests/e2e/lsan_mpi.supp${LSAN_OPTIONS:+:$
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 COMPARE=(python3 "$SRC/tests/e2e/compare_tensors.py")
 quietly() { "$@" >/dev/null 2>&1; }
-tensors() { tail -c +$((9 + $(od -An -t u8 -N 8 "$1" | tr -d ' '))) "$1"; }
 
-SMALL=(--config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz"
-       --set data.image_size=16 --set data.fit=resize --set data.limit=512 --set model.nz=8 --set model.ngf=8
-       --set model.ndf=8 --set train.batch_size=16 --set output.sample_count=16 --set output.sample_every=0
+SMALL=("${TINY[@]}" --set output.sample_every=0
        --set output.checkpoint_every=0 --set output.log_every=10 --set train.seed=7 --set train.threads=1)
 
 # ---- 2 ranks against one process: the same global batch, the same math
@@ -49,11 +46,11 @@ check "2 ranks vs 1 process: the same logged losses (6 digits)" \
 
 # ---- the same bytes again, and with 2 threads per rank
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.steps=20 --set "output.dir=$T/again" --quiet >/dev/null 2>&1
-check "2 ranks, run twice: g.bin tensors byte-identical" cmp -s <(tensors "$T/two/g.bin") <(tensors "$T/again/g.bin")
+check "2 ranks, run twice: g.bin tensors byte-identical" cmp -s <(st_data "$T/two/g.bin") <(st_data "$T/again/g.bin")
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.steps=20 --set train.threads=2 --set "output.dir=$T/t2" \
   --quiet >/dev/null 2>&1
-check "2 ranks x 2 threads == 2 ranks x 1 thread (g.bin tensors)" cmp -s <(tensors "$T/two/g.bin") <(tensors "$T/t2/g.bin")
-check "2 ranks x 2 threads == 2 ranks x 1 thread (d.bin tensors)" cmp -s <(tensors "$T/two/d.bin") <(tensors "$T/t2/d.bin")
+check "2 ranks x 2 threads == 2 ranks x 1 thread (g.bin tensors)" cmp -s <(st_data "$T/two/g.bin") <(st_data "$T/t2/g.bin")
+check "2 ranks x 2 threads == 2 ranks x 1 thread (d.bin tensors)" cmp -s <(st_data "$T/two/d.bin") <(st_data "$T/t2/d.bin")
 # the recipe's other paths: spectral norm, hinge, DiffAugment, a conditional G and D with the class loss, EMA
 REC=(--set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=true --set model.d_norm=spectral
      --set train.loss=hinge --set train.augment=translation,cutout,color --set train.ema=0.9 --set train.class_loss=0.5
@@ -75,7 +72,7 @@ check "deterministic, 4 ranks: exit 0 ($(head -c 300 "$T/err"))" test -s "$T/det
 for n in 2 4; do
   for f in g.bin d.bin state.bin; do
     check "deterministic: $n ranks == 1 process ($f tensors, byte for byte)" \
-      cmp -s <(tensors "$T/det1/$f") <(tensors "$T/det$n/$f")
+      cmp -s <(st_data "$T/det1/$f") <(st_data "$T/det$n/$f")
   done
 done
 for n in 2 4; do
@@ -85,7 +82,7 @@ done
 "${MPIRUN[@]}" "$GAN" train "${DET[@]}" --set train.steps=10 --set "output.dir=$T/dres" --quiet >/dev/null 2>&1
 "$GAN" train --resume "$T/dres" --set train.steps=20 --quiet >/dev/null 2>&1
 check "deterministic: 10 steps on 2 ranks + resume to 20 on 1 process == 20 steps on 1 (g.bin tensors)" \
-  cmp -s <(tensors "$T/dres/g.bin") <(tensors "$T/det1/g.bin")
+  cmp -s <(st_data "$T/dres/g.bin") <(st_data "$T/det1/g.bin")
 check "deterministic vs default, one process: the same sums to rounding ($("${COMPARE[@]}" "$T/one/g.bin" "$T/det1/g.bin"))" \
   quietly "${COMPARE[@]}" "$T/one/g.bin" "$T/det1/g.bin" --rtol 1e-5
 "$GAN" train "${SMALL[@]}" "${REC[@]}" --set train.deterministic=true --set "output.dir=$T/drec1" --quiet >/dev/null 2>&1
@@ -93,7 +90,7 @@ check "deterministic vs default, one process: the same sums to rounding ($("${CO
   --set train.threads=2 --quiet >/dev/null 2>&1
 for f in g.bin d.bin state.bin; do
   check "deterministic, the recipe's paths: 2 ranks x 2 threads == 1 process ($f tensors)" \
-    cmp -s <(tensors "$T/drec1/$f") <(tensors "$T/drec2/$f")
+    cmp -s <(st_data "$T/drec1/$f") <(st_data "$T/drec2/$f")
 done
 check "... and the same logged losses, class losses too (metrics.csv)" \
   cmp -s <(cut -d, -f1-6,13-14 "$T/drec1/metrics.csv") <(cut -d, -f1-6,13-14 "$T/drec2/metrics.csv")
@@ -113,7 +110,7 @@ check "deterministic on 3 ranks: no run folder left" test ! -e "$T/d3"
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.steps=10 --set "output.dir=$T/res" --quiet >/dev/null 2>&1
 "${MPIRUN[@]}" "$GAN" train --resume "$T/res" --set train.steps=20 --quiet >/dev/null 2>"$T/err"
 check "resume under 2 ranks: exit 0 ($(head -c 300 "$T/err"))" test $? -eq 0
-check "2 ranks: 10 steps + resume to 20 == 20 steps (g.bin tensors)" cmp -s <(tensors "$T/res/g.bin") <(tensors "$T/two/g.bin")
+check "2 ranks: 10 steps + resume to 20 == 20 steps (g.bin tensors)" cmp -s <(st_data "$T/res/g.bin") <(st_data "$T/two/g.bin")
 
 # ---- a batch that does not divide among the ranks: one line, said once
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.batch_size=15 --set "output.dir=$T/odd" >"$T/out" 2>"$T/err"

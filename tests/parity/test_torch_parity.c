@@ -1,5 +1,5 @@
 /* Parity with PyTorch: runs every layer on the weights and inputs that
- * scripts/torch/torch_reference.py used and compares outputs and gradients with
+ * tests/parity/torch_reference.py used and compares outputs and gradients with
  * torch.nn's. Prints the largest relative error per layer (error scaled by
  * the reference's largest magnitude) and fails above 1e-5.
  * usage: test_torch_parity REF.safetensors   (exit 77 = skipped: no file) */
@@ -483,7 +483,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2 || access(argv[1], R_OK) != 0) {
         fprintf(stderr,
-                "test_torch_parity: no reference file (run scripts/torch/torch_reference.py): skipped\n");
+                "test_torch_parity: no reference file (run tests/parity/torch_reference.py): skipped\n");
         return 77;
     }
     gan_st_file f;

@@ -5,6 +5,7 @@ set -u
 GAN=$1 SRC=$2 PY=$3
 T=$(mktemp -d /tmp/gan_interop_XXXXXX)
 trap 'rm -rf "$T"' EXIT
+source "$SRC/tests/common/check_lib.sh"
 if ! "$PY" -c "import torch" 2>/dev/null; then
   echo "torch_interop: no PyTorch for $PY" >&2
   [ "${GAN_REQUIRE_TORCH:-0}" = 1 ] && exit 1 || exit 77
@@ -12,31 +13,25 @@ fi
 pass=0 fail=0
 for arch in "32 1" "64 3"; do
   set -- $arch
-  "$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-    --set data.image_size=$1 --set data.channels=$2 --set data.fit=resize --set data.limit=256 \
-    --set model.nz=16 --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set train.steps=3 \
-    --set output.sample_count=16 --set "output.dir=$T/run$1" --quiet >/dev/null &&
+  "$GAN" train "${TINY[@]}" --set data.image_size=$1 --set data.channels=$2 --set data.limit=256 \
+    --set model.nz=16 --set train.steps=3 --set "output.dir=$T/run$1" --quiet >/dev/null &&
   "$GAN" sample --ckpt "$T/run$1/g.bin" -n 20 --z-out "$T/z.npy" --npy "$T/x.npy" --out "$T/s.png" --quiet &&
   "$PY" "$SRC/scripts/torch/compare_torch_sample.py" "$T/run$1/g.bin" "$T/z.npy" "$T/x.npy" && pass=$((pass + 1)) || fail=$((fail + 1))
 done
 # conditional checkpoints (both ways of giving G the class) load into cond_dcgan.py's twins and match
 for gc in concat batchnorm; do
-  "$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-    --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=true \
-    --set model.g_condition=$gc --set data.image_size=32 --set data.limit=256 --set model.nz=16 \
-    --set model.ngf=8 --set model.ndf=8 --set train.batch_size=16 --set train.steps=3 --set train.ema=0.9 \
-    --set output.sample_count=16 --set "output.dir=$T/cond$gc" --quiet >/dev/null &&
+  "$GAN" train "${TINY[@]}" --set model.conditional=true --set model.g_condition=$gc --set data.image_size=32 \
+    --set data.fit=pad --set data.limit=256 --set model.nz=16 --set train.steps=3 --set train.ema=0.9 \
+    --set "output.dir=$T/cond$gc" --quiet >/dev/null &&
   "$GAN" sample --ckpt "$T/cond$gc/g.bin" -n 20 --z-out "$T/z.npy" --labels-out "$T/y.npy" --npy "$T/x.npy" \
     --out "$T/s.png" --quiet &&
   "$PY" "$SRC/scripts/torch/compare_torch_sample.py" "$T/cond$gc/g.bin" "$T/z.npy" "$T/x.npy" --labels "$T/y.npy" &&
   pass=$((pass + 1)) || fail=$((fail + 1))
 done
 # and a conditional, spectral-norm d.bin into ProjectionDiscriminator
-"$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-  --set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.conditional=true \
-  --set data.image_size=16 --set data.fit=resize --set data.limit=64 --set model.nz=4 --set model.ngf=4 \
-  --set model.ndf=4 --set train.batch_size=16 --set train.steps=2 --set model.d_norm=spectral \
-  --set output.sample_count=4 --set "output.dir=$T/csn" --quiet >/dev/null &&
+"$GAN" train "${TINY[@]}" --set model.conditional=true --set data.limit=64 --set model.nz=4 --set model.ngf=4 \
+  --set model.ndf=4 --set train.steps=2 --set model.d_norm=spectral --set output.sample_count=4 \
+  --set "output.dir=$T/csn" --quiet >/dev/null &&
 "$PY" - "$SRC/scripts/torch" "$T/csn/d.bin" <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -48,10 +43,9 @@ D.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, s
 print("torch_interop: a conditional spectral-norm d.bin loads strictly into ProjectionDiscriminator")
 PY
 # a spectral-norm discriminator's d.bin loads strictly into PyTorch's spectral_norm twin
-"$GAN" train --config "$SRC/configs/mnist-dcgan-classic.json" --set "data.path=$SRC/data/mnist10k/images-idx3-ubyte.gz" \
-  --set data.image_size=16 --set data.fit=resize --set data.limit=64 --set model.nz=4 --set model.ngf=4 \
-  --set model.ndf=4 --set train.batch_size=16 --set train.steps=2 --set model.d_norm=spectral \
-  --set output.sample_count=4 --set "output.dir=$T/sn" --quiet >/dev/null &&
+"$GAN" train "${TINY[@]}" --set data.limit=64 --set model.nz=4 --set model.ngf=4 --set model.ndf=4 \
+  --set train.steps=2 --set model.d_norm=spectral --set output.sample_count=4 --set "output.dir=$T/sn" \
+  --quiet >/dev/null &&
 "$PY" - "$SRC/scripts/torch" "$T/sn/d.bin" <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
 import json, sys
 sys.path.insert(0, sys.argv[1])

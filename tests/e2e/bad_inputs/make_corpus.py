@@ -7,6 +7,10 @@ import hashlib
 import json
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "common"))
+from safetensors_file import join, split  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "files")
@@ -46,14 +50,11 @@ put("missing-data.json", '{"data": {"path": "/nonexistent/gan/train-images.gz"}}
 # ---- checkpoints, from the tiny valid generator
 g = open(os.path.join(CORPUS, "checkpoint", "g.bin"), "rb").read()
 (hlen,) = struct.unpack("<Q", g[:8])
-header = json.loads(g[8:8 + hlen])
-data = g[8 + hlen:]
+header, data = split(g)
 
 
 def ckpt(h, body=data):
-    raw = json.dumps(h, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    return struct.pack("<Q", len(raw)) + raw + body
+    return join(h, body)
 
 
 def edit(fn):

@@ -6,7 +6,7 @@ seconds/step, achieved GFLOP/s, peak resident memory, the ratio gan/PyTorch
 (PyTorch at its best of 1 and 2 threads) and gan's GFLOP/s as a share of a
 large SGEMM measured here.
 
-usage: scripts/bench.py [--gan build/gan] [--quick] [--steps N] [--markdown]
+usage: scripts/bench/bench.py [--gan build/gan] [--quick] [--steps N] [--markdown]
 --quick is the CI smoke run: one configuration, 2 steps, one environment."""
 import argparse
 import json
@@ -73,7 +73,7 @@ def sgemm_gflops(env, n=4096, reps=5):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--gan", default=os.path.join(HERE, "..", "build", "gan"))
+    ap.add_argument("--gan", default=os.path.join(HERE, "..", "..", "build", "gan"))
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
@@ -96,7 +96,7 @@ def main():
             sets = [f"data.image_size={size}", f"data.channels={ch}", f"train.batch_size={batch}"]
             gan = run([a.gan, "bench", "--json", "--warmup", str(warmup), "--steps", str(steps)] +
                       [x for s in sets for x in ("--set", s)], env)
-            torch_runs = [run([sys.executable, os.path.join(HERE, "torch", "bench_torch.py"), "--size", str(size),
+            torch_runs = [run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--size", str(size),
                                "--channels", str(ch), "--batch", str(batch), "--threads", str(t),
                                "--warmup", str(warmup), "--steps", str(steps)], env) for t in (1, 2)]
             pt = max(torch_runs, key=lambda r: r["images_per_second"])
@@ -124,7 +124,7 @@ def main():
             n = 10000
             gs = run([a.gan, "bench", "--json", "--sample", str(n), "--set", f"data.image_size={size}",
                       "--set", f"data.channels={ch}"], env)
-            ps = max((run([sys.executable, os.path.join(HERE, "torch", "bench_torch.py"), "--size", str(size),
+            ps = max((run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--size", str(size),
                            "--channels", str(ch), "--sample", str(n), "--chunk", str(gs["chunk"]),
                            "--threads", str(t)], env) for t in (1, 2)), key=lambda r: r["sample_images_per_second"])
             samples.append(dict(env=env_label, config=f"{size}x{size}x{ch}", gan=gs["sample_images_per_second"],

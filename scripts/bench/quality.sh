@@ -5,7 +5,7 @@
 # same time, and prints a Markdown table. A benchmark, not a test: it takes
 # (recipes + 1) x SECONDS plus evaluation time.
 #
-# usage: scripts/quality.sh [--seconds S | --steps N] [--out DIR] [--before GAN] [RECIPE...]
+# usage: scripts/bench/quality.sh [--seconds S | --steps N] [--out DIR] [--before GAN] [RECIPE...]
 #   --seconds S  the same training time for each recipe (default 300)
 #   --steps N    the same number of steps instead (quality per step; the img/s
 #                column then gives each recipe's cost, and a noisy machine's
@@ -34,14 +34,14 @@
 #     b32lr4     batch 32 (twice the steps per epoch), lr_d = lr_g = 4e-4
 #     b32lr4ema  the same with train.ema 0.999 (the default job until 2026-12-02)
 #     before     configs/mnist.json trained by --before's binary (evaluated by this one)
-#     torch      PyTorch's DCGAN twin (scripts/torch/train_torch_dcgan.py)
+#     torch      PyTorch's DCGAN twin (scripts/bench/train_torch_dcgan.py)
 #     NAME:KEY=VALUE,KEY=VALUE...   any other: the classic config with these --set
 #                options, e.g. b32:train.batch_size=32,train.lr_g=0.0004
 # The table: steps and img/s, FID at 60 s, 150 s and the end of training,
 # and at the end IS, class entropy, classes covered and the largest class share
 # (gan eval -n 5000). Runs go to DIR (default runs/quality).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 SECONDS_EACH=300
 STEPS=0
 OUT=runs/quality
@@ -107,7 +107,7 @@ for r in "${RECIPES[@]}"; do
   fi
   if [ "$r" = torch ]; then
     # PyTorch's twin for the same training time; its samples evaluated with the same classifier
-    $PY scripts/torch/train_torch_dcgan.py --seconds "$SECONDS_EACH" --at "60,150,$SECONDS_EACH" --out "$dir" >"$dir.log" 2>&1
+    $PY scripts/bench/train_torch_dcgan.py --seconds "$SECONDS_EACH" --at "60,150,$SECONDS_EACH" --out "$dir" >"$dir.log" 2>&1
     steps=$(sed -n 's/^train_torch_dcgan: \([0-9]*\) steps (\([0-9]*\) img\/s).*/\1 \2/p' "$dir.log")
     for at in 60 150 "$SECONDS_EACH"; do
       $GAN eval --classifier "$CLS" --npy "$dir/torch_${at}s.npy" --json --quiet >"$dir/eval_$at.json"

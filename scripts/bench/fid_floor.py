@@ -7,7 +7,7 @@ classifier, as a Markdown table. At 5,000 against 5,000 images this is the
 floor of gan eval's overall FID; at about 500 per class, the floor of its
 intra-class FID (gan eval -n 5000 draws 500 of each class).
 
-usage: scripts/fid_floor.py --classifier C.bin [--gan build/gan] [--seed N]"""
+usage: scripts/bench/fid_floor.py --classifier C.bin [--gan build/gan] [--seed N]"""
 import argparse
 import gzip
 import json
@@ -20,7 +20,7 @@ import tempfile
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "data", "mnist10k")
+DATA = os.path.join(HERE, "..", "..", "data", "mnist10k")
 
 
 def read_idx(name, header):
@@ -55,7 +55,7 @@ def fid(gan, classifier, tmp, a, b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--classifier", required=True)
-    ap.add_argument("--gan", default=os.path.join(HERE, "..", "build", "gan"))
+    ap.add_argument("--gan", default=os.path.join(HERE, "..", "..", "build", "gan"))
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
     images = read_idx("images-idx3-ubyte.gz", 16).reshape(-1, 28, 28)

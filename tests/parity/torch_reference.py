@@ -9,7 +9,7 @@ Exit 77 (ctest's "skipped") when PyTorch is missing, unless GAN_REQUIRE_TORCH=1.
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "torch"))
 
 try:
     import numpy as np

@@ -4,10 +4,10 @@
 # with the share of rank 0's time spent in exchanges between ranks; each in
 # the default mode and with train.deterministic (byte-identical across ranks).
 # A benchmark, not a test: it prints figures. Needs the machine to itself.
-# usage: scripts/bench_mpi.sh [GAN_BINARY] [CONFIG] [STEPS]
+# usage: scripts/bench/bench_mpi.sh [GAN_BINARY] [CONFIG] [STEPS]
 #   (defaults: build/gan, configs/mnist.json, 120 steps; the first 20 are warm-up)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 GAN=$(realpath "${1:-build/gan}")
 CONFIG=${2:-configs/mnist.json}
 STEPS=${3:-120}

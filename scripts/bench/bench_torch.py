@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The PyTorch reference of gan's training step, for scripts/bench.py: the
+"""The PyTorch reference of gan's training step, for scripts/bench/bench.py: the
 same DCGAN (scripts/torch/dcgan_torch.py), BCE-with-logits, Adam(lr 2e-4, betas
 0.5/0.999), N(0, 0.02) init, and the step of PyTorch's DCGAN example (D on
 real, D on detached fake, D update, G through D, G update). Prints one JSON
@@ -11,7 +11,7 @@ import resource
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "torch"))
 import torch
 import torch.nn as nn
 

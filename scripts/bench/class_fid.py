@@ -10,7 +10,7 @@ The classifier's labels come from a PyTorch twin of gan's classifier
 gan eval's. Every FID is gan eval's own (--npy against an IDX file of the
 class's real digits). Prints a Markdown table.
 
-usage: scripts/class_fid.py --classifier C.bin --npy GEN.npy [--labels L.npy] [--gan build/gan]"""
+usage: scripts/bench/class_fid.py --classifier C.bin --npy GEN.npy [--labels L.npy] [--gan build/gan]"""
 import argparse
 import json
 import os
@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "torch"))
+sys.path.insert(0, os.path.join(HERE, "..", "torch"))
 import dcgan_torch  # noqa: E402
 import st_write  # noqa: E402
 from fid_floor import read_idx, write_idx  # noqa: E402
@@ -54,7 +54,7 @@ def main():
     ap.add_argument("--classifier", required=True)
     ap.add_argument("--npy", required=True, help="generated images, as gan sample --npy writes them")
     ap.add_argument("--labels", help="int64 [n] classes a conditional G drew (gan sample --labels-out)")
-    ap.add_argument("--gan", default=os.path.join(HERE, "..", "build", "gan"))
+    ap.add_argument("--gan", default=os.path.join(HERE, "..", "..", "build", "gan"))
     a = ap.parse_args()
     gen = np.load(a.npy).astype(np.float32)
     if gen.ndim == 3:

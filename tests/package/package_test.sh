@@ -6,9 +6,9 @@
 # on this machine with dpkg and removes it afterwards; otherwise, or when a
 # gan package is already installed, it unpacks it into a scratch root and
 # checks what it can there (GAN_PACKAGE_UNPACK_ONLY=1 asks for that too).
-# usage: scripts/package_test.sh [BUILD_DIR]     (default build)
+# usage: tests/package/package_test.sh [BUILD_DIR]     (default build)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 BUILD=$(realpath "${1:-build}")
 T=$(mktemp -d /tmp/gan_deb_XXXXXX)
 installed_here=0

@@ -4,14 +4,14 @@
 # the machine hits every variant alike), then each variant's median images/s
 # and its ratio to the first variant's median. A benchmark, not a test: it
 # prints a Markdown table. Needs the machine to itself.
-# usage: scripts/bench_ab.sh [--gan GAN] [--config FILE] [--rounds N] [--steps N]
+# usage: scripts/bench/bench_ab.sh [--gan GAN] [--config FILE] [--rounds N] [--steps N]
 #          'LABEL: KEY=VALUE KEY=VALUE ...' ...
 #   (defaults: build/gan, the built-in config, 7 rounds, 30 steps; the first
 #    variant is the baseline, and 'LABEL:' alone is the config unchanged)
-# example: scripts/bench_ab.sh --config configs/mnist-cond.json \
+# example: scripts/bench/bench_ab.sh --config configs/mnist-cond.json \
 #            'unconditional: model.conditional=false train.class_loss=0' 'conditional:'
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 GAN=build/gan CONFIG="" ROUNDS=7 STEPS=30
 while [ $# -gt 0 ]; do
   case $1 in
