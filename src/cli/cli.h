@@ -136,6 +136,19 @@ void cli_train_report(const gan_train_event *event, void *ctx);
 /* Ends the progress line (the last one stays on the terminal). */
 void cli_train_progress_end(cli_train_progress *p);
 
+/* Text from files (names, paths, metadata) printed with control characters
+ * and bytes that are not UTF-8 escaped (safe_text.c); lines: keep newlines
+ * and tabs (a multi-line block such as a config), else escape them too. */
+void cli_put_safe(FILE *out, const char *text, bool lines);
+/* text escaped as cli_put_safe does (one line), into out; returns out. */
+const char *cli_escape(const char *text, char *out, size_t len);
+/* printf, then cli_put_safe (one line: newlines escaped). */
+void cli_printf_safe(FILE *out, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /* gan --help, --version, --manual (gan(1) in roff) and --completion (bash). */
 void cli_print_usage(FILE *out);
 void cli_print_version(void);

@@ -30,12 +30,13 @@ const cli_command CLI_CLASSIFY_TRAIN = {
 static void show_progress(const gan_classify_event *e, void *ctx)
 {
     (void)ctx;
+    char path[4096];
     if (e->kind == GAN_CLASSIFY_STARTED)
         fprintf(
             stderr,
             "gan classify: %ld training and %ld test images %dx%dx%d from %s; %zu parameters; %d epochs\n",
-            e->train_count, e->test_count, e->image_size, e->image_size, e->channels, e->data_path, e->params,
-            e->epochs);
+            e->train_count, e->test_count, e->image_size, e->image_size, e->channels,
+            cli_escape(e->data_path, path, sizeof path), e->params, e->epochs);
     else
         fprintf(stderr, "epoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f img/s\n", e->epoch,
                 e->epochs, e->loss, 100.0 * e->train_accuracy, 100.0 * e->test_accuracy,

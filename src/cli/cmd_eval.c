@@ -71,7 +71,6 @@ static int parse_args(eval_args *e, const cli_args *a)
     if (r->npy && r->truncation > 0)
         return cli_usage_error(CLI_EVAL.name, "--truncation applies to a generator, not to --npy");
     if (a->noperands > 0) return cli_usage_error(CLI_EVAL.name, "unexpected argument '%s'", a->operands[0]);
-    if (r->data && !*r->data) return cli_usage_error(CLI_EVAL.name, "--data needs a path");
     if (!r->classifier) return cli_usage_error(CLI_EVAL.name, "--classifier FILE is required");
     if (!r->ckpt == !r->npy)
         return cli_usage_error(CLI_EVAL.name, "give exactly one of --ckpt G.bin and --npy FILE");
@@ -84,18 +83,20 @@ static int parse_args(eval_args *e, const cli_args *a)
 
 static void print_classes_table(const gan_class_report *cr, const gan_classes *names, long n_per)
 {
+    char name[128];
     printf("class agreement %9.1f%%   (mean over classes; lowest %.1f%%, class %s)\n",
-           100.0 * cr->mean_agreement, 100.0 * cr->min_agreement, names->names[cr->min_class]);
+           100.0 * cr->mean_agreement, 100.0 * cr->min_agreement,
+           cli_escape(names->names[cr->min_class], name, sizeof name));
     printf("intra-class FID %10.3f   (mean over classes, %ld samples of each)\n", cr->mean_fid, n_per);
     int width = 10; /* the class column, as wide as the longest name (up to 24 characters) */
     for (int k = 0; k < cr->classes; k++) {
-        const int len = (int)strlen(names->names[k]);
+        const int len = (int)strlen(cli_escape(names->names[k], name, sizeof name));
         if (len > width) width = len < 24 ? len : 24;
     }
     printf("%-*s agreement  intra-class FID  real images\n", width, "class");
     for (int k = 0; k < cr->classes; k++)
-        printf("%-*.24s %8.1f%%  %15.3f  %11ld\n", width, names->names[k], 100.0 * cr->agreement[k],
-               cr->fid[k], cr->real_count[k]);
+        printf("%-*.24s %8.1f%%  %15.3f  %11ld\n", width, cli_escape(names->names[k], name, sizeof name),
+               100.0 * cr->agreement[k], cr->fid[k], cr->real_count[k]);
 }
 
 static void print_table(const gan_eval_request *a, const gan_eval_result *res)
@@ -105,7 +106,8 @@ static void print_table(const gan_eval_request *a, const gan_eval_result *res)
     if (a->ckpt)
         printf("generated   %ld images from %s (step %lld)\n", gen->n, a->ckpt, (long long)res->step);
     else printf("generated   %ld images from %s\n", gen->n, a->npy);
-    printf("real        %ld images from %s\n", real->n, res->real_path);
+    char path[GAN_PATH_MAX];
+    printf("real        %ld images from %s\n", real->n, cli_escape(res->real_path, path, sizeof path));
     printf("FID             %10.3f\n", r->fid);
     printf("Inception Score %10.3f   (real %.3f, at most %d)\n", r->is_gen, r->is_real, gen->classes);
     printf("class entropy   %10.3f   (real %.3f, at most %.3f bits)\n", r->entropy_gen, r->entropy_real,
@@ -171,7 +173,8 @@ static void show_progress(const gan_eval_progress *p, void *ctx)
 {
     (void)ctx;
     if (p->stage == GAN_EVAL_CLASSIFYING_REAL)
-        fprintf(stderr, "gan: classifying %ld real images from %s\n", p->n, p->path);
+        cli_printf_safe(stderr, "gan: classifying %ld real images from %s", p->n, p->path);
+    if (p->stage == GAN_EVAL_CLASSIFYING_REAL) fputc('\n', stderr);
     else if (p->stage == GAN_EVAL_GENERATING)
         fprintf(stderr, "gan: generating and classifying %ld images\n", p->n);
     else fprintf(stderr, "gan: and %ld images of each of the %d classes\n", p->n, p->classes);

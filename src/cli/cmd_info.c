@@ -27,10 +27,12 @@ static void print_classes(const gan_checkpoint_info *info)
     printf("classes:    %d (", info->arch.classes);
     for (int k = 0; k < names->count; k++) {
         if (k == 12 && names->count > 14) {
-            printf(", ... %s", names->names[names->count - 1]);
+            printf(", ... ");
+            cli_put_safe(stdout, names->names[names->count - 1], false);
             break;
         }
-        printf("%s%s", k ? ", " : "", names->names[k]);
+        printf("%s", k ? ", " : "");
+        cli_put_safe(stdout, names->names[k], false);
     }
     printf("); %s\n", info->kind == GAN_FILE_DISCRIMINATOR ? "projection discriminator"
                       : info->arch.g_cond == GAN_GCOND_BATCHNORM
@@ -50,8 +52,10 @@ static void print_net(const gan_checkpoint_info *info)
     if (arch->classes > 0) print_classes(info);
     const bool ema = info->weights && strncmp(info->weights, "ema ", 4) == 0;
     if (info->kind == GAN_FILE_GENERATOR)
-        printf("weights:    %s%s\n", ema ? "an exponential moving average of G's, decay " : "G's own",
-               ema ? info->weights + 4 : "");
+        cli_printf_safe(stdout, "weights:    %s%s",
+                        ema ? "an exponential moving average of G's, decay " : "G's own",
+                        ema ? info->weights + 4 : "");
+    if (info->kind == GAN_FILE_GENERATOR) putchar('\n');
 }
 
 static void print_kind(const gan_checkpoint_info *info)
@@ -59,8 +63,11 @@ static void print_kind(const gan_checkpoint_info *info)
     switch (info->kind) {
     case GAN_FILE_CLASSIFIER:
         printf("kind:       classifier (for gan eval)\n");
-        printf("arch:       %s\n", info->classifier_arch ? info->classifier_arch : "(missing)");
-        if (info->test_accuracy) printf("test acc:   %s\n", info->test_accuracy);
+        cli_printf_safe(stdout, "arch:       %s",
+                        info->classifier_arch ? info->classifier_arch : "(missing)");
+        putchar('\n');
+        if (info->test_accuracy) cli_printf_safe(stdout, "test acc:   %s", info->test_accuracy);
+        if (info->test_accuracy) putchar('\n');
         break;
     case GAN_FILE_GENERATOR:
     case GAN_FILE_DISCRIMINATOR: print_net(info); break;
@@ -85,17 +92,24 @@ int cmd_info(int argc, char **argv)
     gan_error err;
     gan_status rc = gan_checkpoint_describe(path, &info, &err);
     if (rc != GAN_OK) return cli_report(rc, &err);
-    printf("file:       %s\n", path);
+    cli_printf_safe(stdout, "file:       %s", path);
+    putchar('\n');
     print_kind(&info);
-    if (info.step) printf("step:       %s\n", info.step);
+    if (info.step) cli_printf_safe(stdout, "step:       %s", info.step);
+    if (info.step) putchar('\n');
     printf("tensors:    %d\n", info.file.count);
     for (int i = 0; i < info.file.count; i++) {
         const gan_st_tensor *t = &info.file.tensors[i];
-        printf("  %-28s %s [", t->name, dtype_str(t->dtype));
+        char name[256];
+        printf("  %-28s %s [", cli_escape(t->name, name, sizeof name), dtype_str(t->dtype));
         for (int d = 0; d < t->ndim; d++) printf("%s%lld", d ? ", " : "", (long long)t->shape[d]);
         printf("]\n");
     }
-    if (info.config) printf("config:\n%s\n", info.config);
+    if (info.config) {
+        printf("config:\n");
+        cli_put_safe(stdout, info.config, true);
+        putchar('\n');
+    }
     gan_checkpoint_info_free(&info);
     return EXIT_OK;
 }

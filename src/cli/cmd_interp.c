@@ -44,7 +44,6 @@ int cmd_interp(int argc, char **argv)
     if (code == EXIT_OK) code = cli_get_int64(&CLI_INTERP, &a, "seed", 0, INT64_MAX, &seed);
     if (code == EXIT_OK && strcmp(mode, "slerp") != 0 && strcmp(mode, "lerp") != 0)
         code = cli_usage_error(CLI_INTERP.name, "--mode: expected slerp or lerp, got '%s'", mode);
-    if (code == EXIT_OK && !*out) code = cli_usage_error(CLI_INTERP.name, "--out needs a file name");
     if (code == EXIT_OK && a.noperands > 0)
         code = cli_usage_error(CLI_INTERP.name, "unexpected argument '%s'", a.operands[0]);
     const gan_interp_request req = {.ckpt = cli_get(&CLI_INTERP, &a, "ckpt"),

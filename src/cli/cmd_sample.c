@@ -77,10 +77,6 @@ static int read_args(const cli_args *a, gan_sample_request *req, gan_sample_outp
         return cli_usage_error(CLI_SAMPLE.name, "--truncation draws latents; with --z-in they are given");
     if (a->noperands > 0) return cli_usage_error(CLI_SAMPLE.name, "unexpected argument '%s'", a->operands[0]);
     if (!req->ckpt) return cli_usage_error(CLI_SAMPLE.name, "--ckpt FILE is required");
-    const char *names[] = {out->grid, out->each,      req->z_in,      out->z_out,
-                           out->npy,  req->labels_in, out->labels_out};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i] && !*names[i]) return cli_usage_error(CLI_SAMPLE.name, "an empty file name");
     if (all && class_opt->count > 1) return cli_usage_error(CLI_SAMPLE.name, "--class all goes alone");
     if (class_opt->count > 0 && req->labels_in)
         return cli_usage_error(CLI_SAMPLE.name, "--class and --labels-in both give the classes; choose one");

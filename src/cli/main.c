@@ -8,7 +8,11 @@
 
 int cli_report(gan_status status, const gan_error *err)
 {
-    if (err->msg[0]) fprintf(stderr, "gan: %s\n", err->msg); /* empty: another rank of the job says it */
+    if (err->msg[0]) { /* empty: another rank of the job says it */
+        fputs("gan: ", stderr);
+        cli_put_safe(stderr, err->msg, false);
+        fputc('\n', stderr);
+    }
     switch (status) {
     case GAN_INTERRUPTED: return 128 + (int)cli_stop_signal; /* after a checkpoint: 130 for Ctrl-C */
     case GAN_ERR_INPUT: return EXIT_BAD_INPUT;

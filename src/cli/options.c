@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "gan/core/check.h"
 #include "gan/core/comm.h"
+#include "gan/core/number.h"
 
 enum { LONG_BASE = 256, HELP_COLUMN = 24 };
 
@@ -35,12 +36,14 @@ bool cli_flag(const cli_command *cmd, const cli_args *args, const char *name)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     if (gan_comm_launched_rank() > 0) return EXIT_USAGE; /* under mpirun rank 0 says it, once */
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "gan %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'gan %s --help')\n", cmd);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "gan %s: ", cmd);
+    cli_put_safe(stderr, msg, false);
+    fprintf(stderr, " (see 'gan %s --help')\n", cmd);
     return EXIT_USAGE;
 }
 
@@ -53,11 +56,9 @@ int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name
     char label[64]; /* as the user would have typed it */
     if (cmd->options[idx].letter) snprintf(label, sizeof label, "-%c", cmd->options[idx].letter);
     else snprintf(label, sizeof label, "--%s", name);
-    char *end = NULL;
-    errno = 0;
-    const long long v = strtoll(s, &end, 10);
-    /* whole: no junk after the digits, no overflow (strtoll saturates with ERANGE) */
-    if (!*s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+    long long v = 0;
+    /* whole and plain: digits only (a '-' where negatives are allowed), no overflow */
+    if (!gan_parse_integer(s, lo < 0, &v) || v < lo || v > hi)
         return cli_usage_error(cmd->name, "%s: expected an integer from %lld to %lld, got '%s'", label,
                                (long long)lo, (long long)hi, s);
     *out = (int64_t)v;
@@ -180,11 +181,18 @@ static int refused(const cli_command *cmd, int c, const char *arg)
     return bad_option(cmd, optopt ? NULL : arg, optopt);
 }
 
+/* An option that names a file or folder (its value's name says so). */
+static bool takes_path(const cli_option *o)
+{
+    return o->arg && (strstr(o->arg, "FILE") || strstr(o->arg, "DIR") || strcmp(o->arg, "PATH") == 0);
+}
+
 /* Records one option's value; EXIT_OK or a usage error. */
 static int store(const cli_command *cmd, cli_args *args, int idx, char *value)
 {
     const cli_option *o = &cmd->options[idx];
     cli_value *v = &args->opt[idx];
+    if (takes_path(o) && !*value) return cli_usage_error(cmd->name, "--%s: an empty file name", o->name);
     if (v->count > 0 && !o->repeatable && o->arg && strcmp(v->value, value) != 0)
         return cli_usage_error(cmd->name, "--%s given twice ('%s', then '%s')", o->name, v->value, value);
     if (o->repeatable) {

@@ -48,17 +48,20 @@ static double seconds_left(const gan_train_progress *pr)
 static void show_start(cli_train_progress *p, const gan_train_start *s)
 {
     FILE *log = line_start(p);
-    char mem[32], mpi[64] = "";
+    char mem[32], mpi[64] = "", data[4096], dir[4096];
+    cli_escape(s->data_path, data, sizeof data);
+    cli_escape(s->out_dir, dir, sizeof dir);
     gan_format_bytes(s->memory_bytes, mem, sizeof mem);
     if (s->ranks > 1) snprintf(mpi, sizeof mpi, " x %d ranks (%d images each)", s->ranks, s->local_batch);
     fprintf(log,
             "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
             "OpenBLAS %s, %d threads%s; memory about %s; run folder %s\n",
             s->resume ? "resuming on" : "training on", s->images, s->image_size, s->image_size, s->channels,
-            s->data_path, s->g_params, s->d_params, s->batch_size, s->resume ? "from" : "at",
-            (long long)s->step, (long long)s->total_steps, s->blas_core, s->threads, mpi, mem, s->out_dir);
+            data, s->g_params, s->d_params, s->batch_size, s->resume ? "from" : "at", (long long)s->step,
+            (long long)s->total_steps, s->blas_core, s->threads, mpi, mem, dir);
     if (s->blas_note) fprintf(log, "gan: %s\n", s->blas_note);
-    if (s->data_note[0]) fprintf(log, "gan: %s: %s\n", s->data_path, s->data_note);
+    if (s->data_note[0]) cli_printf_safe(log, "gan: %s: %s", s->data_path, s->data_note);
+    if (s->data_note[0]) fputc('\n', log);
 }
 
 static void show_eval(cli_train_progress *p, const gan_train_eval *e)

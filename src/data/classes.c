@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/core/number.h"
+
 gan_status gan_classes_add(gan_classes *c, const char *name, const char *label, gan_error *err)
 {
     const size_t len = strlen(name);
@@ -80,10 +82,8 @@ gan_status gan_classes_find(const gan_classes *c, const char *text, const char *
             *index = i;
             return GAN_OK;
         }
-    char *end = NULL;
-    errno = 0;
-    const long k = strtol(text, &end, 10);
-    if (*text && *end == '\0' && errno == 0 && k >= 0 && k < c->count) {
+    long long k = -1; /* an index: digits only, as every integer option takes them */
+    if (gan_parse_integer(text, false, &k) && k < c->count) {
         *index = (int)k;
         return GAN_OK;
     }

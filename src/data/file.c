@@ -2,6 +2,7 @@
 #include "gan/data/file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,11 +98,18 @@ void gan_hint_relative_path(gan_error *err, const char *key, const char *path)
     installed_configs(configs);
     char was[GAN_ERROR_CHARS];
     memcpy(was, err->msg, sizeof was);
-    if (configs[0])
+    /* only the bundled digits are installed, and named by absolute path in the installed configs */
+    const bool bundled = strncmp(path, "data/mnist10k/", 14) == 0;
+    if (configs[0] && bundled)
         gan_fail(err, GAN_ERR_IO,
-                 "%s (%s is read from the current directory, %s; the installed configs in %s name "
-                 "the bundled data by absolute path)",
+                 "%s (%s is read from the current directory, %s; the installed MNIST configs in %s name "
+                 "the bundled digits by absolute path)",
                  was, key, cwd, configs);
+    else if (configs[0])
+        gan_fail(err, GAN_ERR_IO,
+                 "%s (%s is read from the current directory, %s; this data is not installed with gan: fetch it "
+                 "with the source's scripts/fetch_data.sh and give its path with --set %s=PATH)",
+                 was, key, cwd, key);
     else
         gan_fail(err, GAN_ERR_IO,
                  "%s (%s is read from the current directory, %s: run from the gan source "

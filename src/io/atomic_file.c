@@ -18,7 +18,17 @@ gan_status gan_atomic_open(gan_atomic_file *f, const char *path, gan_error *err)
     memcpy(f->path, path, strlen(path) + 1);
     f->direct = 0;
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* A symbolic link is replaced by the new file (the rename below), never
+     * written through: a link planted in a run folder must not make gan
+     * write elsewhere. One to a device, pipe or folder is refused. */
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+            return gan_fail(
+                err, GAN_ERR_IO,
+                "%s: a symbolic link to a device, pipe or folder; gan replaces links to files but never "
+                "writes through one",
+                path);
+    } else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) return gan_fail(err, GAN_ERR_IO, "%s: is a folder", path);
         f->direct = 1;
         f->fd = open(path, O_WRONLY | O_TRUNC);

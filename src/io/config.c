@@ -191,6 +191,13 @@ static const char *suggest(const char *path)
 /* A short rendering of a JSON value for messages. */
 static void show(const cJSON *v, char *buf, size_t len)
 {
+    /* a number in full: cJSON's 15 digits can round a value out of range into one that looks in it */
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+        const double x = v->valuedouble;
+        if (x == floor(x) && fabs(x) < 1e18) snprintf(buf, len, "%.0f", x);
+        else snprintf(buf, len, "%.17g", x);
+        return;
+    }
     char *s = cJSON_PrintUnformatted(v);
     if (!s) {
         snprintf(buf, len, "?");
@@ -334,12 +341,15 @@ static gan_status set_flags(int *field, const key_spec *k, const cJSON *v, const
 }
 
 /* Stores v into cfg's field for k, or fails with "<where>: expected ..., got
- * ..." and `code` (GAN_ERR_INPUT for a file, GAN_ERR_USAGE for --set). */
-static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *where,
-                            gan_status code, gan_error *err)
+ * ..." and `code` (GAN_ERR_INPUT for a file, GAN_ERR_USAGE for --set). The
+ * message shows `given` (the text as typed) when not NULL, else v as JSON. */
+static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, const char *given,
+                            const char *where, gan_status code, gan_error *err)
 {
     char got[64];
-    show(v, got, sizeof got);
+    if (given && strlen(given) > 40) snprintf(got, sizeof got, "%.37s...", given);
+    else if (given) snprintf(got, sizeof got, "%s", given);
+    else show(v, got, sizeof got);
     char *base = (char *)cfg;
     switch (k->type) {
     case K_INT:
@@ -392,7 +402,7 @@ void gan_config_defaults(gan_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     for (int i = 0; i < NKEYS; i++) {
         cJSON *v = cJSON_Parse(KEYS[i].def);
-        gan_status rc = set_value(cfg, &KEYS[i], v, "defaults", GAN_ERR_INPUT, NULL);
+        gan_status rc = set_value(cfg, &KEYS[i], v, NULL, "defaults", GAN_ERR_INPUT, NULL);
         GAN_ASSERT(rc == GAN_OK); /* the table's defaults are valid */
         cJSON_Delete(v);
     }
@@ -492,11 +502,12 @@ static gan_status apply_set(gan_config *cfg, const char *set, gan_error *err)
     cJSON *v = set_text_value(k, eq + 1, &out_of_range);
     gan_status rc;
     if (v) {
-        rc = set_value(cfg, k, v, where, GAN_ERR_USAGE, err);
+        /* a number as typed: its double's rendering could look in range (9007199254740993) */
+        rc = set_value(cfg, k, v, cJSON_IsNumber(v) ? eq + 1 : NULL, where, GAN_ERR_USAGE, err);
     } else {
         /* not a value of the key's type at all: say what was expected, and the text as given */
         cJSON *text = cJSON_CreateString(eq + 1);
-        rc = set_value(cfg, k, text, where, GAN_ERR_USAGE, err);
+        rc = set_value(cfg, k, text, NULL, where, GAN_ERR_USAGE, err);
         cJSON_Delete(text);
         if (rc == GAN_OK) rc = gan_fail(err, GAN_ERR_USAGE, "%s: not a value: '%s'", where, eq + 1);
         if (out_of_range) {
@@ -539,7 +550,7 @@ static gan_status read_sections(gan_config *cfg, const cJSON *root, const char *
         const key_spec *top = find_key(sec->string);
         if (top) { /* a top-level key (run_id) */
             snprintf(where, sizeof where, "%s: %s", label, sec->string);
-            gan_status rc = set_value(cfg, top, sec, where, GAN_ERR_INPUT, err);
+            gan_status rc = set_value(cfg, top, sec, NULL, where, GAN_ERR_INPUT, err);
             if (rc != GAN_OK) return rc;
             continue;
         }
@@ -561,7 +572,7 @@ static gan_status read_sections(gan_config *cfg, const cJSON *root, const char *
                                 s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
             }
             snprintf(where, sizeof where, "%s: %s", label, path);
-            gan_status rc = set_value(cfg, k, item, where, GAN_ERR_INPUT, err);
+            gan_status rc = set_value(cfg, k, item, NULL, where, GAN_ERR_INPUT, err);
             if (rc != GAN_OK) return rc;
         }
     }

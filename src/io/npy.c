@@ -212,9 +212,13 @@ static gan_status parse_array(const uint8_t *buf, size_t len, const char *label,
         shape[i] = v;
     }
     const size_t body = len - start - hlen;
-    if (body != count * dt->item)
+    if (body < count * dt->item)
         return gan_fail(err, GAN_ERR_INPUT, "%s: %zu bytes of data for %zu %s values (truncated?)", label,
                         body, count, dt->name);
+    if (body > count * dt->item)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: %zu bytes after the data its shape holds (%zu %s values): not one array", label,
+                        body - count * dt->item, count, dt->name);
     void *out = malloc(count ? count * dt->item : dt->item);
     if (!out) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", label);
     memcpy(out, buf + start + hlen, count * dt->item);

@@ -22,7 +22,12 @@ gan_status gan_run_folder_lock(const char *dir, int *fd, gan_error *err)
     gan_status rc = gan_path_join(path, dir, GAN_RUN_LOCK, err);
     if (rc == GAN_OK) rc = gan_mkdir_p(dir, err);
     if (rc != GAN_OK) return rc;
-    const int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    /* never through a symbolic link: a planted one would make gan truncate its target */
+    const int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (f < 0 && errno == ELOOP)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: is a symbolic link; a run folder's lock is a file of its own (remove the link)",
+                        path);
     if (f < 0) return gan_fail(err, GAN_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     if (flock(f, LOCK_EX | LOCK_NB) != 0) {
         const int e = errno;
@@ -75,6 +80,36 @@ void gan_run_folder_remove_stale(const char *dir)
     remove_temps_in(dir);
     char samples[GAN_PATH_MAX];
     if (gan_path_join(samples, dir, GAN_RUN_SAMPLES, NULL) == GAN_OK) remove_temps_in(samples);
+}
+
+/* A name a gan run writes into its folder (or one of its tools beside it). */
+static bool is_run_file(const char *name)
+{
+    static const char *const names[] = {GAN_RUN_STATE,   GAN_RUN_G,      GAN_RUN_D,    GAN_RUN_G_BEST,
+                                        GAN_RUN_METRICS, GAN_RUN_CONFIG, GAN_RUN_REAL, GAN_RUN_SAMPLES,
+                                        GAN_RUN_LOCK,    "samples.png",  "eval.txt",   "metrics.png"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) return true;
+    return is_temp_name(name);
+}
+
+gan_status gan_run_folder_survey(const char *dir, gan_run_folder_contents *c, gan_error *err)
+{
+    memset(c, 0, sizeof *c);
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? GAN_OK
+                               : gan_fail(err, GAN_ERR_IO, "%s: cannot read: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (strcmp(e->d_name, GAN_RUN_LOCK) != 0 && !is_temp_name(e->d_name)) c->files++;
+        if (strcmp(e->d_name, GAN_RUN_STATE) == 0) c->has_state = true;
+        if (!is_run_file(e->d_name) && !c->foreign[0])
+            snprintf(c->foreign, sizeof c->foreign, "%s", e->d_name);
+    }
+    closedir(d);
+    return GAN_OK;
 }
 
 static gan_status remove_file(const char *dir, const char *name, gan_error *err)

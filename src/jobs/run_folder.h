@@ -2,6 +2,7 @@
 #ifndef GAN_JOBS_RUN_FOLDER_H
 #define GAN_JOBS_RUN_FOLDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gan/core/error.h"
@@ -14,6 +15,16 @@
  * GAN_ERR_INPUT, "run folder in use by pid N", and nothing is touched. */
 gan_status gan_run_folder_lock(const char *dir, int *fd, gan_error *err);
 void gan_run_folder_unlock(int fd);
+
+/* What a folder holds: files other than the lock and temporary files, a
+ * run to resume (state.bin), and the first name that is not one a gan run
+ * writes (its own folder's files, samples/, a demo's eval.txt...). */
+typedef struct {
+    int files;
+    bool has_state;
+    char foreign[256]; /* "" when every name is a run's */
+} gan_run_folder_contents;
+gan_status gan_run_folder_survey(const char *dir, gan_run_folder_contents *c, gan_error *err);
 
 /* Removes the temporary files a killed writer left behind (.NAME.tmp.XXXXXX)
  * in dir and dir/samples. Only under the lock. */

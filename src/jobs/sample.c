@@ -91,6 +91,10 @@ static gan_status settle_count(const gan_sample_request *req, gan_samples *s, ga
         s->n = all;
     }
     if (s->n < 0) s->n = 64;
+    if (req->nclasses > s->n)
+        return gan_fail(err, GAN_ERR_USAGE,
+                        "--class given %d times for %ld images: each class needs one (raise -n)",
+                        req->nclasses, s->n);
     return GAN_OK;
 }
 

@@ -184,7 +184,38 @@ static gan_status join_paths(gan_run_paths *p, const char *dir, gan_error *err)
     return GAN_OK;
 }
 
-/* The run folder, locked for this job, holding this run only. */
+/* What a folder must hold for the job to start in it: nothing for a new
+ * run (but the files of a run that never wrote a checkpoint, with --force),
+ * a run for --resume; never files that are not a gan run's. */
+static gan_status check_folder(const gan_run *r, const gan_run_folder_contents *in, gan_error *err)
+{
+    const char *dir = r->cfg.out_dir;
+    const gan_run_start start = r->opts->start;
+    if (start == GAN_RUN_RESUME)
+        return in->has_state
+                   ? GAN_OK
+                   : gan_fail(err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", dir, GAN_RUN_STATE);
+    if (in->foreign[0])
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: holds '%s', which gan did not write; a run needs a folder of its own (choose another "
+            "output.dir)",
+            dir, in->foreign);
+    if (start == GAN_RUN_FORCE || in->files == 0) return GAN_OK;
+    if (in->has_state)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: already holds a run (%s); continue it with --resume %s, or start over with --force", dir,
+            GAN_RUN_STATE, dir);
+    return gan_fail(
+        err, GAN_ERR_INPUT,
+        "%s: holds an earlier run's files but no %s to resume; start over with --force, or choose "
+        "another output.dir",
+        dir, GAN_RUN_STATE);
+}
+
+/* The run folder, locked for this job, holding this run only. Nothing in it
+ * changes before the job is accepted. */
 static gan_status open_run_folder(gan_run *r, gan_config *c, gan_error *err)
 {
     gan_status rc = join_paths(&r->paths, c->out_dir, err);
@@ -192,39 +223,25 @@ static gan_status open_run_folder(gan_run *r, gan_config *c, gan_error *err)
     struct stat st;
     r->created_dir = stat(c->out_dir, &st) != 0;
     rc = gan_run_folder_lock(c->out_dir, &r->lock_fd, err);
+    gan_run_folder_contents in;
+    if (rc == GAN_OK) rc = gan_run_folder_survey(c->out_dir, &in, err);
+    if (rc == GAN_OK) rc = check_folder(r, &in, err);
+    if (rc == GAN_OK && lstat(r->paths.samples, &st) == 0 && !S_ISDIR(st.st_mode))
+        rc = gan_fail(err, GAN_ERR_INPUT,
+                      "%s: is not a folder%s; gan writes its sample grids into a folder of the run's own",
+                      r->paths.samples, S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
     if (rc != GAN_OK) return rc;
     gan_run_folder_remove_stale(c->out_dir); /* a killed writer's temporary files */
-    const bool holds_run = access(r->paths.state, F_OK) == 0;
-    switch (r->opts->start) {
-    case GAN_RUN_NEW:
-        if (holds_run)
-            return gan_fail(
-                err, GAN_ERR_INPUT,
-                "%s: already holds a run (%s); continue it with --resume %s, or start over with --force",
-                c->out_dir, GAN_RUN_STATE, c->out_dir);
-        break;
-    case GAN_RUN_FORCE: /* the earlier run's files go before this run writes anything */
+    if (r->opts->start == GAN_RUN_FORCE)     /* the earlier run's files go before this run writes anything */
         rc = gan_run_folder_clear(c->out_dir, err);
-        break;
-    case GAN_RUN_RESUME:
-        if (!holds_run)
-            return gan_fail(err, GAN_ERR_INPUT, "%s: nothing to resume (no %s)", c->out_dir, GAN_RUN_STATE);
-        break;
-    }
     return rc;
 }
 
-static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
+/* The data, the memory check and the networks: what every rank builds. */
+static gan_status build(gan_run *r, gan_config *c, gan_error *err)
 {
     gan_trainer *t = &r->t;
-    const bool resume = r->opts->start == GAN_RUN_RESUME;
-    /* Under MPI, rank 0 alone owns the run folder (its lock, every file);
-     * the other ranks only read state.bin on --resume. */
-    const bool writer = gan_comm_rank(r->opts->comm) == 0;
-    t->comm = r->opts->comm;
-    gan_status rc = writer ? open_run_folder(r, c, err) : join_paths(&r->paths, c->out_dir, err);
-    if (rc != GAN_OK) return rc;
-    rc = gan_dataset_load(&t->data, c, err);
+    gan_status rc = gan_dataset_load(&t->data, c, err);
     if (rc != GAN_OK) return rc;
     const int B = c->batch_size;
     if (t->data.count < B)
@@ -252,33 +269,59 @@ static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
     gan_config plain = *c;
     plain.run_id[0] = '\0';
     r->config_json = gan_config_to_json(&plain);
-    if (r->config_json && !resume) gan_run_id_of(r->config_json, c->run_id, sizeof c->run_id);
+    if (r->config_json && r->opts->start != GAN_RUN_RESUME)
+        gan_run_id_of(r->config_json, c->run_id, sizeof c->run_id);
     if (!r->fixed_z || !r->config_json) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    return GAN_OK;
+}
 
-    if (writer) rc = gan_mkdir_p(c->out_dir, err);
-    if (writer && rc == GAN_OK) rc = gan_mkdir_p(r->paths.samples, err);
-    if (rc != GAN_OK) return rc;
-    if (resume) {
-        rc = gan_run_load_state(r, err);
+/* The weights: the saved run's, or drawn afresh from the seed. */
+static gan_status start_weights(gan_run *r, gan_error *err)
+{
+    gan_trainer *t = &r->t;
+    const gan_config *c = &r->cfg;
+    if (r->opts->start == GAN_RUN_RESUME) {
+        gan_status rc = gan_run_load_state(r, err);
         r->have_checkpoint = rc == GAN_OK;
-    } else {
-        /* One seeded stream: weights first, then the fixed grid noise, then per-step latents. */
-        gan_rng_seed(&t->rng, c->seed);
-        gan_net_init_weights(&t->g, &t->rng);
-        gan_net_init_weights(&t->d, &t->rng);
-        gan_trainer_ema_start(t);
-        gan_rng_normal(&t->rng, r->fixed_z, (long)c->sample_count * c->nz, 0.0f, 1.0f);
-        if (writer) rc = write_real_grid(r, err);
+        return rc;
     }
-    if (!writer) return rc; /* evaluation, config.json and metrics.csv are rank 0's */
+    /* One seeded stream: weights first, then the fixed grid noise, then per-step latents. */
+    gan_rng_seed(&t->rng, c->seed);
+    gan_net_init_weights(&t->g, &t->rng);
+    gan_net_init_weights(&t->d, &t->rng);
+    gan_trainer_ema_start(t);
+    gan_rng_normal(&t->rng, r->fixed_z, (long)c->sample_count * c->nz, 0.0f, 1.0f);
+    return GAN_OK;
+}
+
+/* Rank 0's files before the first step: real.png, the evaluation's real
+ * statistics, config.json (the resolved config with the run id) and
+ * metrics.csv. */
+static gan_status start_outputs(gan_run *r, gan_error *err)
+{
+    const gan_config *c = &r->cfg;
+    gan_status rc = gan_mkdir_p(r->paths.samples, err);
+    if (rc == GAN_OK && r->opts->start != GAN_RUN_RESUME) rc = write_real_grid(r, err);
     if (rc == GAN_OK) rc = gan_run_eval_setup(r, err);
-    if (rc == GAN_OK) { /* config.json: the resolved config with the run id */
+    if (rc == GAN_OK) {
         char *folder_json = gan_config_to_json(c);
         rc = folder_json ? gan_write_file_atomic(r->paths.config, folder_json, strlen(folder_json), err)
                          : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
         free(folder_json);
     }
     if (rc == GAN_OK) rc = gan_run_open_metrics(r, err);
+    return rc;
+}
+
+static gan_status setup(gan_run *r, gan_config *c, gan_error *err)
+{
+    /* Under MPI, rank 0 alone owns the run folder (its lock, every file);
+     * the other ranks only read state.bin on --resume. */
+    const bool writer = gan_comm_rank(r->opts->comm) == 0;
+    r->t.comm = r->opts->comm;
+    gan_status rc = writer ? open_run_folder(r, c, err) : join_paths(&r->paths, c->out_dir, err);
+    if (rc == GAN_OK) rc = build(r, c, err);
+    if (rc == GAN_OK) rc = start_weights(r, err);
     return rc;
 }
 
@@ -413,7 +456,13 @@ gan_status gan_train(const gan_config *cfg, const gan_train_opts *opts, gan_trai
     gan_comm *comm = opts->comm;
     const bool writer = gan_comm_rank(comm) == 0;
     gan_status rc = setup(&r, &r.cfg, err);
-    rc = gan_comm_agree(comm, rc, err);     /* every rank goes on, or none does */
+    rc = gan_comm_agree(comm, rc, err); /* every rank goes on, or none does */
+    if (rc == GAN_OK && gan_comm_size(comm) > 1) rc = gan_comm_agree(comm, gan_run_check_ranks(&r, err), err);
+    /* a resume with nothing to do changes nothing in the folder (not even
+     * config.json's train.steps, which would lose the run's real target) */
+    const bool nothing_to_do = opts->start == GAN_RUN_RESUME && t->step >= r.total_steps;
+    if (rc == GAN_OK && writer && !nothing_to_do) rc = start_outputs(&r, err);
+    rc = gan_comm_agree(comm, rc, err);
     const bool failed_setup = rc != GAN_OK; /* on any rank: rank 0 removes the folder it made */
     if (rc == GAN_OK && writer) report_start(&r);
     r.t_start = r.t_log = gan_seconds();

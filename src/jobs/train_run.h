@@ -64,6 +64,11 @@ gan_status gan_run_open_metrics(gan_run *r, gan_error *err);
  * from the state (*rewritten says so). */
 gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err);
 
+/* train_ranks.c */
+/* Under MPI: the ranks run the same config, data and starting state, or
+ * every rank gets the same error (rank 0's message says what differs). */
+gan_status gan_run_check_ranks(gan_run *r, gan_error *err);
+
 /* train_eval.c */
 gan_status gan_run_eval_setup(gan_run *r, gan_error *err);
 gan_status gan_run_evaluate(gan_run *r, gan_error *err);

@@ -1,9 +1,11 @@
 /* Saving and restoring a run: state.bin (everything --resume needs), the
  * g.bin/d.bin checkpoints, and metrics.csv cut back to the checkpoint. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gan/core/number.h"
 #include "gan/io/atomic_file.h"
@@ -234,6 +236,16 @@ static const char METRICS_HEADER[] =
     "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy,train_s,"
     "class_loss_d,class_loss_g\n";
 
+/* The metrics file, just written as a file of the folder, opened to append
+ * its rows without following a link that might have replaced it since. */
+static FILE *append_nofollow(const char *path)
+{
+    const int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (fd >= 0 && !f) close(fd);
+    return f;
+}
+
 /* Column i (0-based) of a CSV row, or NULL when the row is shorter. */
 static const char *csv_column(const char *line, int i)
 {
@@ -269,7 +281,11 @@ static void keep_rows(gan_run *r, FILE *in, FILE *out)
 static gan_status reopen_metrics(gan_run *r, gan_error *err)
 {
     const char *path = r->paths.metrics;
-    FILE *in = fopen(path, "r");
+    const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ELOOP)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: is a symbolic link; gan reads and writes a run's own metrics.csv", path);
+    FILE *in = fd >= 0 ? fdopen(fd, "r") : NULL;
     char *keep = NULL;
     size_t klen = 0;
     FILE *mem = open_memstream(&keep, &klen);
@@ -284,7 +300,7 @@ static gan_status reopen_metrics(gan_run *r, gan_error *err)
     gan_status rc =
         keep ? gan_write_file_atomic(path, keep, klen, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     free(keep);
-    if (rc == GAN_OK) r->metrics = fopen(path, "a");
+    if (rc == GAN_OK) r->metrics = append_nofollow(path);
     return rc;
 }
 
@@ -294,9 +310,10 @@ gan_status gan_run_open_metrics(gan_run *r, gan_error *err)
     if (r->opts->start == GAN_RUN_RESUME) {
         gan_status rc = reopen_metrics(r, err);
         if (rc != GAN_OK) return rc;
-    } else {
-        r->metrics = fopen(path, "w");
-        if (r->metrics) fputs(METRICS_HEADER, r->metrics);
+    } else { /* the header replaces whatever is there, a symbolic link included */
+        gan_status rc = gan_write_file_atomic(path, METRICS_HEADER, strlen(METRICS_HEADER), err);
+        if (rc != GAN_OK) return rc;
+        r->metrics = append_nofollow(path);
     }
     if (!r->metrics) return gan_fail(err, GAN_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
     return GAN_OK;

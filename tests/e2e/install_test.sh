@@ -54,7 +54,7 @@ check "installed gan samples from it" test -s s.png
 
 # the built-in relative default (a config without data.path), from a folder without data/
 echo '{"train": {"steps": 1}}' >defaults.json
-expect 4 "data.path is read from the current directory, $T/elsewhere; the installed configs in $P/share/gan/configs" \
+expect 4 "data.path is read from the current directory, $T/elsewhere; the installed MNIST configs in $P/share/gan/configs" \
   "$P/bin/gan" train --config defaults.json --set output.dir=run2
 check "the failed start left no run folder" test ! -e run2
 expect 4 "data.labels is read from the current directory" \

@@ -21,8 +21,10 @@ uint64_t gan_rng_below(gan_rng *rng, uint64_t bound);
 /* Fills out[0..n) with N(mean, std^2) draws (Box-Muller in double precision). */
 void gan_rng_normal(gan_rng *rng, float *out, long n, float mean, float std);
 /* N(0, 1) draws with every value of magnitude above psi drawn again until it
- * is at most psi: the truncation trick (Brock et al., BigGAN). psi <= 0 or
- * infinity means no truncation (gan_rng_normal's values). */
+ * is at most psi: the truncation trick (Brock et al., BigGAN). After 64
+ * redraws of one value the rest of its draw is a rejection from a uniform
+ * proposal, so any psi > 0, however small, takes bounded time on average.
+ * psi <= 0 or infinity means no truncation (gan_rng_normal's values). */
 void gan_rng_truncated_normal(gan_rng *rng, float *out, long n, double psi);
 /* Fisher-Yates shuffle of perm[0..n); perm must already hold the items. */
 void gan_rng_shuffle(gan_rng *rng, int32_t *perm, long n);

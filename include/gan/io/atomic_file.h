@@ -1,8 +1,10 @@
 /* Crash-safe file replacement: write a temporary file in the same folder,
  * fsync it, rename it over the target, fsync the folder. A reader sees the
  * old file or the new one, never a mix, whenever the process dies.
- * A target that exists and is not a regular file (/dev/stdout, /dev/full, a
- * FIFO) is written directly: renaming over a device node would replace it. */
+ * A target that is a symbolic link is replaced by the new file, never
+ * written through (a link to a device, pipe or folder is refused). A target
+ * that is itself a device or a FIFO (/dev/full, a named pipe) is written
+ * directly: renaming over a device node would replace it. */
 #ifndef GAN_IO_ATOMIC_FILE_H
 #define GAN_IO_ATOMIC_FILE_H
 
