@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 # (without it gan builds and trains in one process).
 PKGS=(build-essential cmake pkg-config libopenblas-dev libcjson-dev libstb-dev zlib1g-dev python3-numpy python3-torch
       gnuplot-nox man-db libopenmpi-dev openmpi-bin)
+# and what a caller asks for besides (scripts/test.sh: the package test's tools)
+read -ra extra <<<"${GAN_EXTRA_PACKAGES:-}"
+PKGS+=("${extra[@]}")
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,12 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GAN_REQUIRE_TORCH=1   # the PyTorch parity tests must run, not skip
+export GAN_REQUIRE_LINTIAN=1 # and the package is checked by lintian
 
 # the tree is formatted as .clang-format says (when clang-format is here)
 if command -v clang-format >/dev/null; then
   git ls-files '*.c' '*.h' 2>/dev/null | xargs -r clang-format --dry-run -Werror || { echo "test: run clang-format -i on the files above" >&2; exit 1; }
 fi
-scripts/setup.sh build -DGAN_WERROR=ON
+# the package test's tools: file (cpack's library scan runs it) and lintian
+GAN_EXTRA_PACKAGES="file lintian" scripts/setup.sh build -DGAN_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
 # the .deb: built, its fields and files checked, installed (as root) and run
 tests/package/package_test.sh build

@@ -5,8 +5,8 @@
 # mpirun is missing.
 # usage: mpi_test.sh GAN_BINARY SOURCE_DIR
 set -u
-GAN=$1
-SRC=$2
+GAN=$(realpath "$1")
+SRC=$(realpath "$2")
 T=$(mktemp -d /tmp/gan_mpi_XXXXXX)
 trap 'rm -rf "$T"' EXIT
 source "$SRC/tests/common/check_lib.sh"
@@ -166,6 +166,49 @@ check "SIGKILL to rank 1: g.bin loads" quietly "$GAN" info "$T/kill/g.bin"
 "$GAN" train --resume "$T/kill" --set "train.steps=$(("$("$GAN" info "$T/kill/state.bin" | sed -n 's/^step: *//p')" + 2))" \
   --quiet >/dev/null 2>"$T/err"
 check "after SIGKILL: the run resumes, here in one process ($(head -c 200 "$T/err"))" test $? -eq 0
+
+# ---- ranks that were not started as one job: refused with one line on rank 0, exit 3 on every
+# rank, before any sum (no hang, no abort inside an all-to-all). MPMD: one command line per rank.
+ONE=(mpirun --oversubscribe)
+[ "$(id -u)" = 0 ] && ONE+=(--allow-run-as-root)
+disagree() { # WHAT RANK0_ARGS -- RANK1_ARGS
+  local what=$1 a=() b=(); shift
+  while [ "$1" != -- ]; do a+=("$1"); shift; done
+  shift
+  b=("$@")
+  rm -rf "$T/dis"
+  timeout 120 "${ONE[@]}" -np 1 "$GAN" train "${a[@]}" : -np 1 "$GAN" train "${b[@]}" >/dev/null 2>"$T/err"
+  local rc=$?
+  check "ranks with different $what: exit 3, not a hang (got $rc)" test $rc -eq 3
+  check "ranks with different $what: gan says so once ($(grep '^gan' "$T/err" | head -c 200))" \
+    test "$(grep -c "^gan: the ranks of this job" "$T/err")" -eq 1
+}
+DIS=("${SMALL[@]}" --set "output.dir=$T/dis" --quiet)
+disagree "train.steps" "${DIS[@]}" --set train.steps=10 -- "${DIS[@]}" --set train.steps=12
+grep -q "disagree on train.steps" "$T/err"; check "... and names train.steps" test $? -eq 0
+disagree "model sizes" "${DIS[@]}" --set train.steps=10 -- "${DIS[@]}" --set train.steps=10 --set model.ngf=16
+grep -q "disagree on model.ngf" "$T/err"; check "... and names model.ngf" test $? -eq 0
+disagree "seeds" "${DIS[@]}" --set train.steps=10 -- "${DIS[@]}" --set train.steps=10 --set train.seed=8
+disagree "batch sizes" "${DIS[@]}" --set train.steps=10 -- "${DIS[@]}" --set train.steps=10 --set train.batch_size=32
+# the same config, but data.path (relative) reads other images on one rank: other working folders
+mkdir -p "$T/wa" "$T/wb"
+cp "$SRC/data/mnist10k/images-idx3-ubyte.gz" "$T/wa/digits.gz"
+gzip -dc "$SRC/data/mnist10k/images-idx3-ubyte.gz" | python3 -c 'import sys; b = bytearray(sys.stdin.buffer.read()); b[500] ^= 0xff; sys.stdout.buffer.write(b)' | gzip >"$T/wb/digits.gz"
+rm -rf "$T/dis"
+timeout 120 "${ONE[@]}" -np 1 -wdir "$T/wa" "$GAN" train "${DIS[@]}" --set data.path=digits.gz --set train.steps=10 : \
+  -np 1 -wdir "$T/wb" "$GAN" train "${DIS[@]}" --set data.path=digits.gz --set train.steps=10 >/dev/null 2>"$T/err"
+rc=$?
+check "ranks reading different images: exit 3 (got $rc)" test $rc -eq 3
+grep -q "read different training images" "$T/err"; check "... and says so ($(grep '^gan' "$T/err" | head -c 200))" test $? -eq 0
+"$GAN" train "${SMALL[@]}" --set train.steps=4 --set "output.dir=$T/one4" --quiet >/dev/null 2>&1
+disagree "starts (one resuming)" --resume "$T/one4" --set train.steps=8 --quiet -- "${SMALL[@]}" --set train.steps=8 \
+  --set "output.dir=$T/other" --quiet
+grep -q "start from different states" "$T/err"; check "... and says the states differ" test $? -eq 0
+check "the refused job changed nothing in the run it would have resumed" \
+  test "$("$GAN" info "$T/one4/state.bin" | sed -n 's/^step: *//p')" = 4
+"${ONE[@]}" -np 2 "$GAN" train "${SMALL[@]}" --set train.steps=4 --set train.threads=1 --set "output.dir=$T/thr" --quiet \
+  >/dev/null 2>"$T/err"
+check "train.threads may differ between ranks (here equal; the key is exempt)" test $? -eq 0
 
 echo "mpi_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

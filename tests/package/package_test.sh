@@ -38,11 +38,19 @@ grep -q -- "-dev" <<<"$depends" && fail "Depends names a -dev package: $depends"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "Version is not $version"
 dpkg-deb -c "$deb" | awk '{print $6}' >"$T/contents"
 for f in ./usr/bin/gan ./usr/share/man/man1/gan.1.gz ./usr/share/bash-completion/completions/gan \
-         ./usr/share/doc/gan/README.md ./usr/share/doc/gan/LICENSE ./usr/share/gan/configs/mnist.json \
+         ./usr/share/doc/gan/README.md ./usr/share/doc/gan/LICENSE ./usr/share/doc/gan/copyright \
+         ./usr/share/doc/gan/changelog.gz ./usr/share/gan/configs/mnist.json \
          ./usr/share/gan/data/mnist10k/images-idx3-ubyte.gz; do
   grep -qxF "$f" "$T/contents" || fail "the package lacks $f"
 done
 echo "package_test: $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB), Depends: $depends"
+# Debian's own checker: clean at the error and warning levels
+if command -v lintian >/dev/null; then
+  lintian --fail-on error,warning "$deb" >"$T/lintian" 2>&1 || { cat "$T/lintian" >&2; fail "lintian $(basename "$deb")"; }
+  echo "package_test: lintian: no errors or warnings"
+elif [ "${GAN_REQUIRE_LINTIAN:-0}" = 1 ]; then
+  fail "lintian is not installed (apt-get install lintian)"
+fi
 
 cd "$T"
 if [ "${GAN_PACKAGE_UNPACK_ONLY:-0}" != 1 ] && [ "$(id -u)" = 0 ] && ! dpkg-query -W -f='${Status}' gan 2>/dev/null | grep -q "install ok installed"; then
