@@ -20,9 +20,9 @@ T=$(mktemp -d /tmp/gan_bench_mpi_XXXXXX)
 trap 'rm -rf "$T"' EXIT
 B=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["train"]["batch_size"])' "$CONFIG")
 
-# img/s between the warm-up's end and the last step, from metrics.csv's train_s column
+# img/s between the warm-up's end and the last step, from metrics.csv's train_s column (the 12th)
 rate() {
-  awk -F, -v warm="$WARM" -v b="$B" 'NR > 1 && $1 == warm { s0 = $NF } NR > 1 { s1 = $NF; n = $1 }
+  awk -F, -v warm="$WARM" -v b="$B" 'NR > 1 && $1 == warm { s0 = $12 } NR > 1 { s1 = $12; n = $1 }
     END { printf "%.1f", (n - warm) * b / (s1 - s0) }' "$1/metrics.csv"
 }
 run() { # name ranks threads deterministic

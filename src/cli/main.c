@@ -2,9 +2,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "gan/core/blas.h"
+#include "gan/core/comm.h"
 
 int cli_report(gan_status status, const gan_error *err)
 {
@@ -66,8 +68,16 @@ int main(int argc, char **argv)
         documents[i].print();
         return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_IO;
     }
-    for (int i = 0; i < CLI_NCOMMANDS; i++)
-        if (strcmp(first, CLI_COMMANDS[i].name) == 0) return CLI_COMMANDS[i].run(argc - 1, argv + 1);
+    for (int i = 0; i < CLI_NCOMMANDS; i++) {
+        if (strcmp(first, CLI_COMMANDS[i].name) != 0) continue;
+        const int code = CLI_COMMANDS[i].run(argc - 1, argv + 1);
+        /* Under mpirun a usage error is said by rank 0 alone, before MPI
+         * starts; the other ranks wait a moment before they exit, since
+         * mpirun ends every rank once one exits non-zero, and could end
+         * rank 0 before its line is out. */
+        if (code == EXIT_USAGE && gan_comm_launched_rank() > 0) nanosleep(&(struct timespec){0, 500000000}, NULL);
+        return code;
+    }
     fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", first);
     return EXIT_USAGE;
 }

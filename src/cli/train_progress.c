@@ -48,11 +48,12 @@ static double seconds_left(const gan_train_progress *pr)
 static void show_start(cli_train_progress *p, const gan_train_start *s)
 {
     FILE *log = line_start(p);
-    char mem[32], mpi[64] = "", data[4096], dir[4096];
+    char mem[32], mpi[96] = "", data[4096], dir[4096];
     cli_escape(s->data_path, data, sizeof data);
     cli_escape(s->out_dir, dir, sizeof dir);
     gan_format_bytes(s->memory_bytes, mem, sizeof mem);
     if (s->ranks > 1) snprintf(mpi, sizeof mpi, " x %d ranks (%d images each)", s->ranks, s->local_batch);
+    if (s->deterministic) snprintf(mpi + strlen(mpi), sizeof mpi - strlen(mpi), ", deterministic sums");
     fprintf(log,
             "gan: %s %ld images %dx%dx%d from %s; G %zu + D %zu parameters; batch %d, %s step %lld of %lld; "
             "OpenBLAS %s, %d threads%s; memory about %s; run folder %s\n",

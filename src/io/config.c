@@ -20,7 +20,7 @@
 
 /* K_ENUM keys hold the index of their value among the choices: the choices
  * are listed in the order of the enum they name. */
-typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM, K_FLAGS, K_COLOR } key_type;
+typedef enum { K_INT, K_I64, K_U64, K_REAL, K_BOOL, K_STRING, K_ENUM, K_FLAGS, K_COLOR, K_AUTO } key_type;
 _Static_assert(GAN_DATA_IDX == 0 && GAN_DATA_FOLDER == 1 && GAN_DATA_CIFAR10 == 2, "data.format's choices");
 _Static_assert(GAN_FIT_PAD == 0 && GAN_FIT_RESIZE == 1, "data.fit's choices");
 _Static_assert(GAN_NORM_BATCH == 0 && GAN_NORM_SPECTRAL == 1 && GAN_NORM_NONE == 2, "model.d_norm's choices");
@@ -91,10 +91,11 @@ static const key_spec KEYS[] = {
     {"train.seed", K_U64, OFF(seed), 0, 0, 9007199254740991.0, NULL, "1", "seed of every random draw"},
     {"train.threads", K_INT, OFF(threads), 0, 0, 256, NULL, "0",
      "OpenBLAS threads (0: OpenBLAS's default, all cores)"},
-    {"train.deterministic", K_BOOL, OFF(deterministic), 0, 0, 0, NULL, "false",
-     "the same bytes for any number of MPI ranks (1, 2, 4 or 8) as for any thread count: every sum over the "
-     "batch is taken over 8 fixed partials of it and added in one fixed order (the batch must be a multiple "
-     "of 8; costs some speed, see docs/distributed.md)"},
+    {"train.deterministic", K_AUTO, OFF(deterministic), 0, 0, 0, NULL, "\"auto\"",
+     "true: the same bytes for any number of MPI ranks (1, 2, 4 or 8) as for any thread count: every sum over "
+     "the batch is taken over 8 fixed partials of it and added in one fixed order (the batch must be a "
+     "multiple of 8); \"auto\": so under MPI when the batch and the rank count allow it, plain sums in one "
+     "process (where it costs most); false: plain sums (docs/distributed.md has the costs)"},
     {"train.d_steps", K_INT, OFF(d_steps), 0, 1, 100, NULL, "1",
      "discriminator updates per generator update"},
     {"train.d_loss_floor", K_REAL, OFF(d_loss_floor), 0, 0, 100, NULL, "0",
@@ -367,6 +368,11 @@ static gan_status set_value(gan_config *cfg, const key_spec *k, const cJSON *v, 
         if (!cJSON_IsBool(v)) return gan_fail(err, code, "%s: expected true or false, got %s", where, got);
         *(bool *)(base + k->offset) = cJSON_IsTrue(v);
         return GAN_OK;
+    case K_AUTO:
+        if (!cJSON_IsBool(v) && !(cJSON_IsString(v) && strcmp(v->valuestring, "auto") == 0))
+            return gan_fail(err, code, "%s: expected true, false or \"auto\", got %s", where, got);
+        *(int *)(base + k->offset) = cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? GAN_ON : GAN_OFF) : GAN_AUTO;
+        return GAN_OK;
     case K_FLAGS: return set_flags((int *)(base + k->offset), k, v, where, got, code, err);
     case K_COLOR: return set_color((int *)(base + k->offset), v, where, got, code, err);
     case K_ENUM: {
@@ -461,9 +467,10 @@ static cJSON *set_text_value(const key_spec *k, const char *text, bool *out_of_r
         return list;
     }
     case K_BOOL:
+    case K_AUTO:
         if (strcmp(text, "true") == 0) return cJSON_CreateTrue();
         if (strcmp(text, "false") == 0) return cJSON_CreateFalse();
-        return NULL;
+        return k->type == K_AUTO ? cJSON_CreateString(text) : NULL;
     default: {
         if (!is_json_number(text)) return NULL;
         const double x = strtod(text, NULL);
@@ -708,6 +715,13 @@ static void add_key(cJSON *root, const key_spec *k, const void *p)
     case K_U64: snprintf(text, sizeof text, "%llu", (unsigned long long)*(const uint64_t *)p); break;
     case K_REAL: gan_double_to_text(*(const double *)p, text); break;
     case K_BOOL: snprintf(text, sizeof text, "%s", *(const bool *)p ? "true" : "false"); break;
+    case K_AUTO:
+        if (*(const int *)p == GAN_AUTO) {
+            cJSON_AddStringToObject(sec, name, "auto");
+            return;
+        }
+        snprintf(text, sizeof text, "%s", *(const int *)p == GAN_ON ? "true" : "false");
+        break;
     case K_ENUM:
         choice_name(k->choices, *(const int *)p, text, sizeof text);
         cJSON_AddStringToObject(sec, name, text);
@@ -737,7 +751,7 @@ gan_config_key gan_config_key_at(int i)
 {
     GAN_ASSERT(i >= 0 && i < NKEYS);
     static const char *const tnames[] = {"integer", "integer", "integer", "number", "boolean",
-                                         "string",  "string",  "list",    "colour"};
+                                         "string",  "string",  "list",    "colour", "boolean or auto"};
     const key_spec *k = &KEYS[i];
     return (gan_config_key){k->path, tnames[k->type], k->def, k->help, k->choices};
 }

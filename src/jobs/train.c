@@ -366,6 +366,7 @@ static void report_start(const gan_run *r)
         .threads = gan_pool_threads(t->pool),
         .ranks = t->ranks,
         .local_batch = t->local_batch,
+        .deterministic = t->deterministic,
         .memory_bytes = (double)(r->mem.resident + (size_t)t->data.count * gan_dataset_image_bytes(&t->data)),
         .out_dir = c->out_dir};
     gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_STARTED, .start = &start});

@@ -41,7 +41,7 @@ static gan_status check_batch(gan_trainer *t, const gan_config *c, gan_error *er
             "config: train.batch_size %d does not divide among %d ranks (each takes an equal slice); "
             "use a multiple of %d",
             B, t->ranks, t->ranks);
-    if (c->deterministic) {
+    if (c->deterministic == GAN_ON) {
         gan_status rc = check_partials(t, err);
         if (rc != GAN_OK) return rc;
     }
@@ -127,7 +127,7 @@ static gan_status setup_sync(gan_trainer *t, const gan_config *c, gan_error *err
     if (!t->sync.buffer) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     size_t most = gan_net_largest_grad(&t->g); /* the largest single gradient tree */
     if (gan_net_largest_grad(&t->d) > most) most = gan_net_largest_grad(&t->d);
-    if (c->deterministic) {
+    if (t->deterministic) {
         t->sync.partials = GAN_PARTIALS / t->ranks;
         t->sync.reduce_capacity = gan_partials_scratch_floats(t->sync.partials, most);
         t->sync.reduce = malloc(sizeof(float) * t->sync.reduce_capacity);
@@ -149,10 +149,15 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     t->ranks = gan_comm_size(t->comm);
     gan_status rc = check_batch(t, c, err);
     if (rc != GAN_OK) return rc;
+    /* "auto": deterministic sums under MPI, where they cost least (the ranks
+     * exchange per tensor anyway), when the batch and rank count allow them */
+    t->deterministic = c->deterministic == GAN_ON ||
+                       (c->deterministic == GAN_AUTO && t->ranks > 1 && c->batch_size % GAN_PARTIALS == 0 &&
+                        GAN_PARTIALS % t->ranks == 0);
     t->local_batch = c->batch_size / t->ranks;
     rc = build_nets(t, c, g_batch, err);
     if (rc == GAN_OK) rc = alloc_batches(t, c, g_batch, err);
-    if (rc == GAN_OK && (t->ranks > 1 || c->deterministic)) rc = setup_sync(t, c, err);
+    if (rc == GAN_OK && (t->ranks > 1 || t->deterministic)) rc = setup_sync(t, c, err);
     return rc;
 }
 
@@ -245,7 +250,7 @@ static const int32_t *next_fake_labels(gan_trainer *t)
  * already, one tree per tensor. */
 static void sum_grads(gan_trainer *t, gan_net *net)
 {
-    if (t->ranks > 1 && !t->cfg->deterministic) gan_comm_sum_floats(t->comm, net->grads, (long)net->nparams);
+    if (t->ranks > 1 && !t->deterministic) gan_comm_sum_floats(t->comm, net->grads, (long)net->nparams);
 }
 
 /* The logged numbers, and train.d_loss_floor's, are means over the global
@@ -396,7 +401,7 @@ static void g_update(gan_trainer *t, const gan_work *w, const float *fake, const
 void gan_trainer_step(gan_trainer *t)
 {
     gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
-    step_work.sync = t->ranks > 1 || t->cfg->deterministic ? &t->sync : NULL;
+    step_work.sync = t->ranks > 1 || t->deterministic ? &t->sync : NULL;
     const float *fake = NULL;
     const int32_t *fake_labels = NULL;
     d_sums d = {.v = {0}};

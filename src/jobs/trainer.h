@@ -54,6 +54,7 @@ typedef struct {
     int rank, ranks, local_batch;
     float *z_local;      /* [nz, local_batch]: this rank's columns of z */
     gan_batch_sync sync; /* batchnorm's sums over the ranks */
+    bool deterministic;  /* sums by fixed partials (train.deterministic, "auto" resolved) */
     /* train.ema: an exponential moving average of G's weights */
     bool ema_on;
     gan_net ema;            /* the averaged generator (only its params and BN statistics are used) */

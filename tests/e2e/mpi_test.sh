@@ -25,7 +25,8 @@ COMPARE=(python3 "$SRC/tests/e2e/compare_tensors.py")
 quietly() { "$@" >/dev/null 2>&1; }
 
 SMALL=("${TINY[@]}" --set output.sample_every=0
-       --set output.checkpoint_every=0 --set output.log_every=10 --set train.seed=7 --set train.threads=1)
+       --set output.checkpoint_every=0 --set output.log_every=10 --set train.seed=7 --set train.threads=1
+       --set train.deterministic=false)
 
 # ---- 2 ranks against one process: the same global batch, the same math
 "$GAN" train "${SMALL[@]}" --set train.steps=20 --set "output.dir=$T/one" --quiet >/dev/null 2>&1
@@ -60,6 +61,18 @@ REC=(--set "data.labels=$SRC/data/mnist10k/labels-idx1-ubyte.gz" --set model.con
 check "2 ranks, conditional + spectral + hinge + DiffAugment + EMA: exit 0 ($(head -c 300 "$T/err"))" test -s "$T/rec2/g.bin"
 check "... within 1e-5 of one process ($("${COMPARE[@]}" "$T/rec1/g.bin" "$T/rec2/g.bin"))" \
   quietly "${COMPARE[@]}" "$T/rec1/g.bin" "$T/rec2/g.bin" --rtol 1e-5
+
+# ---- train.deterministic "auto" (the default): deterministic sums under MPI, plain sums in one process
+"${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.deterministic=auto --set train.steps=20 --set "output.dir=$T/auto2" \
+  >/dev/null 2>"$T/err"
+check "auto, 2 ranks: the start line says deterministic sums" grep -q 'x 2 ranks (8 images each), deterministic sums' "$T/err"
+"$GAN" train "${SMALL[@]}" --set train.deterministic=true --set train.steps=20 --set "output.dir=$T/true1" --quiet \
+  >/dev/null 2>&1
+check "auto, 2 ranks == deterministic, 1 process (g.bin tensors, byte for byte)" \
+  cmp -s <(st_data "$T/auto2/g.bin") <(st_data "$T/true1/g.bin")
+"$GAN" train "${SMALL[@]}" --set train.deterministic=auto --set train.steps=20 --set "output.dir=$T/auto1" --quiet \
+  >/dev/null 2>&1
+check "auto, 1 process == plain sums, 1 process (g.bin tensors)" cmp -s <(st_data "$T/auto1/g.bin") <(st_data "$T/one/g.bin")
 
 # ---- train.deterministic: byte-identical for 1, 2 and 4 ranks (8 partials of the batch)
 MPIRUN4=("${MPIRUN[@]/#2/4}")

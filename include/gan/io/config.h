@@ -17,6 +17,9 @@
 /* data.format */
 typedef enum { GAN_DATA_IDX, GAN_DATA_FOLDER, GAN_DATA_CIFAR10 } gan_data_format;
 
+/* A switch that may be left to gan (train.deterministic). */
+typedef enum { GAN_OFF = 0, GAN_ON = 1, GAN_AUTO = 2 } gan_switch;
+
 /* train.augment's flags, in the order the policies apply */
 enum { GAN_AUGMENT_COLOR = 1, GAN_AUGMENT_TRANSLATION = 2, GAN_AUGMENT_CUTOUT = 4 };
 
@@ -44,7 +47,7 @@ typedef struct {
     int64_t lr_g_early_steps;
     uint64_t seed;
     int threads;            /* 0 = OpenBLAS's default (all cores) */
-    bool deterministic;     /* sums over the batch by fixed partials: bytes independent of rank count */
+    gan_switch deterministic; /* sums over the batch by fixed partials: bytes independent of rank count */
     int d_steps;            /* discriminator updates per generator update */
     double d_loss_floor;    /* skip the D update while its loss is below this; 0 = never */
     double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */

@@ -48,6 +48,7 @@ typedef struct {
     const char *blas_core; /* OpenBLAS's kernels */
     const char *blas_note; /* a warning about them, or NULL */
     int threads, ranks, local_batch;
+    bool deterministic;      /* sums by fixed partials (train.deterministic) */
     double memory_bytes; /* the job's estimate, data included */
     const char *out_dir;
 } gan_train_start;
