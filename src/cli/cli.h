@@ -9,6 +9,7 @@
 
 #include "gan/core/error.h"
 #include "gan/data/classes.h"
+#include "gan/jobs/eval.h"
 #include "gan/jobs/train.h"
 
 /* Exit codes (documented in docs/commands.md and gan(1)). */
@@ -148,6 +149,10 @@ void cli_printf_safe(FILE *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* gan eval's report (eval_report.c): a table, or one JSON object. */
+void cli_eval_table(const gan_eval_request *req, const gan_eval_result *res);
+void cli_eval_json(const gan_eval_request *req, const gan_eval_result *res);
 
 /* gan --help, --version, --manual (gan(1) in roff) and --completion (bash). */
 void cli_print_usage(FILE *out);

@@ -1,4 +1,3 @@
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,18 @@ static const cli_option OPTIONS[] = {
     {"seed", 0, "N", false, "seed of the latents and of the real subset (default 1)"},
     {"bn-batch", 0, NULL, false, "generator batchnorm from batch statistics (as in gan sample)"},
     {"truncation", 0, "PSI", false, "draw latent components again while |z| > PSI (as in gan sample)"},
+    {"kid-subsets", 0, "N", false, "KID's subsets (default 100)"},
+    {"kid-size", 0, "N", false, "images in each KID subset (default 1000, or all when fewer)"},
+    {"k", 0, "N", false, "neighbours of precision, recall, density and coverage (default 3)"},
+    {"per-class", 0, NULL, false,
+     "within-class FID and KID beside each class's floor (always for a\n"
+     "conditional generator; an unconditional one's images by their class)"},
+    {"nearest", 0, "K", false,
+     "the memorisation check: each sample's nearest training image, against\n"
+     "real images' nearest other; a grid of the K closest pairs"},
+    {"nearest-pixels", 0, NULL, false, "the memorisation check in pixels instead of features"},
+    {"nearest-out", 0, "FILE", false, "the grid of closest pairs (default nearest.png)"},
+    {"no-cache", 0, NULL, false, "classify the real images afresh; read and write no reference cache"},
     {"json", 0, NULL, false, "print one JSON object instead of the table"},
     {"quiet", 'q', NULL, false, "no progress or warning lines on stderr"},
 };
@@ -36,8 +47,16 @@ const cli_command CLI_EVAL = {
              "                   place: from 1 to the number of classes, higher is better\n"
              "  classes          histogram of predicted classes, real against generated, and\n"
              "                   its entropy; a missing or dominant class is a warning\n"
-             "A conditional generator draws its classes as often as the real images hold\n"
-             "them, and adds class agreement and intra-class FID, overall and per class.\n"
+             "  KID              the unbiased kernel distance (Binkowski et al.), mean and\n"
+             "                   spread over subsets\n"
+             "  precision, recall, density, coverage   k-NN balls in feature space\n"
+             "                   (Kynkaanniemi et al., Naeem et al.)\n"
+             "Each beside its floor: the same score between two disjoint halves of the real\n"
+             "images, what a perfect generator would get at this count. A conditional\n"
+             "generator draws its classes as often as the real images hold them, and adds\n"
+             "class agreement and within-class FID and KID beside each class's floor. The\n"
+             "real images' features are cached beside the classifier under a key of the\n"
+             "data, the classifier, the count and the seed, which the report names.\n"
              "Prints a table, or JSON with --json. Warnings go to stderr (and into the JSON).",
     .options = OPTIONS,
     .noptions = sizeof OPTIONS / sizeof OPTIONS[0],
@@ -52,7 +71,7 @@ static int parse_args(eval_args *e, const cli_args *a)
 {
     memset(e, 0, sizeof *e);
     gan_eval_request *r = &e->req;
-    int64_t n = -1, real = -1, seed = 1;
+    int64_t n = -1, real = -1, seed = 1, subsets = 0, size = 0, k = 0, nearest = 0;
     r->classifier = cli_get(&CLI_EVAL, a, "classifier");
     r->ckpt = cli_get(&CLI_EVAL, a, "ckpt");
     r->npy = cli_get(&CLI_EVAL, a, "npy");
@@ -66,8 +85,19 @@ static int parse_args(eval_args *e, const cli_args *a)
     if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "real", 2, GAN_EVAL_MAX_IMAGES, &real);
     if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "seed", 0, INT64_MAX, &seed);
     if (code == EXIT_OK) code = cli_get_truncation(&CLI_EVAL, a, &r->truncation);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "kid-subsets", 1, 10000, &subsets);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "kid-size", 2, GAN_EVAL_MAX_IMAGES, &size);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "k", 1, 100, &k);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_EVAL, a, "nearest", 1, 256, &nearest);
     if (code != EXIT_OK) return code;
     r->n = (long)n, r->real = (long)real, r->seed = (uint64_t)seed;
+    r->kid_subsets = (int)subsets, r->kid_size = (int)size, r->k = (int)k, r->nearest = (int)nearest;
+    r->per_class = cli_flag(&CLI_EVAL, a, "per-class");
+    r->nearest_pixels = cli_flag(&CLI_EVAL, a, "nearest-pixels");
+    r->nearest_out = cli_get(&CLI_EVAL, a, "nearest-out");
+    r->no_cache = cli_flag(&CLI_EVAL, a, "no-cache");
+    if ((r->nearest_pixels || r->nearest_out) && !r->nearest)
+        return cli_usage_error(CLI_EVAL.name, "--nearest-pixels and --nearest-out go with --nearest K");
     if (r->npy && r->truncation > 0)
         return cli_usage_error(CLI_EVAL.name, "--truncation applies to a generator, not to --npy");
     if (a->noperands > 0) return cli_usage_error(CLI_EVAL.name, "unexpected argument '%s'", a->operands[0]);
@@ -81,94 +111,6 @@ static int parse_args(eval_args *e, const cli_args *a)
     return EXIT_OK;
 }
 
-static void print_classes_table(const gan_class_report *cr, const gan_classes *names, long n_per)
-{
-    char name[128];
-    printf("class agreement %9.1f%%   (mean over classes; lowest %.1f%%, class %s)\n",
-           100.0 * cr->mean_agreement, 100.0 * cr->min_agreement,
-           cli_escape(names->names[cr->min_class], name, sizeof name));
-    printf("intra-class FID %10.3f   (mean over classes, %ld samples of each)\n", cr->mean_fid, n_per);
-    int width = 10; /* the class column, as wide as the longest name (up to 24 characters) */
-    for (int k = 0; k < cr->classes; k++) {
-        const int len = (int)strlen(cli_escape(names->names[k], name, sizeof name));
-        if (len > width) width = len < 24 ? len : 24;
-    }
-    printf("%-*s agreement  intra-class FID  real images\n", width, "class");
-    for (int k = 0; k < cr->classes; k++)
-        printf("%-*.24s %8.1f%%  %15.3f  %11ld\n", width, cli_escape(names->names[k], name, sizeof name),
-               100.0 * cr->agreement[k], cr->fid[k], cr->real_count[k]);
-}
-
-static void print_table(const gan_eval_request *a, const gan_eval_result *res)
-{
-    const gan_eval_report *r = &res->report;
-    const gan_eval_set *real = &res->real, *gen = &res->gen;
-    if (a->ckpt)
-        printf("generated   %ld images from %s (step %lld)\n", gen->n, a->ckpt, (long long)res->step);
-    else printf("generated   %ld images from %s\n", gen->n, a->npy);
-    char path[GAN_PATH_MAX];
-    printf("real        %ld images from %s\n", real->n, cli_escape(res->real_path, path, sizeof path));
-    printf("FID             %10.3f\n", r->fid);
-    printf("Inception Score %10.3f   (real %.3f, at most %d)\n", r->is_gen, r->is_real, gen->classes);
-    printf("class entropy   %10.3f   (real %.3f, at most %.3f bits)\n", r->entropy_gen, r->entropy_real,
-           r->entropy_max);
-    printf("classes covered %6d/%d\n", r->classes_covered, gen->classes);
-    printf("class      real  generated\n");
-    for (int j = 0; j < gen->classes; j++)
-        printf("%5d  %7.1f%%  %8.1f%%\n", j, 100.0 * real->counts[j] / real->n,
-               100.0 * gen->counts[j] / gen->n);
-}
-
-/* A conditional generator, class by class. */
-static void add_classes_json(cJSON *o, const gan_class_report *cr, const gan_classes *names)
-{
-    cJSON_AddNumberToObject(o, "class_agreement", cr->mean_agreement);
-    cJSON_AddNumberToObject(o, "class_agreement_min", cr->min_agreement);
-    cJSON_AddNumberToObject(o, "intra_fid_mean", cr->mean_fid);
-    cJSON *pc = cJSON_AddArrayToObject(o, "per_class");
-    for (int k = 0; k < cr->classes; k++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "class", names->names[k]);
-        cJSON_AddNumberToObject(e, "agreement", cr->agreement[k]);
-        cJSON_AddNumberToObject(e, "intra_fid", cr->fid[k]);
-        cJSON_AddNumberToObject(e, "n_real", (double)cr->real_count[k]);
-        cJSON_AddItemToArray(pc, e);
-    }
-}
-
-static void print_json(const gan_eval_request *a, const gan_eval_result *res)
-{
-    const gan_eval_report *r = &res->report;
-    const gan_eval_set *real = &res->real, *gen = &res->gen;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, a->ckpt ? "generator" : "npy", a->ckpt ? a->ckpt : a->npy);
-    if (a->ckpt) cJSON_AddNumberToObject(o, "step", (double)res->step);
-    cJSON_AddStringToObject(o, "classifier", a->classifier);
-    cJSON_AddStringToObject(o, "real", res->real_path);
-    cJSON_AddNumberToObject(o, "n_generated", (double)gen->n);
-    cJSON_AddNumberToObject(o, "n_real", (double)real->n);
-    cJSON_AddNumberToObject(o, "fid", r->fid);
-    cJSON_AddNumberToObject(o, "inception_score", r->is_gen);
-    cJSON_AddNumberToObject(o, "inception_score_real", r->is_real);
-    cJSON_AddNumberToObject(o, "class_entropy_bits", r->entropy_gen);
-    cJSON_AddNumberToObject(o, "class_entropy_bits_real", r->entropy_real);
-    cJSON_AddNumberToObject(o, "class_entropy_bits_max", r->entropy_max);
-    cJSON_AddNumberToObject(o, "classes_covered", r->classes_covered);
-    cJSON *hr = cJSON_AddArrayToObject(o, "class_counts_real"),
-          *hg = cJSON_AddArrayToObject(o, "class_counts_generated");
-    for (int j = 0; j < gen->classes; j++) {
-        cJSON_AddItemToArray(hr, cJSON_CreateNumber((double)real->counts[j]));
-        cJSON_AddItemToArray(hg, cJSON_CreateNumber((double)gen->counts[j]));
-    }
-    if (res->classes.classes > 0) add_classes_json(o, &res->classes, &res->names);
-    cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-    for (int i = 0; i < r->nwarnings; i++) cJSON_AddItemToArray(w, cJSON_CreateString(r->warnings[i]));
-    char *s = cJSON_Print(o);
-    if (s) puts(s);
-    free(s);
-    cJSON_Delete(o);
-}
-
 static void show_progress(const gan_eval_progress *p, void *ctx)
 {
     (void)ctx;
@@ -177,7 +119,16 @@ static void show_progress(const gan_eval_progress *p, void *ctx)
     if (p->stage == GAN_EVAL_CLASSIFYING_REAL) fputc('\n', stderr);
     else if (p->stage == GAN_EVAL_GENERATING)
         fprintf(stderr, "gan: generating and classifying %ld images\n", p->n);
-    else fprintf(stderr, "gan: and %ld images of each of the %d classes\n", p->n, p->classes);
+    else if (p->stage == GAN_EVAL_PER_CLASS)
+        fprintf(stderr, "gan: and class by class, %ld images of each of the %d classes\n", p->n, p->classes);
+    else if (p->stage == GAN_EVAL_NEAREST)
+        fprintf(stderr, "gan: the memorisation check, against %ld training images\n", p->n);
+    else if (p->stage == GAN_EVAL_CACHE)
+        cli_printf_safe(stderr, "gan: the real images' features from %s", p->path);
+    else if (p->stage == GAN_EVAL_CACHE_BAD)
+        cli_printf_safe(stderr, "gan: warning: %s does not hold what its name says: classified again",
+                        p->path);
+    if (p->stage == GAN_EVAL_CACHE || p->stage == GAN_EVAL_CACHE_BAD) fputc('\n', stderr);
 }
 
 int cmd_eval(int argc, char **argv)
@@ -192,14 +143,14 @@ int cmd_eval(int argc, char **argv)
     const gan_eval_reporter reporter = {.progress = a.quiet ? NULL : show_progress};
     gan_status rc = code == EXIT_OK ? gan_eval_run(&a.req, &reporter, &res, &err) : GAN_OK;
     if (code == EXIT_OK && rc == GAN_OK) {
-        if (a.json) print_json(&a.req, &res);
-        else print_table(&a.req, &res);
-        if (!a.json && res.classes.classes > 0) print_classes_table(&res.classes, &res.names, res.n_per);
+        if (a.json) cli_eval_json(&a.req, &res);
+        else cli_eval_table(&a.req, &res);
         for (int i = 0; i < res.report.nwarnings && !a.quiet; i++)
             fprintf(stderr, "gan: warning: %s\n", res.report.warnings[i]);
         gan_eval_result_free(&res);
     }
-    if (code == EXIT_OK && rc != GAN_OK) code = cli_report(rc, &err);
+    if (code == EXIT_OK && rc == GAN_ERR_USAGE) code = cli_usage_error(CLI_EVAL.name, "%s", err.msg);
+    else if (code == EXIT_OK && rc != GAN_OK) code = cli_report(rc, &err);
     cli_args_free(&args);
     return code;
 }

@@ -61,7 +61,8 @@ const cli_doc_item CLI_RUN_FILES[] = {
     {GAN_RUN_CONFIG, "the resolved config, every key, with the run's run_id"},
     {GAN_RUN_METRICS,
      "one row per logged or evaluated step: step, epoch, loss_d, loss_g, d_x, d_g_z, img_per_s, "
-     "elapsed_s, fid, inception_score, class_entropy, train_s, class_loss_d, class_loss_g"},
+     "elapsed_s, fid, inception_score, class_entropy, train_s, class_loss_d, class_loss_g, kid, kid_std, precision, "
+     "recall, density, coverage"},
     {GAN_RUN_REAL, "a grid of training images as the networks see them"},
     {GAN_RUN_SAMPLES "/step_NNNNNN.png",
      "the fixed latent batch rendered every output.sample_every steps and at "

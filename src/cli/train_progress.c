@@ -73,6 +73,11 @@ static void show_eval(cli_train_progress *p, const gan_train_eval *e)
             "eval step %lld: FID %.3f%s  IS %.3f (real %.3f)  classes %d/%d  entropy %.3f bits (real %.3f)\n",
             (long long)e->step, r->fid, e->best ? " (best so far: g_best.bin)" : "", r->is_gen, r->is_real,
             r->classes_covered, e->classes, r->entropy_gen, r->entropy_real);
+    if (e->kid)
+        fprintf(log, "eval step %lld: KID %.5f +- %.5f\n", (long long)e->step, e->kid->mean, e->kid->std);
+    if (e->prdc)
+        fprintf(log, "eval step %lld: precision %.3f  recall %.3f  density %.3f  coverage %.3f\n",
+                (long long)e->step, e->prdc->precision, e->prdc->recall, e->prdc->density, e->prdc->coverage);
     for (int i = 0; i < r->nwarnings; i++)
         fprintf(log, "eval step %lld: warning: %s\n", (long long)e->step, r->warnings[i]);
 }

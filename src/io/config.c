@@ -133,6 +133,10 @@ static const key_spec KEYS[] = {
      "classifier checkpoint (gan classify train) to evaluate G with during training (empty: none)"},
     {"eval.every", K_I64, OFF(eval_every), 0, 0, 1e12, NULL, "0",
      "with eval.classifier: FID, IS and classes every N steps into metrics.csv, lowest FID kept as g_best.bin (0: at the end only)"},
+    {"eval.metrics", K_FLAGS, OFF(eval_metrics), 0, 0, 0, "kid|pr", "[]",
+     "with eval.classifier: measures besides FID, IS and the classes at each evaluation, into metrics.csv: kid "
+     "(10 subsets of up to 1,000 images; cheap), pr (precision, recall, density and coverage, k = 3; a k-NN over "
+     "the features)"},
     {"eval.samples", K_INT, OFF(eval_samples), 0, 100, 100000, NULL, "2000",
      "generated (and real) images per evaluation during training"},
     {"output.dir", K_STRING, OFF(out_dir), SZ(out_dir), 0, 0, NULL, "\"runs/default\"", "the run folder"},

@@ -4,38 +4,22 @@
 #include "gan/jobs/eval.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval_job.h"
 #include "gan/core/blas.h"
 #include "gan/core/work.h"
 #include "gan/data/dataset.h"
 #include "gan/io/checkpoint.h"
 #include "gan/io/config.h"
 #include "gan/io/npy.h"
+#include "gan/metrics/fid.h"
 #include "gan/nn/layout.h"
 
-/* What the job holds while it runs. */
-typedef struct {
-    const gan_eval_request *req;
-    const gan_eval_reporter *reporter;
-    gan_pool *pool;
-    gan_classifier cls;
-    gan_work cls_work, g_work;
-    char *cls_config; /* the classifier's training config (JSON) */
-    gan_net g;        /* with req->ckpt */
-    float *npy;       /* with req->npy: [n, C, H, W] */
-    gan_config cfg;   /* the real data's */
-    gan_dataset data;
-    int32_t *order; /* the real images, in a seeded order */
-    float *z;
-    int32_t *labels;
-    long n_gen, n_real;
-    int64_t step; /* the generator's training step */
-} eval_job;
-
-static void report(const eval_job *j, gan_eval_stage stage, long n, int classes, const char *path)
+void gan_eval_job_report(const eval_job *j, gan_eval_stage stage, long n, int classes, const char *path)
 {
     const gan_eval_progress p = {.stage = stage, .n = n, .classes = classes, .path = path};
     if (j->reporter && j->reporter->progress) j->reporter->progress(&p, j->reporter->ctx);
@@ -131,14 +115,14 @@ static gan_status load_models(eval_job *j, gan_error *err)
     const gan_eval_request *req = j->req;
     gan_status rc = gan_classifier_load(req->classifier, &j->cls, GAN_EVAL_BATCH, &j->cls_config, err);
     if (rc != GAN_OK) return rc;
-    j->pool = gan_threads_start(0);
-    if (gan_work_alloc(&j->cls_work, gan_classifier_work_plan(&j->cls), j->pool) != GAN_OK)
+    j->pool_threads = gan_threads_start(0);
+    if (gan_work_alloc(&j->cls_work, gan_classifier_work_plan(&j->cls), j->pool_threads) != GAN_OK)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     const gan_classifier_arch *ca = &j->cls.arch;
     if (req->npy) return load_npy(req->npy, ca, &j->npy, &j->n_gen, err);
     rc = gan_model_load(req->ckpt, &j->g, GAN_NET_GENERATOR, GAN_EVAL_BATCH, &j->step, err);
     if (rc != GAN_OK) return rc;
-    if (gan_work_alloc(&j->g_work, gan_net_work_plan(&j->g), j->pool) != GAN_OK)
+    if (gan_work_alloc(&j->g_work, gan_net_work_plan(&j->g), j->pool_threads) != GAN_OK)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     const gan_arch *ga = &j->g.arch;
     if (ga->image_size != ca->image_size || ga->channels != ca->channels)
@@ -153,12 +137,14 @@ static gan_status load_models(eval_job *j, gan_error *err)
     return GAN_OK;
 }
 
-/* The real images: loaded, counted, and measured over a seeded subset (so
- * that a small n is not just the first digits). */
+/* The real images: loaded (with their labels when measured class by
+ * class), counted, and their pool through the classifier (from the cache
+ * when it holds it). The first n_real of the pool are what the generated
+ * images are measured against; the floor takes two halves of it. */
 static gan_status measure_real(eval_job *j, gan_eval_result *out, gan_error *err)
 {
     const gan_eval_request *req = j->req;
-    j->cfg.conditional = j->g.arch.classes > 0; /* the real images' labels too, for the per-class measures */
+    j->cfg.conditional = j->g.arch.classes > 0 || req->per_class;
     gan_status rc = gan_dataset_load(&j->data, &j->cfg, err);
     if (rc != GAN_OK) return rc;
     snprintf(out->real_path, sizeof out->real_path, "%s", j->cfg.data_path);
@@ -170,11 +156,11 @@ static gan_status measure_real(eval_job *j, gan_eval_result *out, gan_error *err
         j->n_real = j->data.count;
     }
     if (j->n_real < 2) return gan_fail(err, GAN_ERR_INPUT, "%s: fewer than 2 images", j->cfg.data_path);
+    j->pool_n = req->nearest > 0 || 2 * j->n_real > j->data.count ? j->data.count : 2 * j->n_real;
     rc = gan_real_order(&j->data, req->seed, GAN_STREAM_EVAL_REAL, &j->order, err);
-    if (rc != GAN_OK) return rc;
-    report(j, GAN_EVAL_CLASSIFYING_REAL, j->n_real, 0, j->cfg.data_path);
-    gan_dataset_source src = {&j->data, j->order};
-    return gan_eval_set_compute(&out->real, &j->cls, &j->cls_work, gan_dataset_images, &src, j->n_real, err);
+    if (rc == GAN_OK) rc = gan_eval_real_pool(j, out, err);
+    if (rc == GAN_OK) rc = gan_eval_set_part(&out->real, &j->pool, 0, j->n_real, err);
+    return rc;
 }
 
 /* The generated images, and a conditional generator's per-class measures. */
@@ -190,7 +176,7 @@ static gan_status measure_generated(eval_job *j, gan_eval_result *out, gan_error
     j->z = malloc(sizeof(float) * (size_t)j->g.arch.nz * GAN_EVAL_BATCH);
     j->labels = classes > 0 ? malloc(sizeof(int32_t) * GAN_EVAL_BATCH) : NULL;
     if (!j->z || (classes > 0 && !j->labels)) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    report(j, GAN_EVAL_GENERATING, j->n_gen, 0, NULL);
+    gan_eval_job_report(j, GAN_EVAL_GENERATING, j->n_gen, 0, NULL);
     gan_generator_source src = {.g = &j->g,
                                 .work = &j->g_work,
                                 .bn_mode = req->bn_mode,
@@ -200,14 +186,57 @@ static gan_status measure_generated(eval_job *j, gan_eval_result *out, gan_error
     /* a conditional G's classes come as often as in the real images, when they have the same classes */
     if (classes > 0 && j->data.labels && j->data.classes.count == classes) src.label_data = &j->data;
     gan_rng_seed(&src.rng, req->seed);
-    gan_status rc =
-        gan_eval_set_compute(&out->gen, &j->cls, &j->cls_work, gan_generator_images, &src, j->n_gen, err);
-    if (rc != GAN_OK || classes == 0) return rc;
-    out->n_per = j->n_gen / classes > 1 ? j->n_gen / classes : 2;
-    report(j, GAN_EVAL_PER_CLASS, out->n_per, classes, NULL);
-    rc = gan_eval_classes(&out->classes, &j->cls, &j->cls_work, &src, out->n_per, &j->data, j->order,
-                          j->data.count, err);
-    if (rc == GAN_OK) rc = gan_classes_copy(&out->names, &j->g.classes, err);
+    return gan_eval_set_compute(&out->gen, &j->cls, &j->cls_work, gan_generator_images, &src, j->n_gen, err);
+}
+
+gan_status gan_eval_scores_of(eval_job *j, const gan_eval_set *a, const gan_eval_set *b, gan_eval_scores *s,
+                              gan_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->fid = gan_frechet_distance(a->mean, a->cov, b->mean, b->cov, a->dim);
+    if (isnan(s->fid))
+        return gan_fail(err, GAN_ERR_NUMERIC, "FID: the eigensolver failed on the feature covariances");
+    const long fewest = a->n < b->n ? a->n : b->n;
+    const int size = (int)(j->kid_size < fewest ? j->kid_size : fewest);
+    gan_status rc = gan_kid(a->features, a->n, b->features, b->n, a->dim, j->kid_subsets, size, &j->kid_rng,
+                            &s->kid, err);
+    if (rc == GAN_OK) rc = gan_prdc(a->features, a->n, b->features, b->n, a->dim, j->k, &s->prdc, err);
+    return rc;
+}
+
+/* The settings of KID and precision/recall, checked against the counts the
+ * user asked for (defaults shrink to fit; a value given does not). */
+static gan_status settle_measures(eval_job *j, gan_error *err)
+{
+    const gan_eval_request *req = j->req;
+    const long fewest = j->n_real < j->n_gen ? j->n_real : j->n_gen;
+    j->kid_subsets = req->kid_subsets > 0 ? req->kid_subsets : 100;
+    j->kid_size = req->kid_size > 0 ? req->kid_size : (int)(fewest < 1000 ? fewest : 1000);
+    j->k = req->k > 0 ? req->k : 3;
+    gan_rng_seed_stream(&j->kid_rng, req->seed, GAN_STREAM_EVAL_REAL);
+    if (j->kid_size > fewest)
+        return gan_fail(err, GAN_ERR_USAGE, "--kid-size %d: more than the %ld generated and %ld real images",
+                        j->kid_size, j->n_gen, j->n_real);
+    if (j->k >= fewest)
+        return gan_fail(err, GAN_ERR_USAGE,
+                        "--k %d: precision and recall need more than k images of each set (%ld, %ld)", j->k,
+                        j->n_gen, j->n_real);
+    return GAN_OK;
+}
+
+/* Generated against real, and the floor: real against the other half. */
+static gan_status score(eval_job *j, gan_eval_result *out, gan_error *err)
+{
+    gan_status rc = gan_eval_compare(&out->report, &out->real, &out->gen, err);
+    if (rc == GAN_OK) rc = gan_eval_scores_of(j, &out->real, &out->gen, &out->scores, err);
+    out->n_floor = j->pool_n / 2 < j->n_real ? j->pool_n / 2 : j->n_real;
+    gan_eval_set a, b;
+    memset(&a, 0, sizeof a), memset(&b, 0, sizeof b);
+    if (rc == GAN_OK && out->n_floor > j->k) rc = gan_eval_set_part(&a, &j->pool, 0, out->n_floor, err);
+    if (rc == GAN_OK && out->n_floor > j->k)
+        rc = gan_eval_set_part(&b, &j->pool, out->n_floor, out->n_floor, err);
+    if (rc == GAN_OK && out->n_floor > j->k) rc = gan_eval_scores_of(j, &a, &b, &out->floor, err);
+    gan_eval_set_free(&a), gan_eval_set_free(&b);
     return rc;
 }
 
@@ -221,17 +250,24 @@ gan_status gan_eval_run(const gan_eval_request *req, const gan_eval_reporter *re
     j.reporter = reporter;
     j.n_gen = req->n > 0 ? req->n : 5000;
     gan_status rc = load_models(&j, err);
+    j.n_real = req->real > 0 ? req->real : j.n_gen; /* until the data says how many it holds */
+    if (rc == GAN_OK)
+        rc = settle_measures(&j, err); /* a setting the counts cannot take: said before any work */
     if (rc == GAN_OK) rc = real_config(&j, err);
     if (rc == GAN_OK) rc = measure_real(&j, out, err);
+    if (rc == GAN_OK) rc = settle_measures(&j, err);
     if (rc == GAN_OK) rc = measure_generated(&j, out, err);
-    if (rc == GAN_OK) rc = gan_eval_compare(&out->report, &out->real, &out->gen, err);
+    if (rc == GAN_OK) rc = score(&j, out, err);
+    if (rc == GAN_OK && (j.g.arch.classes > 0 || req->per_class)) rc = gan_eval_per_class(&j, out, err);
+    if (rc == GAN_OK && req->nearest > 0) rc = gan_eval_nearest(&j, out, err);
     out->step = j.step;
+    gan_eval_set_free(&j.pool);
     gan_dataset_free(&j.data);
     gan_classifier_free(&j.cls);
     gan_net_free(&j.g);
     gan_work_free(&j.cls_work);
     gan_work_free(&j.g_work);
-    gan_pool_free(j.pool);
+    gan_pool_free(j.pool_threads);
     free(j.cls_config), free(j.npy), free(j.z), free(j.labels), free(j.order);
     if (rc != GAN_OK) gan_eval_result_free(out);
     return rc;
@@ -241,7 +277,8 @@ void gan_eval_result_free(gan_eval_result *r)
 {
     gan_eval_set_free(&r->real);
     gan_eval_set_free(&r->gen);
-    gan_class_report_free(&r->classes);
+    gan_class_report *c = &r->classes;
+    free(c->agreement), free(c->real_count), free(c->gen_count), free(c->scores), free(c->floor);
     gan_classes_free(&r->names);
     memset(r, 0, sizeof *r);
 }

@@ -147,8 +147,14 @@ static gan_status log_row(gan_run *r, gan_error *err)
         fprintf(r->metrics, ",%.4f,%.4f,%.4f", r->report.fid, r->report.is_gen, r->report.entropy_gen);
     else fputs(",,,", r->metrics);
     fprintf(r->metrics, ",%.3f", r->train_seconds);
-    if (p.class_loss) fprintf(r->metrics, ",%.6f,%.6f\n", s->class_d, s->class_g);
-    else fputs(",,\n", r->metrics);
+    if (p.class_loss) fprintf(r->metrics, ",%.6f,%.6f", s->class_d, s->class_g);
+    else fputs(",,", r->metrics);
+    if (r->evaluated && r->kid.subsets > 0) fprintf(r->metrics, ",%.6f,%.6f", r->kid.mean, r->kid.std);
+    else fputs(",,", r->metrics);
+    if (r->evaluated && r->prdc.k > 0)
+        fprintf(r->metrics, ",%.4f,%.4f,%.4f,%.4f\n", r->prdc.precision, r->prdc.recall, r->prdc.density,
+                r->prdc.coverage);
+    else fputs(",,,,\n", r->metrics);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
     gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_LOGGED, .progress = &p});

@@ -38,6 +38,26 @@ gan_status gan_run_eval_setup(gan_run *r, gan_error *err)
     return rc;
 }
 
+/* eval.metrics: KID over 10 subsets (the same draws at every evaluation),
+ * and precision, recall, density and coverage with k = 3. */
+static gan_status extra_metrics(gan_run *r, const gan_eval_set *gen, gan_error *err)
+{
+    const gan_eval_set *real = &r->real_stats;
+    const int flags = r->t.cfg->eval_metrics;
+    memset(&r->kid, 0, sizeof r->kid), memset(&r->prdc, 0, sizeof r->prdc);
+    const long fewest = real->n < gen->n ? real->n : gen->n;
+    gan_status rc = GAN_OK;
+    if (flags & GAN_EVAL_KID) {
+        gan_rng rng;
+        gan_rng_seed_stream(&rng, r->t.cfg->seed, GAN_STREAM_EVAL_REAL);
+        rc = gan_kid(real->features, real->n, gen->features, gen->n, real->dim, 10,
+                     (int)(fewest < 1000 ? fewest : 1000), &rng, &r->kid, err);
+    }
+    if (rc == GAN_OK && (flags & GAN_EVAL_PR))
+        rc = gan_prdc(real->features, real->n, gen->features, gen->n, real->dim, 3, &r->prdc, err);
+    return rc;
+}
+
 gan_status gan_run_evaluate(gan_run *r, gan_error *err)
 {
     const gan_config *c = r->t.cfg;
@@ -55,6 +75,7 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
     gan_status rc =
         gan_eval_set_compute(&gen, &r->cls, &r->cls_work, gan_generator_images, &src, c->eval_samples, err);
     if (rc == GAN_OK) rc = gan_eval_compare(&r->report, &r->real_stats, &gen, err);
+    if (rc == GAN_OK) rc = extra_metrics(r, &gen, err);
     gan_eval_set_free(&gen);
     if (rc != GAN_OK) return rc;
     r->evaluated = true;
@@ -65,8 +86,12 @@ gan_status gan_run_evaluate(gan_run *r, gan_error *err)
         if (rc != GAN_OK) return rc;
         r->best_fid = r->report.fid;
     }
-    const gan_train_eval done = {
-        .step = r->t.step, .report = &r->report, .best = best, .classes = r->cls.arch.classes};
+    const gan_train_eval done = {.step = r->t.step,
+                                 .report = &r->report,
+                                 .kid = r->kid.subsets > 0 ? &r->kid : NULL,
+                                 .prdc = r->prdc.k > 0 ? &r->prdc : NULL,
+                                 .best = best,
+                                 .classes = r->cls.arch.classes};
     gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_EVALUATED, .eval = &done});
     r->t_log += gan_seconds() - t0; /* img/s counts training time only */
     return GAN_OK;

@@ -11,6 +11,8 @@
 #include "gan/core/work.h"
 #include "gan/jobs/memory.h"
 #include "gan/metrics/eval_set.h"
+#include "gan/metrics/kid.h"
+#include "gan/metrics/neighbours.h"
 #include "gan/models/classifier.h"
 #include "trainer.h"
 
@@ -38,6 +40,8 @@ typedef struct {
     double best_fid;        /* of g_best.bin; INFINITY: none yet */
     bool evaluated;         /* this step was evaluated: */
     gan_eval_report report; /* its results */
+    gan_kid_result kid;     /* with eval.metrics kid (else subsets 0) */
+    gan_prdc_result prdc;   /* with eval.metrics pr (else k 0) */
     /* the log interval's sums: rows report their means, and reset at
      * multiples of output.log_every only, so a resume (which saves them)
      * continues the interval exactly */

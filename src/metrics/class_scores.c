@@ -36,3 +36,17 @@ double gan_entropy_bits(const long *counts, int k)
         }
     return h;
 }
+
+void gan_inception_score_splits(const double *probs, long n, int k, int splits, double *mean, double *std)
+{
+    if (splits > n) splits = (int)n;
+    double sum = 0.0, sq = 0.0;
+    for (int s = 0; s < splits; s++) {
+        const long lo = n * s / splits, hi = n * (s + 1) / splits;
+        const double is = gan_inception_score(probs + lo * k, hi - lo, k);
+        sum += is, sq += is * is;
+    }
+    *mean = sum / splits;
+    const double var = sq / splits - *mean * *mean;
+    *std = var > 0.0 ? sqrt(var) : 0.0;
+}

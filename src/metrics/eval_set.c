@@ -7,9 +7,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gan/core/check.h"
 #include "gan/metrics/class_scores.h"
 #include "gan/metrics/fid.h"
 #include "gan/nn/layout.h"
+
+gan_status gan_eval_set_from(gan_eval_set *s, float *features, double *probs, long n, int dim, int classes,
+                             gan_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->n = n, s->dim = dim, s->classes = classes;
+    s->features = features, s->probs = probs;
+    s->mean = malloc(sizeof(double) * dim);
+    s->cov = malloc(sizeof(double) * (size_t)dim * dim);
+    s->counts = calloc((size_t)classes, sizeof(long));
+    gan_status rc = s->mean && s->cov && s->counts ? GAN_OK : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    for (long i = 0; rc == GAN_OK && i < n * dim; i++)
+        if (!isfinite(features[i]))
+            rc = gan_fail(err, GAN_ERR_NUMERIC, "the classifier's features are not finite");
+    for (long i = 0; rc == GAN_OK && i < n; i++) { /* the predicted class: the most probable */
+        const double *p = probs + i * classes;
+        int best = 0;
+        for (int j = 1; j < classes; j++)
+            if (p[j] > p[best]) best = j;
+        s->counts[best]++;
+    }
+    if (rc == GAN_OK && gan_gaussian_fit(s->mean, s->cov, features, n, dim) != GAN_OK)
+        rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    if (rc == GAN_OK) {
+        s->inception_score = gan_inception_score(probs, n, classes);
+        gan_inception_score_splits(probs, n, classes, 10, &s->is_mean, &s->is_std);
+    }
+    if (rc != GAN_OK) gan_eval_set_free(s);
+    return rc;
+}
+
+gan_status gan_eval_set_part(gan_eval_set *part, const gan_eval_set *s, long first, long n, gan_error *err)
+{
+    GAN_ASSERT(first >= 0 && n >= 0 && first + n <= s->n);
+    float *f = malloc(sizeof(float) * (size_t)n * s->dim);
+    double *p = malloc(sizeof(double) * (size_t)n * s->classes);
+    if (!f || !p) {
+        free(f), free(p);
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
+    memcpy(f, s->features + first * s->dim, sizeof(float) * (size_t)n * s->dim);
+    memcpy(p, s->probs + first * s->classes, sizeof(double) * (size_t)n * s->classes);
+    return gan_eval_set_from(part, f, p, n, s->dim, s->classes, err);
+}
+
+gan_status gan_eval_set_select(gan_eval_set *part, const gan_eval_set *s, const long *rows, long n,
+                               gan_error *err)
+{
+    float *f = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1) * s->dim);
+    double *p = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1) * s->classes);
+    if (!f || !p) {
+        free(f), free(p);
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
+    for (long i = 0; i < n; i++) {
+        GAN_ASSERT(rows[i] >= 0 && rows[i] < s->n);
+        memcpy(f + i * s->dim, s->features + rows[i] * s->dim, sizeof(float) * s->dim);
+        memcpy(p + i * s->classes, s->probs + rows[i] * s->classes, sizeof(double) * s->classes);
+    }
+    return gan_eval_set_from(part, f, p, n, s->dim, s->classes, err);
+}
 
 gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work,
                                 gan_image_source src, void *ctx, long n, gan_error *err)
@@ -18,52 +80,34 @@ gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_wo
     if (n < 2) return gan_fail(err, GAN_ERR_INPUT, "evaluation needs at least 2 images, got %ld", n);
     const int B = c->max_batch, d = c->arch.hidden, k = c->arch.classes;
     const long img = (long)c->arch.channels * c->arch.image_size * c->arch.image_size;
-    s->n = n;
-    s->dim = d;
-    s->classes = k;
-    s->mean = malloc(sizeof(double) * d);
-    s->cov = malloc(sizeof(double) * (size_t)d * d);
-    s->counts = calloc((size_t)k, sizeof(long));
     float *batch = malloc(sizeof(float) * (size_t)B * img), *feats = malloc(sizeof(float) * (size_t)n * d);
     double *probs = malloc(sizeof(double) * (size_t)n * k);
-    gan_status rc = GAN_OK;
-    if (!s->mean || !s->cov || !s->counts || !batch || !feats || !probs)
-        rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    for (long first = 0; first < n && rc == GAN_OK; first += B) {
+    if (!batch || !feats || !probs) {
+        free(batch), free(feats), free(probs);
+        return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    }
+    for (long first = 0; first < n; first += B) {
         const int m = (int)(n - first < B ? n - first : B);
         src(ctx, first, m, batch);
         const float *logits = gan_classifier_forward(c, work, batch, m, GAN_MODE_EVAL);
         memcpy(feats + first * d, c->features, sizeof(float) * (size_t)m * d);
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; i < m; i++) { /* softmax, from the largest logit */
             const float *l = logits + (size_t)i * k;
             double *p = probs + (first + i) * k, mx = l[0], sum = 0.0;
-            int best = 0;
             for (int j = 1; j < k; j++)
-                if (l[j] > mx) mx = l[j], best = j;
+                if (l[j] > mx) mx = l[j];
             for (int j = 0; j < k; j++) sum += p[j] = exp((double)l[j] - mx);
             for (int j = 0; j < k; j++) p[j] /= sum;
-            s->counts[best]++;
         }
     }
-    if (rc == GAN_OK) {
-        for (long i = 0; i < n * d && rc == GAN_OK; i++)
-            if (!isfinite(feats[i]))
-                rc = gan_fail(err, GAN_ERR_NUMERIC, "the classifier's features are not finite");
-    }
-    if (rc == GAN_OK) {
-        if (gan_gaussian_fit(s->mean, s->cov, feats, n, d) != GAN_OK)
-            rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-        s->inception_score = gan_inception_score(probs, n, k);
-    }
     free(batch);
-    free(feats);
-    free(probs);
-    if (rc != GAN_OK) gan_eval_set_free(s);
-    return rc;
+    return gan_eval_set_from(s, feats, probs, n, d, k, err);
 }
 
 void gan_eval_set_free(gan_eval_set *s)
 {
+    free(s->features);
+    free(s->probs);
     free(s->mean);
     free(s->cov);
     free(s->counts);
@@ -158,68 +202,4 @@ gan_status gan_eval_compare(gan_eval_report *r, const gan_eval_set *real, const 
         warn(r, line);
     }
     return GAN_OK;
-}
-
-gan_status gan_eval_classes(gan_class_report *r, gan_classifier *c, const gan_work *work,
-                            gan_generator_source *gen, long n_per, const gan_dataset *real,
-                            const int32_t *real_idx, long n_real, gan_error *err)
-{
-    memset(r, 0, sizeof *r);
-    const int k = c->arch.classes;
-    if (gen->g->arch.classes != k || real->classes.count != k)
-        return gan_fail(
-            err, GAN_ERR_INPUT,
-            "the generator has %d classes, the real data %d and the classifier %d: per-class measures "
-            "need the same classes",
-            gen->g->arch.classes, real->classes.count, k);
-    r->classes = k;
-    r->agreement = calloc((size_t)k, sizeof(double));
-    r->fid = calloc((size_t)k, sizeof(double));
-    r->real_count = calloc((size_t)k, sizeof(long));
-    int32_t *labels = malloc(sizeof(int32_t) * (size_t)n_per), *idx = malloc(sizeof(int32_t) * (size_t)n_per);
-    gan_status rc = r->agreement && r->fid && r->real_count && labels && idx
-                        ? GAN_OK
-                        : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
-    r->min_agreement = 1.0;
-    for (int cls = 0; cls < k && rc == GAN_OK; cls++) {
-        long m = 0; /* the real images of this class, in real_idx's (seeded) order */
-        for (long i = 0; i < n_real && m < n_per; i++)
-            if (real->labels[real_idx[i]] == cls) idx[m++] = real_idx[i];
-        if (m < 2) {
-            rc = gan_fail(err, GAN_ERR_INPUT, "class '%s' has %ld real images; its FID needs at least 2",
-                          real->classes.names[cls], m);
-            break;
-        }
-        for (long i = 0; i < n_per; i++) labels[i] = cls;
-        gen->labels = labels;
-        gan_eval_set gs, rs;
-        gan_dataset_source src = {real, idx};
-        rc = gan_eval_set_compute(&gs, c, work, gan_generator_images, gen, n_per, err);
-        if (rc == GAN_OK) {
-            rc = gan_eval_set_compute(&rs, c, work, gan_dataset_images, &src, m, err);
-            if (rc == GAN_OK) {
-                r->fid[cls] = gan_frechet_distance(rs.mean, rs.cov, gs.mean, gs.cov, rs.dim);
-                if (isnan(r->fid[cls]))
-                    rc = gan_fail(err, GAN_ERR_NUMERIC,
-                                  "FID: the eigensolver failed on the feature covariances");
-                gan_eval_set_free(&rs);
-            }
-            r->agreement[cls] = (double)gs.counts[cls] / (double)n_per;
-            r->real_count[cls] = m;
-            gan_eval_set_free(&gs);
-        }
-        r->mean_agreement += r->agreement[cls] / k;
-        r->mean_fid += r->fid[cls] / k;
-        if (r->agreement[cls] < r->min_agreement) r->min_agreement = r->agreement[cls], r->min_class = cls;
-    }
-    gen->labels = NULL;
-    free(labels), free(idx);
-    if (rc != GAN_OK) gan_class_report_free(r);
-    return rc;
-}
-
-void gan_class_report_free(gan_class_report *r)
-{
-    free(r->agreement), free(r->fid), free(r->real_count);
-    memset(r, 0, sizeof *r);
 }

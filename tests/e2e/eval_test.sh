@@ -33,7 +33,9 @@ check "classifier state_dict has the head Linear" grep -q "7.weight .*F32 \[32, 
   --set "output.dir=$T/g" >/dev/null 2>"$T/err"
 check "training with eval exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
 check "training logs eval lines" test "$(grep -c '^eval step .*FID' "$T/err")" -eq 3
-check "metrics.csv has FID columns" grep -q "^step,.*,fid,inception_score,class_entropy,train_s,class_loss_d,class_loss_g$" "$T/g/metrics.csv"
+check "metrics.csv has FID columns" \
+  grep -q "^step,.*,fid,inception_score,class_entropy,train_s,class_loss_d,class_loss_g,kid,kid_std,precision,recall,density,coverage$" \
+  "$T/g/metrics.csv"
 check "without the class loss its columns are empty" test "$(awk -F, 'NR > 1 && ($13 != "" || $14 != "")' "$T/g/metrics.csv")" = ""
 check "FID recorded at steps 4, 8, 12" test "$(awk -F, 'NR > 1 && $9 != "" { printf "%s ", $1 }' "$T/g/metrics.csv")" = "4 8 12 "
 check "g_best.bin written" test -s "$T/g/g_best.bin"
@@ -60,7 +62,14 @@ fi
 # ---- gan eval: table, JSON, and a .npy of the same images gives the same numbers
 G="$T/g/g.bin"
 expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --quiet
-check "table has FID" grep -q "^FID  *[0-9.]*$" "$T/out"
+check "table has FID beside its floor" grep -qE "^FID +[0-9.]+ +[0-9.]+$" "$T/out"
+check "table has KID beside its floor" grep -qE "^KID +-?[0-9.]+ +-?[0-9.]+ +\(\+- [0-9.]+; 100 subsets of 300\)$" "$T/out"
+for m in precision recall density coverage; do
+  check "table has $m beside its floor" grep -qE "^$m +[0-9.]+ +[0-9.]+$" "$T/out"
+done
+check "the floor is two halves of 300 real images" grep -q "halves of the real images, 300 each; k-NN balls of k = 3" "$T/out"
+check "table names the reference key" grep -qE "^real +300 images from .* \(reference key [0-9a-f]{16}\)$" "$T/out"
+check "the reference features are cached beside the classifier" test -n "$(ls "$T/cls"/eval-*.bin 2>/dev/null)"
 check "table has a row per class" test "$(grep -cE '^ +[0-9] +[0-9.]+% +[0-9.]+%$' "$T/out")" -eq 10
 expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --json --quiet
 cp "$T/out" "$T/a.json"
@@ -120,8 +129,10 @@ check "metrics.csv gives both class losses, each between 0.5 and 5" \
   test "$(awk -F, 'NR > 1 && $13 > 0.5 && $13 < 5 && $14 > 0.5 && $14 < 5' "$T/cg/metrics.csv" | wc -l)" -eq 3
 expect 0 "" "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$C" -n 300 --quiet
 check "the table has class agreement" grep -q "^class agreement .*% .*(mean over classes; lowest" "$T/out"
-check "the table has intra-class FID" grep -q "^intra-class FID .* 30 samples of each" "$T/out"
-check "the table has a row per class" test "$(grep -cE '^[0-9] +[0-9.]+% +[0-9.]+ +[0-9]+$' "$T/out")" -eq 10
+check "the table has intra-class FID beside its floor" grep -qE "^intra-class FID +[0-9.]+ +\(mean over classes; floor [0-9.]+\)$" "$T/out"
+check "the table has intra-class KID beside its floor" grep -qE "^intra-class KID +-?[0-9.]+ +\(mean over classes; floor -?[0-9.]+\)$" "$T/out"
+check "the table has a row per class" \
+  test "$(grep -cE '^[0-9] +[0-9.]+% +[0-9.]+ +[0-9.]+ +-?[0-9.]+ +-?[0-9.]+ +[0-9]+ +30$' "$T/out")" -eq 10
 expect 0 "" "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$C" -n 300 --json --quiet
 check "JSON has class_agreement, its minimum and intra_fid_mean" \
   bash -c "grep -q '\"class_agreement\":' '$T/out' && grep -q '\"class_agreement_min\":' '$T/out' && grep -q '\"intra_fid_mean\":' '$T/out'"
@@ -129,6 +140,54 @@ check "JSON has ten per_class entries" test "$(grep -c '\"intra_fid\":' "$T/out"
 "$GAN" classify train "${CLS[@]}" --set classifier.classes=11 --set classifier.epochs=1 --set "output.dir=$T/c11" --quiet >/dev/null 2>&1
 expect 3 "10 classes, but the classifier $T/c11/classifier.bin knows 11: class agreement needs the same classes" \
   "$GAN" eval --ckpt "$T/cg/g.bin" --classifier "$T/c11/classifier.bin" -n 100
+
+# ---- the reference cache: written beside the classifier, read the second time, rebuilt when damaged
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300
+check "the second evaluation reads the real features from the cache" grep -q "the real images' features from $T/cls/eval-" "$T/err"
+fid_again=$(grep -E '^FID ' "$T/out" | awk '{print $2}')
+for f in "$T/cls"/eval-*.bin; do head -c 100 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300
+check "a damaged cache is reported and rebuilt" grep -q "does not hold what its name says: classified again" "$T/err"
+check "... giving the same FID ($fid_again)" test "$(grep -E '^FID ' "$T/out" | awk '{print $2}')" = "$fid_again"
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --no-cache
+check "--no-cache classifies afresh" grep -q "classifying 600 real images" "$T/err"
+# ---- counts too small for a measure: refused with the numbers
+expect 2 "--kid-size 400: more than the 300 generated and 300 real images" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --kid-size 400
+expect 2 "--k 100: precision and recall need more than k images of each set (100, 100)" "$GAN" eval --ckpt "$G" --classifier "$C" -n 100 --k 100
+expect 2 "--nearest-pixels and --nearest-out go with --nearest K" "$GAN" eval --ckpt "$G" --classifier "$C" --nearest-pixels
+# ---- an unconditional generator class by class: its images by the class the classifier gives them
+expect 0 "" "$GAN" eval --ckpt "$G" --classifier "$C" -n 300 --per-class --set "data.labels=$DATA/labels-idx1-ubyte.gz"
+check "--per-class: intra-class FID beside its floor, without agreement" \
+  sh -c "grep -qE '^intra-class FID .*floor' $T/out && ! grep -q '^class agreement' $T/out"
+# ---- KID and precision/recall during training (eval.metrics)
+"$GAN" train "${SMALL[@]}" --set train.steps=8 --set "eval.classifier=$C" --set eval.every=4 --set eval.samples=100 \
+  --set 'eval.metrics=kid,pr' --set "output.dir=$T/em" >/dev/null 2>"$T/err"
+check "eval.metrics: the eval lines give KID and precision" \
+  sh -c "[ \$(grep -c '^eval step .*: KID ' $T/err) -eq 2 ] && [ \$(grep -c '^eval step .*: precision ' $T/err) -eq 2 ]"
+check "eval.metrics: metrics.csv has KID and precision at steps 4 and 8" \
+  test "$(awk -F, 'NR > 1 && $15 != "" && $17 != "" { printf "%s ", $1 }' "$T/em/metrics.csv")" = "4 8 "
+
+# ---- the memorisation check: a generator trained long on 32 images copies them; one trained briefly
+# on 2,000 does not. In pixels the copies stand out (41 % of the samples nearer a training image than
+# 99 % of real images are, against 0 %); this small classifier's 32 features blur them more (the median
+# nearest distance 0.93 times the real images' against 2.3 times).
+ONE32=(--data "$DATA/images-idx3-ubyte.gz" --set data.limit=32 -n 200 --nearest 8 --quiet)
+"$GAN" train "${SMALL[@]}" --set data.limit=32 --set train.steps=1500 --set model.ngf=16 --set model.ndf=16 \
+  --set train.ema=0.99 --set "output.dir=$T/copy" --quiet >/dev/null 2>&1
+"$GAN" train "${SMALL[@]}" --set data.limit=2000 --set train.steps=300 --set model.ngf=16 --set model.ndf=16 \
+  --set "output.dir=$T/fresh" --quiet >/dev/null 2>&1
+field() { # FIELD CKPT [options]: the memorisation check's FIELD from the JSON
+  "$GAN" eval --ckpt "$2" --classifier "$C" "${ONE32[@]}" --nearest-out "$T/pairs.png" --json "${@:3}" |
+    sed -n "s/.*\"$1\":[[:space:]]*\([0-9.e-]*\).*/\1/p"
+}
+copy=$(field share_nearer_than_1st_percentile "$T/copy/g.bin" --nearest-pixels)
+fresh=$(field share_nearer_than_1st_percentile "$T/fresh/g.bin" --nearest-pixels)
+check "memorisation in pixels: the copying generator stands out ($copy against $fresh)" \
+  awk "BEGIN { exit !($copy >= 0.2 && $fresh <= 0.02) }"
+copy=$(field median_ratio "$T/copy/g.bin") fresh=$(field median_ratio "$T/fresh/g.bin")
+check "memorisation in features: the copier's samples lie nearer the training set ($copy against $fresh)" \
+  awk "BEGIN { exit !($copy < 0.6 * $fresh) }"
+check "memorisation: the grid of pairs is written" test -s "$T/pairs.png"
 
 echo "eval_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

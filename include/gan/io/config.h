@@ -20,6 +20,9 @@ typedef enum { GAN_DATA_IDX, GAN_DATA_FOLDER, GAN_DATA_CIFAR10 } gan_data_format
 /* A switch that may be left to gan (train.deterministic). */
 typedef enum { GAN_OFF = 0, GAN_ON = 1, GAN_AUTO = 2 } gan_switch;
 
+/* eval.metrics's flags */
+enum { GAN_EVAL_KID = 1, GAN_EVAL_PR = 2 };
+
 /* train.augment's flags, in the order the policies apply */
 enum { GAN_AUGMENT_COLOR = 1, GAN_AUGMENT_TRANSLATION = 2, GAN_AUGMENT_CUTOUT = 4 };
 
@@ -46,16 +49,16 @@ typedef struct {
     double lr_g_early; /* G's learning rate for the first lr_g_early_steps steps; 0 = lr_g throughout */
     int64_t lr_g_early_steps;
     uint64_t seed;
-    int threads;            /* 0 = OpenBLAS's default (all cores) */
+    int threads;              /* 0 = OpenBLAS's default (all cores) */
     gan_switch deterministic; /* sums over the batch by fixed partials: bytes independent of rank count */
-    int d_steps;            /* discriminator updates per generator update */
-    double d_loss_floor;    /* skip the D update while its loss is below this; 0 = never */
-    double label_smoothing; /* real label = 1 - label_smoothing (one-sided) */
-    gan_loss_kind loss;     /* the adversarial loss */
-    double ema;             /* decay of G's exponential moving average; 0 = off */
-    double class_loss;      /* weight of D's auxiliary class loss (conditional); 0 = off */
-    int augment;            /* DiffAugment policies, GAN_AUGMENT_* flags */
-    double time_limit;      /* stop after this many seconds of training steps; 0 = none */
+    int d_steps;              /* discriminator updates per generator update */
+    double d_loss_floor;      /* skip the D update while its loss is below this; 0 = never */
+    double label_smoothing;   /* real label = 1 - label_smoothing (one-sided) */
+    gan_loss_kind loss;       /* the adversarial loss */
+    double ema;               /* decay of G's exponential moving average; 0 = off */
+    double class_loss;        /* weight of D's auxiliary class loss (conditional); 0 = off */
+    int augment;              /* DiffAugment policies, GAN_AUGMENT_* flags */
+    double time_limit;        /* stop after this many seconds of training steps; 0 = none */
     /* classifier (gan classify train) */
     int cls_width, cls_hidden, cls_classes, cls_epochs, cls_shift;
     double cls_lr, cls_test_split;
@@ -63,6 +66,7 @@ typedef struct {
     char eval_classifier[GAN_PATH_MAX]; /* "" = none */
     int64_t eval_every;
     int eval_samples;
+    int eval_metrics; /* GAN_EVAL_KID, GAN_EVAL_PR flags */
     /* output */
     char out_dir[GAN_PATH_MAX];
     int64_t sample_every, checkpoint_every, log_every;

@@ -11,6 +11,8 @@
 #include "gan/core/error.h"
 #include "gan/io/config.h"
 #include "gan/metrics/eval_set.h"
+#include "gan/metrics/kid.h"
+#include "gan/metrics/neighbours.h"
 
 typedef enum {
     GAN_RUN_NEW,   /* start in cfg->out_dir, which must not hold a run */
@@ -48,7 +50,7 @@ typedef struct {
     const char *blas_core; /* OpenBLAS's kernels */
     const char *blas_note; /* a warning about them, or NULL */
     int threads, ranks, local_batch;
-    bool deterministic;      /* sums by fixed partials (train.deterministic) */
+    bool deterministic;  /* sums by fixed partials (train.deterministic) */
     double memory_bytes; /* the job's estimate, data included */
     const char *out_dir;
 } gan_train_start;
@@ -66,8 +68,10 @@ typedef struct {
 typedef struct {
     int64_t step;
     const gan_eval_report *report;
-    bool best;   /* the lowest FID so far: written to g_best.bin */
-    int classes; /* the classifier's */
+    const gan_kid_result *kid;   /* with eval.metrics kid, else NULL */
+    const gan_prdc_result *prdc; /* with eval.metrics pr, else NULL */
+    bool best;                   /* the lowest FID so far: written to g_best.bin */
+    int classes;                 /* the classifier's */
 } gan_train_eval;
 
 typedef struct {

@@ -21,9 +21,12 @@ enum { GAN_EVAL_BATCH = 250 };
 typedef struct {
     long n;
     int dim, classes;
-    double *mean, *cov; /* features: [dim], [dim, dim] */
-    long *counts;       /* predicted-class histogram [classes] */
-    double inception_score;
+    double *mean, *cov;     /* features: [dim], [dim, dim] */
+    long *counts;           /* predicted-class histogram [classes] */
+    double inception_score; /* over every image */
+    double is_mean, is_std; /* over 10 splits (Salimans et al.'s protocol) */
+    float *features;        /* [n, dim]: the penultimate features (KID, precision and recall, neighbours) */
+    double *probs;          /* [n, classes]: the classifier's softmax */
 } gan_eval_set;
 
 /* Fills out[C, n, S, S] (values in [-1, 1]) with images first .. first+n-1. */
@@ -33,6 +36,15 @@ typedef void (*gan_image_source)(void *ctx, long first, int n, float *out);
 gan_status gan_eval_set_compute(gan_eval_set *s, gan_classifier *c, const gan_work *work,
                                 gan_image_source src, void *ctx, long n, gan_error *err);
 void gan_eval_set_free(gan_eval_set *s);
+/* A set from features [n, dim] and probabilities [n, classes] it takes over
+ * (a cache's, or a part of another set's): the statistics are computed here. */
+gan_status gan_eval_set_from(gan_eval_set *s, float *features, double *probs, long n, int dim, int classes,
+                             gan_error *err);
+/* Rows [first, first + n) of a set, as a set of their own. */
+gan_status gan_eval_set_part(gan_eval_set *part, const gan_eval_set *s, long first, long n, gan_error *err);
+/* The rows rows[0..n) of a set, as a set of their own. */
+gan_status gan_eval_set_select(gan_eval_set *part, const gan_eval_set *s, const long *rows, long n,
+                               gan_error *err);
 
 /* Image sources for gan_eval_set_compute. */
 typedef struct {
@@ -73,25 +85,6 @@ typedef struct {
     int nwarnings;
     char warnings[GAN_EVAL_MAX_WARNINGS][200];
 } gan_eval_report;
-
-/* A conditional generator measured class by class. */
-typedef struct {
-    int classes;
-    double *agreement; /* [classes]: the share of class-k samples the classifier labels k */
-    double *fid;       /* [classes]: intra-class FID, class-k samples against real class-k images */
-    long *real_count;  /* [classes]: the real images each FID used */
-    double mean_agreement, min_agreement, mean_fid;
-    int min_class; /* the class of min_agreement */
-} gan_class_report;
-
-/* For each class k: n_per images of class k from gen (gen->labels is set
- * here; gen->label_buf must be given), classified, against the real images of
- * class k among real_idx[0..n_real) (labels from real->labels, at most n_per
- * of them). real and the generator must have the classifier's classes. */
-gan_status gan_eval_classes(gan_class_report *r, gan_classifier *c, const gan_work *work,
-                            gan_generator_source *gen, long n_per, const gan_dataset *real,
-                            const int32_t *real_idx, long n_real, gan_error *err);
-void gan_class_report_free(gan_class_report *r);
 
 /* Compares generated images with real ones. Warns when a class that real
  * data has is missing from the samples, or when one class takes more than
