@@ -75,7 +75,8 @@ int main(int argc, char **argv)
          * starts; the other ranks wait a moment before they exit, since
          * mpirun ends every rank once one exits non-zero, and could end
          * rank 0 before its line is out. */
-        if (code == EXIT_USAGE && gan_comm_launched_rank() > 0) nanosleep(&(struct timespec){0, 500000000}, NULL);
+        if (code == EXIT_USAGE && gan_comm_launched_rank() > 0)
+            nanosleep(&(struct timespec){0, 500000000}, NULL);
         return code;
     }
     fprintf(stderr, "gan: unknown command '%s' (see 'gan --help')\n", first);

@@ -106,10 +106,11 @@ void gan_hint_relative_path(gan_error *err, const char *key, const char *path)
                  "the bundled digits by absolute path)",
                  was, key, cwd, configs);
     else if (configs[0])
-        gan_fail(err, GAN_ERR_IO,
-                 "%s (%s is read from the current directory, %s; this data is not installed with gan: fetch it "
-                 "with the source's scripts/fetch_data.sh and give its path with --set %s=PATH)",
-                 was, key, cwd, key);
+        gan_fail(
+            err, GAN_ERR_IO,
+            "%s (%s is read from the current directory, %s; this data is not installed with gan: fetch it "
+            "with the source's scripts/fetch_data.sh and give its path with --set %s=PATH)",
+            was, key, cwd, key);
     else
         gan_fail(err, GAN_ERR_IO,
                  "%s (%s is read from the current directory, %s: run from the gan source "

@@ -25,7 +25,8 @@ void gan_train_memory_estimate(const gan_config *c, long images, int threads, ga
     e->nets = gan_net_plan(&g, &arch, GAN_NET_GENERATOR, g_batch) +
               gan_net_plan(&d, &arch, GAN_NET_DISCRIMINATOR, B);
     e->work = gan_work_plan_bytes(gan_work_plan_max(gan_net_work_plan(&g), gan_net_work_plan(&d)));
-    if (c->deterministic != GAN_OFF) { /* the sums' tree levels, for one process's 8 partials (ranks need fewer) */
+    if (c->deterministic !=
+        GAN_OFF) { /* the sums' tree levels, for one process's 8 partials (ranks need fewer) */
         size_t most = gan_net_largest_grad(&g);
         if (gan_net_largest_grad(&d) > most) most = gan_net_largest_grad(&d);
         e->work += sizeof(float) * gan_partials_scratch_floats(GAN_PARTIALS, most);

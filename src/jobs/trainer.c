@@ -151,9 +151,9 @@ gan_status gan_trainer_build(gan_trainer *t, const gan_config *c, int g_batch, g
     if (rc != GAN_OK) return rc;
     /* "auto": deterministic sums under MPI, where they cost least (the ranks
      * exchange per tensor anyway), when the batch and rank count allow them */
-    t->deterministic = c->deterministic == GAN_ON ||
-                       (c->deterministic == GAN_AUTO && t->ranks > 1 && c->batch_size % GAN_PARTIALS == 0 &&
-                        GAN_PARTIALS % t->ranks == 0);
+    t->deterministic =
+        c->deterministic == GAN_ON || (c->deterministic == GAN_AUTO && t->ranks > 1 &&
+                                       c->batch_size % GAN_PARTIALS == 0 && GAN_PARTIALS % t->ranks == 0);
     t->local_batch = c->batch_size / t->ranks;
     rc = build_nets(t, c, g_batch, err);
     if (rc == GAN_OK) rc = alloc_batches(t, c, g_batch, err);
