@@ -5,19 +5,23 @@
 # as labels). The tarball's sha256 is checked; the images are put together in a
 # staging folder and moved in only when all are there, so a failed or
 # interrupted fetch leaves no half-filled data/emoji/.
-# Exit codes: 0 done (or already there), 1 a tool is missing, 4 the download or
+# Exit codes: 0 done (or already there), 4 a tool is missing, the download or
 # its checksum failed.
-# usage: scripts/fetch_emoji.sh [DEST]   (default data/emoji)
+# usage: scripts/fetch_emoji.sh [DEST]   (default: the project's data/emoji; a
+#        relative DEST is taken from the current folder)
 set -euo pipefail
+DEST=${1:-$(dirname "$0")/../data/emoji}
+mkdir -p "$(dirname "$DEST")"
+DEST=$(cd "$(dirname "$DEST")" && pwd)/$(basename "$DEST")
 cd "$(dirname "$0")/.."
-DEST=${1:-data/emoji}
+
 PKG=emoji-datasource-twitter@16.0.0
 SHA256=f64a530c63bca463bd8317fdc4615ce63a53a0c65018e4ce2d848aaba7a28877
 IMAGES=3786
 say() { echo "fetch_emoji: $*" >&2; }
 
 for tool in npm node tar sha256sum; do
-  command -v "$tool" >/dev/null || { say "needs $tool (apt-get install npm)"; exit 1; }
+  command -v "$tool" >/dev/null || { say "needs $tool (apt-get install nodejs npm)"; exit 4; }
 done
 count_images() { find "$1" -mindepth 2 -maxdepth 2 -name '*.png' 2>/dev/null | wc -l; }
 if [ "$(count_images "$DEST")" -eq "$IMAGES" ]; then
@@ -27,7 +31,7 @@ fi
 
 mkdir -p "$DEST"
 STAGE=$(mktemp -d "$(dirname "$DEST")/.emoji-fetch.XXXXXX")
-trap 'rm -rf "$STAGE"' EXIT
+trap 'rm -rf "$STAGE"; rmdir "$DEST" 2>/dev/null || true' EXIT # an empty DEST is not left either
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

@@ -13,8 +13,16 @@ export GAN_REQUIRE_LINTIAN=1 # and the package is checked by lintian
 if command -v clang-format >/dev/null; then
   git ls-files '*.c' '*.h' 2>/dev/null | xargs -r clang-format --dry-run -Werror || { echo "test: run clang-format -i on the files above" >&2; exit 1; }
 fi
-# the package test's tools: file (cpack's library scan runs it) and lintian
-GAN_EXTRA_PACKAGES="file lintian" scripts/setup.sh build -DGAN_WERROR=ON
+export GAN_REQUIRE_ONNX=1    # and gan export's models run in ONNX Runtime and chromium
+# the package test's tools: file (cpack's library scan runs it) and lintian;
+# what runs gan export's models: python3-onnx, Node.js (with npm: Debian's
+# unless another nodejs brings its own) and chromium
+extra="file lintian python3-onnx nodejs chromium"
+command -v npm >/dev/null || extra+=" npm"
+GAN_EXTRA_PACKAGES=$extra scripts/setup.sh build -DGAN_WERROR=ON
+# ONNX Runtime (Web, and for Node.js) and playwright-core, pinned, from npm's registry
+scripts/fetch_npm.sh data/npm onnxruntime-web@1.17.0 onnxruntime-node@1.17.0 onnxruntime-common@1.17.0 \
+  playwright-core@1.65.2
 (cd build && ctest --output-on-failure -j2)
 # the .deb: built, its fields and files checked, installed (as root) and run
 tests/package/package_test.sh build

@@ -100,7 +100,8 @@ extern volatile sig_atomic_t cli_stop_signal;
 void cli_catch_signals(void);
 
 /* The option tables of the commands (in their cmd_*.c). */
-extern const cli_command CLI_TRAIN, CLI_SAMPLE, CLI_INTERP, CLI_CLASSIFY_TRAIN, CLI_EVAL, CLI_INFO, CLI_BENCH;
+extern const cli_command CLI_TRAIN, CLI_SAMPLE, CLI_INTERP, CLI_CLASSIFY_TRAIN, CLI_EVAL, CLI_INFO, CLI_BENCH,
+    CLI_EXPORT;
 
 /* The tool's commands: what `gan --help`, gan(1) and the shell completion
  * list, and what main dispatches to (src/cli/commands.c). */
@@ -167,5 +168,6 @@ int cmd_sample(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_interp(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ const cli_tool_command CLI_COMMANDS[] = {
      "gan classify train --config configs/mnist-classifier.json", cmd_classify, &CLI_CLASSIFY_TRAIN},
     {"eval", "FID, Inception Score, class coverage", "gan eval --ckpt runs/mnist/g.bin --classifier C.bin",
      cmd_eval, &CLI_EVAL},
+    {"export", "the generator as ONNX, and a page that samples it",
+     "gan export --ckpt runs/mnist/g.bin --web mnist-web", cmd_export, &CLI_EXPORT},
     {"info", "describe a checkpoint or training state", "gan info runs/mnist/g.bin", cmd_info, &CLI_INFO},
     {"bench", "time the training step", "gan bench --set train.batch_size=128", cmd_bench, &CLI_BENCH},
 };

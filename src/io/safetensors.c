@@ -67,12 +67,26 @@ static int cmp_offset(const void *a, const void *b)
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
 
+/* An ONNX model (gan export's) starts with ModelProto's ir_version field,
+ * a small varint, then another field's tag; a safetensors file has its JSON
+ * header's '{' at byte 8. */
+static bool looks_like_onnx(const unsigned char *buf, size_t size)
+{
+    return size > 8 && buf[0] == 0x08 && buf[1] >= 1 && buf[1] <= 20 && (buf[2] & 7) <= 5 && buf[8] != '{';
+}
+
 /* The 8-byte header length and the JSON header it frames; *data_start is
  * where the tensors' bytes begin. */
 static gan_status parse_header(gan_st_file *f, const char *label, size_t *data_start, gan_error *err)
 {
     const unsigned char *buf = f->buf;
     const size_t size = f->size;
+    if (looks_like_onnx(buf, size))
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: an ONNX model (gan export writes these), not a gan checkpoint; give the g.bin it "
+            "came from",
+            label);
     if (size < 8)
         return gan_fail(err, GAN_ERR_INPUT,
                         "%s: not a safetensors file (%zu bytes, too short for the header length)", label,

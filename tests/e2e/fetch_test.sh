@@ -38,5 +38,18 @@ wait "$pid"
 check "SIGTERM: exit 143" test $? -eq 143
 check "SIGTERM: nothing is left behind" nothing_left
 
+# scripts/fetch_npm.sh (onnxruntime-web and the test tools): the same failures
+NPMF=(env PATH="$T/bin:$PATH" bash "$SRC/scripts/fetch_npm.sh" "$T/npm")
+npm_left() { [ -z "$(ls -A "$T/npm" 2>/dev/null)" ]; }
+fake_npm 'echo "npm error code ENOTFOUND: getaddrinfo ENOTFOUND registry.npmjs.org" >&2; exit 1'
+expect 4 "cannot download onnxruntime-web@1.17.0 from the npm registry (npm error code ENOTFOUND" "${NPMF[@]}" onnxruntime-web@1.17.0
+check "fetch_npm offline: nothing is left behind" npm_left
+fake_npm 'echo "not the package" | gzip >onnxruntime-web-1.17.0.tgz; echo onnxruntime-web-1.17.0.tgz'
+expect 4 "onnxruntime-web-1.17.0.tgz: checksum mismatch (sha256 " "${NPMF[@]}" onnxruntime-web@1.17.0
+check "fetch_npm bad checksum: nothing was unpacked" npm_left
+expect 2 "onnxruntime-web@1.18.0: not a package this script pins" "${NPMF[@]}" onnxruntime-web@1.18.0
+expect 2 "usage: scripts/fetch_npm.sh DEST NAME@VERSION..." "${NPMF[@]}"
+expect 2 "usage: scripts/fetch_data.sh" env PATH="$T/bin:$PATH" bash "$SRC/scripts/fetch_data.sh" nothing
+
 echo "fetch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
