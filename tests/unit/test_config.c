@@ -1,7 +1,10 @@
 /* Config parsing: defaults, overrides, and one message per kind of mistake. */
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../common/check.h"
+#include "gan/core/path.h"
 #include "gan/core/rng.h"
 #include "gan/io/config.h"
 
@@ -168,19 +171,19 @@ int main(void)
     /* Files: missing, and every shipped config is valid. */
     CHECK(gan_config_load(&cfg, "/nonexistent/x.json", NULL, 0, &err) == GAN_ERR_IO &&
           strstr(err.msg, "/nonexistent/x.json"));
-    const char *shipped[] = {GAN_SOURCE_DIR "/configs/mnist.json",
-                             GAN_SOURCE_DIR "/configs/fashion-mnist.json",
-                             GAN_SOURCE_DIR "/configs/folder-64-rgb.json",
-                             GAN_SOURCE_DIR "/configs/cifar10.json",
-                             GAN_SOURCE_DIR "/configs/mnist-cond.json",
-                             GAN_SOURCE_DIR "/configs/mnist-dcgan-classic.json",
-                             GAN_SOURCE_DIR "/configs/mnist-classifier.json",
-                             GAN_SOURCE_DIR "/configs/emoji-64.json",
-                             GAN_SOURCE_DIR "/configs/emoji-64-cond.json",
-                             GAN_SOURCE_DIR "/configs/emoji-classifier.json"};
-    for (int i = 0; i < (int)(sizeof shipped / sizeof *shipped); i++) {
-        gan_status rc = gan_config_load(&cfg, shipped[i], NULL, 0, &err);
-        CHECK_MSG(rc == GAN_OK, "%s: %s", shipped[i], err.msg);
+    DIR *dir = opendir(GAN_SOURCE_DIR "/configs");
+    CHECK(dir != NULL);
+    int shipped = 0;
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL;) {
+        const size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
+        char path[GAN_PATH_MAX];
+        snprintf(path, sizeof path, "%s/configs/%s", GAN_SOURCE_DIR, e->d_name);
+        gan_status rc = gan_config_load(&cfg, path, NULL, 0, &err);
+        CHECK_MSG(rc == GAN_OK, "%s: %s", path, err.msg);
+        shipped++;
     }
+    if (dir) closedir(dir);
+    CHECK_MSG(shipped >= 15, "%d configs in configs/", shipped);
     return check_exit("test_config");
 }
