@@ -77,6 +77,11 @@ bool cli_flag(const cli_command *cmd, const cli_args *args, const char *name);
 int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name, int64_t lo, int64_t hi,
                   int64_t *out);
 
+/* A number option in [lo, hi] (finite), else a usage error naming it;
+ * *out keeps its default when the option is absent. */
+int cli_get_double(const cli_command *cmd, const cli_args *args, const char *name, double lo, double hi,
+                   double *out);
+
 /* --truncation PSI: a number > 0 (*psi stays 0, no truncation, when absent). */
 int cli_get_truncation(const cli_command *cmd, const cli_args *args, double *psi);
 
@@ -101,7 +106,7 @@ void cli_catch_signals(void);
 
 /* The option tables of the commands (in their cmd_*.c). */
 extern const cli_command CLI_TRAIN, CLI_SAMPLE, CLI_INTERP, CLI_CLASSIFY_TRAIN, CLI_EVAL, CLI_INFO, CLI_BENCH,
-    CLI_EXPORT;
+    CLI_EXPORT, CLI_STYLE, CLI_TEXTURE;
 
 /* The tool's commands: what `gan --help`, gan(1) and the shell completion
  * list, and what main dispatches to (src/cli/commands.c). */
@@ -169,5 +174,7 @@ int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_interp(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_style(int argc, char **argv);
+int cmd_texture(int argc, char **argv);
 
 #endif

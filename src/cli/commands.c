@@ -20,6 +20,10 @@ const cli_tool_command CLI_COMMANDS[] = {
      cmd_eval, &CLI_EVAL},
     {"export", "the generator as ONNX, and a page that samples it",
      "gan export --ckpt runs/mnist/g.bin --web mnist-web", cmd_export, &CLI_EXPORT},
+    {"style", "neural style transfer with VGG-19's features",
+     "gan style --content photo.png --style painting.png", cmd_style, &CLI_STYLE},
+    {"texture", "texture synthesis from a style picture", "gan texture --style gravel.png", cmd_texture,
+     &CLI_TEXTURE},
     {"info", "describe a checkpoint or training state", "gan info runs/mnist/g.bin", cmd_info, &CLI_INFO},
     {"bench", "time the training step", "gan bench --set train.batch_size=128", cmd_bench, &CLI_BENCH},
 };

@@ -65,6 +65,19 @@ int cli_get_int64(const cli_command *cmd, const cli_args *args, const char *name
     return EXIT_OK;
 }
 
+int cli_get_double(const cli_command *cmd, const cli_args *args, const char *name, double lo, double hi,
+                   double *out)
+{
+    const char *s = cli_get(cmd, args, name);
+    if (!s) return EXIT_OK;
+    char *end = NULL;
+    const double v = strtod(s, &end);
+    if (!*s || *end != '\0' || !(v >= lo && v <= hi))
+        return cli_usage_error(cmd->name, "--%s: expected a number from %g to %g, got '%s'", name, lo, hi, s);
+    *out = v;
+    return EXIT_OK;
+}
+
 int cli_get_truncation(const cli_command *cmd, const cli_args *args, double *psi)
 {
     const char *s = cli_get(cmd, args, "truncation");

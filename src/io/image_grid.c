@@ -34,6 +34,17 @@ static void append(void *ctx, void *data, int size)
     m->len += (size_t)size;
 }
 
+/* PNG bytes of HWC pixels, written atomically. */
+static gan_status write_png(const char *path, const uint8_t *px, int w, int h, int channels, gan_error *err)
+{
+    membuf m = {0};
+    const int ok = stbi_write_png_to_func(append, &m, w, h, channels, px, w * channels);
+    gan_status rc = !ok || m.failed ? gan_fail(err, GAN_ERR_NOMEM, "%s: PNG encoding failed", path)
+                                    : gan_write_file_atomic(path, m.data, m.len, err);
+    free(m.data);
+    return rc;
+}
+
 int gan_grid_square_row(int n)
 {
     int r = 1;
@@ -124,13 +135,23 @@ gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err)
     for (int r = 0; r < grid->nrows; r++) /* each row's name, centred on the row's height */
         draw_label(px, W, H, channels, pad + scale, pad + r * (size + pad) + (size - GAN_GLYPH_H * scale) / 2,
                    scale, grid->row_label[r]);
-    membuf m = {0};
-    int ok = stbi_write_png_to_func(append, &m, W, H, channels, px, W * channels);
+    gan_status rc = write_png(path, px, W, H, channels, err);
     free(px);
-    gan_status rc;
-    if (!ok || m.failed) rc = gan_fail(err, GAN_ERR_NOMEM, "%s: PNG encoding failed", path);
-    else rc = gan_write_file_atomic(path, m.data, m.len, err);
-    free(m.data);
+    return rc;
+}
+
+gan_status gan_picture_png(const char *path, const float *pixels, int h, int w, gan_error *err)
+{
+    const long plane = (long)h * w;
+    uint8_t *px = malloc((size_t)plane * 3);
+    if (!px) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
+    for (long i = 0; i < plane; i++)
+        for (int c = 0; c < 3; c++) {
+            const float v = pixels[c * plane + i] * 255.0f + 0.5f;
+            px[i * 3 + c] = (uint8_t)(v >= 0.0f ? (v <= 255.0f ? v : 255.0f) : 0.0f); /* NaN clamps to 0 */
+        }
+    gan_status rc = write_png(path, px, w, h, 3, err);
+    free(px);
     return rc;
 }
 

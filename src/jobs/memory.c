@@ -123,11 +123,14 @@ gan_status gan_memory_check(const gan_mem_estimate *e, gan_error *err)
             strcpy(data, ", data ");
             gan_format_bytes((double)e->data, data + strlen(data), sizeof data - strlen(data));
         }
-        return gan_fail(err, GAN_ERR_NOMEM,
-                        "the job needs about %s (networks %s, working memory %s%s%s) but %s allows %s: use a "
-                        "smaller train.batch_size, data.image_size or model width%s",
-                        need, nets, work, data, i == 0 ? ", 136 MiB a thread for OpenBLAS" : "",
-                        limits[i].name, have, i == 0 ? ", or train.threads=1" : "");
+        const char *remedy =
+            e->remedy ? e->remedy : "a smaller train.batch_size, data.image_size or model width";
+        const char *threads = e->fewer_threads ? e->fewer_threads : "train.threads=1";
+        return gan_fail(
+            err, GAN_ERR_NOMEM,
+            "the job needs about %s (networks %s, working memory %s%s%s) but %s allows %s: use %s%s%s", need,
+            nets, work, data, i == 0 ? ", 136 MiB a thread for OpenBLAS" : "", limits[i].name, have, remedy,
+            i == 0 ? ", or " : "", i == 0 ? threads : "");
     }
     return GAN_OK;
 }

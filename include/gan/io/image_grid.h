@@ -29,6 +29,10 @@ typedef struct {
 /* Writes the grid as one PNG, atomically. */
 gan_status gan_grid_png(const char *path, const gan_grid *grid, gan_error *err);
 
+/* Writes one RGB picture [3, h, w] with values in [0, 1] (clamped) as a
+ * PNG, atomically: gan style's output. */
+gan_status gan_picture_png(const char *path, const float *pixels, int h, int w, gan_error *err);
+
 /* A grid's labelled rows (gan_grid's nrows, row_count, row_label and order):
  * the layouts gan sample and gan interp draw for a conditional generator. */
 typedef struct {

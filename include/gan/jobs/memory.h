@@ -20,6 +20,9 @@ typedef struct {
     size_t blas;     /* OpenBLAS's packing buffers, the part they touch */
     size_t resident; /* the sum: what the job adds to the process's resident memory */
     size_t address;  /* what it adds to the address space: OpenBLAS reserves 128 MiB a thread */
+    /* what to change when it does not fit, and how to use fewer threads;
+     * NULL: a training job's knobs */
+    const char *remedy, *fewer_threads;
 } gan_mem_estimate;
 
 /* The estimate for cfg with `images` training images on `threads` threads. */
