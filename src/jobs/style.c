@@ -8,6 +8,7 @@
 #include "gan/core/clock.h"
 #include "gan/core/rng.h"
 #include "gan/data/picture.h"
+#include "gan/io/atomic_file.h"
 #include "gan/io/image_grid.h"
 #include "gan/io/vgg_weights.h"
 #include "gan/jobs/memory.h"
@@ -176,6 +177,16 @@ static gan_status check_memory(const gan_style_request *r, int h, int w, const g
     return gan_memory_check(&e, err);
 }
 
+/* That --out can be written, before minutes of work: a temporary file made
+ * beside it, then dropped. */
+static gan_status check_output(const char *out, gan_error *err)
+{
+    gan_atomic_file probe;
+    gan_status rc = gan_atomic_open(&probe, out, err);
+    if (rc == GAN_OK) gan_atomic_abort(&probe);
+    return rc;
+}
+
 static gan_status load_weights(const gan_style_request *r, gan_vgg_weights *wt, gan_error *err)
 {
     return r->weights ? gan_vgg_weights_load(wt, r->weights, err) : gan_vgg_weights_random(wt, r->seed, err);
@@ -188,7 +199,8 @@ gan_status gan_style_run(const gan_style_request *r, gan_style_progress_fn progr
     gan_picture content = {0}, style = {0};
     gan_vgg_weights wt = {0};
     gan_pool *pool = NULL;
-    gan_status rc = load_pictures(r, &content, &style, err);
+    gan_status rc = check_output(r->out, err);
+    if (rc == GAN_OK) rc = load_pictures(r, &content, &style, err);
     const int h = r->content ? content.h : style.h, w = r->content ? content.w : style.w;
     if (rc == GAN_OK) rc = check_memory(r, h, w, &style, err);
     if (rc == GAN_OK) rc = load_weights(r, &wt, err);

@@ -15,7 +15,8 @@ SMALL=("${TINY[@]}" --set output.sample_every=5 --set output.checkpoint_every=5 
 
 # ---- a short run writes every output
 "$GAN" train "${SMALL[@]}" --set train.steps=12 --set "output.dir=$T/x" --quiet >"$T/out" 2>"$T/err"
-check "short run exit 0 ($(cat "$T/err"))" test $? -eq 0
+rc=$?
+check "short run exit 0 ($(cat "$T/err"))" test "$rc" -eq 0
 check "stdout is the generator path" test "$(cat "$T/out")" = "$T/x/g.bin"
 check "quiet run prints nothing on stderr" test ! -s "$T/err"
 for f in config.json metrics.csv real.png g.bin d.bin state.bin samples/step_000005.png samples/step_000010.png samples/step_000012.png; do
@@ -52,7 +53,8 @@ check "two runs with one seed give the same state.bin" cmp -s "$T/x/state.bin" "
 rm -rf "$T/x"
 "$GAN" train "${SMALL[@]}" --set train.steps=7 --set "output.dir=$T/x" --quiet >/dev/null 2>&1
 "$GAN" train --resume "$T/x" --set train.steps=12 --quiet >/dev/null 2>"$T/err"
-check "resume exit 0 ($(cat "$T/err"))" test $? -eq 0
+rc=$?
+check "resume exit 0 ($(cat "$T/err"))" test "$rc" -eq 0
 check "7 steps + resume to 12 == 12 steps (g.bin)" cmp -s "$T/x/g.bin" "$T/full/g.bin"
 check "7 steps + resume to 12 == 12 steps (d.bin)" cmp -s "$T/x/d.bin" "$T/full/d.bin"
 check "metrics.csv after resume: rows 4, 7 (end of the first part), 8, 12" test "$(cut -d, -f1 "$T/x/metrics.csv" | tr '\n' ' ')" = "step 4 7 8 12 "
@@ -97,7 +99,8 @@ check "the step-8 row's loss_d ($row) is the mean of steps 5 to 8 ($mean)" awk "
 
 # ---- train.time_limit: stop cleanly once the steps have taken that long
 "$GAN" train "${SMALL[@]}" --set train.steps=100000000 --set train.time_limit=1.5 --set "output.dir=$T/tl" --quiet >"$T/out" 2>"$T/err"
-check "a time-limited run ends with exit 0 ($(head -c 200 "$T/err"))" test $? -eq 0
+rc=$?
+check "a time-limited run ends with exit 0 ($(head -c 200 "$T/err"))" test "$rc" -eq 0
 ts=$(tail -1 "$T/tl/metrics.csv" | cut -d, -f12)
 check "its last metrics row has train_s >= 1.5 ($ts)" awk "BEGIN { exit !($ts >= 1.5 && $ts < 5) }"
 check "and its checkpoint is written" "$GAN" info "$T/tl/state.bin" >/dev/null
@@ -212,7 +215,8 @@ check "the long folder is over 1,000 characters (${#long})" test "${#long}" -gt 
 cp "$T/A/g.bin" "$T/A.g.orig"
 cp -r "$T/A" "$long/B"  # B's config.json still says output.dir = .../A
 "$GAN" train --resume "$long/B" --set train.steps=6 --quiet >"$T/out" 2>"$T/err"
-check "resume through a ${#long}-character path exits 0 ($(head -c 200 "$T/err"))" test $? -eq 0
+rc=$?
+check "resume through a ${#long}-character path exits 0 ($(head -c 200 "$T/err"))" test "$rc" -eq 0
 check "the resumed run trains in the folder given (stdout)" test "$(cat "$T/out")" = "$long/B/g.bin"
 check "the resumed run reached step 6 there" bash -c "'$GAN' info '$long/B/g.bin' | grep -q 'step:       6'"
 check "the folder config.json names is untouched" cmp -s "$T/A/g.bin" "$T/A.g.orig"

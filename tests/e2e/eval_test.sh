@@ -19,7 +19,8 @@ C="$T/cls/classifier.bin"
 
 # ---- gan classify train
 "$GAN" classify train "${CLS[@]}" >"$T/out" 2>"$T/err"
-check "classify train exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
+rc=$?
+check "classify train exit 0 ($(tail -1 "$T/err"))" test "$rc" -eq 0
 check "stdout is the classifier path" test "$(cat "$T/out")" = "$C"
 check "progress reports test accuracy per epoch" test "$(grep -c '^epoch .* test acc' "$T/err")" -eq 6
 acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/err")
@@ -31,7 +32,8 @@ check "classifier state_dict has the head Linear" grep -q "7.weight .*F32 \[32, 
 # ---- a small generator, evaluated every 4 steps during training
 "$GAN" train "${SMALL[@]}" --set train.steps=12 --set "eval.classifier=$C" --set eval.every=4 --set eval.samples=200 \
   --set "output.dir=$T/g" >/dev/null 2>"$T/err"
-check "training with eval exit 0 ($(tail -1 "$T/err"))" test $? -eq 0
+rc=$?
+check "training with eval exit 0 ($(tail -1 "$T/err"))" test "$rc" -eq 0
 check "training logs eval lines" test "$(grep -c '^eval step .*FID' "$T/err")" -eq 3
 check "metrics.csv has FID columns" \
   grep -q "^step,.*,fid,inception_score,class_entropy,train_s,class_loss_d,class_loss_g,kid,kid_std,precision,recall,density,coverage$" \
@@ -53,7 +55,8 @@ expect 3 "reads 16x16x1 images, but this run makes 32x32x1" "$GAN" train "${SMAL
 # ---- the metrics plot (gnuplot, when installed)
 if command -v gnuplot >/dev/null; then
   bash "$SRC/scripts/plot_metrics.sh" "$T/g" "$T/m.png" >"$T/out" 2>"$T/err"
-  check "plot_metrics exit 0 ($(cat "$T/err"))" test $? -eq 0
+  rc=$?
+  check "plot_metrics exit 0 ($(cat "$T/err"))" test "$rc" -eq 0
   check "plot_metrics wrote a PNG" test "$(head -c 4 "$T/m.png" | od -An -tx1 | tr -d ' ')" = "89504e47"
 else
   echo "eval_test: plot test skipped (no gnuplot)" >&2

@@ -20,7 +20,8 @@ for f in config.json metrics.csv g.bin d.bin state.bin real.png; do
   rm -rf "$T/r" && mkdir "$T/r" && echo precious >"$T/victim" && ln -s "$T/victim" "$T/r/$f"
   # a folder holding a link is not empty: refused unless --force, which clears gan's own names
   "$GAN" train "${RUN[@]}" --set "output.dir=$T/r" --force >/dev/null 2>"$T/err"
-  check "a link at $f: the run goes on ($(head -c 200 "$T/err"))" test $? -eq 0
+  rc=$?
+  check "a link at $f: the run goes on ($(head -c 200 "$T/err"))" test "$rc" -eq 0
   check "a link at $f: its target is untouched" untouched
   check "a link at $f: replaced by the run's file" test -f "$T/r/$f" -a ! -L "$T/r/$f"
 done

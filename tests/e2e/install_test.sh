@@ -14,7 +14,8 @@ source "$(dirname "$0")/../common/check_lib.sh"
 P=$T/prefix
 
 "$CMAKE" --install "$BUILD" --prefix "$P" >"$T/log" 2>&1
-check "cmake --install exits 0 ($(tail -c 300 "$T/log"))" test $? -eq 0
+rc=$?
+check "cmake --install exits 0 ($(tail -c 300 "$T/log"))" test "$rc" -eq 0
 for f in bin/gan share/man/man1/gan.1.gz share/bash-completion/completions/gan share/doc/gan/README.md \
          share/doc/gan/LICENSE share/gan/configs/mnist.json share/gan/configs/mnist-classifier.json \
          share/gan/data/mnist10k/images-idx3-ubyte.gz share/gan/data/mnist10k/labels-idx1-ubyte.gz; do
@@ -46,7 +47,8 @@ check "the completion file is what gan --completion prints" cmp -s "$P/share/bas
 
 "$P/bin/gan" train --config "$P/share/gan/configs/mnist.json" --set train.steps=5 --set output.dir=run \
   --set output.log_every=1 --quiet >"$T/out" 2>"$T/err"
-check "installed gan trains 5 steps with the installed config, elsewhere ($(head -c 300 "$T/err"))" test $? -eq 0
+rc=$?
+check "installed gan trains 5 steps with the installed config, elsewhere ($(head -c 300 "$T/err"))" test "$rc" -eq 0
 check "... and writes run/g.bin" test -s run/g.bin
 check "... and prints its path" test "$(cat "$T/out")" = "run/g.bin"
 "$P/bin/gan" sample --ckpt run/g.bin -n 4 --out s.png --quiet >/dev/null 2>&1

@@ -31,7 +31,8 @@ SMALL=("${TINY[@]}" --set output.sample_every=0
 # ---- 2 ranks against one process: the same global batch, the same math
 "$GAN" train "${SMALL[@]}" --set train.steps=20 --set "output.dir=$T/one" --quiet >/dev/null 2>&1
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.steps=20 --set "output.dir=$T/two" >"$T/out" 2>"$T/err"
-check "2 ranks: exit 0 ($(head -c 300 "$T/err"))" test $? -eq 0
+rc=$?
+check "2 ranks: exit 0 ($(head -c 300 "$T/err"))" test "$rc" -eq 0
 check "2 ranks: stdout is the g.bin path once" test "$(cat "$T/out")" = "$T/two/g.bin"
 check "2 ranks: one start line, from rank 0, naming the ranks" \
   test "$(grep -c 'x 2 ranks (8 images each)' "$T/err")" -eq 1
@@ -122,7 +123,8 @@ check "deterministic on 3 ranks: no run folder left" test ! -e "$T/d3"
 # ---- resume under MPI: 10 steps + 10 == 20
 "${MPIRUN[@]}" "$GAN" train "${SMALL[@]}" --set train.steps=10 --set "output.dir=$T/res" --quiet >/dev/null 2>&1
 "${MPIRUN[@]}" "$GAN" train --resume "$T/res" --set train.steps=20 --quiet >/dev/null 2>"$T/err"
-check "resume under 2 ranks: exit 0 ($(head -c 300 "$T/err"))" test $? -eq 0
+rc=$?
+check "resume under 2 ranks: exit 0 ($(head -c 300 "$T/err"))" test "$rc" -eq 0
 check "2 ranks: 10 steps + resume to 20 == 20 steps (g.bin tensors)" cmp -s <(st_data "$T/res/g.bin") <(st_data "$T/two/g.bin")
 
 # ---- a batch that does not divide among the ranks: one line, said once
@@ -178,7 +180,8 @@ check "SIGKILL to rank 1: state.bin loads" quietly "$GAN" info "$T/kill/state.bi
 check "SIGKILL to rank 1: g.bin loads" quietly "$GAN" info "$T/kill/g.bin"
 "$GAN" train --resume "$T/kill" --set "train.steps=$(("$("$GAN" info "$T/kill/state.bin" | sed -n 's/^step: *//p')" + 2))" \
   --quiet >/dev/null 2>"$T/err"
-check "after SIGKILL: the run resumes, here in one process ($(head -c 200 "$T/err"))" test $? -eq 0
+rc=$?
+check "after SIGKILL: the run resumes, here in one process ($(head -c 200 "$T/err"))" test "$rc" -eq 0
 
 # ---- ranks that were not started as one job: refused with one line on rank 0, exit 3 on every
 # rank, before any sum (no hang, no abort inside an all-to-all). MPMD: one command line per rank.
@@ -212,7 +215,9 @@ timeout 120 "${ONE[@]}" -np 1 -wdir "$T/wa" "$GAN" train "${DIS[@]}" --set data.
   -np 1 -wdir "$T/wb" "$GAN" train "${DIS[@]}" --set data.path=digits.gz --set train.steps=10 >/dev/null 2>"$T/err"
 rc=$?
 check "ranks reading different images: exit 3 (got $rc)" test $rc -eq 3
-grep -q "read different training images" "$T/err"; check "... and says so ($(grep '^gan' "$T/err" | head -c 200))" test $? -eq 0
+grep -q "read different training images" "$T/err"
+rc=$?
+check "... and says so ($(grep '^gan' "$T/err" | head -c 200))" test "$rc" -eq 0
 "$GAN" train "${SMALL[@]}" --set train.steps=4 --set "output.dir=$T/one4" --quiet >/dev/null 2>&1
 disagree "starts (one resuming)" --resume "$T/one4" --set train.steps=8 --quiet -- "${SMALL[@]}" --set train.steps=8 \
   --set "output.dir=$T/other" --quiet
