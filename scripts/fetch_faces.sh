@@ -15,7 +15,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch_faces: $*" >&2; }
-usage() { say "$*"; say "usage: scripts/fetch_data.sh faces [N] [--size 64|128] [--style adventurer|micah] [--dest DIR]"; exit 2; }
+usage() { say "$* (usage: scripts/fetch_data.sh faces [N] [--size 64|128] [--style adventurer|micah] [--dest DIR])"; exit 2; }
 
 N=20000 SIZE=64 STYLE=adventurer DEST=""
 while [ $# -gt 0 ]; do

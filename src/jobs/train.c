@@ -73,7 +73,10 @@ static gan_status write_real_grid(gan_run *r, gan_error *err)
     if (!idx || !imgs) rc = gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     if (rc == GAN_OK) {
         const gan_dataset *ds = &r->t.data;
-        for (int i = 0; i < n; i++) idx[i] = ds->labels ? nth_of_class(ds, i) : i;
+        /* unlabelled: images spread evenly over the data, whose order may be a
+         * sorted folder's (the first n would all be of its first subfolder) */
+        for (int i = 0; i < n; i++)
+            idx[i] = ds->labels ? nth_of_class(ds, i) : (int32_t)((long)i * ds->count / n);
         gan_dataset_batch(ds, idx, n, imgs);
         const gan_grid grid = {.images = imgs,
                                .batch = n,

@@ -10,6 +10,7 @@
 #include "gan/core/rng.h"
 #include "gan/nn/avgpool2d.h"
 #include "gan/nn/conv2d_banded.h"
+#include "gan/nn/winograd.h"
 
 static const struct {
     int c_in, c_out, torchvision;
@@ -24,8 +25,29 @@ static const struct {
 /* torchvision's normalisation of an ImageNet picture */
 static const float MEAN[3] = {0.485f, 0.456f, 0.406f}, STD[3] = {0.229f, 0.224f, 0.225f};
 
-/* The banded convolutions' workspace: 16 MiB, or one row of patches when larger. */
+/* The convolutions' workspace for the patches or tiles of one band: 16 MiB,
+ * or one row's when larger (and Winograd's transformed filters besides). */
 enum { WS_FLOATS = 4 << 20 };
+
+/* Layers with this many input channels or more run as Winograd's F(2x2,
+ * 3x3) (2.25 times fewer multiply-adds); conv1_1's 3 channels make
+ * products too thin for it, and run as im2col. */
+enum { WINOGRAD_MIN_CHANNELS = 16 };
+
+static bool winograd(const gan_conv_geom *g) { return g->c >= WINOGRAD_MIN_CHANNELS; }
+
+/* The workspace a layer needs (either way it runs, both directions). */
+static size_t layer_ws(const gan_conv_geom *g)
+{
+    if (!winograd(g)) {
+        const size_t per_row = (size_t)g->c * 9 * g->ow, whole = per_row * g->oh;
+        return whole < WS_FLOATS ? whole : per_row > WS_FLOATS ? per_row : WS_FLOATS;
+    }
+    const size_t filters = (size_t)16 * g->c * g->oc,
+                 per_row = gan_winograd_min_ws(g->c, g->oc, g->w) - filters;
+    const size_t whole = per_row * (size_t)((g->h + 1) / 2);
+    return filters + (whole < WS_FLOATS ? whole : per_row > WS_FLOATS ? per_row : WS_FLOATS);
+}
 
 int gan_vgg_channels_in(gan_vgg_layer l) { return LAYER[l].c_in; }
 int gan_vgg_channels_out(gan_vgg_layer l) { return LAYER[l].c_out; }
@@ -92,9 +114,7 @@ static size_t layout(gan_vgg_net *net, gan_arena *arena)
         net->geom[l] = gan_conv_geom_make(1, c, h, w, oc, 3, 1, 1);
         net->act[l] = carve(arena, (size_t)oc * h * w, &total);
         if ((size_t)oc * h * w > largest) largest = (size_t)oc * h * w;
-        const size_t per_row = (size_t)c * 9 * w, whole = per_row * h;
-        const size_t need = whole < WS_FLOATS ? whole : per_row > WS_FLOATS ? per_row : WS_FLOATS;
-        if (need > ws) ws = need;
+        if (layer_ws(&net->geom[l]) > ws) ws = layer_ws(&net->geom[l]);
     }
     net->ws_floats = ws, net->grad_floats = largest;
     net->ws = carve(arena, ws, &total);
@@ -138,8 +158,12 @@ void gan_vgg_forward(gan_vgg_net *net, const float *picture, gan_pool *pool)
             gan_avgpool2_forward(net->pooled[l], x, g->c, net->geom[l - 1].oh, net->geom[l - 1].ow);
             x = net->pooled[l];
         }
-        gan_conv2d_banded_forward(net->act[l], x, net->wt->weight[l], net->wt->bias[l], g, net->ws,
-                                  net->ws_floats, pool);
+        if (winograd(g))
+            gan_winograd_conv3x3(net->act[l], x, net->wt->weight[l], net->wt->bias[l], g->c, g->oc, g->h,
+                                 g->w, false, net->ws, net->ws_floats, pool);
+        else
+            gan_conv2d_banded_forward(net->act[l], x, net->wt->weight[l], net->wt->bias[l], g, net->ws,
+                                      net->ws_floats, pool);
         float *a = net->act[l];
         const long n = (long)g->oc * g->oh * g->ow;
         for (long i = 0; i < n; i++) a[i] = a[i] > 0.0f ? a[i] : 0.0f;
@@ -163,8 +187,12 @@ void gan_vgg_backward(gan_vgg_net *net, gan_vgg_tap_fn tap, void *ctx, float *dp
         tap(ctx, (gan_vgg_layer)l, net->act[l], net->grad[cur]);
         relu_backward(net->grad[cur], net->act[l], (long)g->oc * g->oh * g->ow);
         float *din = net->grad[1 - cur];
-        gan_conv2d_banded_backward_input(din, net->grad[cur], net->wt->weight[l], g, net->ws, net->ws_floats,
-                                         pool);
+        if (winograd(g)) /* the input gradient: the transposed, turned filters' convolution */
+            gan_winograd_conv3x3(din, net->grad[cur], net->wt->weight[l], NULL, g->c, g->oc, g->h, g->w, true,
+                                 net->ws, net->ws_floats, pool);
+        else
+            gan_conv2d_banded_backward_input(din, net->grad[cur], net->wt->weight[l], g, net->ws,
+                                             net->ws_floats, pool);
         if (l > 0 && net->pooled[l]) /* back through the pooling, into act[l - 1]'s shape */
             gan_avgpool2_backward(net->grad[cur], din, g->c, net->geom[l - 1].oh, net->geom[l - 1].ow);
         else cur = 1 - cur;

