@@ -62,7 +62,7 @@ static void class_affine_nodes(gan_onnx_graph *o, const gan_net *g, int i, char 
     const gan_onnx_attr rows = {"axis", GAN_ONNX_ATTR_INT, {0}, 1, 0};
     char picked[2][NAME_CHARS];
     for (int k = 0; k < 2; k++) {
-        snprintf(picked[k], NAME_CHARS, "%s_rows", names[k]);
+        snprintf(picked[k], NAME_CHARS, "bn%d_%s_rows", i, what[k]);
         gan_onnx_node(o, "Gather", (const char *[]){k == 0 ? gamma : beta, "labels"}, 2, picked[k], &rows, 1);
         gan_onnx_node(o, "Reshape", (const char *[]){picked[k], shape}, 2, names[k], NULL, 0);
     }
