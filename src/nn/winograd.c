@@ -18,7 +18,7 @@ enum { POINTS = 16 };
 typedef struct {
     const float *in, *weight, *bias;
     float *out;
-    float *u, *v, *m; /* [16, cout, cin], [16, cin, band], [16, cout, band] */
+    float *u, *v, *m; /* [16, cout, cin] (transposed: [16, cin, cout]), [16, cin, band], [16, cout, band] */
     int cin, cout, h, w, tw;
     bool transposed;
     int row0, rows; /* the band: tile rows [row0, row0 + rows) */
@@ -31,40 +31,53 @@ size_t gan_winograd_min_ws(int c, int oc, int w)
     return (size_t)POINTS * c * oc + (size_t)POINTS * (c + oc) * tw;
 }
 
-/* The filter from input channel i to output channel o, as this pass uses it. */
-static void filter(float g[9], const wjob *j, int o, int i)
-{
-    if (!j->transposed) {
-        memcpy(g, j->weight + ((size_t)o * j->cin + i) * 9, sizeof(float) * 9);
-        return;
-    }
-    const float *src = j->weight + ((size_t)i * j->cout + o) * 9; /* weight [cin][cout] here, turned */
-    for (int k = 0; k < 9; k++) g[k] = src[8 - k];
-}
+/* U = G g G^T for the weight's output channels [begin, end), from the
+ * weight as stored, [wo][wc][3][3], into u [16][wo][wc]. The input
+ * gradient's filters (transposed and turned) need no transform of their
+ * own: turning g is J g J with J the row reversal, and G J = P G with P the
+ * swap of rows 0 and 3, so their U is this one's with points 0 and 3 of
+ * each side swapped (turned_point) and each [wo, wc] matrix transposed,
+ * which the GEMM does. LANES input channels at a time, so the arithmetic
+ * and the stores run along contiguous memory. */
+enum { LANES = 16 };
 
-/* U = G g G^T for output channels [begin, end). */
 GAN_HOT static void transform_filters(void *arg, long begin, long end)
 {
     const wjob *j = arg;
+    const int wc = j->transposed ? j->cout : j->cin;
+    const size_t stride = (size_t)j->cin * j->cout;
     for (long o = begin; o < end; o++)
-        for (int i = 0; i < j->cin; i++) {
-            float g[9], r[4][3];
-            filter(g, j, (int)o, i);
-            for (int c = 0; c < 3; c++) {
-                r[0][c] = g[c];
-                r[1][c] = 0.5f * (g[c] + g[3 + c] + g[6 + c]);
-                r[2][c] = 0.5f * (g[c] - g[3 + c] + g[6 + c]);
-                r[3][c] = g[6 + c];
-            }
-            float *u = j->u + (size_t)o * j->cin + i;
-            const size_t stride = (size_t)j->cout * j->cin;
+        for (int i0 = 0; i0 < wc; i0 += LANES) {
+            const int n = wc - i0 < LANES ? wc - i0 : LANES;
+            const float *src = j->weight + ((size_t)o * wc + i0) * 9;
+            float g[9][LANES], r[4][3][LANES];
+            for (int l = 0; l < n; l++)
+                for (int k = 0; k < 9; k++) g[k][l] = src[9 * l + k];
+            for (int c = 0; c < 3; c++)
+                for (int l = 0; l < n; l++) {
+                    r[0][c][l] = g[c][l];
+                    r[1][c][l] = 0.5f * (g[c][l] + g[3 + c][l] + g[6 + c][l]);
+                    r[2][c][l] = 0.5f * (g[c][l] - g[3 + c][l] + g[6 + c][l]);
+                    r[3][c][l] = g[6 + c][l];
+                }
             for (int row = 0; row < 4; row++) {
-                u[(size_t)(4 * row + 0) * stride] = r[row][0];
-                u[(size_t)(4 * row + 1) * stride] = 0.5f * (r[row][0] + r[row][1] + r[row][2]);
-                u[(size_t)(4 * row + 2) * stride] = 0.5f * (r[row][0] - r[row][1] + r[row][2]);
-                u[(size_t)(4 * row + 3) * stride] = r[row][2];
+                float *u0 = j->u + (size_t)(4 * row) * stride + (size_t)o * wc + i0;
+                float *u1 = u0 + stride, *u2 = u1 + stride, *u3 = u2 + stride;
+                for (int l = 0; l < n; l++) {
+                    u0[l] = r[row][0][l];
+                    u1[l] = 0.5f * (r[row][0][l] + r[row][1][l] + r[row][2][l]);
+                    u2[l] = 0.5f * (r[row][0][l] - r[row][1][l] + r[row][2][l]);
+                    u3[l] = r[row][2][l];
+                }
             }
         }
+}
+
+/* The point of U that the turned filter's point p is. */
+static int turned_point(int p)
+{
+    static const int swap03[4] = {3, 1, 2, 0};
+    return 4 * swap03[p / 4] + swap03[p % 4];
 }
 
 /* Input row y of plane into buf[1 .. w] with zeros around it (buf[0] and
@@ -181,16 +194,17 @@ void gan_winograd_conv3x3(float *out, const float *in, const float *weight, cons
     int band_rows = (int)((ws_floats - u_floats) / per_row);
     band_rows = band_rows < tile_rows ? band_rows : tile_rows;
     j.u = ws;
-    gan_pool_for(pool, j.cout, 1, transform_filters, &j);
+    gan_pool_for(pool, transposed ? j.cin : j.cout, 1, transform_filters, &j);
     for (j.row0 = 0; j.row0 < tile_rows; j.row0 += band_rows) {
         j.rows = j.row0 + band_rows <= tile_rows ? band_rows : tile_rows - j.row0;
         j.band = (long)j.rows * j.tw;
         j.v = ws + u_floats, j.m = j.v + (size_t)POINTS * j.cin * j.band;
         gan_pool_for(pool, j.cin, 1, transform_tiles, &j);
         for (int p = 0; p < POINTS; p++)
-            gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, j.cout, (int)j.band, j.cin, 1.0f,
-                     j.u + (size_t)p * j.cout * j.cin, j.cin, j.v + (size_t)p * j.cin * j.band, (int)j.band,
-                     0.0f, j.m + (size_t)p * j.cout * j.band, (int)j.band, pool);
+            gan_gemm(transposed ? GAN_TRANS : GAN_NO_TRANS, GAN_NO_TRANS, j.cout, (int)j.band, j.cin, 1.0f,
+                     j.u + (size_t)(transposed ? turned_point(p) : p) * j.cout * j.cin,
+                     transposed ? j.cout : j.cin, j.v + (size_t)p * j.cin * j.band, (int)j.band, 0.0f,
+                     j.m + (size_t)p * j.cout * j.band, (int)j.band, pool);
         gan_pool_for(pool, j.cout, 1, transform_back, &j);
     }
 }

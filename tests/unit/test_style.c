@@ -231,6 +231,7 @@ int main(void)
     winograd_case(3, 5, 8, 8);
     winograd_case(4, 6, 9, 11);
     winograd_case(7, 3, 13, 6);
+    winograd_case(20, 33, 7, 9); /* more than one lane block of 16 channels, each way */
     test_lbfgs();
     return check_exit("test_style");
 }
