@@ -19,6 +19,8 @@ PKG=emoji-datasource-twitter@16.0.0
 SHA256=f64a530c63bca463bd8317fdc4615ce63a53a0c65018e4ce2d848aaba7a28877
 IMAGES=3786
 say() { echo "fetch_emoji: $*" >&2; }
+# npm's own reason: its last line that is not blank or about its log file
+npm_reason() { grep -v -e '^[[:space:]]*$' -e 'complete log' -e '_logs/' "$1" | tail -n 1; }
 
 for tool in npm node tar sha256sum; do
   command -v "$tool" >/dev/null || { say "needs $tool (apt-get install nodejs npm)"; exit 4; }
@@ -35,8 +37,8 @@ trap 'rm -rf "$STAGE"; rmdir "$DEST" 2>/dev/null || true' EXIT # an empty DEST i
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if ! (cd "$STAGE" && npm pack "$PKG" --silent >pack.out 2>pack.err); then
-  say "cannot download $PKG from the npm registry ($(tail -n 1 "$STAGE/pack.err")): is this machine offline?"
+if ! (cd "$STAGE" && npm pack "$PKG" --loglevel=error >pack.out 2>pack.err); then
+  say "cannot download $PKG from the npm registry ($(npm_reason "$STAGE/pack.err")): is this machine offline?"
   exit 4
 fi
 TGZ=$STAGE/$(tail -n 1 "$STAGE/pack.out")

