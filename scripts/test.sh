@@ -22,7 +22,7 @@ command -v npm >/dev/null || extra+=" npm"
 GAN_EXTRA_PACKAGES=$extra scripts/setup.sh build -DGAN_WERROR=ON
 # ONNX Runtime (Web, and for Node.js) and playwright-core, pinned, from npm's registry
 scripts/fetch_npm.sh data/npm onnxruntime-web@1.17.0 onnxruntime-node@1.17.0 onnxruntime-common@1.17.0 \
-  playwright-core@1.65.2
+  playwright-core@1.61.1
 (cd build && ctest --output-on-failure -j2)
 # the .deb: built, its fields and files checked, installed (as root) and run
 tests/package/package_test.sh build
