@@ -19,6 +19,7 @@
 #include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
+#include "gan/nn/progressive.h"
 
 static const gan_st_file *ref;
 static const double TOL = 1e-5;
@@ -479,6 +480,53 @@ static void classifier_case(void)
     gan_work_free(&w);
 }
 
+/* The minibatch standard deviation; dims: N, C, H, W, the group size. */
+static void mbstd_case(const char *prefix)
+{
+    long n, nout;
+    float *d = get(prefix, "dims", NULL), *x = get(prefix, "x", &n), *want = get(prefix, "out", &nout);
+    float *g = get(prefix, "g", NULL), *dx_ref = get(prefix, "dx", NULL);
+    const int N = (int)d[0], C = (int)d[1], H = (int)d[2], W = (int)d[3], group = (int)d[4];
+    float *std = calloc(n, sizeof(float)), *y = calloc(nout, sizeof(float)), *dx = calloc(n, sizeof(float));
+    gan_mbstd_forward(y, std, x, C, N, H, W, group);
+    gan_mbstd_backward(dx, g, x, std, C, N, H, W, group);
+    compare(prefix, "output", y, want, nout);
+    compare(prefix, "dinput", dx, dx_ref, n);
+    free(d), free(x), free(want), free(g), free(dx_ref), free(std), free(y), free(dx);
+}
+
+/* Progressive growing's pieces: nearest 2x upsampling, the fade, the
+ * minibatch standard deviation (dims: the shapes). */
+static void progressive_cases(void)
+{
+    long n;
+    float *d = get("upsample2", "dims", NULL), *x = get("upsample2", "x", &n),
+          *want = get("upsample2", "out", NULL);
+    float *g = get("upsample2", "g", NULL), *dx_ref = get("upsample2", "dx", NULL);
+    float *y = calloc(4 * n, sizeof(float)), *dx = calloc(n, sizeof(float));
+    gan_upsample2_forward(y, x, (long)(d[0] * d[1]), (int)d[2], (int)d[3]);
+    gan_upsample2_backward(dx, g, (long)(d[0] * d[1]), (int)d[2], (int)d[3]);
+    compare("upsample2", "output", y, want, 4 * n);
+    compare("upsample2", "dinput", dx, dx_ref, n);
+    free(d), free(x), free(want), free(g), free(dx_ref), free(y), free(dx);
+
+    float *old = get("fade", "old", &n), *new_ = get("fade", "new", NULL);
+    want = get("fade", "out", NULL), g = get("fade", "g", NULL);
+    float *dold_ref = get("fade", "dold", NULL), *dnew_ref = get("fade", "dnew", NULL);
+    float *dold = calloc(n, sizeof(float)), *dnew = calloc(n, sizeof(float));
+    y = calloc(n, sizeof(float));
+    gan_fade_forward(y, old, new_, 0.3f, n);
+    gan_fade_backward(dold, dnew, g, 0.3f, n);
+    compare("fade", "output", y, want, n);
+    compare("fade", "dold", dold, dold_ref, n);
+    compare("fade", "dnew", dnew, dnew_ref, n);
+    free(old), free(new_), free(want), free(g), free(dold_ref), free(dnew_ref), free(dold), free(dnew),
+        free(y);
+
+    mbstd_case("mbstd");
+    mbstd_case("mbstd_channel");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || access(argv[1], R_OK) != 0) {
@@ -526,6 +574,7 @@ int main(int argc, char **argv)
     cond_case("cb", GAN_GCOND_BATCHNORM, GAN_NORM_SPECTRAL);
     cond_case("ac", GAN_GCOND_CONCAT, GAN_NORM_SPECTRAL);
     classifier_case();
+    progressive_cases();
     printf("worst overall: %.2e\n", worst_overall);
     gan_st_close(&f);
     return check_exit("test_torch_parity");

@@ -288,5 +288,44 @@ for k, v in net.state_dict().items():
     if "running" in k:
         out[f"C.after.{k}"] = v.numpy().copy()
 
+# Progressive growing's pieces (after everything above, so earlier draws keep their values):
+# nearest 2x upsampling, the fade between two pictures, the minibatch standard deviation.
+class Upsample2(nn.Module):
+    def forward(self, x):
+        return nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+
+
+class MinibatchStd(nn.Module):
+    """ProGAN's: groups of `group` images taken as reshape(group, -1, ...) takes them."""
+    def __init__(self, group):
+        super().__init__()
+        self.group = group
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        y = x.reshape(self.group, -1, c, h, w)
+        y = ((y - y.mean(0)).square().mean(0) + 1e-8).sqrt()
+        y = y.mean(dim=(1, 2, 3)).reshape(-1, 1, 1, 1).repeat(self.group, 1, h, w)
+        return torch.cat([x, y], 1)
+
+
+run(Upsample2(), torch.randn(3, 4, 5, 6), "upsample2", {})
+put("upsample2", dims=torch.tensor([3, 4, 5, 6]))
+run(MinibatchStd(4), torch.randn(8, 3, 4, 5), "mbstd", {})
+put("mbstd", dims=torch.tensor([8, 3, 4, 5, 4]))
+# the std channel's gradient alone (the copied channels' would dwarf it)
+x = torch.randn(8, 3, 4, 5, requires_grad=True)
+y = MinibatchStd(4)(x)
+g = torch.zeros_like(y)
+g[:, 3:] = torch.randn(8, 1, 4, 5)
+(y * g).sum().backward()
+put("mbstd_channel", activation=True, x=x, out=y, g=g, dx=x.grad)
+put("mbstd_channel", dims=torch.tensor([8, 3, 4, 5, 4]))
+old, new = torch.randn(3, 4, 5, 6, requires_grad=True), torch.randn(3, 4, 5, 6, requires_grad=True)
+faded = torch.lerp(old, new, 0.3)
+g = torch.randn_like(faded)
+(faded * g).sum().backward()
+put("fade", activation=True, old=old, new=new, out=faded, g=g, dold=old.grad, dnew=new.grad)
+
 st_write.save(sys.argv[1], out, {"torch": torch.__version__})
 print(f"torch_reference.py: wrote {len(out)} tensors to {sys.argv[1]} (torch {torch.__version__})")

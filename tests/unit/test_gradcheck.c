@@ -24,6 +24,7 @@
 #include "gan/nn/gan_loss.h"
 #include "gan/nn/linear.h"
 #include "gan/nn/loss.h"
+#include "gan/nn/progressive.h"
 
 typedef double (*objective_fn)(void *ctx);
 
@@ -611,6 +612,51 @@ static void check_adam(void)
               "adam step 1: %g %g %g", p[0], p[1], p[2]);
 }
 
+/* ------------------------------------- progressive growing's pieces */
+typedef struct {
+    int kind; /* 0 upsample, 1 fade (gradient of old, then of new), 2 minibatch std */
+    int c, n, h, w, group;
+    float a;
+    float *in, *in2, *out, *std, *r;
+    long nin, nout;
+} prog_case;
+
+static void prog_forward(prog_case *p)
+{
+    if (p->kind == 0) gan_upsample2_forward(p->out, p->in, (long)p->c * p->n, p->h, p->w);
+    if (p->kind == 1) gan_fade_forward(p->out, p->in, p->in2, p->a, p->nin);
+    if (p->kind == 2) gan_mbstd_forward(p->out, p->std, p->in, p->c, p->n, p->h, p->w, p->group);
+}
+
+static double prog_obj(void *ctx)
+{
+    prog_case *p = ctx;
+    prog_forward(p);
+    return dot(p->out, p->r, p->nout);
+}
+
+static void check_progressive(gan_rng *rng, int kind, const char *label)
+{
+    prog_case p = {.kind = kind, .c = 3, .n = 8, .h = 4, .w = 5, .group = 4, .a = 0.3f};
+    p.nin = (long)p.c * p.n * p.h * p.w;
+    p.nout = kind == 0 ? 4 * p.nin : kind == 1 ? p.nin : p.nin + (long)p.n * p.h * p.w;
+    p.in = randn(rng, p.nin, 1.0f), p.in2 = randn(rng, p.nin, 1.0f), p.r = randn(rng, p.nout, 1.0f);
+    p.out = zeros(p.nout), p.std = zeros(p.nin);
+    float *din = zeros(p.nin), *din2 = zeros(p.nin);
+    prog_forward(&p);
+    if (kind == 0) gan_upsample2_backward(din, p.r, (long)p.c * p.n, p.h, p.w);
+    if (kind == 1) gan_fade_backward(din, din2, p.r, p.a, p.nin);
+    if (kind == 2) gan_mbstd_backward(din, p.r, p.in, p.std, p.c, p.n, p.h, p.w, p.group);
+    gradcheck(label, prog_obj, &p, p.in, din, p.nin, 1e-2f);
+    if (kind == 1) gradcheck("fade (new)", prog_obj, &p, p.in2, din2, p.nin, 1e-2f);
+    if (kind == 2) { /* the std channel's own gradient, without the copied channels' to hide in */
+        memset(p.r, 0, sizeof(float) * (size_t)p.nin);
+        gan_mbstd_backward(din, p.r, p.in, p.std, p.c, p.n, p.h, p.w, p.group);
+        gradcheck("minibatch std (its channel)", prog_obj, &p, p.in, din, p.nin, 1e-2f);
+    }
+    free(p.in), free(p.in2), free(p.r), free(p.out), free(p.std), free(din), free(din2);
+}
+
 int main(void)
 {
     gan_rng rng;
@@ -640,5 +686,8 @@ int main(void)
     check_augment(&rng);
     check_classifier(&rng);
     check_adam();
+    check_progressive(&rng, 0, "upsample2 nearest");
+    check_progressive(&rng, 1, "fade (old)");
+    check_progressive(&rng, 2, "minibatch std (groups of 4)");
     return check_exit("test_gradcheck");
 }
