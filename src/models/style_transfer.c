@@ -32,9 +32,13 @@ static long content_floats(int h, int w)
     return (long)gan_vgg_channels_out(CONTENT_AT) * (h / 8) * (w / 8);
 }
 
+/* The maps the losses read: every style layer's and the content layer's. */
+static uint32_t loss_maps(void) { return gan_vgg_keep(STYLE_AT, GAN_STYLE_LAYERS) | 1u << CONTENT_AT; }
+
 size_t gan_style_problem_bytes(int h, int w, int sh, int sw)
 {
-    const size_t own = gan_vgg_net_bytes(h, w, DEEPEST), style = gan_vgg_net_bytes(sh, sw, DEEPEST);
+    const size_t own = gan_vgg_net_bytes(h, w, DEEPEST, loss_maps()),
+                 style = gan_vgg_net_bytes(sh, sw, DEEPEST, loss_maps());
     return (own > style ? own : style) + sizeof(float) * (gram_floats() + (size_t)content_floats(h, w));
 }
 
@@ -50,7 +54,7 @@ static gan_status style_targets(gan_style_problem *p, const gan_vgg_weights *wt,
                                 int sw, gan_error *err)
 {
     gan_vgg_net net;
-    gan_status rc = gan_vgg_net_build(&net, wt, sh, sw, DEEPEST, err);
+    gan_status rc = gan_vgg_net_build(&net, wt, sh, sw, DEEPEST, loss_maps(), err);
     if (rc != GAN_OK) return rc;
     gan_vgg_forward(&net, style, p->pool);
     for (int k = 0; k < GAN_STYLE_LAYERS; k++) gram_of(p->gram_target[k], &net, k, p->pool);
@@ -76,7 +80,7 @@ gan_status gan_style_problem_init(gan_style_problem *p, const gan_vgg_weights *w
     p->gram_ws = at, at += (size_t)512 * 512;
     p->content_target = content ? at : NULL;
     gan_status rc = style_targets(p, wt, style, sh, sw, err);
-    if (rc == GAN_OK) rc = gan_vgg_net_build(&p->net, wt, h, w, DEEPEST, err);
+    if (rc == GAN_OK) rc = gan_vgg_net_build(&p->net, wt, h, w, DEEPEST, loss_maps(), err);
     if (rc == GAN_OK && content) {
         gan_vgg_forward(&p->net, content, pool);
         memcpy(p->content_target, p->net.act[CONTENT_AT], sizeof(float) * (size_t)p->content_n);

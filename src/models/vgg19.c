@@ -97,6 +97,15 @@ static float *carve(gan_arena *a, size_t n, size_t *total)
     return a->base ? gan_arena_take(a, n) : NULL;
 }
 
+uint32_t gan_vgg_keep(const gan_vgg_layer *list, int n)
+{
+    uint32_t keep = 0;
+    for (int i = 0; i < n; i++) keep |= 1u << list[i];
+    return keep;
+}
+
+static bool kept(const gan_vgg_net *net, int l) { return (net->keep >> l) & 1u || l == net->depth; }
+
 /* Fills the geometry and the views into the arena (sizes only when it is
  * not reserved yet); returns the floats it takes. */
 static size_t layout(gan_vgg_net *net, gan_arena *arena)
@@ -112,7 +121,10 @@ static size_t layout(gan_vgg_net *net, gan_arena *arena)
             net->pooled[l] = carve(arena, (size_t)c * h * w, &total);
         }
         net->geom[l] = gan_conv_geom_make(1, c, h, w, oc, 3, 1, 1);
-        net->act[l] = carve(arena, (size_t)oc * h * w, &total);
+        const size_t n = (size_t)oc * h * w;
+        net->act[l] = NULL, net->on[l] = NULL;
+        if (kept(net, l)) net->act[l] = carve(arena, n, &total);
+        else net->on[l] = (uint8_t *)carve(arena, (n + 31) / 32, &total); /* a bit each */
         if ((size_t)oc * h * w > largest) largest = (size_t)oc * h * w;
         if (layer_ws(&net->geom[l]) > ws) ws = layer_ws(&net->geom[l]);
     }
@@ -122,17 +134,17 @@ static size_t layout(gan_vgg_net *net, gan_arena *arena)
     return total;
 }
 
-size_t gan_vgg_net_bytes(int h, int w, gan_vgg_layer depth)
+size_t gan_vgg_net_bytes(int h, int w, gan_vgg_layer depth, uint32_t keep)
 {
-    gan_vgg_net net = {.h = h, .w = w, .depth = depth};
+    gan_vgg_net net = {.h = h, .w = w, .depth = depth, .keep = keep};
     return layout(&net, &net.arena) * sizeof(float);
 }
 
 gan_status gan_vgg_net_build(gan_vgg_net *net, const gan_vgg_weights *wt, int h, int w, gan_vgg_layer depth,
-                             gan_error *err)
+                             uint32_t keep, gan_error *err)
 {
     GAN_ASSERT(h >= GAN_VGG_MIN_SIDE && w >= GAN_VGG_MIN_SIDE && depth < GAN_VGG_LAYERS);
-    *net = (gan_vgg_net){.wt = wt, .h = h, .w = w, .depth = depth};
+    *net = (gan_vgg_net){.wt = wt, .h = h, .w = w, .depth = depth, .keep = keep};
     if (gan_arena_reserve(&net->arena, layout(net, &net->arena)) != GAN_OK)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory for a %dx%d picture's features", w, h);
     layout(net, &net->arena);
@@ -143,6 +155,13 @@ void gan_vgg_net_free(gan_vgg_net *net)
 {
     gan_arena_free(&net->arena);
     memset(net, 0, sizeof *net);
+}
+
+/* on's bit i = whether the ReLU output a[i] is positive. */
+static void remember_on(uint8_t *on, const float *a, long n)
+{
+    memset(on, 0, (size_t)(n + 7) / 8);
+    for (long i = 0; i < n; i++) on[i >> 3] |= (uint8_t)((a[i] > 0.0f) << (i & 7));
 }
 
 void gan_vgg_forward(gan_vgg_net *net, const float *picture, gan_pool *pool)
@@ -158,15 +177,17 @@ void gan_vgg_forward(gan_vgg_net *net, const float *picture, gan_pool *pool)
             gan_avgpool2_forward(net->pooled[l], x, g->c, net->geom[l - 1].oh, net->geom[l - 1].ow);
             x = net->pooled[l];
         }
+        /* a map not kept goes to whichever backward buffer the input is not in */
+        float *a = net->act[l] ? net->act[l] : x == net->grad[0] ? net->grad[1] : net->grad[0];
         if (winograd(g))
-            gan_winograd_conv3x3(net->act[l], x, net->wt->weight[l], net->wt->bias[l], g->c, g->oc, g->h,
-                                 g->w, false, net->ws, net->ws_floats, pool);
+            gan_winograd_conv3x3(a, x, net->wt->weight[l], net->wt->bias[l], g->c, g->oc, g->h, g->w, false,
+                                 net->ws, net->ws_floats, pool);
         else
-            gan_conv2d_banded_forward(net->act[l], x, net->wt->weight[l], net->wt->bias[l], g, net->ws,
-                                      net->ws_floats, pool);
-        float *a = net->act[l];
+            gan_conv2d_banded_forward(a, x, net->wt->weight[l], net->wt->bias[l], g, net->ws, net->ws_floats,
+                                      pool);
         const long n = (long)g->oc * g->oh * g->ow;
         for (long i = 0; i < n; i++) a[i] = a[i] > 0.0f ? a[i] : 0.0f;
+        if (net->on[l]) remember_on(net->on[l], a, n);
         x = a;
     }
 }
@@ -177,6 +198,12 @@ static void relu_backward(float *g, const float *act, long n)
     for (long i = 0; i < n; i++) g[i] = act[i] > 0.0f ? g[i] : 0.0f;
 }
 
+/* The same from the bits remember_on kept. */
+static void relu_backward_bits(float *g, const uint8_t *on, long n)
+{
+    for (long i = 0; i < n; i++) g[i] = (on[i >> 3] >> (i & 7)) & 1u ? g[i] : 0.0f;
+}
+
 void gan_vgg_backward(gan_vgg_net *net, gan_vgg_tap_fn tap, void *ctx, float *dpicture, gan_pool *pool)
 {
     int cur = 0; /* net->grad[cur] holds the gradient of act[l] */
@@ -185,7 +212,8 @@ void gan_vgg_backward(gan_vgg_net *net, gan_vgg_tap_fn tap, void *ctx, float *dp
     for (int l = net->depth; l >= 0; l--) {
         const gan_conv_geom *g = &net->geom[l];
         tap(ctx, (gan_vgg_layer)l, net->act[l], net->grad[cur]);
-        relu_backward(net->grad[cur], net->act[l], (long)g->oc * g->oh * g->ow);
+        if (net->act[l]) relu_backward(net->grad[cur], net->act[l], (long)g->oc * g->oh * g->ow);
+        else relu_backward_bits(net->grad[cur], net->on[l], (long)g->oc * g->oh * g->ow);
         float *din = net->grad[1 - cur];
         if (winograd(g)) /* the input gradient: the transposed, turned filters' convolution */
             gan_winograd_conv3x3(din, net->grad[cur], net->wt->weight[l], NULL, g->c, g->oc, g->h, g->w, true,

@@ -10,8 +10,10 @@
  * from a file, or fixed random ones (He et al. 2016: random weights carry
  * texture statistics when each layer keeps its activations' scale). They
  * are apart from the passes, so two pictures of different sizes share one
- * copy. A pass keeps each ReLU's output for backward, which gives the
- * gradient of the picture only (the weights are fixed). */
+ * copy. A pass keeps the ReLU outputs its caller reads (the loss's maps)
+ * and, of every other layer, only which of its ReLUs were on, one bit each:
+ * the backward gives the gradient of the picture only (the weights are
+ * fixed), and a convolution's input gradient needs its weights alone. */
 #ifndef GAN_MODELS_VGG19_H
 #define GAN_MODELS_VGG19_H
 
@@ -69,28 +71,34 @@ typedef struct {
     int h, w;
     int depth; /* the deepest layer run */
     gan_conv_geom geom[GAN_VGG_LAYERS];
+    uint32_t keep;                 /* layers whose maps stay after forward (bit l: layer l) */
     float *input;                  /* the normalised picture [3, H, W] */
-    float *act[GAN_VGG_LAYERS];    /* each ReLU's output [OC, h, w] */
+    float *act[GAN_VGG_LAYERS];    /* a kept layer's ReLU output [OC, h, w], else NULL */
+    uint8_t *on[GAN_VGG_LAYERS];   /* another layer's ReLUs: bit i of byte i / 8 set where on */
     float *pooled[GAN_VGG_LAYERS]; /* a block's first layer: its pooled input, else NULL */
     float *ws;                     /* the banded convolutions' workspace */
     size_t ws_floats;
-    float *grad[2]; /* backward's two buffers, the largest map each */
+    float
+        *grad[2]; /* backward's two buffers, the largest map each (forward's scratch for the maps not kept) */
     size_t grad_floats;
     gan_arena arena; /* everything above */
 } gan_vgg_net;
 
-/* Bytes a pass for an h x w picture through layer depth takes (without the weights). */
-size_t gan_vgg_net_bytes(int h, int w, gan_vgg_layer depth);
+/* The keep set of the layers in list[0 .. n). */
+uint32_t gan_vgg_keep(const gan_vgg_layer *list, int n);
+/* Bytes a pass for an h x w picture through layer depth takes (without the
+ * weights), keeping the maps of the layers in keep (and always depth's). */
+size_t gan_vgg_net_bytes(int h, int w, gan_vgg_layer depth, uint32_t keep);
 gan_status gan_vgg_net_build(gan_vgg_net *net, const gan_vgg_weights *wt, int h, int w, gan_vgg_layer depth,
-                             gan_error *err);
+                             uint32_t keep, gan_error *err);
 void gan_vgg_net_free(gan_vgg_net *net);
-/* Runs the picture [3, H, W] through layer depth; net->act[] hold the maps. */
+/* Runs the picture [3, H, W] through layer depth; net->act[] hold the kept maps. */
 void gan_vgg_forward(gan_vgg_net *net, const float *picture, gan_pool *pool);
 /* How a loss of the maps enters backward: for each layer from the deepest
  * to the first, tap adds the loss's gradient with respect to that layer's
  * map (its ReLU's output) to dmap, where the gradient flowing from the
  * layers above already is. It adds nothing where the loss does not read
- * the map. */
+ * the map; map is NULL for a layer whose map was not kept. */
 typedef void (*gan_vgg_tap_fn)(void *ctx, gan_vgg_layer layer, const float *map, float *dmap);
 /* dpicture [3, H, W] = the gradient of the loss with respect to the picture
  * of the last forward. */
