@@ -124,7 +124,7 @@ static size_t layout(gan_vgg_net *net, gan_arena *arena)
         const size_t n = (size_t)oc * h * w;
         net->act[l] = NULL, net->on[l] = NULL;
         if (kept(net, l)) net->act[l] = carve(arena, n, &total);
-        else net->on[l] = (uint8_t *)carve(arena, (n + 31) / 32, &total); /* a bit each */
+        else net->on[l] = (uint8_t *)carve(arena, (n + 3) / 4, &total); /* a byte each */
         if ((size_t)oc * h * w > largest) largest = (size_t)oc * h * w;
         if (layer_ws(&net->geom[l]) > ws) ws = layer_ws(&net->geom[l]);
     }
@@ -157,11 +157,12 @@ void gan_vgg_net_free(gan_vgg_net *net)
     memset(net, 0, sizeof *net);
 }
 
-/* on's bit i = whether the ReLU output a[i] is positive. */
+/* on[i] = whether the ReLU output a[i] is positive (a byte each: bits
+ * would take an eighth of the room, but bytes keep this loop and
+ * relu_backward_on plain and vectorised). */
 static void remember_on(uint8_t *on, const float *a, long n)
 {
-    memset(on, 0, (size_t)(n + 7) / 8);
-    for (long i = 0; i < n; i++) on[i >> 3] |= (uint8_t)((a[i] > 0.0f) << (i & 7));
+    for (long i = 0; i < n; i++) on[i] = a[i] > 0.0f;
 }
 
 void gan_vgg_forward(gan_vgg_net *net, const float *picture, gan_pool *pool)
@@ -198,10 +199,10 @@ static void relu_backward(float *g, const float *act, long n)
     for (long i = 0; i < n; i++) g[i] = act[i] > 0.0f ? g[i] : 0.0f;
 }
 
-/* The same from the bits remember_on kept. */
-static void relu_backward_bits(float *g, const uint8_t *on, long n)
+/* The same from what remember_on kept. */
+static void relu_backward_on(float *g, const uint8_t *on, long n)
 {
-    for (long i = 0; i < n; i++) g[i] = (on[i >> 3] >> (i & 7)) & 1u ? g[i] : 0.0f;
+    for (long i = 0; i < n; i++) g[i] = on[i] ? g[i] : 0.0f;
 }
 
 void gan_vgg_backward(gan_vgg_net *net, gan_vgg_tap_fn tap, void *ctx, float *dpicture, gan_pool *pool)
@@ -213,7 +214,7 @@ void gan_vgg_backward(gan_vgg_net *net, gan_vgg_tap_fn tap, void *ctx, float *dp
         const gan_conv_geom *g = &net->geom[l];
         tap(ctx, (gan_vgg_layer)l, net->act[l], net->grad[cur]);
         if (net->act[l]) relu_backward(net->grad[cur], net->act[l], (long)g->oc * g->oh * g->ow);
-        else relu_backward_bits(net->grad[cur], net->on[l], (long)g->oc * g->oh * g->ow);
+        else relu_backward_on(net->grad[cur], net->on[l], (long)g->oc * g->oh * g->ow);
         float *din = net->grad[1 - cur];
         if (winograd(g)) /* the input gradient: the transposed, turned filters' convolution */
             gan_winograd_conv3x3(din, net->grad[cur], net->wt->weight[l], NULL, g->c, g->oc, g->h, g->w, true,

@@ -11,7 +11,7 @@
  * texture statistics when each layer keeps its activations' scale). They
  * are apart from the passes, so two pictures of different sizes share one
  * copy. A pass keeps the ReLU outputs its caller reads (the loss's maps)
- * and, of every other layer, only which of its ReLUs were on, one bit each:
+ * and, of every other layer, only which of its ReLUs were on, a byte each:
  * the backward gives the gradient of the picture only (the weights are
  * fixed), and a convolution's input gradient needs its weights alone. */
 #ifndef GAN_MODELS_VGG19_H
@@ -74,7 +74,7 @@ typedef struct {
     uint32_t keep;                 /* layers whose maps stay after forward (bit l: layer l) */
     float *input;                  /* the normalised picture [3, H, W] */
     float *act[GAN_VGG_LAYERS];    /* a kept layer's ReLU output [OC, h, w], else NULL */
-    uint8_t *on[GAN_VGG_LAYERS];   /* another layer's ReLUs: bit i of byte i / 8 set where on */
+    uint8_t *on[GAN_VGG_LAYERS];   /* another layer's ReLUs: on[i] = 1 where on, else 0 */
     float *pooled[GAN_VGG_LAYERS]; /* a block's first layer: its pooled input, else NULL */
     float *ws;                     /* the banded convolutions' workspace */
     size_t ws_floats;
