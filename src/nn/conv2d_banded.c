@@ -5,6 +5,8 @@
 #include "gan/core/check.h"
 #include "gan/core/dispatch.h"
 #include "gan/core/gemm.h"
+#include "gan/nn/bias.h"
+#include "gan/nn/im2col.h"
 
 int gan_conv2d_band_rows(const gan_conv_geom *g, size_t ws_floats)
 {
@@ -22,17 +24,6 @@ typedef struct {
     int row0, rows; /* the band: output rows [row0, row0 + rows) */
 } band_job;
 
-/* The output columns whose input column ox*s - p + kx lies inside the
- * picture: [lo, hi). */
-static void valid_cols(const gan_conv_geom *g, int kx, int *lo, int *hi)
-{
-    const int off = kx - g->p, s = g->s;
-    int a = off >= 0 ? 0 : (-off + s - 1) / s, b = g->w - 1 - off < 0 ? 0 : (g->w - 1 - off) / s + 1;
-    if (b > g->ow) b = g->ow;
-    *lo = a < b ? a : b;
-    *hi = b;
-}
-
 /* The band's patch rows [begin, end); a patch row is one (channel, ky, kx):
  * col[r, (oy - row0) * OW + ox] = img[c, oy*s - p + ky, ox*s - p + kx],
  * zero where that is outside the picture (the padding). */
@@ -44,7 +35,7 @@ GAN_HOT static void band_im2col(void *arg, long begin, long end)
     for (long r = begin; r < end; r++) {
         const int ci = (int)(r / (k * k)), ky = (int)(r / k % k), kx = (int)(r % k), off = kx - g->p;
         int lo, hi;
-        valid_cols(g, kx, &lo, &hi);
+        gan_im2col_valid_range(kx, s, g->p, g->w, ow, &lo, &hi);
         for (int oy = j->row0; oy < j->row0 + j->rows; oy++) {
             const int iy = oy * s - g->p + ky;
             float *d = j->col + r * (long)j->rows * ow + (long)(oy - j->row0) * ow;
@@ -66,7 +57,7 @@ GAN_HOT static void band_col2im(void *arg, long begin, long end)
     for (long r = begin * k * k; r < end * k * k; r++) {
         const int ci = (int)(r / (k * k)), ky = (int)(r / k % k), kx = (int)(r % k), off = kx - g->p;
         int lo, hi;
-        valid_cols(g, kx, &lo, &hi);
+        gan_im2col_valid_range(kx, s, g->p, g->w, ow, &lo, &hi);
         for (int oy = j->row0; oy < j->row0 + j->rows; oy++) {
             const int iy = oy * s - g->p + ky;
             if (iy < 0 || iy >= g->h) continue;
@@ -90,8 +81,7 @@ void gan_conv2d_banded_forward(float *out, const float *in, const float *weight,
         gan_gemm(GAN_NO_TRANS, GAN_NO_TRANS, g->oc, rows * g->ow, kdim, 1.0f, weight, kdim, ws, rows * g->ow,
                  0.0f, out + (long)row0 * g->ow, (int)oplane, pool);
     }
-    for (int o = 0; bias && o < g->oc; o++)
-        for (long i = 0; i < oplane; i++) out[o * oplane + i] += bias[o];
+    if (bias) gan_bias_add(out, bias, g->oc, oplane);
 }
 
 void gan_conv2d_banded_backward_input(float *din, const float *dout, const float *weight,

@@ -6,21 +6,6 @@
 
 #include <string.h>
 
-/* For output column ox, input column ix = ox*s - p + kx. The valid ox range
- * (0 <= ix < w) is computed once per row so the inner loop has no branch. */
-static void valid_range(int kx, int s, int p, int w, int ow, int *lo, int *hi)
-{
-    int off = kx - p;
-    /* smallest ox with ox*s + off >= 0 */
-    int a = off >= 0 ? 0 : (-off + s - 1) / s;
-    /* largest ox with ox*s + off <= w - 1, plus one */
-    int b = (w - 1 - off) < 0 ? 0 : (w - 1 - off) / s + 1;
-    if (b > ow) b = ow;
-    if (a > b) a = b;
-    *lo = a;
-    *hi = b;
-}
-
 typedef struct {
     float *col;
     float *img;
@@ -53,7 +38,7 @@ GAN_HOT static void im2col_rows(void *arg, long begin, long end)
         const int ci = (int)(r / (k * k)), ky = (int)(r / k % k), kx = (int)(r % k);
         float *row = j->col + r * row_len;
         int lo, hi;
-        valid_range(kx, s, p, w, ow, &lo, &hi);
+        gan_im2col_valid_range(kx, s, p, w, ow, &lo, &hi);
         for (int ni = 0; ni < n; ni++) {
             const float *src = j->cimg + ((long)ci * n + ni) * plane;
             for (int oy = 0; oy < oh; oy++) {
@@ -170,7 +155,7 @@ static inline void scatter_cell(float *dst, const float *src, const gan_conv_geo
 {
     const int h = g->h, w = g->w, s = g->s, p = g->p, oh = g->oh, ow = g->ow;
     int lo, hi;
-    valid_range(kx, s, p, w, ow, &lo, &hi);
+    gan_im2col_valid_range(kx, s, p, w, ow, &lo, &hi);
     const int off = kx - p;
     for (int oy = 0; oy < oh; oy++) {
         const int iy = oy * s - p + ky;
