@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dcgan_stage.h"
 #include "gan/core/check.h"
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
@@ -35,6 +36,15 @@ gan_status gan_arch_check(const gan_arch *a, const char *where, gan_error *err)
                         GAN_MAX_CLASSES, a->classes);
     if (a->g_cond != GAN_GCOND_CONCAT && a->g_cond != GAN_GCOND_BATCHNORM)
         return gan_fail(err, GAN_ERR_INPUT, "%sg_condition: expected concat or batchnorm", where);
+    const int g = a->grow_from;
+    if (g != 0 && (g < 4 || g > a->image_size || (g & (g - 1)) != 0))
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%sstart_size: expected a power of two from 4 to the image size %d, got %d", where,
+                        a->image_size, g);
+    /* a projection D reads the block before its logit, which a 4x4 phase skips */
+    if (g == 4 && a->classes > 0)
+        return gan_fail(err, GAN_ERR_INPUT, "%sstart_size: a conditional net grows from 8 or more, got 4",
+                        where);
     return GAN_OK;
 }
 
@@ -43,6 +53,33 @@ static int log2_int(int x)
     int l = 0;
     while ((1 << (l + 1)) <= x) l++;
     return l;
+}
+
+static bool growing(const gan_net *net) { return net->arch.grow_from > 0 && net->kind != GAN_NET_TRUNK; }
+
+/* Progressive growing's 1x1 convolutions: G's toRGB after every stage whose
+ * output is from grow_from to half the image; D's fromRGB before every stage
+ * whose input is from half the image down to grow_from. */
+static void plan_rgb(gan_net *net)
+{
+    const gan_arch *a = &net->arch;
+    const int L = net->nstages - 1, B = net->max_batch;
+    for (int i = 0; i <= L; i++) {
+        gan_stage *r = &net->rgb[i];
+        memset(r, 0, sizeof *r);
+        if (net->kind == GAN_NET_GENERATOR) {
+            const int side = 4 << i;
+            if (i == L || side < a->grow_from) continue;
+            r->geom = gan_conv_geom_make(B, net->st[i].geom.oc, side, side, a->channels, 1, 1, 0);
+            r->act = GAN_ACT_TANH;
+        } else {
+            const int side = a->image_size >> i;
+            if (i == 0 || side < a->grow_from) continue;
+            r->geom = gan_conv_geom_make(B, a->channels, side, side, net->st[i].geom.c, 1, 1, 0);
+            r->act = GAN_ACT_LEAKY;
+            r->sn = a->d_norm == GAN_NORM_SPECTRAL;
+        }
+    }
 }
 
 /* Fills the stage table (geometry, activations, nn.Sequential indices). */
@@ -84,6 +121,7 @@ static void plan_stages(gan_net *net)
         if (s->bn) s->seq_bn = seq++;
         if (s->act != GAN_ACT_NONE) seq++;
     }
+    if (growing(net)) plan_rgb(net);
 }
 
 static size_t stage_weight_count(const gan_stage *s)
@@ -152,6 +190,15 @@ static net_sizes count_params(gan_net *net)
         net->nstats += (size_t)classes + z.embed_width;
         if (embed_count > z.largest_sn) z.largest_sn = embed_count;
     }
+    for (int i = 0; i < net->nstages; i++) {
+        const gan_stage *r = &net->rgb[i];
+        if (!r->geom.k) continue;
+        net->nparams += stage_weight_count(r);
+        if (r->sn) {
+            net->nstats += (size_t)r->geom.oc + r->geom.c;
+            if (stage_weight_count(r) > z.largest_sn) z.largest_sn = stage_weight_count(r);
+        }
+    }
     return z;
 }
 
@@ -216,6 +263,33 @@ static void carve_embedding(gan_net *net, const net_sizes *z, flat_cursor *at, s
     net->class_dlogits = carve(a, (size_t)classes * net->max_batch, total);
 }
 
+/* The fade's buffers, for its largest case (into the full size). */
+static void carve_fade(gan_net *net, size_t *total)
+{
+    gan_arena *a = &net->arena;
+    const size_t S = (size_t)net->arch.image_size,
+                 image = (size_t)net->arch.channels * S * S * net->max_batch;
+    const int L = net->nstages - 1;
+    net->fade_small = carve(a, image / 4, total);
+    if (net->kind == GAN_NET_GENERATOR) {
+        size_t widest = 0; /* the features of a stage whose toRGB is the older image */
+        for (int i = 0; i < L; i++)
+            if (net->rgb[i].geom.k && gan_conv_out_floats(&net->st[i].geom) > widest)
+                widest = gan_conv_out_floats(&net->st[i].geom);
+        net->fade_big = carve(a, image, total);
+        net->fade_out = carve(a, image, total);
+        net->fade_side = carve(a, widest, total);
+        return;
+    }
+    size_t widest = 0; /* the output of a block that fades in over a fromRGB */
+    for (int i = 0; i < L; i++)
+        if (net->rgb[i + 1].geom.k && gan_conv_out_floats(&net->st[i].geom) > widest)
+            widest = gan_conv_out_floats(&net->st[i].geom);
+    net->fade_grad = carve(a, image / 4, total);
+    net->fade_big = carve(a, widest, total);
+    net->fade_side = carve(a, image, total);
+}
+
 /* Hands out every buffer of the net from its arena; before the arena
  * exists, only adds up their sizes (the same walk sizes the reservation and
  * hands out the views). Returns the floats it takes. */
@@ -242,6 +316,9 @@ static size_t carve_net(gan_net *net)
         net->ones = carve(a, z.widest_cbn, &total);
         net->zeros = carve(a, z.widest_cbn, &total);
     }
+    for (int i = 0; i < net->nstages; i++)
+        if (net->rgb[i].geom.k) carve_stage(net, &net->rgb[i], &at, false, &total);
+    if (growing(net)) carve_fade(net, &total);
     return total;
 }
 
@@ -255,6 +332,8 @@ size_t gan_net_plan(gan_net *net, const gan_arch *arch, gan_net_kind kind, int m
     net->slope = 0.2f;
     net->bn_momentum = 0.1f;
     net->bn_eps = 1e-5f;
+    net->size = arch->image_size;
+    net->blend = 1.0f;
     plan_stages(net);
     return carve_net(net) * sizeof(float);
 }
@@ -287,10 +366,13 @@ gan_work_plan gan_net_work_plan(const gan_net *net)
      * conditional G's first input is z with the class embeddings) */
     const gan_conv_geom *first = &net->st[0].geom;
     size_t scratch = 0, grad = (size_t)first->c * first->h * first->w * net->max_batch;
-    for (int i = 0; i < net->nstages; i++) {
-        const gan_stage *s = &net->st[i];
+    for (int i = 0; i < 2 * net->nstages; i++) {
+        const gan_stage *s = i < net->nstages ? &net->st[i] : &net->rgb[i - net->nstages];
+        if (!s->geom.k) continue;
         if (stage_scratch(s) > scratch) scratch = stage_scratch(s);
         if (gan_conv_out_floats(&s->geom) > grad) grad = gan_conv_out_floats(&s->geom);
+        const size_t in = (size_t)s->geom.c * s->geom.h * s->geom.w * net->max_batch;
+        if (in > grad) grad = in; /* a fromRGB's input gradient is the image's */
     }
     return (gan_work_plan){.scratch = scratch, .grad = grad};
 }
@@ -303,8 +385,20 @@ size_t gan_net_largest_grad(const gan_net *net)
         if (stage_weight_count(s) > most) most = stage_weight_count(s);
         if (bn_param_count(net, s) > most)
             most = bn_param_count(net, s); /* a class affine's gamma and beta */
+        if (net->rgb[i].geom.k && stage_weight_count(&net->rgb[i]) > most)
+            most = stage_weight_count(&net->rgb[i]);
     }
     return most;
+}
+
+/* As PyTorch's spectral norm: u and v drawn from N(0, 1), then normalised. */
+static void init_power_iteration(gan_stage *s, gan_rng *rng)
+{
+    const int oc = s->geom.oc, ckk = s->geom.c * s->geom.k * s->geom.k;
+    gan_rng_normal(rng, s->u, oc, 0.0f, 1.0f);
+    gan_normalize(s->u, oc);
+    gan_rng_normal(rng, s->v, ckk, 0.0f, 1.0f);
+    gan_normalize(s->v, ckk);
 }
 
 void gan_net_init_weights(gan_net *net, gan_rng *rng)
@@ -320,13 +414,7 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
             memset(s->running_mean, 0, sizeof(float) * oc);
             for (int c = 0; c < oc; c++) s->running_var[c] = 1.0f;
         }
-        if (s->sn) { /* as PyTorch: u and v drawn from N(0, 1), then normalised */
-            const int ckk = s->geom.c * s->geom.k * s->geom.k;
-            gan_rng_normal(rng, s->u, oc, 0.0f, 1.0f);
-            gan_normalize(s->u, oc);
-            gan_rng_normal(rng, s->v, ckk, 0.0f, 1.0f);
-            gan_normalize(s->v, ckk);
-        }
+        if (s->sn) init_power_iteration(s, rng);
     }
     /* G's embedding as nn.Embedding's, N(0, 1), on z's scale; D's as its
      * convolutions', N(0, 0.02): N(0, 1) would put logits of about +-100 (a
@@ -342,17 +430,38 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
         gan_rng_normal(rng, net->embed_v, ew, 0.0f, 1.0f);
         gan_normalize(net->embed_v, ew);
     }
+    /* last, so that a net that does not grow draws what it always drew */
+    for (int i = 0; i < net->nstages; i++) {
+        gan_stage *r = &net->rgb[i];
+        if (!r->geom.k) continue;
+        gan_rng_normal(rng, r->w, (long)stage_weight_count(r), 0.0f, 0.02f);
+        if (r->sn) init_power_iteration(r, rng);
+    }
     net->num_batches_tracked = 0;
+}
+
+bool gan_net_size_valid(const gan_net *net, int size)
+{
+    if (!growing(net)) return size == net->arch.image_size;
+    return size >= net->arch.grow_from && size <= net->arch.image_size && (size & (size - 1)) == 0;
+}
+
+void gan_net_set_phase(gan_net *net, int size, float blend)
+{
+    GAN_ASSERT(gan_net_size_valid(net, size) && blend > 0.0f && blend <= 1.0f);
+    net->size = size;
+    net->blend = size == (growing(net) ? net->arch.grow_from : net->arch.image_size) ? 1.0f : blend;
 }
 
 long gan_net_in_size(const gan_net *net)
 {
     const gan_arch *a = &net->arch;
-    return net->kind == GAN_NET_GENERATOR ? a->nz : (long)a->channels * a->image_size * a->image_size;
+    return net->kind == GAN_NET_GENERATOR ? a->nz : (long)a->channels * net->size * net->size;
 }
 
 long gan_net_out_size(const gan_net *net)
 {
+    if (net->kind == GAN_NET_GENERATOR) return (long)net->arch.channels * net->size * net->size;
     const gan_conv_geom *last = &net->st[net->nstages - 1].geom;
     return (long)last->oc * last->oh * last->ow;
 }
@@ -447,6 +556,103 @@ static const float *projection_embed(gan_net *net, gan_mode mode)
     return net->embed_sn;
 }
 
+void dcgan_stage_forward(gan_net *net, const gan_work *work, gan_stage *s, const float *in,
+                         const int32_t *labels, int n, gan_mode mode)
+{
+    gan_conv_geom g = s->geom;
+    g.n = n;
+    const float *w = s->w;
+    if (s->sn) { /* the weight this forward (and its backward) uses: w / sigma */
+        s->sigma = gan_spectral_norm_forward(s->w_sn, s->u, s->v, s->w, g.oc, g.c * g.k * g.k,
+                                             mode == GAN_MODE_TRAIN);
+        w = s->w_sn;
+    }
+    log_gemm(work, s, &g, GAN_PASS_FORWARD);
+    if (s->transposed)
+        gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool, work->sync);
+    else gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool, work->sync);
+    const long m = (long)n * g.oh * g.ow;
+    /* training mode: the activation in batchnorm's pass (not after a class affine) */
+    const gan_bn_act fused = s->bn && mode == GAN_MODE_TRAIN && !s->cbn ? fusable(s->act, net->slope)
+                                                                        : (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
+    if (s->bn) {
+        /* conditional batchnorm: normalise without affine, then each sample's class's */
+        const float *gamma = s->cbn ? net->ones : s->gamma, *beta = s->cbn ? net->zeros : s->beta;
+        if (mode == GAN_MODE_TRAIN)
+            gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var, s->pre,
+                                          gamma, beta, g.oc, m, net->bn_momentum, net->bn_eps, work->pool,
+                                          work->sync, fused);
+        else
+            gan_batchnorm2d_forward_eval(s->out, s->pre, gamma, beta, s->running_mean, s->running_var, g.oc,
+                                         m, net->bn_eps);
+        if (s->cbn)
+            gan_class_affine_forward(s->out, s->out, s->gamma, s->beta, labels, g.oc, n, (long)g.oh * g.ow);
+    }
+    if (fused.kind == GAN_BN_ACT_NONE) activate(s->act, s->out, (long)g.oc * m, net->slope, work->pool);
+}
+
+void dcgan_stage_backward(gan_net *net, const gan_work *work, gan_stage *s, float *g, float *din,
+                          const float *in, bool params)
+{
+    const int n = net->last_n;
+    gan_conv_geom geom = s->geom;
+    geom.n = n;
+    const long m = (long)n * geom.oh * geom.ow;
+    /* as the forward: batchnorm without a class affine takes the activation's gradient itself */
+    const gan_bn_act fused =
+        s->bn && !s->cbn ? fusable(s->act, net->slope) : (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
+    if (fused.kind == GAN_BN_ACT_NONE)
+        activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope, work->pool);
+    if (s->cbn) { /* the class affine's backward, then batchnorm's with a unit affine; in place */
+        gan_class_affine_backward(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre, s->mean,
+                                  s->invstd, s->gamma, net->labels, geom.oc, n, (long)geom.oh * geom.ow,
+                                  net->arch.classes, work->sync);
+        gan_batchnorm2d_backward_train(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones, geom.oc, m,
+                                       work->pool, work->sync, fused, NULL);
+    } else if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
+        gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
+                                       s->mean, s->invstd, s->gamma, geom.oc, m, work->pool, work->sync,
+                                       fused, s->out);
+    const float *w = s->sn ? s->w_sn : s->w;
+    /* spectral norm: the conv's weight gradient is w_sn's; it becomes w's below */
+    float *dw = params ? (s->sn ? net->sn_grad : s->dw) : NULL;
+    if (dw && s->sn) memset(dw, 0, sizeof(float) * stage_weight_count(s));
+    if (dw) log_gemm(work, s, &geom, GAN_PASS_WEIGHT_GRAD);
+    if (din) log_gemm(work, s, &geom, GAN_PASS_INPUT_GRAD);
+    if (s->transposed)
+        gan_conv_transpose2d_backward(din, dw, NULL, work->scratch, g, in, w, &geom, work->pool, work->sync);
+    else gan_conv2d_backward(din, dw, NULL, work->scratch, g, in, s->col, w, &geom, work->pool, work->sync);
+    if (dw && s->sn)
+        gan_spectral_norm_backward(s->dw, dw, s->w_sn, s->u, s->v, s->sigma, geom.oc,
+                                   geom.c * geom.k * geom.k);
+}
+
+int dcgan_first_stage(const gan_net *net)
+{
+    if (net->kind == GAN_NET_GENERATOR || !growing(net)) return 0;
+    int j = 0;
+    while ((net->arch.image_size >> j) > net->size) j++;
+    return j;
+}
+
+int dcgan_last_stage(const gan_net *net)
+{
+    if (net->kind != GAN_NET_GENERATOR || !growing(net)) return net->nstages - 1;
+    int i = 0;
+    while ((4 << i) < net->size) i++;
+    return i;
+}
+
+bool dcgan_fading(const gan_net *net) { return growing(net) && net->blend < 1.0f; }
+
+/* D: the last hidden block's output as the logit layer reads it (the blend
+ * while that block fades in). */
+static const float *last_hidden(const gan_net *net)
+{
+    const int h = net->nstages - 2;
+    return dcgan_fading(net) && dcgan_first_stage(net) == h ? net->fade_big : net->st[h].out;
+}
+
 const float *gan_net_forward(gan_net *net, const gan_work *work, const float *input, const int32_t *labels,
                              int n, gan_mode mode)
 {
@@ -455,133 +661,101 @@ const float *gan_net_forward(gan_net *net, const gan_work *work, const float *in
     GAN_ASSERT((labels != NULL) == conditional);
     for (int i = 0; labels && i < n; i++) GAN_ASSERT(labels[i] >= 0 && labels[i] < net->arch.classes);
     check_work(net, work);
+    net->input = input;
+    net->labels = labels;
+    net->last_n = n;
     const float *in = input;
     if (net->x0) {
         gan_embed_concat_forward(net->x0, input, net->embed, labels, net->arch.nz, net->arch.nz, n);
         in = net->x0;
     }
-    for (int i = 0; i < net->nstages; i++) {
-        gan_stage *s = &net->st[i];
-        gan_conv_geom g = s->geom;
-        g.n = n;
-        const float *w = s->w;
-        if (s->sn) { /* the weight this forward (and its backward) uses: w / sigma */
-            s->sigma = gan_spectral_norm_forward(s->w_sn, s->u, s->v, s->w, g.oc, g.c * g.k * g.k,
-                                                 mode == GAN_MODE_TRAIN);
-            w = s->w_sn;
-        }
-        log_gemm(work, s, &g, GAN_PASS_FORWARD);
-        if (s->transposed)
-            gan_conv_transpose2d_forward(s->pre, work->scratch, in, w, NULL, &g, work->pool, work->sync);
-        else
-            gan_conv2d_forward(s->pre, s->col ? s->col : work->scratch, in, w, NULL, &g, work->pool,
-                               work->sync);
-        const long m = (long)n * g.oh * g.ow;
-        /* training mode: the activation in batchnorm's pass (not after a class affine) */
-        const gan_bn_act fused = s->bn && mode == GAN_MODE_TRAIN && !s->cbn
-                                     ? fusable(s->act, net->slope)
-                                     : (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
-        if (s->bn) {
-            /* conditional batchnorm: normalise without affine, then each sample's class's */
-            const float *gamma = s->cbn ? net->ones : s->gamma, *beta = s->cbn ? net->zeros : s->beta;
-            if (mode == GAN_MODE_TRAIN)
-                gan_batchnorm2d_forward_train(s->out, s->mean, s->invstd, s->running_mean, s->running_var,
-                                              s->pre, gamma, beta, g.oc, m, net->bn_momentum, net->bn_eps,
-                                              work->pool, work->sync, fused);
-            else
-                gan_batchnorm2d_forward_eval(s->out, s->pre, gamma, beta, s->running_mean, s->running_var,
-                                             g.oc, m, net->bn_eps);
-            if (s->cbn)
-                gan_class_affine_forward(s->out, s->out, s->gamma, s->beta, labels, g.oc, n,
-                                         (long)g.oh * g.ow);
-        }
-        if (fused.kind == GAN_BN_ACT_NONE) activate(s->act, s->out, (long)g.oc * m, net->slope, work->pool);
-        in = s->out;
+    const int first = dcgan_first_stage(net), last = dcgan_last_stage(net);
+    if (first > 0) in = dcgan_grow_d_enter(net, work, n, mode);
+    for (int i = first; i <= last; i++) {
+        dcgan_stage_forward(net, work, &net->st[i], in, labels, n, mode);
+        in = net->st[i].out;
+        if (i == first && net->kind != GAN_NET_GENERATOR && dcgan_fading(net))
+            in = dcgan_grow_d_fade(net, work, n, mode);
     }
     if (net->pooled) { /* projection: the logit gains <embed(y), sum-pooled h> */
         const gan_stage *h = &net->st[net->nstages - 2];
         const float *e = projection_embed(net, mode);
-        gan_projection_forward(net->st[net->nstages - 1].out, net->pooled, h->out, e, labels, h->geom.oc, n,
-                               (long)h->geom.oh * h->geom.ow);
+        gan_projection_forward(net->st[net->nstages - 1].out, net->pooled, last_hidden(net), e, labels,
+                               h->geom.oc, n, (long)h->geom.oh * h->geom.ow);
         gan_projection_class_logits(net->class_logits, net->pooled, e, net->arch.classes, h->geom.oc, n);
         net->class_grad_pending = false;
     }
+    if (net->kind == GAN_NET_GENERATOR && growing(net)) in = dcgan_grow_g_leave(net, work, n, mode);
     if (mode == GAN_MODE_TRAIN) net->num_batches_tracked++;
-    net->input = input;
-    net->labels = labels;
-    net->last_n = n;
     return in;
+}
+
+/* D's logit layer's share of the projection: into dh (din) and the embedding. */
+static void projection_backward(gan_net *net, const gan_work *work, float *din, const float *g, bool params)
+{
+    const gan_stage *h = &net->st[net->nstages - 2];
+    const int n = net->last_n;
+    const size_t count = (size_t)net->arch.classes * h->geom.oc;
+    const float *e = net->embed_sn ? net->embed_sn : net->embed;
+    float *de = !params ? NULL : net->embed_sn ? net->sn_grad : net->dembed;
+    if (de && net->embed_sn) memset(de, 0, sizeof(float) * count);
+    gan_projection_backward(din, de, g, net->pooled, e, net->labels, h->geom.oc, n,
+                            (long)h->geom.oh * h->geom.ow, net->arch.classes, work->sync);
+    if (net->class_grad_pending) /* the class loss's share, into the same dh and dE */
+        gan_projection_class_backward(din, de, net->class_dlogits, net->pooled, e, net->arch.classes,
+                                      h->geom.oc, n, (long)h->geom.oh * h->geom.ow, work->sync);
+    net->class_grad_pending = false;
+    if (de && net->embed_sn)
+        gan_spectral_norm_backward(net->dembed, de, net->embed_sn, net->embed_u, net->embed_v,
+                                   net->embed_sigma, net->arch.classes, h->geom.oc);
+}
+
+/* The input of stage i in the last forward. */
+static const float *stage_input(const gan_net *net, int i)
+{
+    const int first = dcgan_first_stage(net);
+    if (i > first)
+        return i == first + 1 && net->kind != GAN_NET_GENERATOR && dcgan_fading(net) ? net->fade_big
+                                                                                     : net->st[i - 1].out;
+    if (first > 0) return net->rgb[first].out;
+    return net->x0 ? net->x0 : net->input;
 }
 
 float *gan_net_backward(gan_net *net, const gan_work *work, float *dout, gan_grad grads)
 {
     check_work(net, work);
-    const int n = net->last_n;
     const bool params = grads & GAN_GRAD_PARAMS, input_grad = grads & GAN_GRAD_INPUT;
+    const bool generator = net->kind == GAN_NET_GENERATOR, fading = dcgan_fading(net);
+    const int first = dcgan_first_stage(net), last = dcgan_last_stage(net);
     float *g = dout;
     int next = dout == work->grad[0]; /* dout may be another net's input gradient, in the shared work */
-    for (int i = net->nstages - 1; i >= 0; i--) {
-        gan_stage *s = &net->st[i];
-        gan_conv_geom geom = s->geom;
-        geom.n = n;
-        const long m = (long)n * geom.oh * geom.ow;
-        /* as the forward: batchnorm without a class affine takes the activation's gradient itself */
-        const gan_bn_act fused =
-            s->bn && !s->cbn ? fusable(s->act, net->slope) : (gan_bn_act){GAN_BN_ACT_NONE, 0.0f};
-        if (fused.kind == GAN_BN_ACT_NONE)
-            activate_backward(s->act, g, s->out, (long)geom.oc * m, net->slope, work->pool);
-        if (s->cbn) { /* the class affine's backward, then batchnorm's with a unit affine; in place */
-            gan_class_affine_backward(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
-                                      s->mean, s->invstd, s->gamma, net->labels, geom.oc, n,
-                                      (long)geom.oh * geom.ow, net->arch.classes, work->sync);
-            gan_batchnorm2d_backward_train(g, NULL, NULL, g, s->pre, s->mean, s->invstd, net->ones, geom.oc,
-                                           m, work->pool, work->sync, fused, NULL);
-        } else if (s->bn) /* in place: the batchnorm backward reads each dy before writing its dx */
-            gan_batchnorm2d_backward_train(g, params ? s->dgamma : NULL, params ? s->dbeta : NULL, g, s->pre,
-                                           s->mean, s->invstd, s->gamma, geom.oc, m, work->pool, work->sync,
-                                           fused, s->out);
-        const float *in = i > 0 ? net->st[i - 1].out : net->x0 ? net->x0 : net->input;
+    if (generator && growing(net)) g = dcgan_grow_g_leave_backward(net, work, g, work->grad, &next, params);
+    for (int i = last; i >= first; i--) {
         /* a conditional G's first layer: its input gradient is the class embedding's */
         const bool embed_grad = i == 0 && net->x0 && params;
-        float *din = (i > 0 || input_grad || embed_grad) ? work->grad[next] : NULL;
+        /* a fromRGB before the first block needs that block's input gradient for its own */
+        float *din =
+            (i > first || input_grad || embed_grad || (first > 0 && params)) ? work->grad[next] : NULL;
         next ^= 1;
-        const float *w = s->sn ? s->w_sn : s->w;
-        /* spectral norm: the conv's weight gradient is w_sn's; it becomes w's below */
-        float *dw = params ? (s->sn ? net->sn_grad : s->dw) : NULL;
-        if (dw && s->sn) memset(dw, 0, sizeof(float) * stage_weight_count(s));
-        if (dw) log_gemm(work, s, &geom, GAN_PASS_WEIGHT_GRAD);
-        if (din) log_gemm(work, s, &geom, GAN_PASS_INPUT_GRAD);
-        if (s->transposed)
-            gan_conv_transpose2d_backward(din, dw, NULL, work->scratch, g, in, w, &geom, work->pool,
-                                          work->sync);
-        else
-            gan_conv2d_backward(din, dw, NULL, work->scratch, g, in, s->col, w, &geom, work->pool,
-                                work->sync);
-        if (dw && s->sn)
-            gan_spectral_norm_backward(s->dw, dw, s->w_sn, s->u, s->v, s->sigma, geom.oc,
-                                       geom.c * geom.k * geom.k);
-        if (net->pooled && i == net->nstages - 1) { /* the projection: into dh and the embedding */
-            const gan_stage *h = &net->st[i - 1];
-            const size_t count = (size_t)net->arch.classes * h->geom.oc;
-            float *de = !params ? NULL : net->embed_sn ? net->sn_grad : net->dembed;
-            if (de && net->embed_sn) memset(de, 0, sizeof(float) * count);
-            gan_projection_backward(din, de, g, net->pooled, net->embed_sn ? net->embed_sn : net->embed,
-                                    net->labels, h->geom.oc, n, (long)h->geom.oh * h->geom.ow,
-                                    net->arch.classes, work->sync);
-            if (net->class_grad_pending) /* the class loss's share, into the same dh and dE */
-                gan_projection_class_backward(din, de, net->class_dlogits, net->pooled,
-                                              net->embed_sn ? net->embed_sn : net->embed, net->arch.classes,
-                                              h->geom.oc, n, (long)h->geom.oh * h->geom.ow, work->sync);
-            net->class_grad_pending = false;
-            if (de && net->embed_sn)
-                gan_spectral_norm_backward(net->dembed, de, net->embed_sn, net->embed_u, net->embed_v,
-                                           net->embed_sigma, net->arch.classes, h->geom.oc);
-        }
+        dcgan_stage_backward(net, work, &net->st[i], g, din, stage_input(net, i), params);
+        if (net->pooled && i == net->nstages - 1) projection_backward(net, work, din, g, params);
         if (embed_grad)
-            gan_embed_concat_backward(net->dembed, din, net->labels, net->arch.nz, net->arch.nz, n,
+            gan_embed_concat_backward(net->dembed, din, net->labels, net->arch.nz, net->arch.nz, net->last_n,
                                       net->arch.classes, work->sync);
+        if (generator && fading && i == last)
+            dcgan_add(din, net->fade_side, dcgan_out_count(&net->st[i - 1], net->last_n));
+        if (!generator && fading && i == first + 1) {
+            din = dcgan_grow_d_fade_backward(net, work, din, work->grad[next], params, input_grad);
+            next ^= 1;
+        }
         g = din;
     }
+    if (first > 0) {
+        float *din = input_grad ? work->grad[next] : NULL;
+        dcgan_stage_backward(net, work, &net->rgb[first], g, din, net->input, params);
+        g = din;
+    }
+    if (!generator && fading && input_grad) dcgan_add(g, net->fade_side, gan_net_in_size(net) * net->last_n);
     return input_grad ? g : NULL;
 }
 
@@ -637,6 +811,8 @@ int gan_net_tensor_count(const gan_net *net)
     int count = 0;
     for (int i = 0; i < net->nstages; i++) count += (net->st[i].bn ? 6 : 1) + (net->st[i].sn ? 2 : 0);
     if (embed_width(net)) count += net->embed_sn ? 3 : 1;
+    for (int i = 0; i < net->nstages; i++)
+        if (net->rgb[i].geom.k) count += net->rgb[i].sn ? 3 : 1;
     return count;
 }
 
@@ -661,6 +837,31 @@ static void embed_tensor(const gan_net *net, int index, gan_tensor_ref *r)
         r->data = index == 1 ? net->embed_u : net->embed_v;
         r->count = (size_t)r->shape[0];
     }
+}
+
+/* A toRGB's or fromRGB's tensors, named by their resolution
+ * ("to_rgb.32.weight"; with spectral norm weight_orig, weight_u, weight_v). */
+static void rgb_tensor(const gan_net *net, const gan_stage *s, int index, gan_tensor_ref *r)
+{
+    const gan_conv_geom *g = &s->geom;
+    const char *module = net->kind == GAN_NET_GENERATOR ? "to_rgb" : "from_rgb";
+    static const char *const sn_names[3] = {"weight_orig", "weight_u", "weight_v"};
+    snprintf(r->name, sizeof r->name, "%s.%d.%s", module, g->h, s->sn ? sn_names[index] : "weight");
+    if (index == 0) {
+        r->kind = GAN_TENSOR_PARAM;
+        r->ndim = 4;
+        r->shape[0] = g->oc;
+        r->shape[1] = g->c;
+        r->shape[2] = r->shape[3] = 1;
+        r->data = s->w;
+        r->count = stage_weight_count(s);
+        return;
+    }
+    r->kind = GAN_TENSOR_RUNNING_STAT;
+    r->ndim = 1;
+    r->shape[0] = index == 1 ? g->oc : g->c;
+    r->data = index == 1 ? s->u : s->v;
+    r->count = (size_t)r->shape[0];
 }
 
 void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
@@ -719,9 +920,22 @@ void gan_net_tensor(const gan_net *net, int index, gan_tensor_ref *r)
         }
         index -= 5;
     }
-    if (embed_width(net) && index < (net->embed_sn ? 3 : 1)) {
-        embed_tensor(net, index, r);
-        return;
+    if (embed_width(net)) {
+        if (index < (net->embed_sn ? 3 : 1)) {
+            embed_tensor(net, index, r);
+            return;
+        }
+        index -= net->embed_sn ? 3 : 1;
+    }
+    for (int i = 0; i < net->nstages; i++) {
+        const gan_stage *s = &net->rgb[i];
+        const int count = s->sn ? 3 : 1;
+        if (!s->geom.k) continue;
+        if (index < count) {
+            rgb_tensor(net, s, index, r);
+            return;
+        }
+        index -= count;
     }
     GAN_ABORT("tensor index out of range");
 }

@@ -657,6 +657,74 @@ static void check_progressive(gan_rng *rng, int kind, const char *label)
     free(p.in), free(p.in2), free(p.r), free(p.out), free(p.std), free(din), free(din2);
 }
 
+/* ------------------------------------------------ progressive growing */
+/* A growing G or D (16 px from 4) at every phase, fading and not: every
+ * parameter (the toRGB / fromRGB convolutions too) and D's input. Kinks are
+ * kept out of the differences: LeakyReLU slope 1, and G's ReLUs as
+ * LeakyReLUs of slope 1 (their own backward is checked above). Batchnorm
+ * in training mode, spectral norm in inference mode after training forwards. */
+typedef struct {
+    gan_net net;
+    gan_work work;
+    float *x, *r;
+    int n;
+    gan_mode mode;
+} grow_case;
+
+static double grow_obj(void *p)
+{
+    grow_case *c = p;
+    const float *out = gan_net_forward(&c->net, &c->work, c->x, NULL, c->n, c->mode);
+    return dot(out, c->r, gan_net_out_size(&c->net) * c->n);
+}
+
+static void check_growing(gan_rng *rng, gan_net_kind kind, gan_norm norm, const char *label)
+{
+    grow_case c = {.n = 3, .mode = norm == GAN_NORM_SPECTRAL ? GAN_MODE_EVAL : GAN_MODE_TRAIN};
+    const gan_arch arch = {
+        .image_size = 16, .channels = 1, .nz = 2, .ngf = 2, .ndf = 2, .d_norm = norm, .grow_from = 4};
+    CHECK(gan_net_build(&c.net, &arch, kind, c.n) == GAN_OK);
+    CHECK(gan_work_alloc(&c.work, gan_net_work_plan(&c.net), NULL) == GAN_OK);
+    gan_net_init_weights(&c.net, rng);
+    /* D's weights large enough for the differences to see (batchnorm does not care) */
+    for (size_t i = 0; kind != GAN_NET_GENERATOR && i < c.net.nparams; i++) c.net.params[i] *= 10.0f;
+    c.net.slope = 1.0f;
+    for (int i = 0; i < c.net.nstages; i++)
+        if (c.net.st[i].act == GAN_ACT_RELU) c.net.st[i].act = GAN_ACT_LEAKY;
+    const struct {
+        int size;
+        float blend;
+    } phases[5] = {{4, 1.0f}, {8, 0.3f}, {8, 1.0f}, {16, 0.6f}, {16, 1.0f}};
+    const long in_most = kind == GAN_NET_GENERATOR ? 2L * c.n : 16L * 16 * c.n;
+    c.x = randn(rng, in_most, 1);
+    const long out_most = 16L * 16 * c.n;
+    c.r = randn(rng, out_most, 1);
+    float *dx = malloc(sizeof(float) * in_most), *dout = malloc(sizeof(float) * out_most);
+    for (int p = 0; p < 5; p++) {
+        gan_net_set_phase(&c.net, phases[p].size, phases[p].blend);
+        for (int i = 0; norm == GAN_NORM_SPECTRAL && i < 5; i++)
+            gan_net_forward(&c.net, &c.work, c.x, NULL, c.n, GAN_MODE_TRAIN);
+        grow_obj(&c);
+        gan_net_zero_grad(&c.net);
+        const bool d = kind != GAN_NET_GENERATOR;
+        memcpy(dout, c.r, sizeof(float) * out_most); /* backward may overwrite its dout */
+        const float *g = gan_net_backward(&c.net, &c.work, dout, GAN_GRAD_PARAMS | (d ? GAN_GRAD_INPUT : 0));
+        const long in = gan_net_in_size(&c.net) * c.n;
+        if (d) memcpy(dx, g, sizeof(float) * in);
+        char what[80];
+        snprintf(what, sizeof what, "%s %d px a %.1f", label, phases[p].size, phases[p].blend);
+        /* G's weights are DCGAN's N(0, 0.02): a smaller step */
+        gradcheck(what, grow_obj, &c, c.net.params, c.net.grads, (long)c.net.nparams, d ? 1e-2f : 2e-3f);
+        if (d) {
+            snprintf(what, sizeof what, "%s %d px a %.1f input", label, phases[p].size, phases[p].blend);
+            gradcheck(what, grow_obj, &c, c.x, dx, in, 1e-2f);
+        }
+    }
+    free(c.x), free(c.r), free(dx), free(dout);
+    gan_net_free(&c.net);
+    gan_work_free(&c.work);
+}
+
 int main(void)
 {
     gan_rng rng;
@@ -689,5 +757,8 @@ int main(void)
     check_progressive(&rng, 0, "upsample2 nearest");
     check_progressive(&rng, 1, "fade (old)");
     check_progressive(&rng, 2, "minibatch std (groups of 4)");
+    check_growing(&rng, GAN_NET_GENERATOR, GAN_NORM_BATCH, "growing G");
+    check_growing(&rng, GAN_NET_DISCRIMINATOR, GAN_NORM_BATCH, "growing D");
+    check_growing(&rng, GAN_NET_DISCRIMINATOR, GAN_NORM_SPECTRAL, "growing D (spectral)");
     return check_exit("test_gradcheck");
 }

@@ -13,7 +13,17 @@
  * likewise), in the order of the PyTorch state_dict, so Adam is one loop and
  * a checkpoint is one write. Saved activations come from an arena sized for
  * `max_batch` at build time: the training step never allocates. Working
- * memory that lives only inside one pass is the caller's (gan/core/work.h). */
+ * memory that lives only inside one pass is the caller's (gan/core/work.h).
+ *
+ * Progressive growing (arch.grow_from > 0; Karras et al. 2018 on these
+ * blocks): the same stages, plus a 1x1 convolution per smaller resolution
+ * that G's features leave by (toRGB, then tanh) and D's input enters by
+ * (fromRGB, then LeakyReLU). gan_net_set_phase picks the resolution the net
+ * works at and the newest block's blend a: while a < 1, G's image is
+ * (1 - a) up2(toRGB(older features)) + a (newest block's image), and D's
+ * newest block is faded in over fromRGB(avgpool2(image)) the same way. At
+ * the full size with a = 1 the net is the DCGAN above, and the extra
+ * convolutions sit unused: every phase has the one layout. */
 #ifndef GAN_MODELS_DCGAN_H
 #define GAN_MODELS_DCGAN_H
 
@@ -55,6 +65,7 @@ typedef struct {
     gan_norm d_norm;   /* D's normalisation (G always has batchnorm) */
     int classes;       /* 0: unconditional; else 2 .. GAN_MAX_CLASSES */
     gan_g_cond g_cond; /* with classes */
+    int grow_from;     /* progressive growing's first resolution (4 .. image_size, a power of two); 0: off */
 } gan_arch;
 
 typedef enum {
@@ -131,6 +142,15 @@ typedef struct {
     bool class_grad_pending;
     float *ones, *zeros;   /* conditional batchnorm: the batchnorm's own (unit) affine */
     const int32_t *labels; /* the labels of the last forward */
+    /* progressive growing (arch.grow_from > 0): */
+    int size;    /* the side of the images the net makes or judges now (image_size when not growing) */
+    float blend; /* the newest block's weight a in its fade (1: fully in) */
+    gan_stage rgb[GAN_MAX_STAGES]; /* G: toRGB after stage i; D: fromRGB before stage i (geom.k == 0: none) */
+    float *fade_small;             /* G: up2's input gradient; D: the pooled input [C, N, S/2, S/2] */
+    float *fade_grad;              /* D: the pooled input's gradient [C, N, S/2, S/2] */
+    float *fade_big;  /* G: the upsampled older image [C, N, S, S]; D: the blend of the newest block */
+    float *fade_out;  /* G: the blended image [C, N, S, S] */
+    float *fade_side; /* G: the older toRGB's gradient into its stage; D: the pooled path's input gradient */
     gan_arena arena;
 } gan_net;
 
@@ -155,7 +175,16 @@ size_t gan_net_largest_grad(const gan_net *net);
 /* DCGAN init: conv weights N(0, 0.02); BN gamma N(1, 0.02), beta 0; running mean 0, var 1. */
 void gan_net_init_weights(gan_net *net, gan_rng *rng);
 
-/* Size of the input and output per sample: G in = nz, out = C*S*S; D in = C*S*S, out = 1;
+/* Progressive growing: the net works at `size` (grow_from .. image_size, a
+ * power of two) with the newest block at weight blend (0 < blend <= 1; at
+ * grow_from it is 1, there being no older block). A net that does not grow
+ * takes only (image_size, 1). */
+void gan_net_set_phase(gan_net *net, int size, float blend);
+/* Whether the net can work at `size` (a power of two from grow_from, or
+ * image_size when the net does not grow). */
+bool gan_net_size_valid(const gan_net *net, int size);
+
+/* Size of the input and output per sample at the net's size S (net->size): G in = nz, out = C*S*S; D in = C*S*S, out = 1;
  * a trunk's out is its last layer's channels * 4 * 4. */
 long gan_net_in_size(const gan_net *net);
 long gan_net_out_size(const gan_net *net);
