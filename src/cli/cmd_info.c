@@ -48,6 +48,11 @@ static void print_net(const gan_checkpoint_info *info)
     printf("arch:       %dx%d, %d channel%s, nz %d, ngf %d, ndf %d (D: %s)\n", arch->image_size,
            arch->image_size, arch->channels, arch->channels == 1 ? "" : "s", arch->nz, arch->ngf, arch->ndf,
            norms[arch->d_norm]);
+    if (arch->grow_from > 0) {
+        printf("growing:    from %d px; phase %d px", arch->grow_from, info->phase_size);
+        if (info->phase_blend < 1.0f) printf(", its newest block fading in at %.4g", (double)info->phase_blend);
+        printf("\n");
+    }
     printf("parameters: %zu\n", info->params);
     if (arch->classes > 0) print_classes(info);
     const bool ema = info->weights && strncmp(info->weights, "ema ", 4) == 0;

@@ -24,6 +24,9 @@ static const cli_option OPTIONS[] = {
      "--nrow (default 8) images each. Without it, classes are drawn uniformly"},
     {"labels-in", 0, "FILE", false, "read the images' classes from a .npy (int64, [n])"},
     {"labels-out", 0, "FILE", false, "write the images' classes to a .npy (int64, [n])"},
+    {"size", 0, "S", false,
+     "a growing generator (model.progressive): its images at side S, an\n"
+     "earlier phase's (default: the phase it was saved at)"},
     {"bn-batch", 0, NULL, false,
      "batchnorm from the batch's statistics instead of the running ones\n"
      "(as PyTorch in train mode; batches of up to 1024)"},
@@ -46,8 +49,9 @@ static int read_args(const cli_args *a, gan_sample_request *req, gan_sample_outp
     const cli_value *class_opt = &a->opt[cli_find(&CLI_SAMPLE, "class")];
     bool all = false;
     for (int i = 0; i < class_opt->count; i++) all |= strcmp(class_opt->values[i], "all") == 0;
-    int64_t n = -1, seed = 1, nrow = 0;
+    int64_t n = -1, seed = 1, nrow = 0, size = 0;
     int code = cli_get_int64(&CLI_SAMPLE, a, "n", 1, GAN_SAMPLE_MAX, &n);
+    if (code == EXIT_OK) code = cli_get_int64(&CLI_SAMPLE, a, "size", 1, 4096, &size);
     if (code == EXIT_OK) code = cli_get_int64(&CLI_SAMPLE, a, "seed", 0, INT64_MAX, &seed);
     if (code == EXIT_OK) code = cli_get_int64(&CLI_SAMPLE, a, "nrow", 1, GAN_SAMPLE_MAX, &nrow);
     *req =
@@ -60,7 +64,8 @@ static int read_args(const cli_args *a, gan_sample_request *req, gan_sample_outp
                              .classes = all ? NULL : class_opt->values,
                              .nclasses = all ? 0 : class_opt->count,
                              .all_classes = all,
-                             .per_class = nrow > 0 ? (int)nrow : 8};
+                             .per_class = nrow > 0 ? (int)nrow : 8,
+                             .size = (int)size};
     const char *grid = cli_get(&CLI_SAMPLE, a, "out");
     *out = (gan_sample_outputs){.grid = grid ? grid : "samples.png",
                                 .per_row = (int)nrow,

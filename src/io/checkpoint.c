@@ -65,8 +65,10 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     if (a->classes > 0)
         snprintf(cond, sizeof cond, ",\"classes\":%d,\"g_condition\":\"%s\"", a->classes,
                  a->g_cond == GAN_GCOND_BATCHNORM ? "batchnorm" : "concat");
-    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s%s}",
-             a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm, cond);
+    char grow[40] = "", phase[80];
+    if (a->grow_from > 0) snprintf(grow, sizeof grow, ",\"start_size\":%d", a->grow_from);
+    snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s%s%s}",
+             a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm, cond, grow);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
     const char *meta[14] = {"format", GAN_CKPT_FORMAT,
                             "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
@@ -79,6 +81,10 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
         names = gan_classes_to_json(&net->classes);
         if (!names) return gan_fail(err, GAN_ERR_NOMEM, "%s: out of memory", path);
         meta[2 * nmeta] = "class_names", meta[2 * nmeta + 1] = names, nmeta++;
+    }
+    if (a->grow_from > 0) { /* the phase the weights were trained to, exactly (%.9g round-trips a float) */
+        snprintf(phase, sizeof phase, "{\"size\":%d,\"blend\":%.9g}", net->size, (double)net->blend);
+        meta[2 * nmeta] = "phase", meta[2 * nmeta + 1] = phase, nmeta++;
     }
     if (weights) meta[2 * nmeta] = "weights", meta[2 * nmeta + 1] = weights, nmeta++;
     if (config_json) meta[2 * nmeta] = "config", meta[2 * nmeta + 1] = config_json, nmeta++;
@@ -130,8 +136,12 @@ gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *ki
     const char *gcs = cJSON_IsString(gc) ? gc->valuestring : gc ? "?" : "concat";
     const bool bad_gc = strcmp(gcs, "concat") != 0 && strcmp(gcs, "batchnorm") != 0;
     arch->g_cond = strcmp(gcs, "batchnorm") == 0 ? GAN_GCOND_BATCHNORM : GAN_GCOND_CONCAT;
+    /* a growing net's first phase (files of nets that do not grow have none) */
+    arch->grow_from = 0;
+    const bool bad_grow =
+        cJSON_GetObjectItemCaseSensitive(j, "start_size") && !gan_meta_int(j, "start_size", &arch->grow_from);
     cJSON_Delete(j);
-    if (bad || bad_classes)
+    if (bad || bad_classes || bad_grow)
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch is missing or malformed", f->path);
     if (bad_norm)
         return gan_fail(err, GAN_ERR_INPUT, "%s: metadata arch.d_norm: expected batchnorm, spectral or none",
@@ -194,6 +204,30 @@ gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, g
     return rc;
 }
 
+gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size, float *blend, gan_error *err)
+{
+    const char *text = gan_st_meta(f, "phase");
+    *size = arch->image_size, *blend = 1.0f;
+    if (arch->grow_from == 0)
+        return text ? gan_fail(err, GAN_ERR_INPUT, "%s: metadata phase in a net that does not grow", f->path)
+                    : GAN_OK;
+    if (!text) return gan_fail(err, GAN_ERR_INPUT, "%s: a growing net's checkpoint without metadata phase", f->path);
+    cJSON *j = cJSON_Parse(text);
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "blend");
+    int s = 0;
+    const bool ok = cJSON_IsObject(j) && gan_meta_int(j, "size", &s) && s >= arch->grow_from &&
+                    s <= arch->image_size && (s & (s - 1)) == 0 && cJSON_IsNumber(b) && b->valuedouble > 0.0 &&
+                    b->valuedouble <= 1.0 && (float)b->valuedouble > 0.0f;
+    if (ok) *size = s, *blend = s == arch->grow_from ? 1.0f : (float)b->valuedouble;
+    cJSON_Delete(j);
+    if (!ok)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: metadata phase: expected {\"size\": a power of two from %d to %d, \"blend\": a number "
+                        "in (0, 1]}",
+                        f->path, arch->grow_from, arch->image_size);
+    return GAN_OK;
+}
+
 gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int max_batch, int64_t *step,
                           gan_error *err)
 {
@@ -208,6 +242,10 @@ gan_status gan_model_load(const char *path, gan_net *net, gan_net_kind want, int
     if (rc == GAN_OK) {
         rc = gan_net_read_tensors(net, &f, "", err);
         if (rc == GAN_OK && arch.classes > 0) rc = gan_model_classes(&f, arch.classes, &net->classes, err);
+        int size = 0;
+        float blend = 1.0f;
+        if (rc == GAN_OK) rc = gan_model_phase(&f, &arch, &size, &blend, err);
+        if (rc == GAN_OK) gan_net_set_phase(net, size, blend);
         if (rc != GAN_OK) gan_net_free(net);
     }
     if (rc == GAN_OK && step) *step = meta_step(&f);

@@ -27,7 +27,8 @@ static gan_status describe_net(gan_checkpoint_info *info, gan_error *err)
     info->kind = kind == GAN_NET_GENERATOR ? GAN_FILE_GENERATOR : GAN_FILE_DISCRIMINATOR;
     info->params = count_params(&info->file);
     if (kind == GAN_NET_GENERATOR) info->weights = gan_st_meta(&info->file, "weights");
-    if (info->arch.classes == 0) return GAN_OK;
+    rc = gan_model_phase(&info->file, &info->arch, &info->phase_size, &info->phase_blend, err);
+    if (rc != GAN_OK || info->arch.classes == 0) return rc;
     return gan_model_classes(&info->file, info->arch.classes, &info->classes, err);
 }
 

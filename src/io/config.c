@@ -72,6 +72,17 @@ static const key_spec KEYS[] = {
     {"model.g_condition", K_ENUM, OFF(g_condition), sizeof(int), 0, 0, "concat|batchnorm", "\"concat\"",
      "with model.conditional, how the class enters G: concat (a learned class embedding of nz numbers beside z) "
      "or batchnorm (class-dependent batchnorm gamma and beta in every layer of G)"},
+    {"model.progressive", K_BOOL, OFF(progressive), 0, 0, 0, NULL, "false",
+     "progressive growing (ProGAN's schedule on the DCGAN blocks): training starts at model.start_size and "
+     "doubles the resolution every model.phase_steps steps up to data.image_size, fading each new block in "
+     "over model.fade_steps"},
+    {"model.start_size", K_INT, OFF(start_size), 0, 4, 128, "4|8|16|32|64|128", "8",
+     "with model.progressive: the side of the first phase's images (at most data.image_size)"},
+    {"model.phase_steps", K_I64, OFF(phase_steps), 0, 1, 1e12, NULL, "1000",
+     "with model.progressive: steps of each phase but the last (which lasts to the end of training)"},
+    {"model.fade_steps", K_I64, OFF(fade_steps), 0, 0, 1e12, NULL, "500",
+     "with model.progressive: the first steps of each phase after the first, over which the new block's weight "
+     "ramps from 0 to 1 (at most model.phase_steps; 0: no fade)"},
     {"train.batch_size", K_INT, OFF(batch_size), 0, 2, 4096, NULL, "64",
      "images per step (>= 2: batchnorm needs two)"},
     {"train.epochs", K_INT, OFF(epochs), 0, 1, 1e6, NULL, "5",
@@ -597,6 +608,15 @@ static gan_status check_pairs(const gan_config *cfg, const char *label, gan_erro
         return gan_fail(err, GAN_ERR_INPUT, "%s: train.lr_g_early needs train.lr_g_early_steps > 0", label);
     if (cfg->lr_g_early_steps > 0 && cfg->lr_g_early == 0.0)
         return gan_fail(err, GAN_ERR_INPUT, "%s: train.lr_g_early_steps needs train.lr_g_early > 0", label);
+    if (!cfg->progressive) return GAN_OK;
+    if (cfg->start_size > cfg->image_size)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: model.start_size: %d is larger than data.image_size %d (growing starts smaller)",
+                        label, cfg->start_size, cfg->image_size);
+    if (cfg->fade_steps > cfg->phase_steps)
+        return gan_fail(err, GAN_ERR_INPUT,
+                        "%s: model.fade_steps: %lld is longer than a phase (model.phase_steps %lld)", label,
+                        (long long)cfg->fade_steps, (long long)cfg->phase_steps);
     return GAN_OK;
 }
 
@@ -663,7 +683,8 @@ gan_arch gan_config_arch(const gan_config *c)
                       .ndf = c->ndf,
                       .d_norm = c->d_norm,
                       .classes = 0, /* the data's: set once it is loaded */
-                      .g_cond = c->g_condition};
+                      .g_cond = c->g_condition,
+                      .grow_from = c->progressive ? c->start_size : 0};
 }
 
 void gan_config_choice(const char *path, int value, char *out, size_t len)

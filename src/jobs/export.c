@@ -29,6 +29,14 @@ static gan_status load_generator(const char *path, gan_net *g, gan_checkpoint_in
         rc = gan_fail(err, GAN_ERR_INPUT, "%s: is %s; gan export takes a generator (g.bin)", path,
                       not_a_generator(info->kind));
     if (rc == GAN_OK) rc = gan_model_load(path, g, GAN_NET_GENERATOR, 1, NULL, err);
+    /* at the full size with its last block in, a growing G is the DCGAN the graph writes */
+    if (rc == GAN_OK && (g->size != g->arch.image_size || g->blend < 1.0f)) {
+        rc = gan_fail(err, GAN_ERR_INPUT,
+                      "%s: a growing generator still at its %d px phase%s; gan export takes one grown to its "
+                      "full %d px",
+                      path, g->size, g->blend < 1.0f ? " (fading in)" : "", g->arch.image_size);
+        gan_net_free(g);
+    }
     if (rc != GAN_OK) gan_checkpoint_info_free(info);
     return rc;
 }

@@ -20,7 +20,7 @@ void gan_generate(gan_net *g, const gan_work *work, const float *z, const int32_
                   gan_mode bn_mode, float *zc, float *images)
 {
     const int nz = g->arch.nz, C = g->arch.channels, chunk = g->max_batch;
-    const long plane = (long)g->arch.image_size * g->arch.image_size;
+    const long plane = (long)g->size * g->size;
     for (long start = 0; start < n; start += chunk) {
         const int m = (int)(n - start < chunk ? n - start : chunk);
         /* [n, nz] rows -> gan's channel-major [nz, m] */

@@ -80,7 +80,7 @@ static gan_status draw(const gan_interp_request *req, gan_net *g, const float *z
                          .batch = n,
                          .count = n,
                          .channels = g->arch.channels,
-                         .size = g->arch.image_size,
+                         .size = g->size,
                          .per_row = req->steps,
                          .pad = 2};
         gan_grid_set_rows(&grid, &rows);

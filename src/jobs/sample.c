@@ -159,6 +159,20 @@ static gan_status check_size(const gan_sample_request *req, const gan_samples *s
     return GAN_OK;
 }
 
+/* --size: a growing generator at an earlier phase's side (its older
+ * toRGB, fully blended), or at the side it was saved at. */
+static gan_status choose_size(const gan_sample_request *req, gan_net *g, gan_error *err)
+{
+    if (g->arch.grow_from == 0 && req->size != g->arch.image_size)
+        return gan_fail(err, GAN_ERR_USAGE, "--size %d: %s does not grow; it makes %d px images only", req->size,
+                        req->ckpt, g->arch.image_size);
+    if (!gan_net_size_valid(g, req->size) || req->size > g->size)
+        return gan_fail(err, GAN_ERR_USAGE, "--size %d: %s makes sides that are powers of two from %d to %d, the "
+                        "phase it has reached", req->size, req->ckpt, g->arch.grow_from, g->size);
+    if (req->size < g->size) gan_net_set_phase(g, req->size, 1.0f);
+    return GAN_OK;
+}
+
 /* The generator's images, in chunks as large as GAN_GENERATE_BUDGET allows
  * (the results do not depend on it); batch statistics do, so --bn-batch
  * keeps chunks of BN_CHUNK. */
@@ -169,7 +183,9 @@ static gan_status run_generator(const gan_sample_request *req, gan_samples *s, g
     const int chunk = req->bn_mode == GAN_MODE_TRAIN ? (int)(n < BN_CHUNK ? n : BN_CHUNK)
                                                      : gan_generate_chunk(&s->arch, n, GAN_GENERATE_BUDGET);
     gan_status rc = gan_model_load(req->ckpt, g, GAN_NET_GENERATOR, chunk, NULL, err);
+    if (rc == GAN_OK && req->size) rc = choose_size(req, g, err);
     if (rc != GAN_OK) return rc;
+    s->size = g->size;
     gan_pool *pool = gan_threads_start(0);
     gan_work work = {0};
     float *zc = malloc(sizeof(float) * (size_t)chunk * nz);
@@ -234,7 +250,7 @@ static gan_status write_grid(const gan_samples *s, const gan_sample_outputs *out
                      .batch = n,
                      .count = n,
                      .channels = s->arch.channels,
-                     .size = s->arch.image_size,
+                     .size = s->size,
                      .per_row = out->per_row > 0 ? out->per_row : gan_grid_square_row(n),
                      .pad = 2};
     gan_grid_set_rows(&grid, &rows);
@@ -254,7 +270,7 @@ static gan_status write_each(const gan_samples *s, const char *dir, gan_error *e
                               .first = (int)i,
                               .count = 1,
                               .channels = s->arch.channels,
-                              .size = s->arch.image_size,
+                              .size = s->size,
                               .per_row = 1,
                               .pad = 0};
         if (rc == GAN_OK) rc = gan_grid_png(path, &one, err);
@@ -276,7 +292,7 @@ static gan_status write_labels(const gan_samples *s, const char *path, gan_error
 /* The images as a .npy: batch-major [n, C, H, W]. */
 static gan_status write_images(const gan_samples *s, const char *path, gan_error *err)
 {
-    const int C = s->arch.channels, S = s->arch.image_size;
+    const int C = s->arch.channels, S = s->size;
     const long plane = (long)S * S, n = s->n;
     float *nchw = malloc(sizeof(float) * (size_t)n * C * plane);
     if (!nchw) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");

@@ -16,6 +16,7 @@
 #include "gan/io/atomic_file.h"
 #include "gan/io/image_grid.h"
 #include "gan/jobs/memory.h"
+#include "gan/nn/progressive.h"
 #include "run_folder.h"
 #include "train_run.h"
 
@@ -39,17 +40,26 @@ static gan_status write_samples(gan_run *r, gan_error *err)
     gan_status rc = gan_path_format(path, err, "%s/step_%06lld.png", r->paths.samples, (long long)t->step);
     if (rc != GAN_OK) return rc;
     /* Inference mode: running statistics, nothing in the nets changes. */
-    const int n = t->cfg->sample_count;
-    const float *imgs = gan_net_forward(gan_trainer_sampler(&r->t), &r->t.work, r->fixed_z, r->fixed_labels,
-                                        n, GAN_MODE_EVAL);
-    const gan_grid grid = {.images = imgs,
+    const int n = t->cfg->sample_count, C = t->cfg->channels, S = t->cfg->image_size;
+    gan_net *g = gan_trainer_sampler(&r->t);
+    const float *imgs = gan_net_forward(g, &r->t.work, r->fixed_z, r->fixed_labels, n, GAN_MODE_EVAL);
+    float *shown = NULL; /* a growing G's earlier phase: its pixels enlarged to the data's size */
+    if (g->size < S) {
+        shown = malloc(sizeof(float) * (size_t)C * n * S * S);
+        if (!shown) return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+        for (long p = 0; p < (long)C * n; p++)
+            gan_upsample_nearest(shown + p * S * S, imgs + p * g->size * g->size, g->size, S);
+    }
+    const gan_grid grid = {.images = shown ? shown : imgs,
                            .batch = n,
                            .count = n,
-                           .channels = t->cfg->channels,
-                           .size = t->cfg->image_size,
+                           .channels = C,
+                           .size = S,
                            .per_row = sample_grid_row(t, n),
                            .pad = 2};
-    return gan_grid_png(path, &grid, err);
+    rc = gan_grid_png(path, &grid, err);
+    free(shown);
+    return rc;
 }
 
 /* A labelled data set's grid shows image i of class i mod classes (as the

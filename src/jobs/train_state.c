@@ -87,11 +87,11 @@ static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_er
     gan_config then;
     if (!saved || gan_config_parse(&then, saved, f->path, NULL, 0, NULL) != GAN_OK)
         return GAN_OK; /* the tensors tell */
-    enum { NKEYS = 9 };
+    enum { NKEYS = 11 };
     char a[NKEYS][32], b[NKEYS][32];
-    const char *keys[NKEYS] = {"data.image_size", "data.channels",     "model.nz",
-                               "model.ngf",       "model.ndf",         "model.d_norm",
-                               "train.ema",       "model.conditional", "model.g_condition"};
+    const char *keys[NKEYS] = {"data.image_size",   "data.channels",     "model.nz",          "model.ngf",
+                               "model.ndf",         "model.d_norm",      "train.ema",         "model.conditional",
+                               "model.g_condition", "model.progressive", "model.start_size"};
     const gan_config *c[2] = {&then, now};
     for (int i = 0; i < 2; i++) {
         char(*v)[32] = i == 0 ? a : b;
@@ -108,6 +108,8 @@ static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_er
         gan_config_choice("model.g_condition", c[i]->conditional ? c[i]->g_condition : GAN_GCOND_CONCAT, name,
                           sizeof name);
         snprintf(v[8], 32, "\"%s\"", name);
+        snprintf(v[9], 32, "%s", c[i]->progressive ? "true" : "false");
+        snprintf(v[10], 32, "%d", c[i]->progressive ? c[i]->start_size : 0); /* 0: unused */
     }
     for (int k = 0; k < NKEYS; k++)
         if (strcmp(a[k], b[k]) != 0)

@@ -7,6 +7,7 @@
 #include "gan/core/blas.h"
 #include "gan/core/dispatch.h"
 #include "gan/core/partials.h"
+#include "gan/nn/avgpool2d.h"
 #include "gan/nn/gan_loss.h"
 #include "trainer.h"
 
@@ -208,7 +209,7 @@ static void ensure_perm(gan_trainer *t, int64_t epoch)
     t->perm_epoch = epoch;
 }
 
-/* This rank's slice of the next global batch. */
+/* This rank's slice of the next global batch, at the phase's size. */
 static void next_real_batch(gan_trainer *t)
 {
     const int B = t->cfg->batch_size, n = t->local_batch;
@@ -216,6 +217,10 @@ static void next_real_batch(gan_trainer *t)
     ensure_perm(t, epoch);
     memcpy(t->batch_idx, t->perm + b * B + (int64_t)t->rank * n, sizeof(int32_t) * n);
     gan_dataset_batch(&t->data, t->batch_idx, n, t->real);
+    /* box-filtered down, in place (each 2x2 block is read before its mean is
+     * written, at an index no later than the block's) */
+    for (int side = t->cfg->image_size; side > t->d.size; side /= 2)
+        gan_avgpool2_forward(t->real, t->real, (long)t->cfg->channels * n, side, side);
     if (t->real_labels) gan_dataset_batch_labels(&t->data, t->batch_idx, n, t->real_labels);
     t->cursor++;
 }
@@ -299,10 +304,9 @@ static const float *augmented(gan_trainer *t, const float *x, float *out)
 {
     if (!t->augment) return x;
     const gan_config *c = t->cfg;
-    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, c->image_size,
-                     &t->rng); /* the global batch's */
+    gan_augment_draw(t->aug_draws, c->batch_size, t->augment, t->d.size, &t->rng); /* the global batch's */
     gan_augment_forward(out, x, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment, c->channels,
-                        t->local_batch, c->image_size, t->aug_scratch);
+                        t->local_batch, t->d.size, t->aug_scratch);
     return out;
 }
 
@@ -387,7 +391,7 @@ static void g_update(gan_trainer *t, const gan_work *w, const float *fake, const
     float *dfake = gan_net_backward(&t->d, w, t->dlogits, GAN_GRAD_INPUT);
     if (t->augment) { /* back through the augmentation to G's output */
         gan_augment_backward(t->aug_grad, dfake, t->aug_draws + (size_t)t->rank * t->local_batch, t->augment,
-                             c->channels, B, c->image_size, t->aug_scratch);
+                             c->channels, B, t->d.size, t->aug_scratch);
         dfake = t->aug_grad;
     }
     gan_net_backward(&t->g, w, dfake, GAN_GRAD_PARAMS);
@@ -398,8 +402,26 @@ static void g_update(gan_trainer *t, const gan_work *w, const float *fake, const
                  t->t_g);
 }
 
+gan_phase gan_train_phase(const gan_config *c, int64_t step)
+{
+    if (!c->progressive) return (gan_phase){c->image_size, 1.0f};
+    int p = 0;
+    while ((c->start_size << p) < c->image_size && step >= (p + 1) * c->phase_steps) p++;
+    const int64_t into = step - p * c->phase_steps; /* steps into phase p */
+    const bool fading = p > 0 && into < c->fade_steps;
+    return (gan_phase){c->start_size << p, fading ? (float)((double)(into + 1) / (double)c->fade_steps) : 1.0f};
+}
+
+/* The phase a step trains at, on G and D. */
+static void set_phase(gan_trainer *t, gan_phase ph)
+{
+    gan_net_set_phase(&t->g, ph.size, ph.blend);
+    gan_net_set_phase(&t->d, ph.size, ph.blend);
+}
+
 void gan_trainer_step(gan_trainer *t)
 {
+    set_phase(t, gan_train_phase(t->cfg, t->step));
     gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
     step_work.sync = t->ranks > 1 || t->deterministic ? &t->sync : NULL;
     const float *fake = NULL;
@@ -430,7 +452,11 @@ enum { EMA_STATS_BATCHES = 8 };
 
 gan_net *gan_trainer_sampler(gan_trainer *t)
 {
+    /* the phase of the last step taken: what G has learnt so far */
+    const gan_phase ph = gan_train_phase(t->cfg, t->step > 0 ? t->step - 1 : 0);
+    gan_net_set_phase(&t->g, ph.size, ph.blend);
     if (!t->ema_on) return &t->g;
+    gan_net_set_phase(&t->ema, ph.size, ph.blend);
     if (t->ema_stats_step == t->step) return &t->ema;
     /* Averaged weights need statistics of their own: G's running statistics
      * belong to G's weights, and an average of statistics is not the

@@ -61,6 +61,18 @@ typedef struct {
     int64_t ema_stats_step; /* the step its BN statistics were recomputed at; -1: not yet */
 } gan_trainer;
 
+/* Progressive growing's phase: the side the nets work at and the newest
+ * block's blend. */
+typedef struct {
+    int size;
+    float blend;
+} gan_phase;
+/* The phase step `step` (0-based) trains at: phase p (side start_size << p)
+ * begins at step p * model.phase_steps, its blend rising by
+ * 1 / model.fade_steps a step to 1; the last phase lasts to the end. It
+ * depends on the step alone, so a resumed run grows as the straight one. */
+gan_phase gan_train_phase(const gan_config *cfg, int64_t step);
+
 /* Builds G (for batches up to g_batch) and D (train.batch_size), the shared
  * work block, the threads and the step's buffers, for t->comm's ranks (set it
  * first, or leave it NULL); t->data must be loaded

@@ -9,6 +9,7 @@
 
 #include "gan/core/check.h"
 #include "gan/metrics/class_scores.h"
+#include "gan/nn/progressive.h"
 #include "gan/metrics/fid.h"
 #include "gan/nn/layout.h"
 
@@ -130,8 +131,13 @@ void gan_generator_images(void *ctx, long first, int n, float *out)
             else gan_net_draw_labels(g, &src->rng, labels, q);
         }
         const float *imgs = gan_net_forward(g, src->work, src->z, labels, q, src->bn_mode);
-        gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
-                        g->arch.channels, plane);
+        if (g->size == g->arch.image_size)
+            gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
+                            g->arch.channels, plane);
+        else /* a growing G's earlier phase, scored at the data's size */
+            for (long p = 0; p < (long)g->arch.channels * q; p++)
+                gan_upsample_nearest(out + ((p / q) * n + done + p % q) * plane,
+                                     imgs + p * g->size * g->size, g->size, g->arch.image_size);
         done += q;
     }
 }

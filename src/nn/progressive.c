@@ -109,3 +109,14 @@ void gan_mbstd_backward(float *din, const float *dout, const float *in, const fl
             }
     }
 }
+
+void gan_upsample_nearest(float *out, const float *in, int from, int to)
+{
+    GAN_ASSERT(from >= 1 && to % from == 0);
+    const int f = to / from;
+    for (int y = 0; y < to; y++) {
+        const float *src = in + (long)(y / f) * from;
+        float *dst = out + (long)y * to;
+        for (int x = 0; x < to; x++) dst[x] = src[x / f];
+    }
+}

@@ -5,8 +5,10 @@
  *   kind    "generator" | "discriminator" | "classifier"
  *   arch    {"image_size":32,"channels":1,"nz":100,"ngf":64,"ndf":64}, with
  *           "d_norm" unless batchnorm, and for a conditional net "classes"
- *           and "g_condition" (a classifier: {image_size, channels, width,
- *           hidden, classes})
+ *           and "g_condition", and for a growing net "start_size" (a
+ *           classifier: {image_size, channels, width, hidden, classes})
+ *   phase   a growing net's {"size": side it works at, "blend": its newest
+ *           block's weight}
  *   class_names  a conditional net's classes, a JSON array of strings
  *   step    training step the file was written at (a classifier: test_accuracy)
  *   config  the resolved training config (JSON), when written by a job */
@@ -44,6 +46,10 @@ gan_status gan_model_arch(const gan_st_file *f, gan_arch *arch, gan_net_kind *ki
 /* A conditional model file's class names (metadata class_names), checked
  * to be `count` valid names. */
 gan_status gan_model_classes(const gan_st_file *f, int count, gan_classes *classes, gan_error *err);
+/* A growing net's phase from metadata "phase" ({"size": 16, "blend": 0.25}),
+ * checked against its arch; a file of a net that does not grow has none
+ * (and gets image_size, 1). */
+gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size, float *blend, gan_error *err);
 /* The arch of a model file of the wanted kind, without building anything. */
 gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, gan_error *err);
 /* Loads a model file of the wanted kind (GAN_NET_GENERATOR or

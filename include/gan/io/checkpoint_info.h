@@ -26,6 +26,8 @@ typedef struct {
     size_t params;       /* its parameters (not buffers: running statistics, power-iteration vectors) */
     gan_classes classes; /* a conditional net's class names */
     const char *weights; /* a generator's "weights" metadata ("ema 0.999"), or NULL: G's own */
+    int phase_size;      /* a growing net's phase: the side it works at, */
+    float phase_blend;   /* and its newest block's weight */
     const char *classifier_arch, *test_accuracy; /* a classifier's metadata, or NULL */
     const char *step, *config;                   /* metadata, or NULL */
 } gan_checkpoint_info;

@@ -41,6 +41,10 @@ typedef struct {
     gan_norm d_norm;        /* D's normalisation */
     bool conditional;       /* class-conditional G and D, classes from the data's labels */
     gan_g_cond g_condition; /* how the class enters G */
+    bool progressive;       /* progressive growing, from start_size */
+    int start_size;         /* the first phase's side */
+    int64_t phase_steps;    /* steps of every phase but the last */
+    int64_t fade_steps;     /* steps over which a new block fades in */
     /* train */
     int batch_size;
     int epochs;

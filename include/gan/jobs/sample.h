@@ -24,6 +24,7 @@ typedef struct {
     int nclasses;               /* ... images split among them in blocks; 0: drawn as in training */
     bool all_classes;           /* every class, per_class images each (then nclasses is 0) */
     int per_class;              /* with all_classes: images per class */
+    int size;                   /* a growing generator's side, up to its phase's; 0: its phase's */
 } gan_sample_request;
 
 typedef struct {
@@ -33,6 +34,7 @@ typedef struct {
     long n;
     float *z;        /* [n, nz], a .npy's layout */
     int32_t *labels; /* [n] (a conditional generator), else NULL */
+    int size;        /* S: the side of the images (a growing generator's phase, or its --size) */
     float *images;   /* [C, n, S, S], channel-major, values in [-1, 1] */
 } gan_samples;
 

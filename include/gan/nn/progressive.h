@@ -18,6 +18,11 @@ void gan_upsample2_forward(float *out, const float *in, long planes, int h, int 
  * (overwritten). */
 void gan_upsample2_backward(float *din, const float *dout, long planes, int h, int w);
 
+/* One plane from x `from` to `to` (a multiple of from), each pixel
+ * repeated: how a growing G's smaller images are shown and scored at the
+ * data's size. */
+void gan_upsample_nearest(float *out, const float *in, int from, int to);
+
 /* out[i] = (1 - a) * old[i] + a * new[i], i < n. */
 void gan_fade_forward(float *out, const float *old, const float *new_, float a, long n);
 /* dold = (1 - a) * dout and dnew = a * dout (overwritten; either may be
