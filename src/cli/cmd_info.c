@@ -50,7 +50,8 @@ static void print_net(const gan_checkpoint_info *info)
            norms[arch->d_norm]);
     if (arch->grow_from > 0) {
         printf("growing:    from %d px; phase %d px", arch->grow_from, info->phase_size);
-        if (info->phase_blend < 1.0f) printf(", its newest block fading in at %.4g", (double)info->phase_blend);
+        if (info->phase_blend < 1.0f)
+            printf(", its newest block fading in at %.4g", (double)info->phase_blend);
         printf("\n");
     }
     printf("parameters: %zu\n", info->params);

@@ -204,27 +204,30 @@ gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, g
     return rc;
 }
 
-gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size, float *blend, gan_error *err)
+gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size, float *blend,
+                           gan_error *err)
 {
     const char *text = gan_st_meta(f, "phase");
     *size = arch->image_size, *blend = 1.0f;
     if (arch->grow_from == 0)
         return text ? gan_fail(err, GAN_ERR_INPUT, "%s: metadata phase in a net that does not grow", f->path)
                     : GAN_OK;
-    if (!text) return gan_fail(err, GAN_ERR_INPUT, "%s: a growing net's checkpoint without metadata phase", f->path);
+    if (!text)
+        return gan_fail(err, GAN_ERR_INPUT, "%s: a growing net's checkpoint without metadata phase", f->path);
     cJSON *j = cJSON_Parse(text);
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "blend");
     int s = 0;
     const bool ok = cJSON_IsObject(j) && gan_meta_int(j, "size", &s) && s >= arch->grow_from &&
-                    s <= arch->image_size && (s & (s - 1)) == 0 && cJSON_IsNumber(b) && b->valuedouble > 0.0 &&
-                    b->valuedouble <= 1.0 && (float)b->valuedouble > 0.0f;
+                    s <= arch->image_size && (s & (s - 1)) == 0 && cJSON_IsNumber(b) &&
+                    b->valuedouble > 0.0 && b->valuedouble <= 1.0 && (float)b->valuedouble > 0.0f;
     if (ok) *size = s, *blend = s == arch->grow_from ? 1.0f : (float)b->valuedouble;
     cJSON_Delete(j);
     if (!ok)
-        return gan_fail(err, GAN_ERR_INPUT,
-                        "%s: metadata phase: expected {\"size\": a power of two from %d to %d, \"blend\": a number "
-                        "in (0, 1]}",
-                        f->path, arch->grow_from, arch->image_size);
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: metadata phase: expected {\"size\": a power of two from %d to %d, \"blend\": a number "
+            "in (0, 1]}",
+            f->path, arch->grow_from, arch->image_size);
     return GAN_OK;
 }
 

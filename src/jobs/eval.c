@@ -125,10 +125,16 @@ static gan_status load_models(eval_job *j, gan_error *err)
     if (gan_work_alloc(&j->g_work, gan_net_work_plan(&j->g), j->pool_threads) != GAN_OK)
         return gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     const gan_arch *ga = &j->g.arch;
-    if (ga->image_size != ca->image_size || ga->channels != ca->channels)
-        return gan_fail(err, GAN_ERR_INPUT, "%s: makes %dx%dx%d images, but the classifier %s reads %dx%dx%d",
-                        req->ckpt, ga->image_size, ga->image_size, ga->channels, req->classifier,
-                        ca->image_size, ca->image_size, ca->channels);
+    /* a larger G's images are box-filtered down to the classifier's side */
+    const bool fits = ga->image_size % ca->image_size == 0 &&
+                      ((ga->image_size / ca->image_size) & (ga->image_size / ca->image_size - 1)) == 0;
+    if (!fits || ga->channels != ca->channels)
+        return gan_fail(
+            err, GAN_ERR_INPUT,
+            "%s: makes %dx%dx%d images, but the classifier %s reads %dx%dx%d (or a side a power of "
+            "two smaller)",
+            req->ckpt, ga->image_size, ga->image_size, ga->channels, req->classifier, ca->image_size,
+            ca->image_size, ca->channels);
     if (ga->classes > 0 && ga->classes != ca->classes)
         return gan_fail(
             err, GAN_ERR_INPUT,
@@ -182,7 +188,8 @@ static gan_status measure_generated(eval_job *j, gan_eval_result *out, gan_error
                                 .bn_mode = req->bn_mode,
                                 .truncation = req->truncation,
                                 .z = j->z,
-                                .label_buf = j->labels};
+                                .label_buf = j->labels,
+                                .size = j->cls.arch.image_size};
     /* a conditional G's classes come as often as in the real images, when they have the same classes */
     if (classes > 0 && j->data.labels && j->data.classes.count == classes) src.label_data = &j->data;
     gan_rng_seed(&src.rng, req->seed);

@@ -164,11 +164,13 @@ static gan_status check_size(const gan_sample_request *req, const gan_samples *s
 static gan_status choose_size(const gan_sample_request *req, gan_net *g, gan_error *err)
 {
     if (g->arch.grow_from == 0 && req->size != g->arch.image_size)
-        return gan_fail(err, GAN_ERR_USAGE, "--size %d: %s does not grow; it makes %d px images only", req->size,
-                        req->ckpt, g->arch.image_size);
+        return gan_fail(err, GAN_ERR_USAGE, "--size %d: %s does not grow; it makes %d px images only",
+                        req->size, req->ckpt, g->arch.image_size);
     if (!gan_net_size_valid(g, req->size) || req->size > g->size)
-        return gan_fail(err, GAN_ERR_USAGE, "--size %d: %s makes sides that are powers of two from %d to %d, the "
-                        "phase it has reached", req->size, req->ckpt, g->arch.grow_from, g->size);
+        return gan_fail(err, GAN_ERR_USAGE,
+                        "--size %d: %s makes sides that are powers of two from %d to %d, the "
+                        "phase it has reached",
+                        req->size, req->ckpt, g->arch.grow_from, g->size);
     if (req->size < g->size) gan_net_set_phase(g, req->size, 1.0f);
     return GAN_OK;
 }

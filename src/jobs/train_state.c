@@ -89,9 +89,10 @@ static gan_status same_shape(const gan_st_file *f, const gan_config *now, gan_er
         return GAN_OK; /* the tensors tell */
     enum { NKEYS = 11 };
     char a[NKEYS][32], b[NKEYS][32];
-    const char *keys[NKEYS] = {"data.image_size",   "data.channels",     "model.nz",          "model.ngf",
-                               "model.ndf",         "model.d_norm",      "train.ema",         "model.conditional",
-                               "model.g_condition", "model.progressive", "model.start_size"};
+    const char *keys[NKEYS] = {"data.image_size",   "data.channels",     "model.nz",
+                               "model.ngf",         "model.ndf",         "model.d_norm",
+                               "train.ema",         "model.conditional", "model.g_condition",
+                               "model.progressive", "model.start_size"};
     const gan_config *c[2] = {&then, now};
     for (int i = 0; i < 2; i++) {
         char(*v)[32] = i == 0 ? a : b;

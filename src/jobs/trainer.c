@@ -409,7 +409,8 @@ gan_phase gan_train_phase(const gan_config *c, int64_t step)
     while ((c->start_size << p) < c->image_size && step >= (p + 1) * c->phase_steps) p++;
     const int64_t into = step - p * c->phase_steps; /* steps into phase p */
     const bool fading = p > 0 && into < c->fade_steps;
-    return (gan_phase){c->start_size << p, fading ? (float)((double)(into + 1) / (double)c->fade_steps) : 1.0f};
+    return (gan_phase){c->start_size << p,
+                       fading ? (float)((double)(into + 1) / (double)c->fade_steps) : 1.0f};
 }
 
 /* The phase a step trains at, on G and D. */

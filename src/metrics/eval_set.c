@@ -9,9 +9,9 @@
 
 #include "gan/core/check.h"
 #include "gan/metrics/class_scores.h"
-#include "gan/nn/progressive.h"
 #include "gan/metrics/fid.h"
 #include "gan/nn/layout.h"
+#include "gan/nn/progressive.h"
 
 gan_status gan_eval_set_from(gan_eval_set *s, float *features, double *probs, long n, int dim, int classes,
                              gan_error *err)
@@ -119,7 +119,8 @@ void gan_generator_images(void *ctx, long first, int n, float *out)
 {
     gan_generator_source *src = ctx; /* the latents come from the stream in order */
     gan_net *g = src->g;
-    const long plane = (long)g->arch.image_size * g->arch.image_size;
+    const int side = src->size > 0 ? src->size : g->arch.image_size;
+    const long plane = (long)side * side;
     for (int done = 0; done < n;) {
         const int q = n - done < g->max_batch ? n - done : g->max_batch;
         gan_rng_truncated_normal(&src->rng, src->z, (long)g->arch.nz * q, src->truncation);
@@ -131,13 +132,13 @@ void gan_generator_images(void *ctx, long first, int n, float *out)
             else gan_net_draw_labels(g, &src->rng, labels, q);
         }
         const float *imgs = gan_net_forward(g, src->work, src->z, labels, q, src->bn_mode);
-        if (g->size == g->arch.image_size)
+        if (g->size == side)
             gan_copy_images(out + done * plane, gan_layout_cnhw(n, plane), imgs, gan_layout_cnhw(q, plane), q,
                             g->arch.channels, plane);
-        else /* a growing G's earlier phase, scored at the data's size */
+        else /* a growing G's earlier phase, or a classifier of a smaller side */
             for (long p = 0; p < (long)g->arch.channels * q; p++)
-                gan_upsample_nearest(out + ((p / q) * n + done + p % q) * plane,
-                                     imgs + p * g->size * g->size, g->size, g->arch.image_size);
+                gan_resample_pow2(out + ((p / q) * n + done + p % q) * plane, imgs + p * g->size * g->size,
+                                  g->size, side);
         done += q;
     }
 }

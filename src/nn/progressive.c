@@ -120,3 +120,21 @@ void gan_upsample_nearest(float *out, const float *in, int from, int to)
         for (int x = 0; x < to; x++) dst[x] = src[x / f];
     }
 }
+
+void gan_resample_pow2(float *out, const float *in, int from, int to)
+{
+    if (to >= from) {
+        gan_upsample_nearest(out, in, from, to);
+        return;
+    }
+    GAN_ASSERT(to >= 1 && from % to == 0);
+    const int f = from / to;
+    const float mean = 1.0f / (float)(f * f);
+    for (int y = 0; y < to; y++)
+        for (int x = 0; x < to; x++) {
+            float sum = 0.0f;
+            for (int dy = 0; dy < f; dy++)
+                for (int dx = 0; dx < f; dx++) sum += in[(long)(y * f + dy) * from + x * f + dx];
+            out[(long)y * to + x] = sum * mean;
+        }
+}

@@ -49,7 +49,8 @@ gan_status gan_model_classes(const gan_st_file *f, int count, gan_classes *class
 /* A growing net's phase from metadata "phase" ({"size": 16, "blend": 0.25}),
  * checked against its arch; a file of a net that does not grow has none
  * (and gets image_size, 1). */
-gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size, float *blend, gan_error *err);
+gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size, float *blend,
+                           gan_error *err);
 /* The arch of a model file of the wanted kind, without building anything. */
 gan_status gan_model_peek(const char *path, gan_arch *arch, gan_net_kind want, gan_error *err);
 /* Loads a model file of the wanted kind (GAN_NET_GENERATOR or

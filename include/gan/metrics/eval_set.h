@@ -61,6 +61,8 @@ typedef struct {
     const int32_t *labels;
     const gan_dataset *label_data;
     int32_t *label_buf; /* [g->max_batch], the caller's (a conditional g only) */
+    int size; /* the side images are delivered at (a power-of-two ratio to g's, gan_resample_pow2); 0: g's
+                           image_size */
 } gan_generator_source;
 void gan_generator_images(void *ctx, long first, int n, float *out);
 

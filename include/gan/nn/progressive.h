@@ -22,6 +22,10 @@ void gan_upsample2_backward(float *din, const float *dout, long planes, int h, i
  * repeated: how a growing G's smaller images are shown and scored at the
  * data's size. */
 void gan_upsample_nearest(float *out, const float *in, int from, int to);
+/* One plane from x `from` to `to`, one a multiple of the other: enlarged
+ * by gan_upsample_nearest, or shrunk by the mean of each block (a box
+ * filter). */
+void gan_resample_pow2(float *out, const float *in, int from, int to);
 
 /* out[i] = (1 - a) * old[i] + a * new[i], i < n. */
 void gan_fade_forward(float *out, const float *old, const float *new_, float a, long n);
