@@ -6,8 +6,9 @@ seconds/step, achieved GFLOP/s, peak resident memory, the ratio gan/PyTorch
 (PyTorch at its best of 1 and 2 threads) and gan's GFLOP/s as a share of a
 large SGEMM measured here.
 
-usage: scripts/bench/bench.py [--gan build/gan] [--quick] [--steps N] [--markdown]
---quick is the CI smoke run: one configuration, 2 steps, one environment."""
+usage: scripts/bench/bench.py [--gan build/gan] [--quick] [--steps N] [--only SIZE] [--markdown]
+--quick is the CI smoke run: one configuration, 2 steps, one environment;
+--only 128 times the configurations of that image size alone."""
 import argparse
 import json
 import math
@@ -20,6 +21,7 @@ CONFIGS = [  # (label, image size, channels, batch)
     ("32x32x1 batch 64", 32, 1, 64),
     ("32x32x1 batch 128", 32, 1, 128),
     ("64x64x3 batch 64", 64, 3, 64),
+    ("128x128x3 batch 32", 128, 3, 32),
 ]
 NZ, NGF, NDF = 100, 64, 64
 
@@ -78,8 +80,9 @@ def main():
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--markdown", action="store_true", help="print the results table as Markdown")
+    ap.add_argument("--only", type=int, default=0, help="only the configurations of this image size")
     a = ap.parse_args()
-    configs = CONFIGS[:1] if a.quick else CONFIGS
+    configs = CONFIGS[:1] if a.quick else [c for c in CONFIGS if a.only in (0, c[1])]
     steps, warmup = (2, 1) if a.quick else (a.steps, a.warmup)
     base = dict(os.environ)
     envs = [("OPENBLAS_CORETYPE=" + base["OPENBLAS_CORETYPE"] if "OPENBLAS_CORETYPE" in base else "as is", base)]
@@ -119,7 +122,7 @@ def main():
                   f"  ({pt['threads']} thread{'s' if pt['threads'] > 1 else ''})      peak RSS {row['pt_rss']:6.1f} MiB\n"
                   f"  ratio gan/PyTorch {ratio:.2f}x   memory {row['gan_rss'] / row['pt_rss']:.2f}x", flush=True)
         # sampling: gan sample's path against PyTorch's eval-mode G, 10,000 images of the first configuration
-        if not a.quick:
+        if not a.quick and not a.only:
             label, size, ch, _ = configs[0]
             n = 10000
             gs = run([a.gan, "bench", "--json", "--sample", str(n), "--set", f"data.image_size={size}",

@@ -22,6 +22,10 @@ const char *gan_run_weights_note(gan_run *r)
     return r->weights_note;
 }
 
+_Static_assert(GAN_ST_LIST_MAX >= 3 * (GAN_MAX_STAGES * 9 + 3) + 10,
+               "a training state's tensors fit a gan_st_list: per net and stage a conv weight, 5 batchnorm "
+               "tensors or 2 power-iteration vectors, and a toRGB/fromRGB's 3; the class embedding's 3");
+
 static gan_status save_state(gan_run *r, gan_error *err)
 {
     gan_trainer *t = &r->t;

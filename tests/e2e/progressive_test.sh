@@ -35,7 +35,8 @@ check "grids at the data's size at every phase (16 px, 4 a row: 4*18+2)" \
 run --set train.steps=14 --set "output.dir=$T/full"
 run --set train.steps=5 --set "output.dir=$T/part"
 "$GAN" train --resume "$T/part" --set train.steps=14 --quiet >/dev/null 2>"$T/err"
-check "resume exit 0 ($(cat "$T/err"))" test $? -eq 0
+rc=$?
+check "resume exit 0 ($(cat "$T/err"))" test "$rc" -eq 0
 check "5 steps (mid-fade) + resume to 14 == 14 steps (G tensors)" cmp -s <(st_data "$T/part/g.bin") <(st_data "$T/full/g.bin")
 check "5 steps (mid-fade) + resume to 14 == 14 steps (D tensors)" cmp -s <(st_data "$T/part/d.bin") <(st_data "$T/full/d.bin")
 run --set train.steps=14 --set train.threads=1 --set "output.dir=$T/one"

@@ -60,8 +60,12 @@ typedef struct {
     const void *data;
 } gan_st_entry;
 
-/* A list of entries with storage for their names, for building a file. */
-enum { GAN_ST_LIST_MAX = 96 };
+/* A list of entries with storage for their names, for building a file.
+ * The largest gan writes is a training state: three nets (G, D, the EMA)
+ * of up to GAN_MAX_STAGES stages, each with its batchnorm (6 tensors) or
+ * spectral norm (3), toRGB or fromRGB (3) and class embedding (3), and ten
+ * entries more (train_state.c checks its own count against this). */
+enum { GAN_ST_LIST_MAX = 3 * (8 * 9 + 3) + 10 };
 typedef struct {
     gan_st_entry e[GAN_ST_LIST_MAX];
     char names[GAN_ST_LIST_MAX][GAN_ST_MAX_NAME];
