@@ -43,6 +43,15 @@ run --set train.steps=14 --set train.threads=1 --set "output.dir=$T/one"
 check "1 thread == 2 threads (G tensors)" cmp -s <(st_data "$T/one/g.bin") <(st_data "$T/full/g.bin")
 check "1 thread == 2 threads (D tensors)" cmp -s <(st_data "$T/one/d.bin") <(st_data "$T/full/d.bin")
 
+# ---- the largest training state: 128 px, growing, EMA, spectral norm, classes (it once overflowed)
+"$GAN" train "${TINY[@]}" "${GROW[@]}" --set data.image_size=128 --set data.limit=64 --set model.ngf=2 \
+  --set model.ndf=2 --set model.d_norm=spectral --set model.conditional=true --set model.start_size=8 \
+  --set train.ema=0.999 --set train.batch_size=8 --set train.steps=2 --set "output.dir=$T/big" \
+  --quiet >/dev/null 2>"$T/err"
+rc=$?
+check "128 px growing conditional run with EMA and spectral norm: exit 0 ($(cat "$T/err"))" test "$rc" -eq 0
+check "... and its state has every net's tensors (113, 20 of them toRGB/fromRGB)" sh -c "'$GAN' info '$T/big/state.bin' | grep -c 'rgb' | grep -qx 20 && '$GAN' info '$T/big/state.bin' | grep -qx 'tensors:    113'"
+
 # ---- gan sample: the phase's side, --size for an earlier one
 expect 0 "" "$GAN" sample --ckpt "$T/six/g.bin" -n 4 --out "$T/s.png" --npy "$T/s.npy"
 check "the 8 px phase samples 8 px images" sh -c "file '$T/s.png' | grep -q '22 x 22'"
