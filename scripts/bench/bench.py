@@ -17,17 +17,19 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CONFIGS = [  # (label, image size, channels, batch)
-    ("32x32x1 batch 64", 32, 1, 64),
-    ("32x32x1 batch 128", 32, 1, 128),
-    ("64x64x3 batch 64", 64, 3, 64),
-    ("128x128x3 batch 32", 128, 3, 32),
+CONFIGS = [  # (label, image size, channels, batch, ngf = ndf)
+    ("32x32x1 batch 64", 32, 1, 64, 64),
+    ("32x32x1 batch 128", 32, 1, 128, 64),
+    ("64x64x3 batch 64", 64, 3, 64, 64),
+    ("128x128x3 batch 32", 128, 3, 32, 64),
+    ("128x128x3 batch 32 width 16 (faces-128)", 128, 3, 32, 16),
 ]
-NZ, NGF, NDF = 100, 64, 64
+NZ = 100
 
 
-def conv_layers(size, channels):
+def conv_layers(size, channels, width):
     """(C, OC, K, in_size, out_size, transpose, first) for G and D, per gan's DCGAN."""
+    NGF = NDF = width
     L = int(math.log2(size // 4))
     g = [(NZ, NGF * 2 ** (L - 1), 4, 1, 4, True, True)]
     for i in range(1, L):
@@ -40,11 +42,11 @@ def conv_layers(size, channels):
     return g, d
 
 
-def flops_per_image(size, channels):
+def flops_per_image(size, channels, width):
     """FLOPs of one training step per real image: (needed, all gradients).
     A conv's forward, weight gradient and input gradient each cost
     2 * C * OC * K^2 * (pixels of the larger side's grid)."""
-    g, d = conv_layers(size, channels)
+    g, d = conv_layers(size, channels, width)
     cost = lambda l: 2 * l[0] * l[1] * l[2] ** 2 * (l[3] ** 2 if l[5] else l[4] ** 2)
     G, Dc = sum(map(cost, g)), sum(map(cost, d))
     D_first = cost(d[0])
@@ -94,13 +96,15 @@ def main():
     for env_label, env in envs:
         peak = sgemm_gflops(env, 1024 if a.quick else 4096, 1 if a.quick else 5)
         print(f"== {env_label}: SGEMM 4096^3 on this machine: {peak:.0f} GFLOP/s", flush=True)
-        for label, size, ch, batch in configs:
-            need, allg = flops_per_image(size, ch)
-            sets = [f"data.image_size={size}", f"data.channels={ch}", f"train.batch_size={batch}"]
+        for label, size, ch, batch, width in configs:
+            need, allg = flops_per_image(size, ch, width)
+            sets = [f"data.image_size={size}", f"data.channels={ch}", f"train.batch_size={batch}",
+                    f"model.ngf={width}", f"model.ndf={width}"]
             gan = run([a.gan, "bench", "--json", "--warmup", str(warmup), "--steps", str(steps)] +
                       [x for s in sets for x in ("--set", s)], env)
             torch_runs = [run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--size", str(size),
                                "--channels", str(ch), "--batch", str(batch), "--threads", str(t),
+                               "--ngf", str(width), "--ndf", str(width),
                                "--warmup", str(warmup), "--steps", str(steps)], env) for t in (1, 2)]
             pt = max(torch_runs, key=lambda r: r["images_per_second"])
             ratio = gan["images_per_second"] / pt["images_per_second"]
@@ -123,7 +127,7 @@ def main():
                   f"  ratio gan/PyTorch {ratio:.2f}x   memory {row['gan_rss'] / row['pt_rss']:.2f}x", flush=True)
         # sampling: gan sample's path against PyTorch's eval-mode G, 10,000 images of the first configuration
         if not a.quick and not a.only:
-            label, size, ch, _ = configs[0]
+            label, size, ch, _, _ = configs[0]
             n = 10000
             gs = run([a.gan, "bench", "--json", "--sample", str(n), "--set", f"data.image_size={size}",
                       "--set", f"data.channels={ch}"], env)
