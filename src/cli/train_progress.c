@@ -97,6 +97,8 @@ static void show_row(cli_train_progress *p, const gan_train_progress *pr)
         (long long)pr->epoch, (long long)pr->total_epochs, (long long)pr->step, (long long)pr->total_steps,
         s->loss_d, s->loss_g, s->d_x, s->d_g_z, pr->images_per_second, el, eta);
     if (pr->class_loss) fprintf(log, "  class_D %.4f  class_G %.4f", s->class_d, s->class_g);
+    if (pr->size > 0) fprintf(log, "  phase %d px", pr->size);
+    if (pr->size > 0 && pr->blend < 1.0f) fprintf(log, " fading in %.2f", (double)pr->blend);
     fputc('\n', log);
 }
 
@@ -117,9 +119,11 @@ static void show_bar(cli_train_progress *p, const gan_train_progress *pr)
     fmt_time(el, sizeof el, pr->elapsed);
     fmt_time(eta, sizeof eta, seconds_left(pr));
     /* what matters most first: on an 80-column terminal the elapsed time is what is cut */
+    char phase[32] = ""; /* a growing run's side */
+    if (pr->size > 0) snprintf(phase, sizeof phase, "  %d px%s", pr->size, pr->blend < 1.0f ? " fading" : "");
     int n = snprintf(line, sizeof line,
-                     "step %lld/%lld [%s] %3.0f%%  %.0f img/s  %s left  loss D %.3f G %.3f  %s elapsed",
-                     (long long)pr->step, (long long)pr->total_steps, bar, 100.0 * frac,
+                     "step %lld/%lld [%s] %3.0f%%%s  %.0f img/s  %s left  loss D %.3f G %.3f  %s elapsed",
+                     (long long)pr->step, (long long)pr->total_steps, bar, 100.0 * frac, phase,
                      pr->images_per_second, eta, pr->mean.loss_d, pr->mean.loss_g, el);
     const int width = p->columns - 1;
     if (n > width) n = width;

@@ -127,6 +127,7 @@ static gan_train_progress progress_now(const gan_run *r, double now)
 {
     const gan_trainer *t = &r->t;
     const int64_t images_per_epoch = t->steps_per_epoch;
+    const gan_phase phase = gan_train_phase(t->cfg, t->step > 0 ? t->step - 1 : 0);
     return (gan_train_progress){.step = t->step,
                                 .total_steps = r->total_steps,
                                 .session_start_step = r->session_start_step,
@@ -135,7 +136,9 @@ static gan_train_progress progress_now(const gan_run *r, double now)
                                                 images_per_epoch,
                                 .mean = interval_means(r),
                                 .elapsed = now - r->t_start,
-                                .class_loss = t->cfg->class_loss > 0.0};
+                                .class_loss = t->cfg->class_loss > 0.0,
+                                .size = t->cfg->progressive ? phase.size : 0,
+                                .blend = phase.blend};
 }
 
 /* A row of metrics.csv (the log interval's means, and the evaluation of
@@ -167,7 +170,9 @@ static gan_status log_row(gan_run *r, gan_error *err)
     if (r->evaluated && r->prdc.k > 0)
         fprintf(r->metrics, ",%.4f,%.4f,%.4f,%.4f\n", r->prdc.precision, r->prdc.recall, r->prdc.density,
                 r->prdc.coverage);
-    else fputs(",,,,\n", r->metrics);
+    else fputs(",,,,", r->metrics);
+    if (p.size > 0) fprintf(r->metrics, ",%d,%.6g\n", p.size, (double)p.blend);
+    else fputs(",,\n", r->metrics);
     if (fflush(r->metrics) != 0 || ferror(r->metrics))
         return gan_fail(err, GAN_ERR_IO, "%s: write failed: %s", r->paths.metrics, strerror(errno));
     gan_run_report(r, (gan_train_event){.kind = GAN_TRAIN_LOGGED, .progress = &p});

@@ -241,7 +241,7 @@ gan_status gan_run_check_outputs(gan_run *r, bool *rewritten, gan_error *err)
 
 static const char METRICS_HEADER[] =
     "step,epoch,loss_d,loss_g,d_x,d_g_z,img_per_s,elapsed_s,fid,inception_score,class_entropy,train_s,"
-    "class_loss_d,class_loss_g,kid,kid_std,precision,recall,density,coverage\n";
+    "class_loss_d,class_loss_g,kid,kid_std,precision,recall,density,coverage,size,blend\n";
 
 /* The metrics file, just written as a file of the folder, opened to append
  * its rows without following a link that might have replaced it since. */

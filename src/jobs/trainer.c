@@ -413,16 +413,34 @@ gan_phase gan_train_phase(const gan_config *c, int64_t step)
                        fading ? (float)((double)(into + 1) / (double)c->fade_steps) : 1.0f};
 }
 
-/* The phase a step trains at, on G and D. */
-static void set_phase(gan_trainer *t, gan_phase ph)
+/* The phase a step trains at, on G and D. A phase's first step starts
+ * Adam afresh, as ProGAN does (its reset_opt_for_new_lod): the new block's
+ * moments are zero, and without a new step count for the bias correction
+ * its first updates would be (1 - beta1) / sqrt(1 - beta2) times the rate
+ * (16 times with 0.5 and 0.999), fading over a thousand steps: harmless in
+ * a block batchnorm follows, ruinous in G's last layer and D's first,
+ * which have none (faces-128 fell apart on growing to 128 px). The
+ * restarted count restarts the EMA's warm-up too, so the average follows
+ * the new block instead of lagging a phase behind. */
+static void set_phase(gan_trainer *t, int64_t step)
 {
+    const gan_phase ph = gan_train_phase(t->cfg, step);
     gan_net_set_phase(&t->g, ph.size, ph.blend);
     gan_net_set_phase(&t->d, ph.size, ph.blend);
+    const gan_config *c = t->cfg;
+    if (!c->progressive || ph.size == c->start_size || step % c->phase_steps != 0 ||
+        gan_train_phase(c, step - 1).size == ph.size)
+        return;
+    memset(t->g.adam_m, 0, sizeof(float) * t->g.nparams);
+    memset(t->g.adam_v, 0, sizeof(float) * t->g.nparams);
+    memset(t->d.adam_m, 0, sizeof(float) * t->d.nparams);
+    memset(t->d.adam_v, 0, sizeof(float) * t->d.nparams);
+    t->t_g = t->t_d = 0;
 }
 
 void gan_trainer_step(gan_trainer *t)
 {
-    set_phase(t, gan_train_phase(t->cfg, t->step));
+    set_phase(t, t->step);
     gan_work step_work = t->work; /* the step's passes share batchnorm's sums over the ranks */
     step_work.sync = t->ranks > 1 || t->deterministic ? &t->sync : NULL;
     const float *fake = NULL;

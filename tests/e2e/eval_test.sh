@@ -36,7 +36,7 @@ rc=$?
 check "training with eval exit 0 ($(tail -1 "$T/err"))" test "$rc" -eq 0
 check "training logs eval lines" test "$(grep -c '^eval step .*FID' "$T/err")" -eq 3
 check "metrics.csv has FID columns" \
-  grep -q "^step,.*,fid,inception_score,class_entropy,train_s,class_loss_d,class_loss_g,kid,kid_std,precision,recall,density,coverage$" \
+  grep -q "^step,.*,fid,inception_score,class_entropy,train_s,class_loss_d,class_loss_g,kid,kid_std,precision,recall,density,coverage,size,blend$" \
   "$T/g/metrics.csv"
 check "without the class loss its columns are empty" test "$(awk -F, 'NR > 1 && ($13 != "" || $14 != "")' "$T/g/metrics.csv")" = ""
 check "FID recorded at steps 4, 8, 12" test "$(awk -F, 'NR > 1 && $9 != "" { printf "%s ", $1 }' "$T/g/metrics.csv")" = "4 8 12 "

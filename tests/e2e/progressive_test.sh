@@ -39,6 +39,17 @@ rc=$?
 check "resume exit 0 ($(cat "$T/err"))" test "$rc" -eq 0
 check "5 steps (mid-fade) + resume to 14 == 14 steps (G tensors)" cmp -s <(st_data "$T/part/g.bin") <(st_data "$T/full/g.bin")
 check "5 steps (mid-fade) + resume to 14 == 14 steps (D tensors)" cmp -s <(st_data "$T/part/d.bin") <(st_data "$T/full/d.bin")
+# a phase's first step starts Adam afresh (ProGAN's optimiser reset): after 14 steps, 6 of them in
+# the 16 px phase, Adam has counted 6 steps for G and 6 for D
+counters() { $PY -c "
+import struct, sys; sys.path.insert(0, '$SRC/tests/common'); import safetensors_file as st
+h, d = st.split(open('$1', 'rb').read()); b, e = h['counters']['data_offsets']
+print(*struct.unpack('<4q', d[b:e]))"; }
+check "Adam restarts with the 16 px phase (step cursor t_g t_d: $(counters "$T/full/state.bin"))" \
+  test "$(counters "$T/full/state.bin")" = "14 14 6 6"
+run --set train.steps=4 --set "output.dir=$T/edge"
+"$GAN" train --resume "$T/edge" --set train.steps=14 --quiet >/dev/null 2>&1
+check "4 steps (a phase's first step next) + resume to 14 == 14 steps" cmp -s <(st_data "$T/edge/g.bin") <(st_data "$T/full/g.bin")
 run --set train.steps=14 --set train.threads=1 --set "output.dir=$T/one"
 check "1 thread == 2 threads (G tensors)" cmp -s <(st_data "$T/one/g.bin") <(st_data "$T/full/g.bin")
 check "1 thread == 2 threads (D tensors)" cmp -s <(st_data "$T/one/d.bin") <(st_data "$T/full/d.bin")

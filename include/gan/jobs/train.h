@@ -63,6 +63,8 @@ typedef struct {
     double images_per_second; /* LOGGED: over the log interval; STEPPED: over this session */
     double elapsed;           /* seconds since this call started */
     bool class_loss;          /* train.class_loss is on: mean.class_* mean something */
+    int size;                 /* model.progressive: the side of the last step's phase; 0: not growing */
+    float blend;              /* ... and its newest block's weight */
 } gan_train_progress;
 
 typedef struct {
