@@ -17,6 +17,14 @@ printf '{"model": {"nz": 1e9}, "output": {"dir": ""}}' >"$C/config/bad-ranges.js
   --set "output.dir=$T/run" --quiet >/dev/null
 cp "$T/run/g.bin" "$C/checkpoint/g.bin"
 cp "$T/run/d.bin" "$C/checkpoint/d.bin"
+# the same, growing from 4x4, saved in its 8x8 phase's fade (metadata phase, to_rgb/from_rgb tensors)
+"$GAN" train --config ../../configs/mnist.json --set data.path=../../data/mnist10k/images-idx3-ubyte.gz \
+  --set data.image_size=16 --set data.fit=resize --set data.limit=8 --set model.nz=2 --set model.ngf=1 \
+  --set model.ndf=1 --set train.batch_size=4 --set train.steps=3 --set output.sample_count=4 \
+  --set model.progressive=true --set model.start_size=4 --set model.phase_steps=2 --set model.fade_steps=2 \
+  --set "output.dir=$T/grow" --quiet >/dev/null
+cp "$T/grow/g.bin" "$C/checkpoint/g-grow.bin"
+cp "$T/grow/d.bin" "$C/checkpoint/d-grow.bin"
 # a tiny classifier: 16x16, width 1, hidden 2, 2 classes
 "$GAN" classify train --config ../../configs/mnist-classifier.json --set data.path=../../data/mnist10k/images-idx3-ubyte.gz \
   --set data.labels=../../data/mnist10k/labels-idx1-ubyte.gz --set data.image_size=16 --set data.fit=resize --set data.limit=40 \
