@@ -9,6 +9,7 @@
 #include "gan/core/partials.h"
 #include "gan/nn/avgpool2d.h"
 #include "gan/nn/gan_loss.h"
+#include "gan/nn/progressive.h"
 #include "trainer.h"
 
 static void sum_over_ranks(void *ctx, double *v, int n) { gan_comm_sum_doubles(ctx, v, n); }
@@ -221,6 +222,10 @@ static void next_real_batch(gan_trainer *t)
      * written, at an index no later than the block's) */
     for (int side = t->cfg->image_size; side > t->d.size; side /= 2)
         gan_avgpool2_forward(t->real, t->real, (long)t->cfg->channels * n, side, side);
+    /* in a fade, real images are blended across the two sides as G's are
+     * (ProGAN): else D tells a half-blocky fake from a sharp real by that alone */
+    if (t->d.blend < 1.0f)
+        gan_fade_down(t->real, (long)t->cfg->channels * n, t->d.size, t->d.size, t->d.blend);
     if (t->real_labels) gan_dataset_batch_labels(&t->data, t->batch_idx, n, t->real_labels);
     t->cursor++;
 }

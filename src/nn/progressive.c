@@ -138,3 +138,18 @@ void gan_resample_pow2(float *out, const float *in, int from, int to)
             out[(long)y * to + x] = sum * mean;
         }
 }
+
+GAN_HOT void gan_fade_down(float *x, long planes, int h, int w, float a)
+{
+    GAN_ASSERT(h % 2 == 0 && w % 2 == 0);
+    const float keep = 1.0f - a;
+    for (long p = 0; p < planes; p++)
+        for (int y = 0; y < h; y += 2) {
+            float *r0 = x + (p * h + y) * w, *r1 = r0 + w;
+            for (int c = 0; c < w; c += 2) {
+                const float mean = (r0[c] + r0[c + 1] + r1[c] + r1[c + 1]) * 0.25f, old = keep * mean;
+                r0[c] = old + a * r0[c], r0[c + 1] = old + a * r0[c + 1];
+                r1[c] = old + a * r1[c], r1[c + 1] = old + a * r1[c + 1];
+            }
+        }
+}

@@ -17,6 +17,7 @@
 #include "gan/nn/activation.h"
 #include "gan/nn/adam.h"
 #include "gan/nn/augment.h"
+#include "gan/nn/avgpool2d.h"
 #include "gan/nn/batchnorm2d.h"
 #include "gan/nn/conditional.h"
 #include "gan/nn/conv2d.h"
@@ -657,6 +658,24 @@ static void check_progressive(gan_rng *rng, int kind, const char *label)
     free(p.in), free(p.in2), free(p.r), free(p.out), free(p.std), free(din), free(din2);
 }
 
+/* The real images' fade in place is the composition it stands for:
+ * lerp(up2(avgpool2(x)), x, a). */
+static void check_fade_down(gan_rng *rng)
+{
+    const int planes = 3, h = 6, w = 4;
+    const long n = (long)planes * h * w;
+    float *x = randn(rng, n, 1), *pooled = zeros(n / 4), *up = zeros(n), *want = zeros(n);
+    gan_avgpool2_forward(pooled, x, planes, h, w);
+    gan_upsample2_forward(up, pooled, planes, h / 2, w / 2);
+    gan_fade_forward(want, up, x, 0.3f, n);
+    gan_fade_down(x, planes, h, w, 0.3f);
+    double most = 0.0;
+    for (long i = 0; i < n; i++) most = fmax(most, fabs((double)x[i] - want[i]));
+    CHECK_MSG(most < 1e-6, "fade of the reals: off by %.3g from the composition", most);
+    printf("  %-28s max difference %.2e\n", "fade of the reals", most);
+    free(x), free(pooled), free(up), free(want);
+}
+
 /* ------------------------------------------------ progressive growing */
 /* A growing G or D (16 px from 4) at every phase, fading and not: every
  * parameter (the toRGB / fromRGB convolutions too) and D's input. Kinks are
@@ -757,6 +776,7 @@ int main(void)
     check_progressive(&rng, 0, "upsample2 nearest");
     check_progressive(&rng, 1, "fade (old)");
     check_progressive(&rng, 2, "minibatch std (groups of 4)");
+    check_fade_down(&rng);
     check_growing(&rng, GAN_NET_GENERATOR, GAN_NORM_BATCH, "growing G");
     check_growing(&rng, GAN_NET_DISCRIMINATOR, GAN_NORM_BATCH, "growing D");
     check_growing(&rng, GAN_NET_DISCRIMINATOR, GAN_NORM_SPECTRAL, "growing D (spectral)");

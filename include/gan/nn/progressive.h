@@ -33,6 +33,11 @@ void gan_fade_forward(float *out, const float *old, const float *new_, float a, 
  * NULL when its gradient is not needed). */
 void gan_fade_backward(float *dold, float *dnew, const float *dout, float a, long n);
 
+/* The real images' side of a fade, in place on [planes, h, w] (h, w even):
+ * x = (1 - a) * up2(avgpool2(x)) + a * x, each 2x2 block towards its mean,
+ * so that D sees real images blended across the two sides as G's are. */
+void gan_fade_down(float *x, long planes, int h, int w, float a);
+
 /* The constant added under the square root of the variance (ProGAN's 1e-8). */
 #define GAN_MBSTD_EPS 1e-8f
 
