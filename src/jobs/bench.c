@@ -13,10 +13,28 @@
 #include "gemm_bound.h"
 #include "trainer.h"
 
-gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err)
+/* The side a growing config is timed at: `size`, or its full size. */
+static gan_status timed_size(const gan_config *cfg, int size, int *out, gan_error *err)
+{
+    *out = size ? size : cfg->image_size;
+    const int lo = cfg->progressive ? cfg->start_size : cfg->image_size;
+    if (!cfg->progressive && *out != cfg->image_size)
+        return gan_fail(err, GAN_ERR_USAGE, "--size %d: the config does not grow; its nets work at %d only",
+                        *out, cfg->image_size);
+    if (*out < lo || *out > cfg->image_size || (*out & (*out - 1)) != 0)
+        return gan_fail(err, GAN_ERR_USAGE,
+                        "--size %d: the config's nets work at powers of two from %d to %d", *out, lo,
+                        cfg->image_size);
+    return GAN_OK;
+}
+
+gan_status gan_bench(const gan_config *cfg, int warmup, int steps, int size, gan_bench_result *result,
+                     gan_error *err)
 {
     gan_trainer t;
     memset(&t, 0, sizeof t);
+    gan_status rc = timed_size(cfg, size, &t.pinned_size, err);
+    if (rc != GAN_OK) return rc;
     const int B = cfg->batch_size;
     const long img = (long)cfg->channels * cfg->image_size * cfg->image_size;
     /* 4 batches of noise images */
@@ -31,8 +49,7 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
     mem.resident -= mem.eval + mem.data; /* nothing is evaluated; the images are allocated already */
     mem.address -= mem.eval + mem.data;
     mem.eval = 0;
-    gan_status rc =
-        t.data.pixels ? gan_memory_check(&mem, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
+    rc = t.data.pixels ? gan_memory_check(&mem, err) : gan_fail(err, GAN_ERR_NOMEM, "out of memory");
     if (rc == GAN_OK && cfg->conditional) { /* ten classes of noise */
         t.data.labels = malloc(sizeof(int32_t) * (size_t)t.data.count);
         rc = t.data.labels ? gan_classes_numbered(&t.data.classes, 10, err)
@@ -62,6 +79,7 @@ gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_res
         if (rc == GAN_OK) rc = gan_gemm_bound(gemms, t.pool, 10, &gemm_seconds, err);
         *result = (gan_bench_result){
             .steps = steps,
+            .size = t.pinned_size,
             .seconds = dt,
             .images_per_second = dt > 0 ? (double)steps * B * cfg->d_steps / dt : 0.0,
             .peak_rss_kb = ru.ru_maxrss,

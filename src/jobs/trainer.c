@@ -429,11 +429,11 @@ gan_phase gan_train_phase(const gan_config *c, int64_t step)
  * the new block instead of lagging a phase behind. */
 static void set_phase(gan_trainer *t, int64_t step)
 {
-    const gan_phase ph = gan_train_phase(t->cfg, step);
+    const gan_phase ph = t->pinned_size ? (gan_phase){t->pinned_size, 1.0f} : gan_train_phase(t->cfg, step);
     gan_net_set_phase(&t->g, ph.size, ph.blend);
     gan_net_set_phase(&t->d, ph.size, ph.blend);
     const gan_config *c = t->cfg;
-    if (!c->progressive || ph.size == c->start_size || step % c->phase_steps != 0 ||
+    if (!c->progressive || t->pinned_size || ph.size == c->start_size || step % c->phase_steps != 0 ||
         gan_train_phase(c, step - 1).size == ph.size)
         return;
     memset(t->g.adam_m, 0, sizeof(float) * t->g.nparams);

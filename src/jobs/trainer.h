@@ -59,6 +59,7 @@ typedef struct {
     bool ema_on;
     gan_net ema;            /* the averaged generator (only its params and BN statistics are used) */
     int64_t ema_stats_step; /* the step its BN statistics were recomputed at; -1: not yet */
+    int pinned_size;        /* gan bench: every step at this side, fully blended; 0: the schedule's phases */
 } gan_trainer;
 
 /* Progressive growing's phase: the side the nets work at and the newest

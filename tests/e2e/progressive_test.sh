@@ -78,6 +78,15 @@ expect 0 "" "$GAN" sample --ckpt "$T/flat/g.bin" --size 16 --out "$T/x.png"
 expect 3 "a growing generator still at its 8 px phase (fading in)" "$GAN" export --ckpt "$T/six/g.bin" --onnx "$T/x.onnx"
 check "a refused export writes nothing" test ! -e "$T/x.onnx"
 
+# ---- gan bench times a growing config at its full size, or at an earlier phase's side
+B=(bench "${TINY[@]}" "${GROW[@]}" --warmup 0 --steps 1 --json)
+expect 0 "" "$GAN" "${B[@]}"
+check "bench: the full size by default" grep -q '"image_size": 16,' "$T/out"
+expect 0 "" "$GAN" "${B[@]}" --size 8
+check "bench --size 8" grep -q '"image_size": 8,' "$T/out"
+expect 2 "--size 32: the config's nets work at powers of two from 4 to 16" "$GAN" "${B[@]}" --size 32
+expect 2 "--size 8: the config does not grow; its nets work at 16 only" "$GAN" bench "${TINY[@]}" --steps 1 --size 8
+
 # ---- nonsense schedules: refused by the config parser, naming the key
 C=(--config "$SRC/configs/mnist.json" --set "output.dir=$T/never")
 expect 2 "--set model.start_size: expected 4, 8, 16, 32, 64 or 128, got 12" "$GAN" train "${C[@]}" --set model.progressive=true --set model.start_size=12

@@ -7,6 +7,7 @@
 
 typedef struct {
     int steps;                           /* timed steps */
+    int size;                            /* the side they ran at */
     double seconds;                      /* wall time of the timed steps */
     double images_per_second;            /* real images through the step per second */
     long peak_rss_kb;                    /* peak resident memory of the process */
@@ -17,8 +18,11 @@ typedef struct {
 } gan_bench_result;
 
 /* Times the training step of cfg's architecture and batch on synthetic
- * images: `warmup` untimed steps, then `steps` timed ones. No files. */
-gan_status gan_bench(const gan_config *cfg, int warmup, int steps, gan_bench_result *result, gan_error *err);
+ * images: `warmup` untimed steps, then `steps` timed ones, at side `size`
+ * (a growing config's phase, its block fully in; 0: the full size; any
+ * other side is GAN_ERR_USAGE). No files. */
+gan_status gan_bench(const gan_config *cfg, int warmup, int steps, int size, gan_bench_result *result,
+                     gan_error *err);
 
 /* Times batch inference (gan sample's path) of n images with cfg's
  * generator: images per second and the chunk it used. */
