@@ -70,7 +70,7 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     snprintf(arch, sizeof arch, "{\"image_size\":%d,\"channels\":%d,\"nz\":%d,\"ngf\":%d,\"ndf\":%d%s%s%s}",
              a->image_size, a->channels, a->nz, a->ngf, a->ndf, norm, cond, grow);
     snprintf(stepbuf, sizeof stepbuf, "%lld", (long long)step);
-    const char *meta[14] = {"format", GAN_CKPT_FORMAT,
+    const char *meta[16] = {"format", GAN_CKPT_FORMAT, /* 8 pairs at most: 4 always, 4 that may be */
                             "kind",   net->kind == GAN_NET_GENERATOR ? KIND_GENERATOR : KIND_DISCRIMINATOR,
                             "arch",   arch,
                             "step",   stepbuf};
@@ -88,6 +88,7 @@ gan_status gan_model_save(const char *path, gan_net *net, int64_t step, const ch
     }
     if (weights) meta[2 * nmeta] = "weights", meta[2 * nmeta + 1] = weights, nmeta++;
     if (config_json) meta[2 * nmeta] = "config", meta[2 * nmeta + 1] = config_json, nmeta++;
+    GAN_ASSERT(nmeta <= 8); /* meta holds 8 pairs */
     gan_status rc = gan_st_save(path, list.e, list.count, meta, nmeta, err);
     free(names);
     return rc;
