@@ -34,10 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (gan_net_build(&net, &arch, net_kind, 1) == GAN_OK) {
             if (gan_net_read_tensors(&net, &f, "", &err) == GAN_OK && arch.classes > 0)
                 gan_model_classes(&f, arch.classes, &net.classes, &err); /* a conditional net's names */
-            int size = 0;
+            int side = 0;
             float blend = 1.0f;
-            if (gan_model_phase(&f, &arch, &size, &blend, &err) == GAN_OK) /* a growing net's phase */
-                gan_net_set_phase(&net, size, blend);
+            if (gan_model_phase(&f, &arch, &side, &blend, &err) == GAN_OK) /* a growing net's phase */
+                gan_net_set_phase(&net, side, blend);
             gan_net_free(&net);
         }
     }
