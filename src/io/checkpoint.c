@@ -218,9 +218,9 @@ gan_status gan_model_phase(const gan_st_file *f, const gan_arch *arch, int *size
     cJSON *j = cJSON_Parse(text);
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "blend");
     int s = 0;
-    const bool ok = cJSON_IsObject(j) && gan_meta_int(j, "size", &s) && s >= arch->grow_from &&
-                    s <= arch->image_size && (s & (s - 1)) == 0 && cJSON_IsNumber(b) &&
-                    b->valuedouble > 0.0 && b->valuedouble <= 1.0 && (float)b->valuedouble > 0.0f;
+    const bool ok = cJSON_IsObject(j) && gan_meta_int(j, "size", &s) && gan_arch_side_valid(arch, s) &&
+                    cJSON_IsNumber(b) && b->valuedouble > 0.0 && b->valuedouble <= 1.0 &&
+                    (float)b->valuedouble > 0.0f;
     if (ok) *size = s, *blend = s == arch->grow_from ? 1.0f : (float)b->valuedouble;
     cJSON_Delete(j);
     if (!ok)

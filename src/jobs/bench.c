@@ -17,15 +17,13 @@
 static gan_status timed_size(const gan_config *cfg, int size, int *out, gan_error *err)
 {
     *out = size ? size : cfg->image_size;
-    const int lo = cfg->progressive ? cfg->start_size : cfg->image_size;
-    if (!cfg->progressive && *out != cfg->image_size)
+    const gan_arch arch = gan_config_arch(cfg);
+    if (gan_arch_side_valid(&arch, *out)) return GAN_OK;
+    if (!cfg->progressive)
         return gan_fail(err, GAN_ERR_USAGE, "--size %d: the config does not grow; its nets work at %d only",
                         *out, cfg->image_size);
-    if (*out < lo || *out > cfg->image_size || (*out & (*out - 1)) != 0)
-        return gan_fail(err, GAN_ERR_USAGE,
-                        "--size %d: the config's nets work at powers of two from %d to %d", *out, lo,
-                        cfg->image_size);
-    return GAN_OK;
+    return gan_fail(err, GAN_ERR_USAGE, "--size %d: the config's nets work at powers of two from %d to %d",
+                    *out, cfg->start_size, cfg->image_size);
 }
 
 gan_status gan_bench(const gan_config *cfg, int warmup, int steps, int size, gan_bench_result *result,

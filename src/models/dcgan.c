@@ -440,10 +440,15 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng)
     net->num_batches_tracked = 0;
 }
 
+bool gan_arch_side_valid(const gan_arch *a, int size)
+{
+    if (a->grow_from == 0) return size == a->image_size;
+    return size >= a->grow_from && size <= a->image_size && (size & (size - 1)) == 0;
+}
+
 bool gan_net_size_valid(const gan_net *net, int size)
 {
-    if (!growing(net)) return size == net->arch.image_size;
-    return size >= net->arch.grow_from && size <= net->arch.image_size && (size & (size - 1)) == 0;
+    return growing(net) ? gan_arch_side_valid(&net->arch, size) : size == net->arch.image_size;
 }
 
 void gan_net_set_phase(gan_net *net, int size, float blend)

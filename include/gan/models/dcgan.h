@@ -180,8 +180,10 @@ void gan_net_init_weights(gan_net *net, gan_rng *rng);
  * grow_from it is 1, there being no older block). A net that does not grow
  * takes only (image_size, 1). */
 void gan_net_set_phase(gan_net *net, int size, float blend);
-/* Whether the net can work at `size` (a power of two from grow_from, or
- * image_size when the net does not grow). */
+/* Whether nets of this arch can work at side `size`: a power of two from
+ * grow_from to image_size when they grow, else image_size alone. */
+bool gan_arch_side_valid(const gan_arch *a, int size);
+/* The same for a built net (a trunk never grows). */
 bool gan_net_size_valid(const gan_net *net, int size);
 
 /* Size of the input and output per sample at the net's size S (net->size): G in = nz, out = C*S*S; D in = C*S*S, out = 1;
