@@ -96,6 +96,9 @@ static const key_spec KEYS[] = {
      "throughout); a faster start leaves the early one-digit phase sooner"},
     {"train.lr_g_early_steps", K_I64, OFF(lr_g_early_steps), 0, 0, 1e12, NULL, "0",
      "steps that train.lr_g_early lasts"},
+    {"train.lr_decay_steps", K_I64, OFF(lr_decay_steps), 0, 0, 1e12, NULL, "0",
+     "over the run's last N steps both learning rates fall linearly, to 1/N of their value at the last "
+     "step (0: constant rates); the run's length is train.steps or its epochs"},
     {"train.beta1", K_REAL, OFF(beta1), 0, 0, 0.999999, NULL, "0.5", "Adam beta1"},
     {"train.beta2", K_REAL, OFF(beta2), 0, 0, 0.999999, NULL, "0.999", "Adam beta2"},
     {"train.adam_eps", K_REAL, OFF(adam_eps), 0, 1e-12, 1, NULL, "1e-08", "Adam epsilon"},

@@ -281,6 +281,7 @@ static gan_status build(gan_run *r, gan_config *c, gan_error *err)
         c->steps > 0 ? c->steps : ((int64_t)c->epochs * t->steps_per_epoch + c->d_steps - 1) / c->d_steps;
     rc = gan_trainer_build(t, c, B > c->sample_count ? B : c->sample_count, err);
     if (rc != GAN_OK) return rc;
+    t->total_steps = r->total_steps;
     r->fixed_z = malloc(sizeof(float) * (size_t)c->sample_count * c->nz);
     if (c->conditional) { /* image i of every grid is of class i mod classes */
         r->fixed_labels = malloc(sizeof(int32_t) * (size_t)c->sample_count);

@@ -187,6 +187,17 @@ static double g_learning_rate(const gan_trainer *t)
     return c->lr_g_early > 0.0 && t->step < c->lr_g_early_steps ? c->lr_g_early : c->lr_g;
 }
 
+/* Both rates' factor at this step: train.lr_decay_steps before the run's end
+ * it falls linearly, (steps left) / N, to 1/N at the last step. It depends on
+ * the step and the run's length alone, so a resumed run decays as the
+ * uninterrupted one would (as long as the length is kept). */
+static double decay_factor(const gan_trainer *t)
+{
+    const int64_t n = t->cfg->lr_decay_steps, left = t->total_steps - t->step;
+    if (n <= 0 || t->total_steps <= 0 || left >= n) return 1.0;
+    return left > 0 ? (double)left / (double)n : 1.0 / (double)n;
+}
+
 /* ema = d ema + (1 - d) G, with a warm-up: d = min(train.ema, (1 + t) / (10 + t)), so the
  * average is not dominated by the random initial weights in a short run. */
 GAN_HOT static void ema_update(gan_trainer *t)
@@ -371,7 +382,8 @@ static const float *d_update(gan_trainer *t, const gan_work *w, d_sums *sums, co
     if (!(c->d_loss_floor > 0.0 && sums->loss_real + sums->loss_fake < c->d_loss_floor)) {
         t->t_d++;
         sum_grads(t, &t->d);
-        gan_net_adam(&t->d, (float)c->lr_d, (float)c->beta1, (float)c->beta2, (float)c->adam_eps, t->t_d);
+        gan_net_adam(&t->d, (float)(c->lr_d * decay_factor(t)), (float)c->beta1, (float)c->beta2,
+                     (float)c->adam_eps, t->t_d);
     }
     return fake;
 }
@@ -403,8 +415,8 @@ static void g_update(gan_trainer *t, const gan_work *w, const float *fake, const
     global_means(t, sums->v, 2);
     t->t_g++;
     sum_grads(t, &t->g);
-    gan_net_adam(&t->g, (float)g_learning_rate(t), (float)c->beta1, (float)c->beta2, (float)c->adam_eps,
-                 t->t_g);
+    gan_net_adam(&t->g, (float)(g_learning_rate(t) * decay_factor(t)), (float)c->beta1, (float)c->beta2,
+                 (float)c->adam_eps, t->t_g);
 }
 
 gan_phase gan_train_phase(const gan_config *c, int64_t step)

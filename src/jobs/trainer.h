@@ -39,6 +39,7 @@ typedef struct {
     int64_t step;                          /* generator updates done */
     int64_t cursor;                        /* batches consumed */
     int64_t t_g, t_d;                      /* Adam step counts (D's may lag when updates are skipped) */
+    int64_t total_steps;                   /* the run's length, for train.lr_decay_steps; 0: unknown */
     float *real, *z, *dlogits;             /* [C, B, S, S], [nz, B], [B] */
     int32_t *batch_idx;                    /* [B] */
     int32_t *real_labels, *fake_labels;    /* [B] each (model.conditional), else NULL */

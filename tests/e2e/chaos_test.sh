@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A training job interrupted at seeded moments (SIGTERM, SIGKILL, and as
 # root a full disk) and resumed each time until it is done ends with the
-# bytes of the same job run straight through. The moments are random but
+# bytes of the same job run straight through, its learning rates' decay
+# (over the last 4,000 of 6,000 steps) included. The moments are random but
 # seeded, so the same commit runs the same schedule; whatever instant a
 # signal lands on, the final bytes must be the same.
 # usage: chaos_test.sh GAN_BINARY SOURCE_DIR
@@ -17,7 +18,8 @@ cleanup() {
 trap cleanup EXIT
 source "$SRC/tests/common/check_lib.sh"
 RANDOM=20261207
-JOB=("${TINY[@]}" --set train.steps=6000 --set train.ema=0.99 --set output.sample_every=370 --set output.checkpoint_every=250
+JOB=("${TINY[@]}" --set train.steps=6000 --set train.ema=0.99 --set train.lr_decay_steps=4000
+     --set output.sample_every=370 --set output.checkpoint_every=250
      --set output.log_every=100 --set train.threads=1 --quiet)
 
 "$GAN" train "${JOB[@]}" --set "output.dir=$T/straight" >/dev/null 2>&1

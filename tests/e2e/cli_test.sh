@@ -82,6 +82,19 @@ expect 3 "train.lr_g_early needs train.lr_g_early_steps > 0" "$GAN" train "${SMA
 expect 3 "train.lr_g_early_steps needs train.lr_g_early > 0" "$GAN" train "${SMALL[@]}" --set train.lr_g_early_steps=5 \
   --set "output.dir=$T/bad"
 
+# ---- train.lr_decay_steps: both rates fall over the run's last steps, by the step and length alone
+DECAY=(--set train.steps=12 --set train.lr_decay_steps=6)
+"$GAN" train "${SMALL[@]}" "${DECAY[@]}" --set "output.dir=$T/d12" --quiet >/dev/null 2>&1
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set train.lr_decay_steps=0 --set "output.dir=$T/n12" --quiet >/dev/null 2>&1
+"$GAN" train "${SMALL[@]}" --set train.steps=12 --set train.lr_decay_steps=1 --set "output.dir=$T/one12" --quiet >/dev/null 2>&1
+check "a decay over 1 step leaves every rate as it was (g.bin tensors)" \
+  cmp -s <(st_data "$T/one12/g.bin") <(st_data "$T/n12/g.bin")
+check "a decay over the last 6 of 12 steps trains other tensors than constant rates" differ "$T/d12/g.bin" "$T/n12/g.bin"
+# (an interrupted run resumes inside the decay as the straight one ran: chaos_test)
+rm -rf "$T/d12" "$T/n12" "$T/one12"
+expect 2 "train.lr_decay_steps: expected an integer" "$GAN" train "${SMALL[@]}" --set train.lr_decay_steps=-1 \
+  --set "output.dir=$T/bad"
+
 # the bytes do not depend on the thread count: 7 steps on 1 thread, then 5 on 2
 "$GAN" train "${SMALL[@]}" --set train.steps=7 --set train.threads=1 --set "output.dir=$T/x" --quiet >/dev/null 2>&1
 "$GAN" train --resume "$T/x" --set train.steps=12 --set train.threads=2 --quiet >/dev/null 2>&1

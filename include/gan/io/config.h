@@ -52,6 +52,7 @@ typedef struct {
     double lr_g, lr_d, beta1, beta2, adam_eps;
     double lr_g_early; /* G's learning rate for the first lr_g_early_steps steps; 0 = lr_g throughout */
     int64_t lr_g_early_steps;
+    int64_t lr_decay_steps; /* both rates fall linearly towards 0 over the run's last N steps; 0 = never */
     uint64_t seed;
     int threads;              /* 0 = OpenBLAS's default (all cores) */
     gan_switch deterministic; /* sums over the batch by fixed partials: bytes independent of rank count */
