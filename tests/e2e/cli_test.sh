@@ -90,6 +90,9 @@ DECAY=(--set train.steps=12 --set train.lr_decay_steps=6)
 check "a decay over 1 step leaves every rate as it was (g.bin tensors)" \
   cmp -s <(st_data "$T/one12/g.bin") <(st_data "$T/n12/g.bin")
 check "a decay over the last 6 of 12 steps trains other tensors than constant rates" differ "$T/d12/g.bin" "$T/n12/g.bin"
+check "and leaves the steps before them alone (step 5's grids are the same)" \
+  cmp -s "$T/d12/samples/step_000005.png" "$T/n12/samples/step_000005.png"
+check "while step 10's differ" bash -c "! cmp -s '$T/d12/samples/step_000010.png' '$T/n12/samples/step_000010.png'"
 # (an interrupted run resumes inside the decay as the straight one ran: chaos_test)
 rm -rf "$T/d12" "$T/n12" "$T/one12"
 expect 2 "train.lr_decay_steps: expected an integer" "$GAN" train "${SMALL[@]}" --set train.lr_decay_steps=-1 \
