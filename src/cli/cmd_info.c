@@ -10,7 +10,8 @@ const cli_command CLI_INFO = {
     .about = "Describes a checkpoint (g.bin, d.bin, classifier.bin) or training state\n"
              "(state.bin): kind, architecture, parameter count, step, the config it was\n"
              "trained with, and every tensor with its dtype and shape. Any safetensors file\n"
-             "is listed.",
+             "is listed. A training state also gives the Adam steps G and D have taken\n"
+             "(D's fall behind when train.d_loss_floor skips its updates).",
     .options = NULL,
     .noptions = 0,
 };
@@ -103,6 +104,9 @@ int cmd_info(int argc, char **argv)
     print_kind(&info);
     if (info.step) cli_printf_safe(stdout, "step:       %s", info.step);
     if (info.step) putchar('\n');
+    if (info.has_updates)
+        printf("updates:    G %lld, D %lld (Adam steps)\n", (long long)info.updates_g,
+               (long long)info.updates_d);
     printf("tensors:    %d\n", info.file.count);
     for (int i = 0; i < info.file.count; i++) {
         const gan_st_tensor *t = &info.file.tensors[i];

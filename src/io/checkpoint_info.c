@@ -32,6 +32,19 @@ static gan_status describe_net(gan_checkpoint_info *info, gan_error *err)
     return gan_model_classes(&info->file, info->arch.classes, &info->classes, err);
 }
 
+/* A state's counters are {step, data cursor, G's Adam steps, D's Adam steps}
+ * (jobs/train_state.c). Unreadable counters are left for a resume to report:
+ * gan info still lists what the file holds. */
+static void read_updates(gan_checkpoint_info *info)
+{
+    int64_t four = 4, counters[4];
+    gan_error ignored;
+    if (gan_st_read(&info->file, "counters", GAN_DT_I64, 1, &four, counters, &ignored) != GAN_OK) return;
+    info->has_updates = true;
+    info->updates_g = counters[2];
+    info->updates_d = counters[3];
+}
+
 gan_status gan_checkpoint_describe(const char *path, gan_checkpoint_info *info, gan_error *err)
 {
     memset(info, 0, sizeof *info);
@@ -50,6 +63,7 @@ gan_status gan_checkpoint_describe(const char *path, gan_checkpoint_info *info, 
         rc = describe_net(info, err);
     } else {
         info->kind = format && strcmp(format, GAN_STATE_FORMAT) == 0 ? GAN_FILE_TRAIN_STATE : GAN_FILE_OTHER;
+        if (info->kind == GAN_FILE_TRAIN_STATE) read_updates(info);
     }
     if (rc != GAN_OK) gan_checkpoint_info_free(info);
     return rc;

@@ -128,6 +128,12 @@ check "info gives the step" grep -q "step:       12" "$T/out"
 check "info lists state_dict names" grep -q "1.running_mean" "$T/out"
 expect 0 "" "$GAN" info "$T/full/state.bin"
 check "info recognises a training state" grep -q "training state" "$T/out"
+check "info gives a state's Adam steps" grep -qx "updates:    G 12, D 12 (Adam steps)" "$T/out"
+# train.d_loss_floor above any loss skips every D update; train.d_steps 2 doubles them
+"$GAN" train "${SMALL[@]}" --set train.steps=6 --set train.d_loss_floor=100 --set "output.dir=$T/floor" --quiet >/dev/null 2>&1
+check "a floor above every loss leaves D unchanged" bash -c "'$GAN' info '$T/floor/state.bin' | grep -qx 'updates:    G 6, D 0 (Adam steps)'"
+"$GAN" train "${SMALL[@]}" --set train.steps=6 --set train.d_steps=2 --set "output.dir=$T/dsteps" --quiet >/dev/null 2>&1
+check "train.d_steps 2 takes two D steps a step" bash -c "'$GAN' info '$T/dsteps/state.bin' | grep -qx 'updates:    G 6, D 12 (Adam steps)'"
 G="$T/full/g.bin"
 expect 0 "" "$GAN" sample --ckpt "$G" -n 10 --out "$T/s1.png" --z-out "$T/z.npy" --npy "$T/a.npy" --each "$T/each"
 check "sample prints the paths it wrote" test "$(head -1 "$T/out")" = "$T/s1.png"

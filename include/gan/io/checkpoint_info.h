@@ -4,7 +4,9 @@
 #ifndef GAN_IO_CHECKPOINT_INFO_H
 #define GAN_IO_CHECKPOINT_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gan/core/error.h"
 #include "gan/data/classes.h"
@@ -30,6 +32,8 @@ typedef struct {
     float phase_blend;   /* and its newest block's weight */
     const char *classifier_arch, *test_accuracy; /* a classifier's metadata, or NULL */
     const char *step, *config;                   /* metadata, or NULL */
+    bool has_updates;                            /* a training state whose counters could be read: */
+    int64_t updates_g, updates_d; /* Adam steps taken by G and D (D's fall behind under train.d_loss_floor) */
 } gan_checkpoint_info;
 
 /* Reads path. Any safetensors file is described (GAN_FILE_OTHER when gan
