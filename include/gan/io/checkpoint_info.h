@@ -32,8 +32,8 @@ typedef struct {
     float phase_blend;   /* and its newest block's weight */
     const char *classifier_arch, *test_accuracy; /* a classifier's metadata, or NULL */
     const char *step, *config;                   /* metadata, or NULL */
-    bool has_updates;                            /* a training state whose counters could be read: */
-    int64_t updates_g, updates_d; /* Adam steps taken by G and D (D's fall behind under train.d_loss_floor) */
+    bool has_updates;                            /* a training state's counters were read, */
+    int64_t updates_g, updates_d;                /* giving the Adam steps G and D took */
 } gan_checkpoint_info;
 
 /* Reads path. Any safetensors file is described (GAN_FILE_OTHER when gan
