@@ -32,17 +32,16 @@ static gan_status describe_net(gan_checkpoint_info *info, gan_error *err)
     return gan_model_classes(&info->file, info->arch.classes, &info->classes, err);
 }
 
-/* A state's counters are {step, data cursor, G's Adam steps, D's Adam steps}
- * (jobs/train_state.c). Unreadable counters are left for a resume to report:
- * gan info still lists what the file holds. */
+/* Unreadable counters are left for a resume to report: gan info still lists
+ * what the file holds. */
 static void read_updates(gan_checkpoint_info *info)
 {
-    int64_t four = 4, counters[4];
+    int64_t ncounters = GAN_STATE_COUNTERS, counters[GAN_STATE_COUNTERS];
     gan_error ignored;
-    if (gan_st_read(&info->file, "counters", GAN_DT_I64, 1, &four, counters, &ignored) != GAN_OK) return;
+    if (gan_st_read(&info->file, "counters", GAN_DT_I64, 1, &ncounters, counters, &ignored) != GAN_OK) return;
     info->has_updates = true;
-    info->updates_g = counters[2];
-    info->updates_d = counters[3];
+    info->updates_g = counters[GAN_COUNTER_G_STEPS];
+    info->updates_d = counters[GAN_COUNTER_D_STEPS];
 }
 
 gan_status gan_checkpoint_describe(const char *path, gan_checkpoint_info *info, gan_error *err)

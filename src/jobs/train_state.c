@@ -40,8 +40,12 @@ static gan_status save_state(gan_run *r, gan_error *err)
     gan_st_list_add(&list, "D.adam_v", GAN_DT_F32, 1, &np_d, t->d.adam_v);
     int64_t four = 4, zshape[2] = {t->cfg->nz, t->cfg->sample_count};
     gan_st_list_add(&list, "rng", GAN_DT_U64, 1, &four, t->rng.s);
-    int64_t counters[4] = {t->step, t->cursor, t->t_g, t->t_d};
-    gan_st_list_add(&list, "counters", GAN_DT_I64, 1, &four, counters);
+    int64_t ncounters = GAN_STATE_COUNTERS, counters[GAN_STATE_COUNTERS];
+    counters[GAN_COUNTER_STEP] = t->step;
+    counters[GAN_COUNTER_CURSOR] = t->cursor;
+    counters[GAN_COUNTER_G_STEPS] = t->t_g;
+    counters[GAN_COUNTER_D_STEPS] = t->t_d;
+    gan_st_list_add(&list, "counters", GAN_DT_I64, 1, &ncounters, counters);
     gan_st_list_add(&list, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z);
     /* the log interval's sums and step count (train_seconds is a timing: not
      * here, so equal runs write equal states); the class losses' sums only
@@ -148,13 +152,14 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     if (rc == GAN_OK) rc = gan_net_read_tensors(&t->d, &f, "D.", err);
     if (rc == GAN_OK && t->ema_on) rc = gan_net_read_tensors(&t->ema, &f, "E.", err);
     int64_t np_g = (int64_t)t->g.nparams, np_d = (int64_t)t->d.nparams, four = 4;
-    int64_t zshape[2] = {t->cfg->nz, t->cfg->sample_count}, counters[4];
+    int64_t zshape[2] = {t->cfg->nz, t->cfg->sample_count}, ncounters = GAN_STATE_COUNTERS,
+            counters[GAN_STATE_COUNTERS];
     if (rc == GAN_OK) rc = gan_st_read(&f, "G.adam_m", GAN_DT_F32, 1, &np_g, t->g.adam_m, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "G.adam_v", GAN_DT_F32, 1, &np_g, t->g.adam_v, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "D.adam_m", GAN_DT_F32, 1, &np_d, t->d.adam_m, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "D.adam_v", GAN_DT_F32, 1, &np_d, t->d.adam_v, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "rng", GAN_DT_U64, 1, &four, t->rng.s, err);
-    if (rc == GAN_OK) rc = gan_st_read(&f, "counters", GAN_DT_I64, 1, &four, counters, err);
+    if (rc == GAN_OK) rc = gan_st_read(&f, "counters", GAN_DT_I64, 1, &ncounters, counters, err);
     if (rc == GAN_OK) rc = gan_st_read(&f, "fixed_z", GAN_DT_F32, 2, zshape, r->fixed_z, err);
     /* states of earlier versions have no log interval: it starts empty */
     double interval[5] = {0}, interval_class[2] = {0};
@@ -172,12 +177,13 @@ gan_status gan_run_load_state(gan_run *r, gan_error *err)
     r->interval_steps = interval[4] >= 0 && interval[4] < 1e15 ? (long)interval[4] : 0;
 
     if (rc == GAN_OK) {
-        if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
-            rc = gan_fail(err, GAN_ERR_INPUT, "%s: negative counters", path);
-        t->step = counters[0];
-        t->cursor = counters[1];
-        t->t_g = counters[2];
-        t->t_d = counters[3];
+        bool negative = false;
+        for (int i = 0; i < GAN_STATE_COUNTERS; i++) negative |= counters[i] < 0;
+        if (negative) rc = gan_fail(err, GAN_ERR_INPUT, "%s: negative counters", path);
+        t->step = counters[GAN_COUNTER_STEP];
+        t->cursor = counters[GAN_COUNTER_CURSOR];
+        t->t_g = counters[GAN_COUNTER_G_STEPS];
+        t->t_d = counters[GAN_COUNTER_D_STEPS];
     }
     gan_st_close(&f);
     return rc;

@@ -77,6 +77,19 @@ check "a resume below the run's step keeps config.json" cmp -s "$T/s/config.json
 check "a resume below the run's step keeps metrics.csv" cmp -s "$T/s/metrics.csv" "$T/metrics.before"
 expect 0 "" "$GAN" train --resume "$T/s" --quiet
 check "and a later plain resume still knows the target (step 6)" grep -qE '"steps":[[:space:]]*6,' "$T/s/config.json"
+# a state whose counters went negative is refused, and gan info shows what it holds
+cp -r "$T/s" "$T/neg"
+python3 - "$SRC/tests/common" "$T/neg/state.bin" <<'PY'
+import struct, sys
+sys.path.insert(0, sys.argv[1])
+from safetensors_file import join, split
+header, data = split(open(sys.argv[2], "rb").read())
+start = header["counters"]["data_offsets"][0]
+data = data[:start + 24] + struct.pack("<q", -1) + data[start + 32:]  # D's Adam steps, the 4th slot
+open(sys.argv[2], "wb").write(join(header, data))
+PY
+expect 3 "$T/neg/state.bin: negative counters" "$GAN" train --resume "$T/neg" --set train.steps=8 --quiet
+check "gan info shows the damaged count" bash -c "'$GAN' info '$T/neg/state.bin' | grep -qx 'updates:    G 6, D -1 (Adam steps)'"
 
 # ---- values: strict integers, numbers as typed, a tiny truncation, classes against -n
 for v in ' 3' '+3' '-0' '3 ' '0x3'; do

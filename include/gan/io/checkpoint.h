@@ -26,6 +26,10 @@
 #define GAN_CKPT_FORMAT  "gan-dcgan-v1"
 #define GAN_STATE_FORMAT "gan-train-state-v1" /* a training run's state.bin */
 
+/* The slots of state.bin's "counters" tensor, I64 [GAN_STATE_COUNTERS]:
+ * written and read by jobs/train_state.c, shown by gan info. */
+enum { GAN_COUNTER_STEP, GAN_COUNTER_CURSOR, GAN_COUNTER_G_STEPS, GAN_COUNTER_D_STEPS, GAN_STATE_COUNTERS };
+
 /* Adds the net's state_dict tensors, each name prefixed with prefix. */
 void gan_net_list_tensors(gan_net *net, const char *prefix, gan_st_list *list);
 /* Reads every state_dict tensor (prefixed) into an already built net,
